@@ -1,0 +1,234 @@
+package io.dualrepo;
+
+import io.dualrepo.compare.ComparisonListener;
+import io.dualrepo.internal.Runtime;
+import io.dualrepo.internal.Settings;
+import io.dualrepo.routing.InMemoryRouteSource;
+import io.dualrepo.routing.Route;
+import io.dualrepo.routing.RouteSource;
+import io.dualrepo.routing.Stage;
+import io.dualrepo.write.DualWriteScope;
+import io.dualrepo.write.FailedWriteSink;
+import io.dualrepo.write.SecondaryWriteFailurePolicy;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The runtime that generated decorators call: where routes come from, how shadow reads are run and compared,
+ * what happens to a secondary write that fails, and where metrics and outcomes go. Build one per application and
+ * pass it to every generated {@code Dual*} constructor; {@link #close()} it at shut-down to stop the comparison
+ * threads.
+ *
+ * <pre>{@code
+ * DualRepo dualRepo = DualRepo.builder()
+ *         .routeSource(routes)
+ *         .meterRegistry(registry)
+ *         .build();
+ * IncidentRepository incidents = new DualIncidentRepository(legacy, statusTable, dualRepo);
+ * }</pre>
+ */
+public final class DualRepo implements AutoCloseable {
+
+    public static final Route DEFAULT_ROUTE = Stage.OLD_ONLY.route();
+    public static final ComparisonMode DEFAULT_COMPARISON_MODE = ComparisonMode.ASYNC;
+    public static final Duration DEFAULT_COMPARISON_TIMEOUT = Duration.ofSeconds(2);
+    public static final int DEFAULT_COMPARISON_THREADS = 2;
+    public static final int DEFAULT_COMPARISON_QUEUE = 256;
+    public static final int DEFAULT_MAX_DIFFERENCES = 20;
+    public static final int DEFAULT_MISMATCH_LOGS_PER_MINUTE = 10;
+    public static final float DEFAULT_CIRCUIT_FAILURE_RATE = 50f;
+    public static final int DEFAULT_CIRCUIT_WINDOW = 100;
+    public static final Duration DEFAULT_CIRCUIT_OPEN_FOR = Duration.ofSeconds(30);
+    public static final SecondaryWriteFailurePolicy DEFAULT_SECONDARY_WRITE_FAILURE_POLICY =
+            SecondaryWriteFailurePolicy.RECORD_AND_CONTINUE;
+
+    private final Runtime runtime;
+
+    private DualRepo(Builder builder) {
+        this.runtime = new Runtime(builder.settings());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The route currently in force for a repository when called without a routing key: the last valid route
+     * its source gave, or the default route.
+     */
+    public Route currentRoute(String repository) {
+        return runtime.routes(repository).current(null);
+    }
+
+    /** What generated decorators call. Not for application code: it may change in any release. */
+    public Runtime runtime() {
+        return runtime;
+    }
+
+    /** Stops the comparison threads; comparisons still queued are skipped. Idempotent. */
+    @Override
+    public void close() {
+        runtime.close();
+    }
+
+    /** Builds a {@link DualRepo}; every setting has a named default. */
+    public static final class Builder {
+
+        private RouteSource routeSource = InMemoryRouteSource.create();
+        private Route defaultRoute = DEFAULT_ROUTE;
+        private MeterRegistry meterRegistry = Metrics.globalRegistry;
+        private ComparisonMode comparisonMode = DEFAULT_COMPARISON_MODE;
+        private Duration comparisonTimeout = DEFAULT_COMPARISON_TIMEOUT;
+        private int comparisonThreads = DEFAULT_COMPARISON_THREADS;
+        private int comparisonQueue = DEFAULT_COMPARISON_QUEUE;
+        private int maxDifferences = DEFAULT_MAX_DIFFERENCES;
+        private int mismatchLogsPerMinute = DEFAULT_MISMATCH_LOGS_PER_MINUTE;
+        private float circuitFailureRate = DEFAULT_CIRCUIT_FAILURE_RATE;
+        private int circuitWindow = DEFAULT_CIRCUIT_WINDOW;
+        private Duration circuitOpenFor = DEFAULT_CIRCUIT_OPEN_FOR;
+        private final Set<String> sensitiveFields = new LinkedHashSet<>();
+        private SecondaryWriteFailurePolicy secondaryWriteFailurePolicy = DEFAULT_SECONDARY_WRITE_FAILURE_POLICY;
+        private FailedWriteSink failedWriteSink;
+        private DualWriteScope dualWriteScope = DualWriteScope.NONE;
+        private final List<ComparisonListener> listeners = new ArrayList<>();
+
+        private Builder() {}
+
+        /** Where routes come from. Default: an empty {@link InMemoryRouteSource}, so every repository is at the default route. */
+        public Builder routeSource(RouteSource routeSource) {
+            this.routeSource = Objects.requireNonNull(routeSource, "routeSource");
+            return this;
+        }
+
+        /** The route used until the source gives a valid one. Default: {@link Stage#OLD_ONLY}. */
+        public Builder defaultRoute(Route defaultRoute) {
+            this.defaultRoute = Objects.requireNonNull(defaultRoute, "defaultRoute").requireValid();
+            return this;
+        }
+
+        public Builder defaultRoute(Stage stage) {
+            return defaultRoute(stage.route());
+        }
+
+        /** Where metrics go. Default: Micrometer's global registry. */
+        public Builder meterRegistry(MeterRegistry meterRegistry) {
+            this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
+            return this;
+        }
+
+        public Builder comparisonMode(ComparisonMode comparisonMode) {
+            this.comparisonMode = Objects.requireNonNull(comparisonMode, "comparisonMode");
+            return this;
+        }
+
+        /** How long a shadow read may take before it counts as a timeout and is interrupted. Default 2 s. */
+        public Builder comparisonTimeout(Duration comparisonTimeout) {
+            Objects.requireNonNull(comparisonTimeout, "comparisonTimeout");
+            if (comparisonTimeout.isNegative() || comparisonTimeout.isZero()) {
+                throw new IllegalArgumentException("comparisonTimeout must be positive, was " + comparisonTimeout);
+            }
+            this.comparisonTimeout = comparisonTimeout;
+            return this;
+        }
+
+        /** Threads running shadow reads, shared by all repositories. Default 2. */
+        public Builder comparisonThreads(int comparisonThreads) {
+            this.comparisonThreads = atLeast(1, comparisonThreads, "comparisonThreads");
+            return this;
+        }
+
+        /** Shadow reads that may wait for a thread; beyond it they are skipped (BULKHEAD_FULL). Default 256. */
+        public Builder comparisonQueue(int comparisonQueue) {
+            this.comparisonQueue = atLeast(0, comparisonQueue, "comparisonQueue");
+            return this;
+        }
+
+        /** The most differences one comparison reports. Default 20. */
+        public Builder maxDifferences(int maxDifferences) {
+            this.maxDifferences = atLeast(1, maxDifferences, "maxDifferences");
+            return this;
+        }
+
+        /**
+         * Mismatch log lines per repository method per minute; beyond it they are counted, and summarised once
+         * the minute is over. Counts and listeners always see every mismatch. Default 10.
+         */
+        public Builder mismatchLogsPerMinute(int mismatchLogsPerMinute) {
+            this.mismatchLogsPerMinute = atLeast(0, mismatchLogsPerMinute, "mismatchLogsPerMinute");
+            return this;
+        }
+
+        /**
+         * The secondary model's circuit breaker, per repository: open when at least {@code failureRatePercent} of
+         * the last {@code window} shadow reads failed or timed out, for {@code openFor}. Defaults 50 %, 100, 30 s.
+         */
+        public Builder circuitBreaker(float failureRatePercent, int window, Duration openFor) {
+            if (!(failureRatePercent > 0 && failureRatePercent <= 100)) {
+                throw new IllegalArgumentException(
+                        "circuit failure rate must be in (0, 100], was " + failureRatePercent);
+            }
+            this.circuitFailureRate = failureRatePercent;
+            this.circuitWindow = atLeast(1, window, "circuit window");
+            Objects.requireNonNull(openFor, "openFor");
+            if (openFor.isNegative() || openFor.isZero()) {
+                throw new IllegalArgumentException("circuit openFor must be positive, was " + openFor);
+            }
+            this.circuitOpenFor = openFor;
+            return this;
+        }
+
+        /** Field names masked in logs and listener payloads in every compared type, on top of {@link Sensitive}. */
+        public Builder sensitiveFields(String... names) {
+            for (String name : names) {
+                sensitiveFields.add(Objects.requireNonNull(name, "sensitive field name"));
+            }
+            return this;
+        }
+
+        public Builder secondaryWriteFailurePolicy(SecondaryWriteFailurePolicy policy) {
+            this.secondaryWriteFailurePolicy = Objects.requireNonNull(policy, "secondaryWriteFailurePolicy");
+            return this;
+        }
+
+        /** Where failed secondary writes go. Default: an ERROR log line naming the repository and method. */
+        public Builder failedWriteSink(FailedWriteSink failedWriteSink) {
+            this.failedWriteSink = Objects.requireNonNull(failedWriteSink, "failedWriteSink");
+            return this;
+        }
+
+        public Builder dualWriteScope(DualWriteScope dualWriteScope) {
+            this.dualWriteScope = Objects.requireNonNull(dualWriteScope, "dualWriteScope");
+            return this;
+        }
+
+        /** Adds a listener for every comparison outcome (except calls not sampled). */
+        public Builder onComparison(ComparisonListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        public DualRepo build() {
+            return new DualRepo(this);
+        }
+
+        private static int atLeast(int minimum, int value, String name) {
+            if (value < minimum) {
+                throw new IllegalArgumentException(name + " must be at least " + minimum + ", was " + value);
+            }
+            return value;
+        }
+
+        private Settings settings() {
+            return new Settings(routeSource, defaultRoute, meterRegistry, comparisonMode, comparisonTimeout,
+                    comparisonThreads, comparisonQueue, maxDifferences, mismatchLogsPerMinute, circuitFailureRate,
+                    circuitWindow, circuitOpenFor, Set.copyOf(sensitiveFields), secondaryWriteFailurePolicy,
+                    failedWriteSink, dualWriteScope, List.copyOf(listeners));
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.dualrepo.internal;
+
+import io.dualrepo.DualRepo;
+import io.dualrepo.Side;
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * One generated decorator's view of the runtime: its two models, its repository name, and a handle per method.
+ * Generated constructors create one and ask it for a {@link ReadMethod} or {@link WriteMethod} per interface
+ * method.
+ *
+ * @param <T> the decorated interface
+ */
+public final class Decorated<T> {
+
+    private static final Pattern VALID_NAME = Pattern.compile("[a-z][a-z0-9_-]*");
+
+    private final Runtime runtime;
+    private final String repository;
+    private final Class<?> repositoryInterface;
+    private final T oldModel;
+    private final T newModel;
+
+    private Decorated(Runtime runtime, String repository, Class<?> repositoryInterface, T oldModel, T newModel) {
+        this.runtime = runtime;
+        this.repository = repository;
+        this.repositoryInterface = repositoryInterface;
+        this.oldModel = oldModel;
+        this.newModel = newModel;
+    }
+
+    public static <T> Decorated<T> of(
+            DualRepo dualRepo, String repository, Class<?> repositoryInterface, T oldModel, T newModel) {
+        Objects.requireNonNull(dualRepo, "dualRepo");
+        Objects.requireNonNull(repositoryInterface, "repositoryInterface");
+        if (repository == null || !VALID_NAME.matcher(repository).matches()) {
+            throw new IllegalArgumentException("repository name '" + repository
+                    + "' is not valid: use lower-case letters, digits, '-' and '_', starting with a letter");
+        }
+        Objects.requireNonNull(oldModel, () -> repository + ": the old model must not be null");
+        Objects.requireNonNull(newModel, () -> repository + ": the new model must not be null");
+        if (oldModel == newModel) {
+            throw new IllegalArgumentException(repository + ": the old and the new model are the same object ("
+                    + oldModel.getClass().getName() + "); pass two implementations");
+        }
+        return new Decorated<>(dualRepo.runtime(), repository, repositoryInterface, oldModel, newModel);
+    }
+
+    public ReadMethod<T> read(String methodName, Class<?>... parameterTypes) {
+        return new ReadMethod<>(this, methodRuntime(methodName, parameterTypes));
+    }
+
+    public WriteMethod<T> write(String methodName, Class<?>... parameterTypes) {
+        return new WriteMethod<>(this, methodRuntime(methodName, parameterTypes));
+    }
+
+    private MethodRuntime methodRuntime(String methodName, Class<?>[] parameterTypes) {
+        Method method;
+        try {
+            method = repositoryInterface.getMethod(methodName, parameterTypes);
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(repositoryInterface.getName() + " has no method " + methodName
+                    + Arrays.toString(parameterTypes) + ": the decorator is out of date, rebuild", e);
+        }
+        return new MethodRuntime(runtime.settings(), repository, method);
+    }
+
+    T model(Side side) {
+        return side == Side.OLD ? oldModel : newModel;
+    }
+
+    Runtime runtime() {
+        return runtime;
+    }
+
+    String repository() {
+        return repository;
+    }
+
+    RouteGuard routes() {
+        return runtime.routes(repository);
+    }
+}

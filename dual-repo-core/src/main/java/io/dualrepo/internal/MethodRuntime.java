@@ -1,0 +1,120 @@
+package io.dualrepo.internal;
+
+import io.dualrepo.Compare;
+import io.dualrepo.ReadThrough;
+import io.dualrepo.compare.Equivalence;
+import io.dualrepo.internal.compare.CompareOptions;
+import io.dualrepo.internal.compare.StructuralComparator;
+import io.dualrepo.internal.compare.ValueRenderer;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** One method of one decorated repository: its names, meters, log budgets and how its results compare. */
+final class MethodRuntime {
+
+    private final String repository;
+    private final String name;
+    private final MethodMeters meters;
+    private final LogBudget mismatchLogBudget;
+    private final LogBudget writeLogBudget;
+    private final LogBudget hookLogBudget;
+    private final StructuralComparator comparator;
+    private final ValueRenderer renderer;
+    private final Equivalence<Object> equivalence;
+    private final boolean readThroughFallsBack;
+
+    MethodRuntime(Settings settings, String repository, Method method) {
+        this.repository = repository;
+        this.name = displayName(method);
+        this.meters = new MethodMeters(settings.meterRegistry(), repository, name);
+        long now = System.nanoTime();
+        this.mismatchLogBudget = new LogBudget(settings.mismatchLogsPerMinute(), now);
+        this.writeLogBudget = new LogBudget(settings.mismatchLogsPerMinute(), now);
+        this.hookLogBudget = new LogBudget(settings.mismatchLogsPerMinute(), now);
+        Compare compare = method.getAnnotation(Compare.class);
+        CompareOptions options = new CompareOptions(
+                compare == null ? Set.of() : Set.of(compare.ignoreFields()),
+                compare != null && compare.unordered(),
+                settings.sensitiveFields(),
+                settings.maxDifferences(),
+                CompareOptions.defaults().maxRenderedLength());
+        this.comparator = new StructuralComparator(options);
+        this.renderer = new ValueRenderer(options);
+        this.equivalence = compare == null || compare.equivalence() == Equivalence.class
+                ? null
+                : instantiate(compare.equivalence(), method);
+        this.readThroughFallsBack = method.isAnnotationPresent(ReadThrough.class)
+                || !Emptiness.isMultiRow(method.getReturnType());
+    }
+
+    /** The method's name, with its parameter types when the interface overloads it: a bounded metric tag. */
+    static String displayName(Method method) {
+        long sameName = Arrays.stream(method.getDeclaringClass().getMethods())
+                .filter(other -> other.getName().equals(method.getName()))
+                .count();
+        if (sameName <= 1) {
+            return method.getName();
+        }
+        return method.getName() + Arrays.stream(method.getParameterTypes())
+                .map(Class::getSimpleName)
+                .collect(Collectors.joining(",", "(", ")"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Equivalence<Object> instantiate(Class<? extends Equivalence> type, Method method) {
+        try {
+            return (Equivalence<Object>) type.getDeclaredConstructor().newInstance();
+        } catch (InvocationTargetException e) {
+            throw new IllegalStateException("equivalence " + type.getName() + " of " + method
+                    + " threw while being created", e.getCause());
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("equivalence " + type.getName() + " of " + method
+                    + " needs a public no-argument constructor", e);
+        }
+    }
+
+    String repository() {
+        return repository;
+    }
+
+    String name() {
+        return name;
+    }
+
+    MethodMeters meters() {
+        return meters;
+    }
+
+    LogBudget mismatchLogBudget() {
+        return mismatchLogBudget;
+    }
+
+    LogBudget writeLogBudget() {
+        return writeLogBudget;
+    }
+
+    LogBudget hookLogBudget() {
+        return hookLogBudget;
+    }
+
+    StructuralComparator comparator() {
+        return comparator;
+    }
+
+    ValueRenderer renderer() {
+        return renderer;
+    }
+
+    /** The custom equivalence from {@code @Compare}, or null for the structural one. */
+    Equivalence<Object> equivalence() {
+        return equivalence;
+    }
+
+    /** Under read-through, whether an empty answer from NEW falls back to OLD; else OLD answers outright. */
+    boolean readThroughFallsBack() {
+        return readThroughFallsBack;
+    }
+}

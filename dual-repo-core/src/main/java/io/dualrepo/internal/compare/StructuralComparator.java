@@ -1,0 +1,73 @@
+package io.dualrepo.internal.compare;
+
+import io.dualrepo.compare.Difference;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Structural equivalence of two read results, one from each model, reporting where they differ.
+ *
+ * <p>Records are compared component by component and other classes field by field (superclasses included,
+ * static and transient fields left out), even when they override equals(): the point is the path of the field
+ * that differs. JDK value types, enums and anything else from {@code java.}/{@code javax.} compare with
+ * equals(), except {@code BigDecimal} (numeric value, scale ignored) and {@code URL} (text, as its equals()
+ * resolves host names). Values of different classes at the same place differ, except collections against
+ * collections, maps against maps and object arrays against object arrays, since two repositories rarely
+ * return the same implementation. {@code Optional} is transparent. Lists and arrays compare by position, sets
+ * (and every collection with {@link CompareOptions#unorderedCollections()}) as multisets, maps by key.
+ *
+ * <p>The walk uses its own stack and remembers the pairs of objects already compared, so cyclic and shared
+ * graphs terminate and arbitrarily deep ones do not overflow the thread's stack. Exceptions thrown by the
+ * compared objects (an accessor, a collection's iterator) propagate to the caller.
+ *
+ * <p>Thread-safe: each call keeps its state to itself.
+ */
+public final class StructuralComparator {
+
+    private final CompareOptions options;
+    private final ValueRenderer renderer;
+    private final IgnoredFields ignored;
+
+    public StructuralComparator(CompareOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.renderer = new ValueRenderer(options);
+        this.ignored = new IgnoredFields(options.ignoredFields());
+    }
+
+    /**
+     * Where the two values differ, in the order met, at most {@link CompareOptions#maxDifferences()} of them;
+     * empty when they are equivalent.
+     */
+    public List<Difference> diff(Object oldValue, Object newValue) {
+        Walk walk = new Walk(this, options.maxDifferences(), true, 0);
+        walk.run(oldValue, newValue, ignored.root());
+        return List.copyOf(walk.differences());
+    }
+
+    /** Whether {@link #diff} would find nothing, without rendering anything. */
+    public boolean equivalent(Object oldValue, Object newValue) {
+        Walk walk = new Walk(this, 1, false, 0);
+        walk.run(oldValue, newValue, ignored.root());
+        return !walk.foundAny();
+    }
+
+    public CompareOptions options() {
+        return options;
+    }
+
+    ValueRenderer renderer() {
+        return renderer;
+    }
+
+    boolean unordered() {
+        return options.unorderedCollections();
+    }
+
+    boolean ignoredAnywhere(String field) {
+        return ignored.ignoredAnywhere(field);
+    }
+
+    boolean sensitiveName(String field) {
+        return options.sensitiveFieldNames().contains(field);
+    }
+}

@@ -1,0 +1,48 @@
+package io.dualrepo.metrics;
+
+/**
+ * The names and tags of every meter dual-repo registers. Tag values are always bounded: repository and method
+ * names, sides, outcomes and reasons; never an argument or an id.
+ */
+public final class DualRepoMetrics {
+
+    /** Timer: each model call, with its latency. Tags: repository, method, side, outcome (success, error). */
+    public static final String CALLS = "dualrepo.calls";
+    /** Counter: comparisons by outcome. Tags: repository, method, outcome (match, mismatch, ..., skipped). */
+    public static final String COMPARISONS = "dualrepo.comparisons";
+    /** Counter: skipped comparisons by reason. Tags: repository, method, reason. */
+    public static final String COMPARISONS_SKIPPED = "dualrepo.comparisons.skipped";
+    /**
+     * Counter: background mismatches read again from both models, back to back, before being reported. Tags:
+     * repository, method, outcome (resolved: they now agree, so a write came in between and the comparison counts
+     * as a match; confirmed: reported as a mismatch).
+     */
+    public static final String MISMATCH_RECHECKS = "dualrepo.mismatch.rechecks";
+    /** Counter: mismatches not logged because of the log bound (they are still counted). Tags: repository, method. */
+    public static final String MISMATCH_LOGS_SUPPRESSED = "dualrepo.mismatch.logs.suppressed";
+    /** Counter: writes the primary took and the secondary did not. Tags: repository, method, side (the failed one). */
+    public static final String SECONDARY_WRITE_FAILURES = "dualrepo.secondary.write.failures";
+    /** Counter: read-through reads answered by the old model. Tags: repository, method. */
+    public static final String READ_THROUGH_FALLBACKS = "dualrepo.readthrough.fallbacks";
+    /** Counter: migrate-on-read copies into the new model. Tags: repository, method, outcome (success, error). */
+    public static final String READ_THROUGH_COPIES = "dualrepo.readthrough.copies";
+    /** Counter: routes that took effect, replacing a different one. Tags: repository. */
+    public static final String ROUTE_CHANGES = "dualrepo.route.changes";
+    /** Counter: routes refused as invalid; the last valid route stayed in force. Tags: repository. */
+    public static final String ROUTE_REFUSED = "dualrepo.route.refused";
+    /** Counter: route source calls that threw; the last valid route was used. Tags: repository. */
+    public static final String ROUTE_SOURCE_ERRORS = "dualrepo.route.source.errors";
+    /** Counter: comparison listeners or failed-write sinks that threw. Tags: repository, method. */
+    public static final String HOOK_ERRORS = "dualrepo.hook.errors";
+
+    public static final String TAG_REPOSITORY = "repository";
+    public static final String TAG_METHOD = "method";
+    public static final String TAG_SIDE = "side";
+    public static final String TAG_OUTCOME = "outcome";
+    public static final String TAG_REASON = "reason";
+
+    public static final String OUTCOME_SUCCESS = "success";
+    public static final String OUTCOME_ERROR = "error";
+
+    private DualRepoMetrics() {}
+}

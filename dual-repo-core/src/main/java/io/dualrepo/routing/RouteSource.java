@@ -1,0 +1,23 @@
+package io.dualrepo.routing;
+
+import java.util.Optional;
+
+/**
+ * Where routes come from: the Unleash adapter in {@code dual-repo-flags} in production, {@link
+ * InMemoryRouteSource} in tests and embedded use. Called once per repository call, on the caller's thread, so
+ * it must be fast and must not block.
+ */
+@FunctionalInterface
+public interface RouteSource {
+
+    /**
+     * The route for one call.
+     *
+     * @param repository the {@code @DualModel} name
+     * @param routingKey the call's {@link io.dualrepo.RoutingKey} argument as a string, or null when the method
+     *     has none
+     * @return the route, or empty when this source has none for the repository (the last valid route, else the
+     *     configured default, is used)
+     */
+    Optional<Route> route(String repository, String routingKey);
+}

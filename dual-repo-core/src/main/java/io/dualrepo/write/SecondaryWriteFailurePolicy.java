@@ -1,0 +1,15 @@
+package io.dualrepo.write;
+
+/** What a write does when the primary model took it and the secondary threw. */
+public enum SecondaryWriteFailurePolicy {
+    /**
+     * The call succeeds with the primary's result; the failure is counted, logged and handed to the {@link
+     * FailedWriteSink}. The default: a migration must not make the request path less available.
+     */
+    RECORD_AND_CONTINUE,
+    /**
+     * The call throws the secondary's exception. Inside a {@link DualWriteScope} that spans both models (one
+     * transaction), this rolls the primary's write back too.
+     */
+    FAIL_CALL
+}

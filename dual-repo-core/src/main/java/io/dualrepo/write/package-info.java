@@ -1,0 +1,2 @@
+/** Parameters and return values are non-null unless documented otherwise. */
+package io.dualrepo.write;

@@ -1,0 +1,118 @@
+package io.dualrepo.processor;
+
+import java.util.Locale;
+import javax.tools.Diagnostic;
+
+/**
+ * Every message the processor reports, in one place so that their wording stays consistent: each says what is
+ * wrong and how to fix it. Arguments are substituted with {@link String#format}.
+ */
+enum Message {
+
+    // The annotated type
+    NOT_AN_INTERFACE(
+            "@DualModel applies to repository interfaces; `%1$s` is %2$s: put @DualModel on the interface that"
+                    + " %1$s implements"),
+    ANNOTATION_TYPE(
+            "@DualModel applies to repository interfaces; `%s` is an annotation type: put @DualModel on a"
+                    + " repository interface"),
+    INVALID_NAME(
+            "@DualModel name \"%s\" is not valid: the name selects the route and its flags and tags every metric,"
+                    + " so it must match [a-z][a-z0-9_-]* (lower-case letters, digits, '-' and '_', starting with a"
+                    + " letter), such as \"%s\""),
+    DUPLICATE_NAME(
+            "@DualModel name \"%s\" is also used by `%s`: each repository needs a name of its own, since the name"
+                    + " selects its route and tags its metrics; rename one of them"),
+    PRIVATE_INTERFACE(
+            "`%s` is private, so the generated %s in the same package cannot implement it: make the interface"
+                    + " package-private or public"),
+    PRIVATE_ENCLOSING_TYPE(
+            "`%s` is nested in private `%s`, so the generated %s in the same package cannot implement it: make"
+                    + " `%2$s` package-private or public"),
+    LOCAL_INTERFACE(
+            "`%s` is declared inside a method, so the generated %s cannot implement it: move the interface to the"
+                    + " top level or into a class"),
+    SEALED_INTERFACE(
+            "`%s` is sealed, so the generated %s cannot implement it: remove `sealed` and `permits` from the"
+                    + " interface"),
+    GENERATED_NAME_TAKEN(
+            "cannot generate %s for `%s`: a type named `%1$s` already exists in the same package; rename that type"
+                    + " (dual-repo names the decorator of Foo DualFoo)"),
+
+    // Methods
+    NEITHER_READ_NOR_WRITE(
+            "method `%s` is neither a read nor a write: rename it with a read prefix (find, get, count, exists,"
+                    + " ...) or a write prefix (save, update, delete, ...), or annotate it with @Read or @Write"),
+    READ_AND_WRITE(
+            "method `%s` is annotated both @Read and @Write: keep the one that says what it does"),
+    READ_RETURNS_VOID(
+            "read `%s` returns void: a read must return what it read, so that the two models' answers can be"
+                    + " compared; return the value, or annotate the method @Write if it changes data"),
+    READ_RETURNS_SINGLE_USE(
+            "read `%s` returns %s, which can be consumed only once, so the old and the new model's answers cannot"
+                    + " be compared: return a List instead"),
+    NOT_ROUTABLE(
+            "@%s on %s method `%s` has no effect: only abstract and default methods are routed; remove it"),
+    NOT_ROUTED_DEFAULT(
+            Diagnostic.Kind.WARNING,
+            "@%s on default method `%s` has no effect: a default method is routed only when annotated @Read or"
+                    + " @Write; add one of them, or remove @%1$s"),
+    ROUTING_KEY_TWICE(
+            "method `%s` has more than one @RoutingKey parameter (%s): a call is routed by one key; keep"
+                    + " @RoutingKey on one of them"),
+    COMPARE_ON_WRITE(
+            "@Compare on write `%s` has no effect: only reads are compared; remove it, or annotate the method"
+                    + " @Read if it is a read"),
+    EQUIVALENCE_NOT_CONCRETE(
+            "@Compare equivalence `%s` is %s, so the runtime cannot create it: name a concrete class with a public"
+                    + " no-argument constructor"),
+    EQUIVALENCE_NOT_PUBLIC(
+            "@Compare equivalence `%s` is not public, so the runtime cannot create it: make it public"),
+    EQUIVALENCE_INNER_CLASS(
+            "@Compare equivalence `%s` is an inner class, which needs an instance of `%s` to be created: make it"
+                    + " static"),
+    EQUIVALENCE_NO_CONSTRUCTOR(
+            "@Compare equivalence `%s` has no public no-argument constructor, so the runtime cannot create it: add"
+                    + " one"),
+    EQUIVALENCE_WRONG_TYPE(
+            "@Compare equivalence `%s` cannot compare %s, the result of `%s`: name an Equivalence<%2$s>"),
+    READ_THROUGH_ON_WRITE(
+            "@ReadThrough on write `%s` has no effect: read-through applies to reads only; remove it"),
+    COPY_WITH_MISSING(
+            "@ReadThrough(copyWith = \"%s\") on `%s`: `%s` has no method named `%1$s`; name the write that saves"
+                    + " what the old model returned into the new one"),
+    COPY_WITH_NOT_A_WRITE(
+            "@ReadThrough(copyWith = \"%s\") on `%s`: `%s` is a read, but copying into the new model is a write;"
+                    + " name a write method"),
+    COPY_WITH_ARITY(
+            "@ReadThrough(copyWith = \"%s\") on `%s`: `%s` takes %d parameters, but copyWith passes exactly one,"
+                    + " the value to save; name a write with one parameter"),
+    COPY_WITH_WRONG_TYPE(
+            "@ReadThrough(copyWith = \"%s\") on `%s`: `%s` cannot take %s, nor the value of its Optional or its"
+                    + " elements; name a write whose parameter accepts what the read returns"),
+
+    // The processor itself
+    UNEXPECTED(
+            "dual-repo could not process `%s` (%s); this is a bug in dual-repo-processor, please report it with"
+                    + " this stack trace:%n%s");
+
+    private final Diagnostic.Kind kind;
+    private final String format;
+
+    Message(String format) {
+        this(Diagnostic.Kind.ERROR, format);
+    }
+
+    Message(Diagnostic.Kind kind, String format) {
+        this.kind = kind;
+        this.format = format;
+    }
+
+    Diagnostic.Kind kind() {
+        return kind;
+    }
+
+    String format(Object... arguments) {
+        return String.format(Locale.ROOT, format, arguments);
+    }
+}

@@ -1,0 +1,140 @@
+package io.dualrepo.behaviour;
+
+import io.dualrepo.Side;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
+
+/**
+ * One model of the order repository, held in memory. It records every call it receives, and can be told to
+ * misbehave the ways a new model does in production: return something different, throw, or hang.
+ */
+final class InMemoryOrders implements OrderRepository {
+
+    /** One call a model received. */
+    record Touch(Side side, String method, String argument, String thread) {}
+
+    final Side side;
+    final Map<String, Order> rows = new ConcurrentHashMap<>();
+    final ConcurrentLinkedQueue<Touch> touches;
+    final Map<String, ConcurrentLinkedQueue<Side>> sidesByArgument;
+
+    volatile UnaryOperator<Order> readBug = UnaryOperator.identity();
+    volatile RuntimeException failReads;
+    volatile RuntimeException failWrites;
+    volatile CountDownLatch blockReadsUntil;
+    final AtomicBoolean interrupted = new AtomicBoolean();
+
+    InMemoryOrders(Side side, ConcurrentLinkedQueue<Touch> touches,
+            Map<String, ConcurrentLinkedQueue<Side>> sidesByArgument) {
+        this.side = side;
+        this.touches = touches;
+        this.sidesByArgument = sidesByArgument;
+    }
+
+    private void touch(String method, String argument) {
+        touches.add(new Touch(side, method, argument, Thread.currentThread().getName()));
+        if (argument != null) {
+            sidesByArgument.computeIfAbsent(argument, a -> new ConcurrentLinkedQueue<>()).add(side);
+        }
+    }
+
+    private void beforeRead() {
+        RuntimeException failure = failReads;
+        if (failure != null) {
+            throw failure;
+        }
+        CountDownLatch block = blockReadsUntil;
+        if (block != null) {
+            try {
+                block.await();
+            } catch (InterruptedException e) {
+                interrupted.set(true);
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while hanging", e);
+            }
+        }
+    }
+
+    private void beforeWrite() {
+        RuntimeException failure = failWrites;
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    @Override
+    public Optional<Order> findById(String id) {
+        touch("findById", id);
+        beforeRead();
+        return Optional.ofNullable(rows.get(id)).map(readBug);
+    }
+
+    @Override
+    public Order getExisting(String id) throws OrderNotFoundException {
+        touch("getExisting", id);
+        beforeRead();
+        Order order = rows.get(id);
+        if (order == null) {
+            throw new OrderNotFoundException(id);
+        }
+        return readBug.apply(order);
+    }
+
+    @Override
+    public List<Order> findByCustomer(String customerId) {
+        touch("findByCustomer", customerId);
+        beforeRead();
+        List<Order> found = new ArrayList<>();
+        for (Order order : rows.values()) {
+            if (order.customerId().equals(customerId)) {
+                found.add(readBug.apply(order));
+            }
+        }
+        found.sort(Comparator.comparing(Order::id));
+        return found;
+    }
+
+    @Override
+    public List<Order> findAllUnordered() {
+        touch("findAllUnordered", null);
+        beforeRead();
+        List<Order> all = new ArrayList<>(rows.values());
+        // The two models return rows in different orders, as two databases without ORDER BY do.
+        all.sort(Comparator.comparing(Order::id));
+        if (side == Side.NEW) {
+            Collections.reverse(all);
+        }
+        all.replaceAll(readBug);
+        return all;
+    }
+
+    @Override
+    public long countAll() {
+        touch("countAll", null);
+        beforeRead();
+        return rows.size();
+    }
+
+    @Override
+    public void save(Order order) {
+        touch("save", order.id());
+        beforeWrite();
+        rows.put(order.id(), order);
+    }
+
+    @Override
+    public void deleteById(String id) {
+        touch("deleteById", id);
+        beforeWrite();
+        rows.remove(id);
+    }
+}

@@ -1,0 +1,29 @@
+package io.dualrepo.behaviour;
+
+import io.dualrepo.Compare;
+import io.dualrepo.DualModel;
+import io.dualrepo.ReadThrough;
+import io.dualrepo.RoutingKey;
+import java.util.List;
+import java.util.Optional;
+
+/** A real @DualModel interface: the processor generates DualOrderRepository for it during test-compile. */
+@DualModel("orders")
+public interface OrderRepository {
+
+    @ReadThrough(copyWith = "save")
+    Optional<Order> findById(String id);
+
+    Order getExisting(String id) throws OrderNotFoundException;
+
+    List<Order> findByCustomer(@RoutingKey String customerId);
+
+    @Compare(unordered = true, ignoreFields = "cardNumber")
+    List<Order> findAllUnordered();
+
+    long countAll();
+
+    void save(Order order);
+
+    void deleteById(String id);
+}
