@@ -53,7 +53,13 @@ final class Judge {
             differences = equivalent ? List.of() : List.of(new Difference(
                     "$", method.renderer().render(oldValue), method.renderer().render(newValue)));
         } else {
-            differences = method.comparator().diff(oldValue, newValue);
+            try {
+                differences = method.comparator().diff(oldValue, newValue);
+            } catch (RuntimeException | StackOverflowError e) {
+                // A getter or equals() inside the results threw; the comparison says so instead of guessing.
+                return result(method, primary, Outcome.SECONDARY_ERROR, List.of(),
+                        "comparison failed: " + e.getClass().getName(), latency);
+            }
         }
         return result(method, primary, differences.isEmpty() ? Outcome.MATCH : Outcome.MISMATCH, differences,
                 null, latency);
