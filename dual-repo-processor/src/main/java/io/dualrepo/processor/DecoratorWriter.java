@@ -25,6 +25,7 @@ import java.util.stream.Collectors;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.IntersectionType;
+import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.type.TypeVariable;
 import javax.lang.model.util.Elements;
@@ -156,7 +157,7 @@ final class DecoratorWriter {
         String model = locals.newName("model");
         String arguments = parameters.stream().map(locals::get).collect(Collectors.joining(", "));
         String routingKey = method.routingKey().map(locals::get).orElse("null");
-        boolean returnsVoid = method.type().getReturnType().getKind() == javax.lang.model.type.TypeKind.VOID;
+        boolean returnsVoid = method.type().getReturnType().getKind() == TypeKind.VOID;
         if (method.operation() == Operation.READ && method.copy().isPresent()) {
             // The copy goes on a line of its own, its body (when it has one) indented under it; not
             // addStatement, whose continuation indentation would also shift the body.

@@ -85,7 +85,7 @@ public final class DualModelProcessor extends AbstractProcessor {
 
         List<TypeElement> ready = new ArrayList<>();
         for (TypeElement type : candidates) {
-            if (!analyzer.hasUnresolvedTypes(type)) {
+            if (!hasUnresolvedTypes(type)) {
                 ready.add(type);
             } else if (!round.processingOver()) {
                 deferred.add(type.getQualifiedName().toString());
@@ -101,11 +101,20 @@ public final class DualModelProcessor extends AbstractProcessor {
         return false;
     }
 
+    private boolean hasUnresolvedTypes(TypeElement type) {
+        try {
+            return analyzer.hasUnresolvedTypes(type);
+        } catch (RuntimeException e) {
+            // Analysed at once, then, where the same failure is reported on the type.
+            return false;
+        }
+    }
+
     private Map<String, List<TypeElement>> groupByName(List<TypeElement> types) {
         Map<String, List<TypeElement>> byName = new LinkedHashMap<>();
         for (TypeElement type : types) {
-            RepositoryAnalyzer.dualModel(type)
-                    .flatMap(RepositoryAnalyzer::dualModelName)
+            Annotations.dualModel(type)
+                    .flatMap(Annotations::dualModelName)
                     .ifPresent(name -> byName.computeIfAbsent(name, n -> new ArrayList<>()).add(type));
         }
         return byName;
@@ -114,7 +123,7 @@ public final class DualModelProcessor extends AbstractProcessor {
     private void process(TypeElement type, Map<String, List<TypeElement>> byName) {
         Diagnostics diagnostics = new Diagnostics(processingEnv.getMessager());
         try {
-            Optional<AnnotationMirror> dualModel = RepositoryAnalyzer.dualModel(type);
+            Optional<AnnotationMirror> dualModel = Annotations.dualModel(type);
             if (dualModel.isEmpty()) {
                 return;
             }
@@ -130,8 +139,13 @@ public final class DualModelProcessor extends AbstractProcessor {
                 return;
             }
             JavaFile file = writer.write(repository.get());
-            file.writeTo(processingEnv.getFiler());
-        } catch (IOException | RuntimeException e) {
+            try {
+                file.writeTo(processingEnv.getFiler());
+            } catch (IOException e) {
+                diagnostics.report(Message.WRITE_FAILED, Position.of(type), decorator.canonicalName(),
+                        type.getQualifiedName(), e);
+            }
+        } catch (RuntimeException e) {
             // Never let an exception escape: javac would show a stack trace instead of pointing at the source.
             StringWriter trace = new StringWriter();
             e.printStackTrace(new PrintWriter(trace));
@@ -141,7 +155,7 @@ public final class DualModelProcessor extends AbstractProcessor {
 
     private void checkNameUnique(TypeElement type, AnnotationMirror dualModel,
             Map<String, List<TypeElement>> byName, Diagnostics diagnostics) {
-        Optional<String> name = RepositoryAnalyzer.dualModelName(dualModel);
+        Optional<String> name = Annotations.dualModelName(dualModel);
         if (name.isEmpty()) {
             return;
         }
@@ -155,7 +169,7 @@ public final class DualModelProcessor extends AbstractProcessor {
         }
         if (other != null) {
             diagnostics.report(Message.DUPLICATE_NAME,
-                    Position.of(type, dualModel, RepositoryAnalyzer.dualModelValue(dualModel).orElseThrow()),
+                    Position.of(type, dualModel, Annotations.dualModelValue(dualModel).orElseThrow()),
                     name.get(), other);
         }
     }

@@ -92,6 +92,8 @@ enum Message {
                     + " elements; name a write whose parameter accepts what the read returns"),
 
     // The processor itself
+    WRITE_FAILED(
+            "cannot write %s, the decorator of `%s`: %s"),
     UNEXPECTED(
             "dual-repo could not process `%s` (%s); this is a bug in dual-repo-processor, please report it with"
                     + " this stack trace:%n%s");

@@ -1,61 +1,37 @@
 package io.dualrepo.processor;
 
 import com.palantir.javapoet.ClassName;
-import io.dualrepo.Compare;
-import io.dualrepo.DualModel;
 import io.dualrepo.DualRepo;
-import io.dualrepo.Read;
-import io.dualrepo.ReadThrough;
-import io.dualrepo.RoutingKey;
-import io.dualrepo.Write;
-import io.dualrepo.compare.Equivalence;
-import io.dualrepo.processor.RoutedMethod.Copy;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.BaseStream;
-import java.util.stream.Collectors;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.AnnotationMirror;
-import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.NestingKind;
 import javax.lang.model.element.TypeElement;
-import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
-import javax.lang.model.type.ExecutableType;
-import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
-import javax.lang.model.type.TypeVariable;
 import javax.lang.model.type.WildcardType;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
 
 /**
- * Checks one {@code @DualModel} type and, when it is valid, describes the decorator to generate. Every problem
- * is reported, not only the first, so that one compilation shows the user all there is to fix.
+ * Checks one {@code @DualModel} type, and when it is valid describes the decorator to generate; its methods are
+ * left to {@link MethodsAnalyzer}. Every problem is reported, not only the first, so that one compilation shows
+ * the user all there is to fix.
  */
 final class RepositoryAnalyzer {
 
     /** The rule {@code Decorated.of} enforces at run time, checked here so that it fails at compile time. */
     private static final Pattern VALID_NAME = Pattern.compile("[a-z][a-z0-9_-]*");
-
-    private static final String DUAL_MODEL = DualModel.class.getCanonicalName();
-    private static final String READ = Read.class.getCanonicalName();
-    private static final String WRITE = Write.class.getCanonicalName();
-    private static final String COMPARE = Compare.class.getCanonicalName();
-    private static final String READ_THROUGH = ReadThrough.class.getCanonicalName();
-    private static final String ROUTING_KEY = RoutingKey.class.getCanonicalName();
 
     private final Elements elements;
     private final Types types;
@@ -73,22 +49,6 @@ final class RepositoryAnalyzer {
         }
         String packageName = elements.getPackageOf(type).getQualifiedName().toString();
         return ClassName.get(packageName, "Dual" + String.join("_", names));
-    }
-
-    static Optional<AnnotationMirror> dualModel(TypeElement type) {
-        return annotation(type, DUAL_MODEL);
-    }
-
-    /** The {@code @DualModel} name, absent when javac could not read it (it reports that itself). */
-    static Optional<String> dualModelName(AnnotationMirror dualModel) {
-        return dualModelValue(dualModel)
-                .map(AnnotationValue::getValue)
-                .filter(String.class::isInstance)
-                .map(String.class::cast);
-    }
-
-    static Optional<AnnotationValue> dualModelValue(AnnotationMirror dualModel) {
-        return explicitValue(dualModel, "value").map(AnnotationValue.class::cast);
     }
 
     /**
@@ -118,7 +78,7 @@ final class RepositoryAnalyzer {
         return switch (type.getKind()) {
             case ERROR -> true;
             case DECLARED -> ((DeclaredType) type).getTypeArguments().stream().anyMatch(this::unresolved);
-            case ARRAY -> unresolved(((javax.lang.model.type.ArrayType) type).getComponentType());
+            case ARRAY -> unresolved(((ArrayType) type).getComponentType());
             case WILDCARD -> {
                 WildcardType wildcard = (WildcardType) type;
                 yield (wildcard.getExtendsBound() != null && unresolved(wildcard.getExtendsBound()))
@@ -134,7 +94,7 @@ final class RepositoryAnalyzer {
      * @return the decorator to generate, or empty when an error was reported
      */
     Optional<Repository> analyze(TypeElement type, AnnotationMirror dualModel, Diagnostics diagnostics) {
-        Optional<String> name = dualModelName(dualModel);
+        Optional<String> name = Annotations.dualModelName(dualModel);
         name.ifPresent(n -> checkName(n, type, dualModel, diagnostics));
         if (type.getKind() == ElementKind.ANNOTATION_TYPE) {
             diagnostics.report(Message.ANNOTATION_TYPE, Position.of(type, dualModel), type.getSimpleName());
@@ -142,13 +102,13 @@ final class RepositoryAnalyzer {
         }
         if (type.getKind() != ElementKind.INTERFACE) {
             diagnostics.report(Message.NOT_AN_INTERFACE, Position.of(type, dualModel),
-                    type.getSimpleName(), describeKind(type));
+                    type.getSimpleName(), TypeDescriptions.kind(type));
             return Optional.empty();
         }
         ClassName decorator = decoratorName(type, elements);
         checkImplementable(type, dualModel, decorator, diagnostics);
         checkDecoratorNameFree(type, dualModel, decorator, diagnostics);
-        List<RoutedMethod> methods = new MethodsAnalysis(type, dualModel, diagnostics).run();
+        List<RoutedMethod> methods = new MethodsAnalyzer(elements, types, type, dualModel, diagnostics).analyze();
         if (diagnostics.hasErrors() || name.isEmpty()) {
             return Optional.empty();
         }
@@ -158,7 +118,7 @@ final class RepositoryAnalyzer {
     private static void checkName(String name, TypeElement type, AnnotationMirror dualModel, Diagnostics diagnostics) {
         if (!VALID_NAME.matcher(name).matches()) {
             diagnostics.report(Message.INVALID_NAME,
-                    Position.of(type, dualModel, dualModelValue(dualModel).orElseThrow()),
+                    Position.of(type, dualModel, Annotations.dualModelValue(dualModel).orElseThrow()),
                     name, suggestName(name, type));
         }
     }
@@ -166,14 +126,14 @@ final class RepositoryAnalyzer {
     /** A valid name close to an invalid one, for the message: "Incident Store" gives "incident-store". */
     private static String suggestName(String name, TypeElement type) {
         String suggestion = name.replaceAll("([a-z0-9])([A-Z])", "$1-$2")
-                .toLowerCase(java.util.Locale.ROOT)
+                .toLowerCase(Locale.ROOT)
                 .replaceAll("[^a-z0-9_-]+", "-")
                 .replaceAll("^[^a-z]+", "")
                 .replaceAll("-+$", "");
         if (suggestion.isEmpty()) {
             suggestion = type.getSimpleName().toString().replaceAll("Repository$", "")
                     .replaceAll("([a-z0-9])([A-Z])", "$1-$2")
-                    .toLowerCase(java.util.Locale.ROOT)
+                    .toLowerCase(Locale.ROOT)
                     .replaceAll("^[^a-z]+", "");
         }
         return suggestion.isEmpty() ? "incidents" : suggestion;
@@ -182,6 +142,7 @@ final class RepositoryAnalyzer {
     private void checkImplementable(
             TypeElement type, AnnotationMirror dualModel, ClassName decorator, Diagnostics diagnostics) {
         Position position = Position.of(type, dualModel);
+        // javac does not show local types to processors, but other compilers may.
         if (type.getNestingKind() == NestingKind.LOCAL) {
             diagnostics.report(Message.LOCAL_INTERFACE, position, type.getSimpleName(), decorator.simpleName());
             return;
@@ -191,7 +152,8 @@ final class RepositoryAnalyzer {
         }
         for (Element e = type.getEnclosingElement(); e instanceof TypeElement enclosing;
                 e = enclosing.getEnclosingElement()) {
-            if (enclosing.getNestingKind() == NestingKind.LOCAL || enclosing.getNestingKind() == NestingKind.ANONYMOUS) {
+            if (enclosing.getNestingKind() == NestingKind.LOCAL
+                    || enclosing.getNestingKind() == NestingKind.ANONYMOUS) {
                 diagnostics.report(Message.LOCAL_INTERFACE, position, type.getSimpleName(), decorator.simpleName());
                 return;
             }
@@ -230,464 +192,5 @@ final class RepositoryAnalyzer {
                         && types.isSameType(parameters.get(1), decorated)
                         && types.isSameType(parameters.get(2), dualRepo));
         return existing.getKind() == ElementKind.CLASS && implementsType && hasDecoratorConstructor;
-    }
-
-    /** The methods of one interface: which the decorator routes, and what is wrong with them. */
-    private final class MethodsAnalysis {
-
-        private final TypeElement type;
-        private final DeclaredType declaredType;
-        private final AnnotationMirror dualModel;
-        private final Diagnostics diagnostics;
-
-        MethodsAnalysis(TypeElement type, AnnotationMirror dualModel, Diagnostics diagnostics) {
-            this.type = type;
-            this.declaredType = (DeclaredType) type.asType();
-            this.dualModel = dualModel;
-            this.diagnostics = diagnostics;
-        }
-
-        List<RoutedMethod> run() {
-            for (ExecutableElement method : ElementFilter.methodsIn(type.getEnclosedElements())) {
-                if (method.getModifiers().contains(Modifier.STATIC) || method.getModifiers().contains(Modifier.PRIVATE)) {
-                    checkNotAnnotatedAsRouted(method);
-                }
-            }
-            List<ExecutableElement> members = members();
-            Map<ExecutableElement, Operation> operations = new LinkedHashMap<>();
-            for (ExecutableElement method : members) {
-                if (isRouted(method)) {
-                    operation(method).ifPresent(operation -> operations.put(method, operation));
-                }
-            }
-            List<RoutedMethod> routed = new ArrayList<>();
-            for (Map.Entry<ExecutableElement, Operation> entry : operations.entrySet()) {
-                routed.add(analyze(entry.getKey(), entry.getValue(), members));
-            }
-            return routed;
-        }
-
-        /**
-         * The instance methods of the interface and its super-interfaces, each signature once (a method inherited
-         * through two paths is implemented once), the interface's own first and in declaration order.
-         */
-        private List<ExecutableElement> members() {
-            Set<ExecutableElement> all = new LinkedHashSet<>(ElementFilter.methodsIn(elements.getAllMembers(type)));
-            List<ExecutableElement> ordered = new ArrayList<>();
-            collectInDeclarationOrder(type, all, ordered, new LinkedHashSet<>());
-            ordered.addAll(all);
-            Map<String, ExecutableElement> bySignature = new LinkedHashMap<>();
-            for (ExecutableElement method : ordered) {
-                boolean instanceMethod = !method.getModifiers().contains(Modifier.STATIC)
-                        && !method.getModifiers().contains(Modifier.PRIVATE);
-                if (instanceMethod && !isObjectMethod(method)) {
-                    bySignature.putIfAbsent(signature(method), method);
-                }
-            }
-            return List.copyOf(bySignature.values());
-        }
-
-        private void collectInDeclarationOrder(
-                TypeElement current, Set<ExecutableElement> all, List<ExecutableElement> out, Set<TypeElement> seen) {
-            if (!seen.add(current)) {
-                return;
-            }
-            for (ExecutableElement method : ElementFilter.methodsIn(current.getEnclosedElements())) {
-                if (all.remove(method)) {
-                    out.add(method);
-                }
-            }
-            for (TypeMirror superInterface : current.getInterfaces()) {
-                collectInDeclarationOrder((TypeElement) types.asElement(superInterface), all, out, seen);
-            }
-        }
-
-        private String signature(ExecutableElement method) {
-            ExecutableType resolved = (ExecutableType) types.asMemberOf(declaredType, method);
-            return method.getSimpleName() + resolved.getParameterTypes().stream()
-                    .map(p -> types.erasure(p).toString())
-                    .collect(Collectors.joining(",", "(", ")"));
-        }
-
-        // An interface may redeclare equals, hashCode or toString; the decorator inherits Object's.
-        private boolean isObjectMethod(ExecutableElement method) {
-            if (method.getEnclosingElement().equals(elements.getTypeElement(Object.class.getCanonicalName()))) {
-                return true;
-            }
-            String name = method.getSimpleName().toString();
-            List<String> parameters = method.getParameters().stream()
-                    .map(p -> types.erasure(p.asType()).toString())
-                    .toList();
-            return (name.equals("equals") && parameters.equals(List.of(Object.class.getName())))
-                    || (name.equals("hashCode") && parameters.isEmpty())
-                    || (name.equals("toString") && parameters.isEmpty());
-        }
-
-        private void checkNotAnnotatedAsRouted(ExecutableElement method) {
-            String modifier = method.getModifiers().contains(Modifier.STATIC) ? "static" : "private";
-            for (String annotationName : List.of(READ, WRITE)) {
-                annotation(method, annotationName).ifPresent(mirror -> diagnostics.report(Message.NOT_ROUTABLE,
-                        Position.of(method, mirror), simpleName(annotationName), modifier, describe(method)));
-            }
-        }
-
-        /** Abstract methods are routed; default methods only when explicitly annotated, else they are inherited. */
-        private boolean isRouted(ExecutableElement method) {
-            if (!method.getModifiers().contains(Modifier.DEFAULT)) {
-                return true;
-            }
-            if (annotation(method, READ).isPresent() || annotation(method, WRITE).isPresent()) {
-                return true;
-            }
-            warnNotRouted(method);
-            return false;
-        }
-
-        private void warnNotRouted(ExecutableElement method) {
-            if (!method.getEnclosingElement().equals(type)) {
-                return;
-            }
-            for (String annotationName : List.of(COMPARE, READ_THROUGH)) {
-                annotation(method, annotationName).ifPresent(mirror -> diagnostics.report(Message.NOT_ROUTED_DEFAULT,
-                        Position.of(method, mirror), simpleName(annotationName), describe(method)));
-            }
-            for (VariableElement parameter : method.getParameters()) {
-                annotation(parameter, ROUTING_KEY).ifPresent(mirror -> diagnostics.report(
-                        Message.NOT_ROUTED_DEFAULT, Position.of(parameter, mirror), "RoutingKey", describe(method)));
-            }
-        }
-
-        /** Explicit {@code @Read} or {@code @Write} wins, else the name decides; reports when neither does. */
-        private Optional<Operation> operation(ExecutableElement method) {
-            Optional<AnnotationMirror> read = annotation(method, READ);
-            Optional<AnnotationMirror> write = annotation(method, WRITE);
-            if (read.isPresent() && write.isPresent()) {
-                diagnostics.report(Message.READ_AND_WRITE, at(method, write.get()), describe(method));
-                return Optional.empty();
-            }
-            if (read.isPresent()) {
-                return Optional.of(Operation.READ);
-            }
-            if (write.isPresent()) {
-                return Optional.of(Operation.WRITE);
-            }
-            Optional<Operation> named = Operation.named(method.getSimpleName().toString());
-            if (named.isEmpty()) {
-                diagnostics.report(Message.NEITHER_READ_NOR_WRITE, at(method), describe(method));
-            }
-            return named;
-        }
-
-        private RoutedMethod analyze(ExecutableElement method, Operation operation, List<ExecutableElement> members) {
-            ExecutableType resolved = (ExecutableType) types.asMemberOf(declaredType, method);
-            if (operation == Operation.READ) {
-                checkReadResult(method, resolved);
-            }
-            Optional<AnnotationMirror> compare = annotation(method, COMPARE);
-            if (compare.isPresent() && operation == Operation.WRITE) {
-                diagnostics.report(Message.COMPARE_ON_WRITE, at(method, compare.get()), describe(method));
-            } else if (compare.isPresent()) {
-                checkEquivalence(method, resolved, compare.get());
-            }
-            Optional<Copy> copy = Optional.empty();
-            Optional<AnnotationMirror> readThrough = annotation(method, READ_THROUGH);
-            if (readThrough.isPresent() && operation == Operation.WRITE) {
-                diagnostics.report(Message.READ_THROUGH_ON_WRITE, at(method, readThrough.get()), describe(method));
-            } else if (readThrough.isPresent()) {
-                copy = copy(method, resolved, readThrough.get(), members);
-            }
-            List<TypeMirror> lookupTypes = method.getParameters().stream()
-                    .map(p -> types.erasure(p.asType()))
-                    .toList();
-            return new RoutedMethod(method, resolved, operation, lookupTypes, routingKey(method), copy);
-        }
-
-        private void checkReadResult(ExecutableElement method, ExecutableType resolved) {
-            TypeMirror result = resolved.getReturnType();
-            Position position = annotation(method, READ).map(read -> at(method, read)).orElse(at(method));
-            if (result.getKind() == TypeKind.VOID) {
-                diagnostics.report(Message.READ_RETURNS_VOID, position, describe(method));
-            } else if (isSubtypeOfErasure(result, BaseStream.class) || isSubtypeOfErasure(result, Iterator.class)) {
-                diagnostics.report(Message.READ_RETURNS_SINGLE_USE, position, describe(method), simpleName(result));
-            }
-        }
-
-        private Optional<VariableElement> routingKey(ExecutableElement method) {
-            List<VariableElement> keys = method.getParameters().stream()
-                    .filter(p -> annotation(p, ROUTING_KEY).isPresent())
-                    .map(p -> (VariableElement) p)
-                    .toList();
-            if (keys.size() > 1) {
-                VariableElement second = keys.get(1);
-                Position position = method.getEnclosingElement().equals(type)
-                        ? Position.of(second, annotation(second, ROUTING_KEY).orElseThrow())
-                        : at(method);
-                String names = keys.stream().map(k -> "`" + k.getSimpleName() + "`").collect(Collectors.joining(", "));
-                diagnostics.report(Message.ROUTING_KEY_TWICE, position, describe(method), names);
-            }
-            return keys.stream().findFirst();
-        }
-
-        private void checkEquivalence(ExecutableElement method, ExecutableType resolved, AnnotationMirror compare) {
-            Optional<? extends AnnotationValue> value = explicitValue(compare, "equivalence");
-            if (value.isEmpty() || !(value.get().getValue() instanceof DeclaredType equivalenceType)) {
-                return;
-            }
-            TypeElement equivalence = (TypeElement) equivalenceType.asElement();
-            TypeElement equivalenceInterface = elements.getTypeElement(Equivalence.class.getCanonicalName());
-            if (equivalence.equals(equivalenceInterface)) {
-                return;
-            }
-            Position position = method.getEnclosingElement().equals(type)
-                    ? Position.of(method, compare, value.get())
-                    : at(method);
-            String className = equivalence.getQualifiedName().toString();
-            boolean isClass = equivalence.getKind() == ElementKind.CLASS || equivalence.getKind() == ElementKind.RECORD;
-            if (!isClass || equivalence.getModifiers().contains(Modifier.ABSTRACT)) {
-                diagnostics.report(Message.EQUIVALENCE_NOT_CONCRETE, position, className, describeKind(equivalence));
-                return;
-            }
-            if (!equivalence.getModifiers().contains(Modifier.PUBLIC)) {
-                diagnostics.report(Message.EQUIVALENCE_NOT_PUBLIC, position, className);
-            }
-            if (equivalence.getNestingKind() == NestingKind.MEMBER
-                    && !equivalence.getModifiers().contains(Modifier.STATIC)) {
-                diagnostics.report(Message.EQUIVALENCE_INNER_CLASS, position,
-                        className, ((TypeElement) equivalence.getEnclosingElement()).getSimpleName());
-            }
-            boolean hasPublicNoArgConstructor = ElementFilter.constructorsIn(equivalence.getEnclosedElements()).stream()
-                    .anyMatch(c -> c.getParameters().isEmpty() && c.getModifiers().contains(Modifier.PUBLIC));
-            if (!hasPublicNoArgConstructor) {
-                diagnostics.report(Message.EQUIVALENCE_NO_CONSTRUCTOR, position, className);
-            }
-            // A generic equivalence is taken raw: whatever it is instantiated with is the user's choice.
-            TypeMirror candidate = equivalence.getTypeParameters().isEmpty()
-                    ? equivalence.asType()
-                    : types.erasure(equivalence.asType());
-            TypeMirror result = boxed(resolved.getReturnType());
-            if (result.getKind() != TypeKind.VOID) {
-                DeclaredType wanted = types.getDeclaredType(equivalenceInterface, types.getWildcardType(null, result));
-                if (!types.isAssignable(candidate, wanted)) {
-                    diagnostics.report(Message.EQUIVALENCE_WRONG_TYPE, position,
-                            className, simpleName(result), describe(method));
-                }
-            }
-        }
-
-        /**
-         * The copy for {@code @ReadThrough(copyWith = "save")}: the named write, with one parameter, that takes
-         * the result as it is, else the value of an {@code Optional} result, else each element of an
-         * {@code Iterable} result.
-         */
-        private Optional<Copy> copy(ExecutableElement read, ExecutableType resolved, AnnotationMirror readThrough,
-                List<ExecutableElement> members) {
-            Optional<? extends AnnotationValue> value = explicitValue(readThrough, "copyWith");
-            String copyWith = value.map(v -> String.valueOf(v.getValue())).orElse("");
-            if (copyWith.isEmpty()) {
-                return Optional.empty();
-            }
-            Position position = read.getEnclosingElement().equals(type)
-                    ? Position.of(read, readThrough, value.get())
-                    : at(read);
-            List<ExecutableElement> named = members.stream()
-                    .filter(m -> m.getSimpleName().contentEquals(copyWith))
-                    .toList();
-            if (named.isEmpty()) {
-                diagnostics.report(Message.COPY_WITH_MISSING, position, copyWith, describe(read), type.getSimpleName());
-                return Optional.empty();
-            }
-            List<ExecutableElement> writes = named.stream().filter(this::isWrite).toList();
-            if (writes.isEmpty()) {
-                diagnostics.report(Message.COPY_WITH_NOT_A_WRITE, position,
-                        copyWith, describe(read), describe(named.get(0)));
-                return Optional.empty();
-            }
-            List<ExecutableElement> unary = writes.stream().filter(m -> m.getParameters().size() == 1).toList();
-            if (unary.isEmpty()) {
-                diagnostics.report(Message.COPY_WITH_ARITY, position,
-                        copyWith, describe(read), describe(writes.get(0)), writes.get(0).getParameters().size());
-                return Optional.empty();
-            }
-            TypeMirror result = resolved.getReturnType();
-            boolean throwsChecked = unary.stream().anyMatch(this::throwsChecked);
-            if (unary.stream().anyMatch(write -> accepts(write, result))) {
-                return Optional.of(new Copy(copyWith, Copy.Shape.RESULT, null, throwsChecked));
-            }
-            Optional<TypeMirror> optionalValue = typeArgumentOf(result, Optional.class);
-            if (optionalValue.isPresent() && unary.stream().anyMatch(write -> accepts(write, optionalValue.get()))) {
-                return Optional.of(new Copy(copyWith, Copy.Shape.OPTIONAL_VALUE, optionalValue.get(), throwsChecked));
-            }
-            Optional<TypeMirror> element = elementType(result);
-            if (element.isPresent() && unary.stream().anyMatch(write -> accepts(write, element.get()))) {
-                return Optional.of(new Copy(copyWith, Copy.Shape.EACH_ELEMENT, element.get(), throwsChecked));
-            }
-            diagnostics.report(Message.COPY_WITH_WRONG_TYPE, position,
-                    copyWith, describe(read), describe(unary.get(0)), simpleName(result));
-            return Optional.empty();
-        }
-
-        private boolean isWrite(ExecutableElement method) {
-            if (annotation(method, WRITE).isPresent()) {
-                return true;
-            }
-            return annotation(method, READ).isEmpty()
-                    && Operation.named(method.getSimpleName().toString()).orElse(null) == Operation.WRITE;
-        }
-
-        private boolean accepts(ExecutableElement write, TypeMirror value) {
-            ExecutableType resolvedWrite = (ExecutableType) types.asMemberOf(declaredType, write);
-            TypeMirror parameter = resolvedWrite.getParameterTypes().get(0);
-            // A generic write such as <S extends T> S save(S entity) accepts whatever fits the bound.
-            if (parameter instanceof TypeVariable variable
-                    && resolvedWrite.getTypeVariables().stream().anyMatch(v -> types.isSameType(v, variable))) {
-                parameter = variable.getUpperBound();
-            }
-            return types.isAssignable(value, parameter);
-        }
-
-        private boolean throwsChecked(ExecutableElement method) {
-            TypeMirror runtimeException = elements.getTypeElement(RuntimeException.class.getCanonicalName()).asType();
-            TypeMirror error = elements.getTypeElement(Error.class.getCanonicalName()).asType();
-            return method.getThrownTypes().stream()
-                    .anyMatch(t -> !types.isSubtype(t, runtimeException) && !types.isSubtype(t, error));
-        }
-
-        /** Of {@code Optional<X>}: X, with a wildcard replaced by its bound. */
-        private Optional<TypeMirror> typeArgumentOf(TypeMirror type, Class<?> generic) {
-            if (!(type instanceof DeclaredType declared)
-                    || !((TypeElement) declared.asElement()).getQualifiedName().contentEquals(generic.getCanonicalName())
-                    || declared.getTypeArguments().size() != 1) {
-                return Optional.empty();
-            }
-            return Optional.of(upperBound(declared.getTypeArguments().get(0)));
-        }
-
-        /** Of an {@code Iterable<X>} (a {@code List<X>}, a {@code Set<X>}, ...): X. */
-        private Optional<TypeMirror> elementType(TypeMirror type) {
-            if (!(type instanceof DeclaredType declared) || !isSubtypeOfErasure(type, Iterable.class)) {
-                return Optional.empty();
-            }
-            TypeElement iterable = elements.getTypeElement(Iterable.class.getCanonicalName());
-            ExecutableElement iterator = ElementFilter.methodsIn(iterable.getEnclosedElements()).stream()
-                    .filter(m -> m.getSimpleName().contentEquals("iterator"))
-                    .findFirst()
-                    .orElseThrow();
-            TypeMirror iteratorType = ((ExecutableType) types.asMemberOf(declared, iterator)).getReturnType();
-            List<? extends TypeMirror> arguments = ((DeclaredType) iteratorType).getTypeArguments();
-            return Optional.of(arguments.isEmpty()
-                    ? elements.getTypeElement(Object.class.getCanonicalName()).asType()
-                    : upperBound(arguments.get(0)));
-        }
-
-        private TypeMirror upperBound(TypeMirror type) {
-            if (type instanceof WildcardType wildcard) {
-                return wildcard.getExtendsBound() != null
-                        ? wildcard.getExtendsBound()
-                        : elements.getTypeElement(Object.class.getCanonicalName()).asType();
-            }
-            return type;
-        }
-
-        private boolean isSubtypeOfErasure(TypeMirror type, Class<?> supertype) {
-            if (type.getKind() != TypeKind.DECLARED) {
-                return false;
-            }
-            TypeElement element = elements.getTypeElement(supertype.getCanonicalName());
-            return types.isSubtype(types.erasure(type), types.erasure(element.asType()));
-        }
-
-        private TypeMirror boxed(TypeMirror type) {
-            return type.getKind().isPrimitive()
-                    ? types.boxedClass(types.getPrimitiveType(type.getKind())).asType()
-                    : type;
-        }
-
-        /**
-         * Where a method's problem is reported: the method itself when the annotated interface declares it, else
-         * the interface, since the super-interface may not even be in this compilation.
-         */
-        private Position at(ExecutableElement method) {
-            return method.getEnclosingElement().equals(type) ? Position.of(method) : Position.of(type, dualModel);
-        }
-
-        private Position at(ExecutableElement method, AnnotationMirror annotation) {
-            return method.getEnclosingElement().equals(type)
-                    ? Position.of(method, annotation)
-                    : Position.of(type, dualModel);
-        }
-
-        /** {@code findById(String)}, or {@code CrudRepository.findById(Object)} for an inherited method. */
-        private String describe(ExecutableElement method) {
-            String owner = method.getEnclosingElement().equals(type)
-                    ? ""
-                    : method.getEnclosingElement().getSimpleName() + ".";
-            ExecutableType resolved = (ExecutableType) types.asMemberOf(declaredType, method);
-            List<? extends TypeMirror> parameters = resolved.getParameterTypes();
-            List<String> names = new ArrayList<>();
-            for (int i = 0; i < parameters.size(); i++) {
-                String name = simpleName(parameters.get(i));
-                if (i == parameters.size() - 1 && method.isVarArgs()) {
-                    name = name.substring(0, name.length() - 2) + "...";
-                }
-                names.add(name);
-            }
-            return owner + method.getSimpleName() + "(" + String.join(", ", names) + ")";
-        }
-    }
-
-    /** How a type reads in a message: simple names, type arguments kept ({@code Optional<Incident>}). */
-    private static String simpleName(TypeMirror type) {
-        return switch (type.getKind()) {
-            case DECLARED -> {
-                DeclaredType declared = (DeclaredType) type;
-                String name = declared.asElement().getSimpleName().toString();
-                List<? extends TypeMirror> arguments = declared.getTypeArguments();
-                yield arguments.isEmpty()
-                        ? name
-                        : name + arguments.stream().map(RepositoryAnalyzer::simpleName)
-                                .collect(Collectors.joining(", ", "<", ">"));
-            }
-            case ARRAY -> simpleName(((javax.lang.model.type.ArrayType) type).getComponentType()) + "[]";
-            case WILDCARD -> {
-                WildcardType wildcard = (WildcardType) type;
-                if (wildcard.getExtendsBound() != null) {
-                    yield "? extends " + simpleName(wildcard.getExtendsBound());
-                }
-                yield wildcard.getSuperBound() != null ? "? super " + simpleName(wildcard.getSuperBound()) : "?";
-            }
-            default -> type.toString();
-        };
-    }
-
-    private static String simpleName(String qualifiedName) {
-        return qualifiedName.substring(qualifiedName.lastIndexOf('.') + 1);
-    }
-
-    private static String describeKind(TypeElement type) {
-        return switch (type.getKind()) {
-            case ENUM -> "an enum";
-            case RECORD -> "a record";
-            case INTERFACE -> "an interface";
-            case ANNOTATION_TYPE -> "an annotation type";
-            default -> type.getModifiers().contains(Modifier.ABSTRACT) ? "an abstract class" : "a class";
-        };
-    }
-
-    private static Optional<AnnotationMirror> annotation(Element element, String qualifiedName) {
-        for (AnnotationMirror mirror : element.getAnnotationMirrors()) {
-            TypeElement annotationType = (TypeElement) mirror.getAnnotationType().asElement();
-            if (annotationType.getQualifiedName().contentEquals(qualifiedName)) {
-                return Optional.of(mirror);
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** A value written in the annotation, not a default: only those have a position in the source. */
-    private static Optional<? extends AnnotationValue> explicitValue(AnnotationMirror mirror, String name) {
-        return mirror.getElementValues().entrySet().stream()
-                .filter(e -> e.getKey().getSimpleName().contentEquals(name))
-                .map(Map.Entry::getValue)
-                .findFirst();
     }
 }

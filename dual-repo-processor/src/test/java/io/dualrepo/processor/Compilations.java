@@ -5,6 +5,7 @@ import com.google.testing.compile.Compiler;
 import com.google.testing.compile.JavaFileObjects;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import javax.annotation.processing.Processor;
 import javax.tools.JavaFileObject;
 
 /** Compiles test sources with the processor, lint on, so that generated code must compile without warnings. */
@@ -13,8 +14,20 @@ final class Compilations {
     private Compilations() {}
 
     static Compilation compile(JavaFileObject... sources) {
+        return compile(new DualModelProcessor(), sources);
+    }
+
+    /**
+     * Compiles, telling {@code generated} the name of every source file the processor creates: compile-testing
+     * shows generated files only when the compilation succeeded, and a failed one must be seen to generate nothing.
+     */
+    static Compilation compile(RecordingProcessor.Listener generated, JavaFileObject... sources) {
+        return compile(new RecordingProcessor(new DualModelProcessor(), generated), sources);
+    }
+
+    private static Compilation compile(Processor processor, JavaFileObject... sources) {
         return Compiler.javac()
-                .withProcessors(new DualModelProcessor())
+                .withProcessors(processor)
                 .withOptions("-Xlint:all,-processing")
                 .compile(sources);
     }

@@ -370,7 +370,8 @@ class DecoratorGenerationTest {
                 "    int countByStatus(String... statuses);",
                 "    <E extends Comparable<E>> List<E> findAllOf(Class<E> type, E[] samples) throws IOException;",
                 "    boolean existsById(long id);",
-                "    void saveAll(Incident[] incidents, List<? extends Incident> more) throws IOException, TimeoutException;",
+                "    void saveAll(Incident[] incidents, List<? extends Incident> more)",
+                "            throws IOException, TimeoutException;",
                 "}"));
 
         assertThat(compilation).succeededWithoutWarnings();
@@ -430,20 +431,31 @@ class DecoratorGenerationTest {
     }
 
     @Test
-    void marksOverridesOfDeprecatedMethodsDeprecated() {
-        Compilation compilation = compile(source("test.NameRepository",
-                "package test;",
-                "import io.dualrepo.DualModel;",
-                "@DualModel(\"names\")",
-                "public interface NameRepository {",
-                "    @Deprecated",
-                "    String findName(String id);",
-                "}"));
+    void marksWhatDecoratesDeprecatedCodeDeprecated() {
+        Compilation compilation = compile(
+                source("test.NameRepository",
+                        "package test;",
+                        "import io.dualrepo.DualModel;",
+                        "@DualModel(\"names\")",
+                        "public interface NameRepository {",
+                        "    @Deprecated",
+                        "    String findName(String id);",
+                        "}"),
+                source("test.LegacyRepository",
+                        "package test;",
+                        "import io.dualrepo.DualModel;",
+                        "@Deprecated",
+                        "@DualModel(\"legacy\")",
+                        "public interface LegacyRepository {",
+                        "    String findName(String id);",
+                        "}"));
 
-        // With -Xlint:all, calling model.findName from a method not itself deprecated would warn.
+        // With -Xlint:all, using deprecated code from code that is not deprecated itself would warn.
         assertThat(compilation).succeededWithoutWarnings();
         assertThat(generated(compilation, "test.DualNameRepository"))
                 .contains("    @Override\n    @Deprecated\n    public String findName(String id) {\n");
+        assertThat(generated(compilation, "test.DualLegacyRepository"))
+                .contains("@Deprecated\npublic final class DualLegacyRepository implements LegacyRepository {\n");
     }
 
     @Test

@@ -1,0 +1,51 @@
+package io.dualrepo.processor;
+
+import java.util.List;
+import java.util.stream.Collectors;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.ArrayType;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.type.WildcardType;
+
+/** How types read in messages: as the user wrote them, not with the qualified names javac prints. */
+final class TypeDescriptions {
+
+    private TypeDescriptions() {}
+
+    /** Simple names, type arguments kept: {@code Optional<Incident>}, {@code List<? extends Incident>}. */
+    static String simpleName(TypeMirror type) {
+        return switch (type.getKind()) {
+            case DECLARED -> {
+                DeclaredType declared = (DeclaredType) type;
+                String name = declared.asElement().getSimpleName().toString();
+                List<? extends TypeMirror> arguments = declared.getTypeArguments();
+                yield arguments.isEmpty()
+                        ? name
+                        : name + arguments.stream().map(TypeDescriptions::simpleName)
+                                .collect(Collectors.joining(", ", "<", ">"));
+            }
+            case ARRAY -> simpleName(((ArrayType) type).getComponentType()) + "[]";
+            case WILDCARD -> {
+                WildcardType wildcard = (WildcardType) type;
+                if (wildcard.getExtendsBound() != null) {
+                    yield "? extends " + simpleName(wildcard.getExtendsBound());
+                }
+                yield wildcard.getSuperBound() != null ? "? super " + simpleName(wildcard.getSuperBound()) : "?";
+            }
+            default -> type.toString();
+        };
+    }
+
+    /** {@code "a class"}, {@code "an enum"}, ...: what a type is, to say why it does not fit. */
+    static String kind(TypeElement type) {
+        return switch (type.getKind()) {
+            case ENUM -> "an enum";
+            case RECORD -> "a record";
+            case INTERFACE -> "an interface";
+            case ANNOTATION_TYPE -> "an annotation type";
+            default -> type.getModifiers().contains(Modifier.ABSTRACT) ? "an abstract class" : "a class";
+        };
+    }
+}
