@@ -33,6 +33,7 @@ public final class Demo implements AutoCloseable {
     private static final int ORGANISATIONS = 5;
     private static final int TRAFFIC_THREADS = 4;
     private static final long STAGE_MILLIS = 800;
+    private static final long PACE_NANOS = Long.getLong("demo.paceMicros", 200) * 1_000;
     private static final List<String> STATUSES = StatusTableIncidents.DEFAULT_STATUSES;
 
     private final PrintStream out;
@@ -40,7 +41,7 @@ public final class Demo implements AutoCloseable {
     private final InMemoryRouteSource routes = InMemoryRouteSource.create();
     private final LegacyIncidents legacy = new LegacyIncidents();
     private final StatusTableIncidents statusTable = new StatusTableIncidents();
-    private final AtomicReference<ComparisonResult> lastMismatch = new AtomicReference<>();
+    private final AtomicReference<ComparisonResult> firstMismatch = new AtomicReference<>();
     private final DualRepo dualRepo;
     private final IncidentRepository incidents;
     /** What the clients were told was written, per incident: the truth the models are checked against. */
@@ -54,8 +55,9 @@ public final class Demo implements AutoCloseable {
                 .meterRegistry(registry)
                 .mismatchLogsPerMinute(3)
                 .onComparison(result -> {
-                    if (result.outcome() == Outcome.MISMATCH) {
-                        lastMismatch.set(result);
+                    // A by-id mismatch shows the planted bug most plainly.
+                    if (result.outcome() == Outcome.MISMATCH && result.method().equals("findById")) {
+                        firstMismatch.compareAndSet(null, result);
                     }
                 })
                 .build();
@@ -93,7 +95,7 @@ public final class Demo implements AutoCloseable {
         lost += report("copy of " + copied + " older rows", Side.NEW);
         statusTable.plantedBug = true;
         lost += stage("SHADOW (planted bug)", Stage.SHADOW, Side.OLD);
-        ComparisonResult mismatch = lastMismatch.get();
+        ComparisonResult mismatch = firstMismatch.get();
         if (mismatch != null) {
             out.println("    caught: " + mismatch.method() + " " + mismatch.differences());
         }
@@ -134,6 +136,10 @@ public final class Demo implements AutoCloseable {
         List<String> mine = new ArrayList<>();
         int created = 0;
         while (!stop.get()) {
+            // Paced like a busy service rather than flat out, so the comparison pool keeps up as in production.
+            if (PACE_NANOS > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(PACE_NANOS);
+            }
             int action = random.nextInt(10);
             if (action == 0 || mine.isEmpty()) {
                 String id = "c" + client + "-" + System.nanoTime() + "-" + created++;
@@ -176,9 +182,14 @@ public final class Demo implements AutoCloseable {
     private int report(String label, Side readSide) {
         IncidentRepository served = readSide == Side.OLD ? legacy : statusTable;
         int lost = 0;
+        List<String> examples = new ArrayList<>();
         for (Map.Entry<String, Optional<Incident>> entry : acknowledged.entrySet()) {
-            if (!served.findById(entry.getKey()).equals(entry.getValue())) {
+            Optional<Incident> found = served.findById(entry.getKey());
+            if (!found.equals(entry.getValue())) {
                 lost++;
+                if (examples.size() < 3) {
+                    examples.add("    lost: acknowledged " + entry.getValue() + ", " + readSide + " holds " + found);
+                }
             }
         }
         double[] now = {calls("old"), calls("new"), comparisons("match"), comparisons("mismatch"),
@@ -189,6 +200,7 @@ public final class Demo implements AutoCloseable {
         out.printf("%-34s %9.0f %9.0f %7.0f %9.0f %6.0f %10.0f %5d%n", label, now[0] - before[0],
                 now[1] - before[1], now[2] - before[2], now[3] - before[3], now[4] - before[4],
                 now[5] - before[5], lost);
+        examples.forEach(out::println);
         return lost;
     }
 
