@@ -14,14 +14,12 @@ final class Judge {
     private Judge() {}
 
     static ComparisonResult judge(
-            MethodRuntime method,
-            Side primary,
-            Object primaryResult,
-            Throwable primaryError,
-            Object secondaryResult,
-            Throwable secondaryError,
-            long secondaryNanos) {
+            MethodRuntime method, Side primary, Answer primaryAnswer, Answer secondaryAnswer, long secondaryNanos) {
         Duration latency = Duration.ofNanos(secondaryNanos);
+        Object primaryResult = primaryAnswer.result();
+        Throwable primaryError = primaryAnswer.error();
+        Object secondaryResult = secondaryAnswer.result();
+        Throwable secondaryError = secondaryAnswer.error();
         if (primaryError != null || secondaryError != null) {
             if (primaryError != null && secondaryError != null) {
                 // Both refusing the same request the same way is agreement (e.g. both say "not found").

@@ -76,6 +76,19 @@ final class MethodRuntime {
         }
     }
 
+    /** Calls one model, recording the call's latency and outcome; whatever the model throws goes through unchanged. */
+    <T, R> R timed(io.dualrepo.Side side, T model, ModelCall<T, R> call) {
+        long start = System.nanoTime();
+        try {
+            R result = call.call(model);
+            meters.call(side, true, start);
+            return result;
+        } catch (Throwable error) {
+            meters.call(side, false, start);
+            throw Sneaky.rethrow(error);
+        }
+    }
+
     String repository() {
         return repository;
     }

@@ -83,15 +83,15 @@ public final class ReadMethod<T> {
     private <R> R readThrough(Route route, ModelCall<T, R> call, ModelCopy<T, R> copyToNew) {
         if (!method.readThroughFallsBack()) {
             // A multi-row answer from a partly migrated new model would be silently incomplete.
-            return timed(Side.OLD, call);
+            return method.timed(Side.OLD, decorated.model(Side.OLD), call);
         }
-        R fromNew = timed(Side.NEW, call);
+        R fromNew = method.timed(Side.NEW, decorated.model(Side.NEW), call);
         if (!Emptiness.isEmpty(fromNew)) {
             compareIfSampled(route, Side.NEW, call, fromNew, null);
             return fromNew;
         }
         method.meters().fallback();
-        R fromOld = timed(Side.OLD, call);
+        R fromOld = method.timed(Side.OLD, decorated.model(Side.OLD), call);
         if (route.compare().isOn()) {
             reporter.comparison(method, Judge.skipped(method, Side.NEW, SkipReason.READ_THROUGH_FALLBACK));
         }
@@ -111,18 +111,6 @@ public final class ReadMethod<T> {
             if (method.writeLogBudget().tryTake(System.nanoTime()) >= 0) {
                 log.warn("{}.{}: migrate-on-read copy into NEW failed", method.repository(), method.name(), e);
             }
-        }
-    }
-
-    private <R> R timed(Side side, ModelCall<T, R> call) {
-        long start = System.nanoTime();
-        try {
-            R result = call.call(decorated.model(side));
-            method.meters().call(side, true, start);
-            return result;
-        } catch (Throwable error) {
-            method.meters().call(side, false, start);
-            throw Sneaky.rethrow(error);
         }
     }
 }

@@ -96,16 +96,10 @@ final class ShadowReads implements AutoCloseable {
     private <T, R> void compareHere(MethodRuntime method, Side primary, T secondaryModel, ModelCall<T, R> call,
             Object primaryResult, Throwable primaryError) {
         long start = System.nanoTime();
-        Object secondaryResult = null;
-        Throwable secondaryError = null;
-        try {
-            secondaryResult = call.call(secondaryModel);
-        } catch (Throwable e) {
-            secondaryError = e;
-        }
-        method.meters().call(primary.other(), secondaryError == null, start);
-        ComparisonResult result = Judge.judge(method, primary, primaryResult, primaryError, secondaryResult,
-                secondaryError, System.nanoTime() - start);
+        Answer secondary = Answer.of(secondaryModel, call);
+        method.meters().call(primary.other(), !secondary.failed(), start);
+        ComparisonResult result = Judge.judge(method, primary, new Answer(primaryResult, primaryError), secondary,
+                System.nanoTime() - start);
         reporter.comparison(method, result);
         if (mode == ComparisonMode.STRICT
                 && (result.outcome() == Outcome.MISMATCH || result.outcome() == Outcome.SECONDARY_ERROR)) {
@@ -154,17 +148,11 @@ final class ShadowReads implements AutoCloseable {
             try {
                 timeLimiter.executeCompletionStage(timer, () -> done)
                         .whenComplete((result, error) -> finish(result, error, start));
-                Object secondaryResult = null;
-                Throwable secondaryError = null;
-                try {
-                    secondaryResult = call.call(secondaryModel);
-                } catch (Throwable e) {
-                    secondaryError = e;
-                }
+                Answer secondary = Answer.of(secondaryModel, call);
                 if (!done.isDone()) {
-                    method.meters().call(primary.other(), secondaryError == null, start);
-                    ComparisonResult result = Judge.judge(method, primary, primaryResult, primaryError,
-                            secondaryResult, secondaryError, System.nanoTime() - start);
+                    method.meters().call(primary.other(), !secondary.failed(), start);
+                    ComparisonResult result = Judge.judge(method, primary, new Answer(primaryResult, primaryError),
+                            secondary, System.nanoTime() - start);
                     if (result.outcome() == Outcome.MISMATCH) {
                         result = recheck(result, start);
                     }
@@ -214,16 +202,9 @@ final class ShadowReads implements AutoCloseable {
          * models again, back to back, tells a write in between (they now agree) from a real disagreement.
          */
         private ComparisonResult recheck(ComparisonResult first, long start) {
-            Object primaryAgain;
-            Object secondaryAgain;
-            try {
-                primaryAgain = call.call(primaryModel);
-                secondaryAgain = call.call(secondaryModel);
-            } catch (Throwable e) {
-                method.meters().recheck(false);
-                return first;
-            }
-            ComparisonResult second = Judge.judge(method, primary, primaryAgain, null, secondaryAgain, null,
+            Answer primaryAgain = Answer.of(primaryModel, call);
+            Answer secondaryAgain = Answer.of(secondaryModel, call);
+            ComparisonResult second = Judge.judge(method, primary, primaryAgain, secondaryAgain,
                     System.nanoTime() - start);
             boolean resolved = second.outcome() == Outcome.MATCH;
             method.meters().recheck(resolved);

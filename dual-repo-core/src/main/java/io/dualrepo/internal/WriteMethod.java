@@ -40,11 +40,11 @@ public final class WriteMethod<T> {
         Route route = routes.current(routingKey);
         Side primary = route.primary();
         if (route.write() != WriteTargets.BOTH) {
-            return timed(primary, call);
+            return method.timed(primary, decorated.model(primary), call);
         }
         try {
             return scope.run(decorated.repository(), () -> {
-                R result = timed(primary, call);
+                R result = method.timed(primary, decorated.model(primary), call);
                 writeSecondary(primary.other(), arguments, call);
                 return result;
             });
@@ -60,24 +60,16 @@ public final class WriteMethod<T> {
             method.meters().call(secondary, true, start);
         } catch (Throwable error) {
             method.meters().call(secondary, false, start);
-            if (policy == SecondaryWriteFailurePolicy.FAIL_CALL) {
+            if (policy == SecondaryWriteFailurePolicy.FAIL_CALL && scope.atomic()) {
+                // The scope rolls both writes back: nothing reached either model, nothing to repair.
                 method.meters().secondaryWriteFailed(secondary);
                 throw error;
             }
             reporter.secondaryWriteFailed(method, FailedWrite.of(decorated.repository(), method.name(), secondary,
                     arguments, error, Instant.now()));
-        }
-    }
-
-    private <R> R timed(Side side, ModelCall<T, R> call) {
-        long start = System.nanoTime();
-        try {
-            R result = call.call(decorated.model(side));
-            method.meters().call(side, true, start);
-            return result;
-        } catch (Throwable error) {
-            method.meters().call(side, false, start);
-            throw Sneaky.rethrow(error);
+            if (policy == SecondaryWriteFailurePolicy.FAIL_CALL) {
+                throw error;
+            }
         }
     }
 }

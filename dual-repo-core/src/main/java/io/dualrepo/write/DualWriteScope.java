@@ -16,6 +16,15 @@ public interface DualWriteScope {
     };
 
     /**
+     * Whether a failure inside {@link #run} undoes both writes (one transaction). When it does not, a secondary
+     * write that fails under {@link SecondaryWriteFailurePolicy#FAIL_CALL} is also handed to the failed-write
+     * sink: the primary's write stands, and the caller may not retry.
+     */
+    default boolean atomic() {
+        return false;
+    }
+
+    /**
      * Runs both writes of one call. Whatever {@code bothWrites} throws must be rethrown unchanged.
      *
      * @param repository the {@code @DualModel} name

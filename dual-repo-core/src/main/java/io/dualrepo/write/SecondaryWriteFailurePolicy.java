@@ -8,8 +8,9 @@ public enum SecondaryWriteFailurePolicy {
      */
     RECORD_AND_CONTINUE,
     /**
-     * The call throws the secondary's exception. Inside a {@link DualWriteScope} that spans both models (one
-     * transaction), this rolls the primary's write back too.
+     * The call throws the secondary's exception. Inside an {@linkplain DualWriteScope#atomic() atomic} {@link
+     * DualWriteScope} (one transaction over both models) this rolls the primary's write back too; otherwise the
+     * primary's write stands, so the failure is also counted and handed to the {@link FailedWriteSink}.
      */
     FAIL_CALL
 }

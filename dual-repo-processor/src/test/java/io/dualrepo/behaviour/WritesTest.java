@@ -41,16 +41,19 @@ class WritesTest {
     }
 
     @Test
-    void underFailCallTheSecondarysExceptionReachesTheCaller() {
-        try (Harness harness = new Harness(b -> b.secondaryWriteFailurePolicy(SecondaryWriteFailurePolicy.FAIL_CALL))) {
+    void underFailCallTheSecondarysExceptionReachesTheCallerAndTheStandingWriteIsStillRecorded() {
+        List<FailedWrite> sink = new CopyOnWriteArrayList<>();
+        try (Harness harness = new Harness(b -> b.secondaryWriteFailurePolicy(SecondaryWriteFailurePolicy.FAIL_CALL)
+                .failedWriteSink(sink::add))) {
             IllegalStateException rejection = new IllegalStateException("rejected");
             harness.oldModel.failWrites = rejection;
             harness.routes.set("orders", Stage.LIVE);
 
             assertThatThrownBy(() -> harness.orders.save(Order.of("o-1", "c-1"))).isSameAs(rejection);
 
-            // LIVE writes NEW first; without a shared transaction its write stands (the Hibernate scope rolls it back).
+            // LIVE writes NEW first; without an atomic scope that write stands, so the gap must be repairable.
             assertThat(harness.newModel.rows).containsKey("o-1");
+            assertThat(sink).singleElement().satisfies(failed -> assertThat(failed.failedSide()).isEqualTo(Side.OLD));
             assertThat(harness.counter("dualrepo.secondary.write.failures", "method", "save", "side", "old"))
                     .isEqualTo(1);
         }
@@ -78,6 +81,11 @@ class WritesTest {
         List<String> events = new CopyOnWriteArrayList<>();
         io.dualrepo.write.DualWriteScope recordingScope = new io.dualrepo.write.DualWriteScope() {
             @Override
+            public boolean atomic() {
+                return true;
+            }
+
+            @Override
             public <R> R run(String repository, Work<R> bothWrites) throws Throwable {
                 events.add("begin " + repository);
                 try {
@@ -90,7 +98,9 @@ class WritesTest {
                 }
             }
         };
+        List<FailedWrite> sink = new CopyOnWriteArrayList<>();
         try (Harness harness = new Harness(b -> b.dualWriteScope(recordingScope)
+                .failedWriteSink(sink::add)
                 .secondaryWriteFailurePolicy(SecondaryWriteFailurePolicy.FAIL_CALL))) {
             harness.routes.set("orders", Stage.DUAL_WRITE);
             harness.orders.save(Order.of("o-1", "c-1"));
@@ -101,6 +111,8 @@ class WritesTest {
             harness.orders.save(Order.of("o-3", "c-1"));
 
             assertThat(events).containsExactly("begin orders", "commit", "begin orders", "rollback");
+            // The atomic scope rolled the failed pair back: there is nothing to repair.
+            assertThat(sink).isEmpty();
         }
     }
 }

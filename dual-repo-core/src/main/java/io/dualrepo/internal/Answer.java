@@ -1,0 +1,17 @@
+package io.dualrepo.internal;
+
+/** What one model did with a call: answered, or threw. */
+record Answer(Object result, Throwable error) {
+
+    static <T> Answer of(T model, ModelCall<T, ?> call) {
+        try {
+            return new Answer(call.call(model), null);
+        } catch (Throwable e) {
+            return new Answer(null, e);
+        }
+    }
+
+    boolean failed() {
+        return error != null;
+    }
+}
