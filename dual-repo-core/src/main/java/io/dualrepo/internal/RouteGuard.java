@@ -23,6 +23,7 @@ public final class RouteGuard {
     private final Counter changes;
     private final Counter refusals;
     private final Counter sourceErrors;
+    private final boolean tracksOwnChanges;
 
     // The common case is the source handing back the very same Route instance call after call: one volatile
     // read and a reference comparison, no lock.
@@ -36,6 +37,7 @@ public final class RouteGuard {
         this.repository = repository;
         this.settings = settings;
         this.lastValid = settings.defaultRoute();
+        this.tracksOwnChanges = settings.routeSource().tracksChanges();
         MeterRegistry registry = settings.meterRegistry();
         this.changes = Counter.builder(DualRepoMetrics.ROUTE_CHANGES)
                 .description("Routes that took effect, replacing a different one")
@@ -67,7 +69,16 @@ public final class RouteGuard {
         }
         Route route = offered.get();
         Route valid = lastValid;
-        return route == valid ? valid : accept(route);
+        if (route == valid) {
+            return valid;
+        }
+        if (tracksOwnChanges && route.isValid()) {
+            // Routes that differ by routing key are not changes; the source reports real ones. No lock here:
+            // under a gradual rollout consecutive calls alternate between routes.
+            lastValid = route;
+            return route;
+        }
+        return accept(route);
     }
 
     private synchronized Route accept(Route route) {
@@ -87,6 +98,9 @@ public final class RouteGuard {
         }
         lastRefused = null;
         lastValid = route;
+        if (tracksOwnChanges) {
+            return route;
+        }
         changes.increment();
         long unlogged = changeLogBudget.tryTake(System.nanoTime());
         if (unlogged > 0) {

@@ -20,4 +20,13 @@ public interface RouteSource {
      *     configured default, is used)
      */
     Optional<Route> route(String repository, String routingKey);
+
+    /**
+     * Whether this source logs and counts route changes itself ({@code dualrepo.route.changes}). A source whose
+     * routes differ by routing key must: consecutive calls for different keys taking different routes are not
+     * changes. Otherwise the runtime counts each new route that takes effect as a change.
+     */
+    default boolean tracksChanges() {
+        return false;
+    }
 }
