@@ -3,10 +3,14 @@ package io.dualrepo.internal;
 import io.dualrepo.Side;
 import io.dualrepo.routing.Route;
 import io.dualrepo.routing.WriteTargets;
+import io.dualrepo.write.DualWrite;
 import io.dualrepo.write.DualWriteScope;
 import io.dualrepo.write.FailedWrite;
 import io.dualrepo.write.SecondaryWriteFailurePolicy;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * A write of a decorated repository: to the route's read source first, then, when the route writes both, to the
@@ -19,7 +23,7 @@ public final class WriteMethod<T> {
     private final RouteGuard routes;
     private final Reporter reporter;
     private final DualWriteScope scope;
-    private final SecondaryWriteFailurePolicy policy;
+    private final boolean failOnSecondaryFailure;
 
     WriteMethod(Decorated<T> decorated, MethodRuntime method) {
         this.decorated = decorated;
@@ -27,14 +31,15 @@ public final class WriteMethod<T> {
         this.routes = decorated.routes();
         this.reporter = decorated.runtime().reporter();
         this.scope = decorated.runtime().settings().dualWriteScope();
-        this.policy = decorated.runtime().settings().secondaryWriteFailurePolicy();
+        this.failOnSecondaryFailure = scope.atomic()
+                || decorated.runtime().settings().secondaryWriteFailurePolicy() == SecondaryWriteFailurePolicy.FAIL_CALL;
     }
 
     /**
      * A write.
      *
      * @param routingKey the {@code @RoutingKey} argument, or null
-     * @param arguments the call's arguments, handed to the failed-write sink if the secondary fails
+     * @param arguments the call's arguments, handed to the scope and to the failed-write sink
      */
     public <R> R call(Object routingKey, Object[] arguments, ModelCall<T, R> call) {
         Route route = routes.current(routingKey);
@@ -43,32 +48,71 @@ public final class WriteMethod<T> {
             return method.timed(primary, decorated.model(primary), call);
         }
         try {
-            return scope.run(decorated.repository(), () -> {
-                R result = method.timed(primary, decorated.model(primary), call);
-                writeSecondary(primary.other(), arguments, call);
-                return result;
-            });
+            return scope.run(new Pair<>(primary, arguments, call));
         } catch (Throwable e) {
             throw Sneaky.rethrow(e);
         }
     }
 
-    private <R> void writeSecondary(Side secondary, Object[] arguments, ModelCall<T, R> call) throws Throwable {
-        long start = System.nanoTime();
-        try {
-            call.call(decorated.model(secondary));
-            method.meters().call(secondary, true, start);
-        } catch (Throwable error) {
-            method.meters().call(secondary, false, start);
-            if (policy == SecondaryWriteFailurePolicy.FAIL_CALL && scope.atomic()) {
-                // The scope rolls both writes back: nothing reached either model, nothing to repair.
-                method.meters().secondaryWriteFailed(secondary);
-                throw error;
-            }
-            reporter.secondaryWriteFailed(method, FailedWrite.of(decorated.repository(), method.name(), secondary,
-                    arguments, error, Instant.now()));
-            if (policy == SecondaryWriteFailurePolicy.FAIL_CALL) {
-                throw error;
+    /** The two halves of one call, handed to the scope. */
+    private final class Pair<R> implements DualWrite<R> {
+
+        private final Side primary;
+        private final Object[] arguments;
+        private final ModelCall<T, R> call;
+
+        Pair(Side primary, Object[] arguments, ModelCall<T, R> call) {
+            this.primary = primary;
+            this.arguments = arguments;
+            this.call = call;
+        }
+
+        @Override
+        public String repository() {
+            return decorated.repository();
+        }
+
+        @Override
+        public String method() {
+            return method.name();
+        }
+
+        @Override
+        public Side primary() {
+            return primary;
+        }
+
+        @Override
+        public List<Object> arguments() {
+            return Collections.unmodifiableList(Arrays.asList(arguments));
+        }
+
+        @Override
+        public R writePrimary() {
+            return method.timed(primary, decorated.model(primary), call);
+        }
+
+        @Override
+        public boolean writeSecondary() throws Throwable {
+            Side secondary = primary.other();
+            long start = System.nanoTime();
+            try {
+                call.call(decorated.model(secondary));
+                method.meters().call(secondary, true, start);
+                return true;
+            } catch (Throwable error) {
+                method.meters().call(secondary, false, start);
+                if (scope.atomic()) {
+                    // The scope rolls both writes back: nothing reached either model, nothing to repair.
+                    method.meters().secondaryWriteFailed(secondary);
+                    throw error;
+                }
+                reporter.secondaryWriteFailed(method, FailedWrite.of(decorated.repository(), method.name(),
+                        secondary, arguments, error, Instant.now()));
+                if (failOnSecondaryFailure) {
+                    throw error;
+                }
+                return false;
             }
         }
     }

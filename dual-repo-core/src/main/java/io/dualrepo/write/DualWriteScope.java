@@ -1,39 +1,36 @@
 package io.dualrepo.write;
 
 /**
- * Wraps the two halves of a dual write, for integrations that can make them one unit: {@code
- * dual-repo-hibernate} runs both in one transaction when both models share a database. The decorator needs no
- * knowledge of transactions; it hands the scope the whole write.
+ * Runs the two halves of a dual write, for integrations that know how to make them safe: {@code
+ * dual-repo-hibernate} runs both in one transaction when both models share a database, and records the key of
+ * the write durably, in the primary's own transaction, when they do not. The decorator needs no knowledge of
+ * transactions; it hands the scope the write and the scope decides when each half runs.
+ *
+ * <p>A scope must call {@link DualWrite#writePrimary()} exactly once, and {@link DualWrite#writeSecondary()} at
+ * most once and only after the primary succeeded, and must rethrow what they throw unchanged.
  */
 public interface DualWriteScope {
 
-    /** No scope: each model's write stands on its own. */
+    /** No scope: the primary's write, then the secondary's, each standing on its own. */
     DualWriteScope NONE = new DualWriteScope() {
         @Override
-        public <R> R run(String repository, Work<R> bothWrites) throws Throwable {
-            return bothWrites.run();
+        public <R> R run(DualWrite<R> write) throws Throwable {
+            R result = write.writePrimary();
+            write.writeSecondary();
+            return result;
         }
     };
 
     /**
-     * Whether a failure inside {@link #run} undoes both writes (one transaction). When it does not, a secondary
-     * write that fails under {@link SecondaryWriteFailurePolicy#FAIL_CALL} is also handed to the failed-write
-     * sink: the primary's write stands, and the caller may not retry.
+     * Whether a failure inside {@link #run} undoes both writes (one transaction): then the two models take a write
+     * both or neither, and a failed secondary write fails the call whatever the {@link
+     * SecondaryWriteFailurePolicy}. When it does not, the primary's write stands, so a failed secondary write is
+     * always counted and handed to the {@link FailedWriteSink}, also under {@code FAIL_CALL}.
      */
     default boolean atomic() {
         return false;
     }
 
-    /**
-     * Runs both writes of one call. Whatever {@code bothWrites} throws must be rethrown unchanged.
-     *
-     * @param repository the {@code @DualModel} name
-     */
-    <R> R run(String repository, Work<R> bothWrites) throws Throwable;
-
-    /** The writes to run. */
-    @FunctionalInterface
-    interface Work<R> {
-        R run() throws Throwable;
-    }
+    /** Runs one dual write. */
+    <R> R run(DualWrite<R> write) throws Throwable;
 }

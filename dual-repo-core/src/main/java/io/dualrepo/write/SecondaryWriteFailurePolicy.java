@@ -4,7 +4,8 @@ package io.dualrepo.write;
 public enum SecondaryWriteFailurePolicy {
     /**
      * The call succeeds with the primary's result; the failure is counted, logged and handed to the {@link
-     * FailedWriteSink}. The default: a migration must not make the request path less available.
+     * FailedWriteSink}. The default: a migration must not make the request path less available. Inside an
+     * {@linkplain DualWriteScope#atomic() atomic} scope the call fails all the same: there, both or neither.
      */
     RECORD_AND_CONTINUE,
     /**

@@ -86,10 +86,11 @@ class WritesTest {
             }
 
             @Override
-            public <R> R run(String repository, Work<R> bothWrites) throws Throwable {
-                events.add("begin " + repository);
+            public <R> R run(io.dualrepo.write.DualWrite<R> write) throws Throwable {
+                events.add("begin " + write.repository() + "." + write.method() + " primary " + write.primary());
                 try {
-                    R result = bothWrites.run();
+                    R result = write.writePrimary();
+                    events.add("secondary took it: " + write.writeSecondary());
                     events.add("commit");
                     return result;
                 } catch (Throwable e) {
@@ -99,9 +100,9 @@ class WritesTest {
             }
         };
         List<FailedWrite> sink = new CopyOnWriteArrayList<>();
+        // An atomic scope is both or neither, whatever the policy: the default policy would carry on.
         try (Harness harness = new Harness(b -> b.dualWriteScope(recordingScope)
-                .failedWriteSink(sink::add)
-                .secondaryWriteFailurePolicy(SecondaryWriteFailurePolicy.FAIL_CALL))) {
+                .failedWriteSink(sink::add))) {
             harness.routes.set("orders", Stage.DUAL_WRITE);
             harness.orders.save(Order.of("o-1", "c-1"));
             harness.newModel.failWrites = new IllegalStateException("boom");
@@ -110,7 +111,9 @@ class WritesTest {
             harness.routes.set("orders", Stage.OLD_ONLY);
             harness.orders.save(Order.of("o-3", "c-1"));
 
-            assertThat(events).containsExactly("begin orders", "commit", "begin orders", "rollback");
+            assertThat(events).containsExactly(
+                    "begin orders.save primary OLD", "secondary took it: true", "commit",
+                    "begin orders.save primary OLD", "rollback");
             // The atomic scope rolled the failed pair back: there is nothing to repair.
             assertThat(sink).isEmpty();
         }

@@ -1,0 +1,32 @@
+package io.dualrepo.write;
+
+import io.dualrepo.Side;
+import java.util.List;
+
+/** One call's write to both models, as a {@link DualWriteScope} runs it. */
+public interface DualWrite<R> {
+
+    /** The {@code @DualModel} name. */
+    String repository();
+
+    /** The method, with parameter types when the name is overloaded. */
+    String method();
+
+    /** The model written first: the route's read source. */
+    Side primary();
+
+    /** The call's arguments, in declaration order: the live objects the caller passed. */
+    List<Object> arguments();
+
+    /** Writes the primary model; what it throws is the caller's failure. */
+    R writePrimary() throws Throwable;
+
+    /**
+     * Writes the secondary model, applying the failure policy: a failure is counted and handed to the failed-write
+     * sink, and rethrown only when the call must fail (under {@link SecondaryWriteFailurePolicy#FAIL_CALL}, or in
+     * an {@linkplain DualWriteScope#atomic() atomic} scope).
+     *
+     * @return whether the secondary model took the write
+     */
+    boolean writeSecondary() throws Throwable;
+}
