@@ -1,0 +1,3 @@
+package io.dualrepo.flags.it;
+
+record Account(String id, String owner) {}

@@ -1,0 +1,37 @@
+package io.dualrepo.hibernate.internal;
+
+import java.util.IdentityHashMap;
+import java.util.Map;
+import org.hibernate.Session;
+import org.hibernate.SessionFactory;
+
+/**
+ * The sessions with an open transaction on the current thread, one per session factory, so that repository
+ * calls made inside {@link io.dualrepo.hibernate.Transactions#inTransaction} join it. Other threads (shadow reads
+ * among them) see none and open their own.
+ */
+public final class BoundSessions {
+
+    private static final ThreadLocal<Map<SessionFactory, Session>> BOUND = ThreadLocal.withInitial(IdentityHashMap::new);
+
+    private BoundSessions() {}
+
+    public static Session current(SessionFactory factory) {
+        return BOUND.get().get(factory);
+    }
+
+    public static void bind(SessionFactory factory, Session session) {
+        Session previous = BOUND.get().putIfAbsent(factory, session);
+        if (previous != null) {
+            throw new IllegalStateException("a transaction of this session factory is already open on this thread");
+        }
+    }
+
+    public static void unbind(SessionFactory factory) {
+        Map<SessionFactory, Session> bound = BOUND.get();
+        bound.remove(factory);
+        if (bound.isEmpty()) {
+            BOUND.remove();
+        }
+    }
+}
