@@ -13,6 +13,7 @@ import io.getunleash.event.FeatureSet;
 import io.getunleash.event.UnleashReady;
 import io.getunleash.event.UnleashSubscriber;
 import io.getunleash.util.UnleashConfig;
+import io.getunleash.util.UnleashScheduledExecutorImpl;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.io.IOException;
@@ -120,6 +121,9 @@ public final class UnleashRouteSource implements RouteSource, AutoCloseable {
                         .disablePolling()
                         .disableMetrics()
                         .toggleBootstrapProvider(() -> Optional.of(json))
+                        // The SDK's shared scheduler would be shut down with this instance, stopping every
+                        // other Unleash client of the application.
+                        .scheduledExecutor(new UnleashScheduledExecutorImpl())
                         .subscriber(subscriber)
                         .build()))
                 .build();
@@ -165,6 +169,11 @@ public final class UnleashRouteSource implements RouteSource, AutoCloseable {
         return unleash;
     }
 
+    /**
+     * Shuts the Unleash instance down. With SDK 12 this also stops the SDK's shared scheduler unless the instance
+     * was configured with a {@code scheduledExecutor} of its own (as {@link #offline} does): close only a source
+     * whose Unleash instance is not shared, or not at all until the application stops.
+     */
     @Override
     public void close() {
         unleash.shutdown();

@@ -151,15 +151,21 @@ class OfflineAndEventsTest {
                     .rollout(FLAGS.readNew(), 10).on(FLAGS.writeNew()).rollout(FLAGS.compare(), 5).json()));
             // Polls that bring nothing new are not changes.
             subscriber.get().togglesFetched(ClientFeaturesResponse.notChanged());
+            subscriber.get().togglesFetched(ClientFeaturesResponse.updated(Payloads.features()
+                    .stage(FLAGS.stage(), "SHADOW").json()));
+            subscriber.get().togglesFetched(ClientFeaturesResponse.updated(Payloads.features()
+                    .stage(FLAGS.stage(), "LIVE").json()));
 
             assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
                     .filteredOn(line -> line.startsWith("accounts: "))
                     .containsExactly(
                             "accounts: read OLD -> NEW, write OLD -> BOTH",
-                            "accounts: read NEW -> NEW for 10% of keys, compare off -> on(0.05)");
+                            "accounts: read NEW -> NEW for 10% of keys, compare off -> on(0.05)",
+                            "accounts: read NEW for 10% of keys, write BOTH, compare on(0.05) -> stage SHADOW, compare as staged",
+                            "accounts: stage SHADOW -> LIVE");
             assertThat(registry.get("dualrepo.route.changes").tag("repository", "accounts").counter().count())
-                    .isEqualTo(2);
-            // The SDK's change reached the cached decisions at once.
+                    .isEqualTo(4);
+            // The SDK's change reached the cached decisions at once (the fake still says read-new).
             assertThat(source.route("accounts", null)).hasValueSatisfying(route ->
                     assertThat(route.read()).isEqualTo(ReadSource.NEW));
         } finally {

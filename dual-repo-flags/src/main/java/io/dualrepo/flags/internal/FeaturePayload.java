@@ -42,7 +42,21 @@ public final class FeaturePayload {
             }
             boolean enabled = !feature.has("enabled") || feature.get("enabled").getAsBoolean();
             double percent = enabled ? percentOn(feature.get("strategies")) : 0;
-            flags.put(name, new FlagState(true, percent, variantNames(feature.get("variants"))));
+            List<String> variants = new ArrayList<>(variantNames(feature.get("variants")));
+            // Unleash 5 and later keep variants on strategies; older servers on the feature.
+            JsonElement strategies = feature.get("strategies");
+            if (strategies != null && strategies.isJsonArray()) {
+                for (JsonElement strategy : strategies.getAsJsonArray()) {
+                    if (strategy.isJsonObject()) {
+                        for (String variant : variantNames(strategy.getAsJsonObject().get("variants"))) {
+                            if (!variants.contains(variant)) {
+                                variants.add(variant);
+                            }
+                        }
+                    }
+                }
+            }
+            flags.put(name, new FlagState(true, percent, List.copyOf(variants)));
         }
         return flags;
     }

@@ -25,10 +25,8 @@ import org.slf4j.LoggerFactory;
 /** The flag decisions of one repository: evaluated once per routing key and cached until the flags change. */
 public final class RepositoryRoutes {
 
-    /** Counter: decisions that failed because the SDK threw; the key kept its last route. Tags: repository. */
-    public static final String FLAG_ERRORS = "dualrepo.flags.errors";
-    /** Counter: flags that named no stage or made a route the runtime refuses. Tags: repository. */
-    public static final String FLAG_REFUSED = "dualrepo.flags.refused";
+    public static final String FLAG_ERRORS = io.dualrepo.flags.FlagMetrics.ERRORS;
+    public static final String FLAG_REFUSED = io.dualrepo.flags.FlagMetrics.REFUSED;
 
     private static final Logger log = LoggerFactory.getLogger("io.dualrepo.flags.UnleashRouteSource");
     private static final UnleashContext NO_KEY = UnleashContext.builder().build();
@@ -251,8 +249,9 @@ public final class RepositoryRoutes {
         }
         FlagState stage = states.getOrDefault(flags.stage(), FlagState.MISSING);
         if (stage.isOn()) {
+            FlagState compare = states.getOrDefault(flags.compare(), FlagState.MISSING);
             return "stage " + (stage.variants().isEmpty() ? "(no variant)" : String.join("/", stage.variants()))
-                    + share(stage.percent()) + "|compare " + comparison(states);
+                    + share(stage.percent()) + "|compare " + (compare.isOn() ? comparison(states) : "as staged");
         }
         double readNew = states.getOrDefault(flags.readNew(), FlagState.MISSING).percent();
         FlagState writeOldState = states.getOrDefault(flags.writeOld(), FlagState.MISSING);
