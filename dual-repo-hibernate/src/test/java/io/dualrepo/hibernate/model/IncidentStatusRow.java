@@ -12,13 +12,13 @@ import jakarta.persistence.UniqueConstraint;
 public class IncidentStatusRow {
 
     @Id
-    Long id;
+    public Long id;
 
     @Column(name = "organisation_id", nullable = false)
     String organisationId;
 
     @Column(nullable = false)
-    String name;
+    public String name;
 
     protected IncidentStatusRow() {}
 

@@ -24,7 +24,7 @@ public class LegacyIncidentRow {
 
     protected LegacyIncidentRow() {}
 
-    LegacyIncidentRow(Incident incident) {
+    public LegacyIncidentRow(Incident incident) {
         copy(incident);
     }
 

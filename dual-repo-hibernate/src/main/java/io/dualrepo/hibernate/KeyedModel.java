@@ -1,0 +1,57 @@
+package io.dualrepo.hibernate;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.hibernate.Session;
+
+/**
+ * One model of a migration as the backfill, the verifier and the repair see it: values with a key, read in key
+ * order, written one key at a time. Written once per model, a few queries each; the sessions passed in belong to
+ * this model's {@link #transactions()} and are inside a transaction.
+ *
+ * <p>Where the new model is new columns of the old table, "this model holds no value at a key" means the new
+ * columns are null: {@link #page} and {@link #present} leave such rows out, {@link #insertAbsent} fills the columns
+ * only where they are null, and {@link #remove} sets them back to null.
+ *
+ * @param <K> the key; {@link #page} must return keys ascending in {@code K}'s natural order (for text keys on
+ *     PostgreSQL, order by the key {@code collate "C"} so that the database sorts as Java does)
+ * @param <V> the domain value, as the repository interface returns it
+ */
+public interface KeyedModel<K extends Comparable<? super K>, V> {
+
+    /** The transactions of the database this model lives in. */
+    Transactions transactions();
+
+    K keyOf(V value);
+
+    /** Up to {@code limit} values with keys greater than {@code after} (from the first when null), ascending. */
+    List<V> page(Session session, K after, int limit);
+
+    /** Of these keys, the ones this model holds a value for. */
+    Set<K> present(Session session, Collection<K> keys);
+
+    /** The value at a key, or empty when this model holds none. */
+    Optional<V> find(Session session, K key);
+
+    /**
+     * Writes each value whose key this model holds nothing for, and never touches a key it holds: this is the
+     * backfill's write, and it must never overwrite what a dual write put there. A writer inserting the same key
+     * concurrently may make it throw (a unique violation); the batch is then retried.
+     *
+     * @return how many values it wrote
+     */
+    int insertAbsent(Session session, List<V> values);
+
+    /** Makes this model hold exactly {@code value} at its key, inserting or overwriting: the repair's write. */
+    void put(Session session, V value);
+
+    /** Makes this model hold nothing at {@code key}. */
+    void remove(Session session, K key);
+
+    /** About how many values this model holds, for progress; -1 when unknown. */
+    default long estimateCount(Session session) {
+        return -1;
+    }
+}
