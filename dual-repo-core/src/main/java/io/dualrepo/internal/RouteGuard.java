@@ -73,9 +73,8 @@ public final class RouteGuard {
             return valid;
         }
         if (tracksOwnChanges && route.isValid()) {
-            // Routes that differ by routing key are not changes; the source reports real ones. No lock here:
-            // under a gradual rollout consecutive calls alternate between routes.
-            lastValid = route;
+            // Routes that differ by routing key are not changes, and such a source keeps each key's last route
+            // itself. No lock and no shared write here: under a gradual rollout consecutive calls alternate routes.
             return route;
         }
         return accept(route);

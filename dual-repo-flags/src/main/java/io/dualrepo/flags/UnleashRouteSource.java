@@ -27,6 +27,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -37,8 +40,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Routes from Unleash flags, named by {@link FlagNames}. Evaluating a flag costs microseconds, more than many
  * database reads, so decisions are cached: one per repository and routing key (a bounded number of keys), dropped
- * when Unleash reports changed flags and at the latest after {@link Builder#refreshInterval}. A flag change
- * therefore reaches new calls within one polling interval of the SDK.
+ * when Unleash reports changed flags (or, for an Unleash instance whose events this source cannot see, every
+ * {@link Builder#refreshInterval}). A flag change therefore reaches new calls within one polling interval of the
+ * SDK.
  *
  * <p>Until the flag service has answered once (or a bootstrap was loaded), there is no route: the runtime uses
  * its default route ({@code OLD_ONLY} unless configured) and a WARN says why. If the SDK throws while a decision
@@ -56,7 +60,7 @@ public final class UnleashRouteSource implements RouteSource, AutoCloseable {
     private final String prefix;
     private final MeterRegistry registry;
     private final int maxCachedKeys;
-    private final long refreshNanos;
+    private final ScheduledExecutorService refresher;
     private final Supplier<String> contextKey;
     private final ConcurrentMap<String, RepositoryRoutes> repositories = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
@@ -68,7 +72,6 @@ public final class UnleashRouteSource implements RouteSource, AutoCloseable {
         this.prefix = builder.prefix;
         this.registry = builder.registry;
         this.maxCachedKeys = builder.maxCachedKeys;
-        this.refreshNanos = builder.refreshInterval.toNanos();
         this.contextKey = builder.contextKey;
         if (builder.bootstrapPayload != null) {
             this.payload = FeaturePayload.parse(builder.bootstrapPayload);
@@ -80,10 +83,18 @@ public final class UnleashRouteSource implements RouteSource, AutoCloseable {
             if (!ready && builder.bootstrapPayload != null) {
                 markReady();
             }
+            this.refresher = null;
         } else {
             this.unleash = builder.unleash;
-            // Without events the SDK's state is unknown: trust it, and refresh on the interval.
+            // Without events the SDK's state is unknown: trust it, and drop decisions on the interval.
             this.ready = true;
+            long intervalNanos = builder.refreshInterval.toNanos();
+            this.refresher = Executors.newSingleThreadScheduledExecutor(task -> {
+                Thread thread = new Thread(task, "dualrepo-flags-refresh");
+                thread.setDaemon(true);
+                return thread;
+            });
+            refresher.scheduleAtFixedRate(this::refresh, intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -144,7 +155,7 @@ public final class UnleashRouteSource implements RouteSource, AutoCloseable {
 
     private RepositoryRoutes newRepository(String repository) {
         return new RepositoryRoutes(repository, FlagNames.of(prefix, repository), unleash, registry,
-                maxCachedKeys, refreshNanos, () -> payload);
+                maxCachedKeys, () -> payload);
     }
 
     /** Route changes are this source's to report: routes that differ by key are not changes. */
@@ -176,6 +187,9 @@ public final class UnleashRouteSource implements RouteSource, AutoCloseable {
      */
     @Override
     public void close() {
+        if (refresher != null) {
+            refresher.shutdownNow();
+        }
         unleash.shutdown();
     }
 
@@ -296,7 +310,10 @@ public final class UnleashRouteSource implements RouteSource, AutoCloseable {
             return this;
         }
 
-        /** Routing keys whose decisions are kept per repository; beyond it, older keys are evaluated again. Default 10,000. */
+        /**
+         * Routing keys whose decisions are kept per repository. Size it above the number of keys active at once:
+         * beyond it, keys are evaluated again and a call costs what the SDK costs. Default 10,000.
+         */
         public Builder maxCachedKeys(int maxCachedKeys) {
             if (maxCachedKeys < 1) {
                 throw new IllegalArgumentException("maxCachedKeys must be at least 1, was " + maxCachedKeys);
@@ -305,7 +322,11 @@ public final class UnleashRouteSource implements RouteSource, AutoCloseable {
             return this;
         }
 
-        /** The longest a decision is kept without a change event from Unleash. Default 15 s. */
+        /**
+         * For an Unleash instance passed with {@link #unleash(Unleash)}, whose change events this source cannot see:
+         * how often every decision is dropped. Default 15 s. With the factory form, decisions change exactly when
+         * Unleash reports changed flags.
+         */
         public Builder refreshInterval(Duration refreshInterval) {
             Objects.requireNonNull(refreshInterval, "refreshInterval");
             if (refreshInterval.isNegative() || refreshInterval.isZero()) {

@@ -35,9 +35,9 @@ public final class RepositoryRoutes {
     private final FlagNames flags;
     private final Unleash unleash;
     private final int maxCachedKeys;
-    private final long refreshNanos;
     private final Supplier<Map<String, FlagState>> payload;
     private final ConcurrentHashMap<String, Decision> byKey = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Route, Optional<Route>> interned = new ConcurrentHashMap<>();
     private final Counter errors;
     private final Counter refused;
     private final Counter changes;
@@ -47,16 +47,15 @@ public final class RepositoryRoutes {
     private volatile boolean failing;
     private String lastSummary;
 
-    /** A route decided for one key, valid while the flags have not changed and it is not older than the interval. */
-    private record Decision(Optional<Route> route, long generation, long madeAt) {}
+    /** A route decided for one key, valid while the generation it was made in lasts. */
+    private record Decision(Optional<Route> route, long generation) {}
 
     public RepositoryRoutes(String repository, FlagNames flags, Unleash unleash, MeterRegistry registry,
-            int maxCachedKeys, long refreshNanos, Supplier<Map<String, FlagState>> payload) {
+            int maxCachedKeys, Supplier<Map<String, FlagState>> payload) {
         this.repository = repository;
         this.flags = flags;
         this.unleash = unleash;
         this.maxCachedKeys = maxCachedKeys;
-        this.refreshNanos = refreshNanos;
         this.payload = payload;
         this.errors = Counter.builder(FLAG_ERRORS)
                 .description("Flag decisions that failed because the Unleash SDK threw; the key kept its last route")
@@ -73,16 +72,19 @@ public final class RepositoryRoutes {
         this.lastSummary = summary(payload.get());
     }
 
+    /**
+     * The route for one key. A cached decision holds while the generation has not moved: the source moves it when
+     * Unleash reports changed flags, and on a timer when it cannot see Unleash's events. No clock is read here.
+     */
     public Optional<Route> route(String key, long generation) {
-        long now = System.nanoTime();
         Decision decision = key == null ? keyless : byKey.get(key);
-        if (decision != null && decision.generation == generation && now - decision.madeAt < refreshNanos) {
+        if (decision != null && decision.generation == generation) {
             return decision.route;
         }
-        return decide(key, decision, generation, now);
+        return decide(key, decision, generation);
     }
 
-    private Optional<Route> decide(String key, Decision previous, long generation, long now) {
+    private Optional<Route> decide(String key, Decision previous, long generation) {
         Optional<Route> route;
         try {
             route = evaluate(key == null ? NO_KEY : UnleashContext.builder().userId(key).build(), previous);
@@ -96,13 +98,17 @@ public final class RepositoryRoutes {
             if (previous != null) {
                 return previous.route;
             }
+            // A key never decided before takes the repository's last valid route, as the runtime would.
+            if (lastValid.isPresent()) {
+                return lastValid;
+            }
             throw e;
         }
         if (failing) {
             failing = false;
             log.info("{}: evaluating flags works again", repository);
         }
-        Decision made = new Decision(route, generation, now);
+        Decision made = new Decision(route, generation);
         if (key == null) {
             Decision before = keyless;
             keyless = made;
@@ -151,8 +157,11 @@ public final class RepositoryRoutes {
             return refuse(previous, describedFlags + " make a route that is refused: " + problem.get());
         }
         lastProblem = null;
-        lastValid = Optional.of(route);
-        return lastValid;
+        // One shared instance per distinct route: keys on the same route hand the runtime the same object, which
+        // it recognises without comparing.
+        Optional<Route> shared = interned.computeIfAbsent(route, Optional::of);
+        lastValid = shared;
+        return shared;
     }
 
     private Comparison switchComparison(UnleashContext context) {
