@@ -1,0 +1,259 @@
+package io.dualrepo.hibernate.durable;
+
+import io.dualrepo.Side;
+import io.dualrepo.hibernate.Migration;
+import io.dualrepo.hibernate.Transactions;
+import io.dualrepo.write.DualWrite;
+import io.dualrepo.write.DualWriteScope;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.hibernate.resource.transaction.spi.TransactionStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dual writes for two models in different databases, where no transaction spans both. Each write runs as:
+ *
+ * <ol>
+ *   <li>in one transaction of the primary's database: the primary's write, and a row in the {@link
+ *       PendingSyncTable} for each key it touched (named by the repository's {@link WriteKeys}); commit;
+ *   <li>the secondary's write, in its own transaction;
+ *   <li>if the secondary took it, the rows are deleted. If it did not, or the process died before, they stay, and
+ *       {@link PendingSyncRepair} re-syncs those keys from the primary's current state.
+ * </ol>
+ *
+ * So the primary's write and the record that it may be missing on the other side commit together: there is no
+ * moment at which a write has reached one model and nothing says so. Not {@linkplain #atomic() atomic}: a failed
+ * secondary write leaves the primary's write in place, and the call succeeds or fails as the {@link
+ * io.dualrepo.write.SecondaryWriteFailurePolicy} says.
+ *
+ * <p>When the caller already has a transaction open on the primary's database ({@link
+ * Transactions#inTransaction}), the write and its rows join it, and the secondary is brought up to date by key
+ * ({@link KeySync}) after that transaction commits; if it rolls back, neither model nor the table has anything.
+ * The call cannot fail for the secondary's sake then, since it has returned before the commit.
+ *
+ * <pre>{@code
+ * CrossDatabaseScope scope = CrossDatabaseScope.builder()
+ *         .migration(Migration.of("incidents", KeyType.STRING, legacyModel, statusTableModel), WriteKeys.<String>builder()
+ *                 .on("save", arguments -> ((Incident) arguments.get(0)).id())
+ *                 .on("deleteById", arguments -> (String) arguments.get(0))
+ *                 .build())
+ *         .build();
+ * DualRepo dualRepo = DualRepo.builder().dualWriteScope(scope)...build();
+ * }</pre>
+ *
+ * <p>The models' repositories must write through the same {@code SessionFactory} as the migration's models (or
+ * extend {@link io.dualrepo.hibernate.HibernateRepository} over it) so that the primary's write joins the
+ * transaction the rows are written in.
+ */
+public final class CrossDatabaseScope implements DualWriteScope {
+
+    private static final Logger log = LoggerFactory.getLogger(CrossDatabaseScope.class);
+
+    private final Map<String, Registration<?>> registrations;
+    private final Map<String, KeySync<?, ?>> syncs = new HashMap<>();
+    private final Map<String, Map<Side, Counter>> left = new HashMap<>();
+    private final PendingSyncTable table;
+
+    private CrossDatabaseScope(Builder builder) {
+        this.registrations = Registration.byName(builder.registrations);
+        this.table = builder.table;
+        for (Registration<?> registration : registrations.values()) {
+            syncs.put(registration.repository(), KeySync.of(registration.migration));
+            Map<Side, Counter> counters = new EnumMap<>(Side.class);
+            for (Side side : Side.values()) {
+                counters.put(side, Counter.builder(SyncMetrics.PENDING_RECORDED)
+                        .description("Keys left waiting for the repair because the secondary did not take the write")
+                        .tag(SyncMetrics.TAG_REPOSITORY, registration.repository())
+                        .tag(SyncMetrics.TAG_SIDE, side.tag())
+                        .register(builder.meterRegistry));
+            }
+            left.put(registration.repository(), counters);
+            for (Side side : Side.values()) {
+                table.createIfMissing(registration.transactions(side).sessionFactory());
+            }
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public PendingSyncTable table() {
+        return table;
+    }
+
+    @Override
+    public boolean atomic() {
+        return false;
+    }
+
+    @Override
+    public <R> R run(DualWrite<R> write) throws Throwable {
+        Registration<?> registration = registrations.get(write.repository());
+        if (registration == null) {
+            throw new IllegalStateException(write.repository() + "." + write.method() + ": no migration named '"
+                    + write.repository() + "' is registered with this CrossDatabaseScope (registered: "
+                    + registrations.keySet() + "); nothing was written");
+        }
+        Side primary = write.primary();
+        Transactions transactions = registration.transactions(primary);
+        if (transactions.inTransaction()) {
+            return joinCallersTransaction(registration, transactions, write);
+        }
+        List<Long> pending = new ArrayList<>();
+        R result;
+        try {
+            result = transactions.inTransaction(session -> {
+                R written = writePrimary(write);
+                List<String> keys = registration.encodedKeys(write.method(), write.arguments());
+                pending.addAll(table.insert(session, registration.repository(), keys, primary.other()));
+                return written;
+            });
+        } catch (Carrier carrier) {
+            throw carrier.getCause();
+        }
+        boolean took;
+        try {
+            took = write.writeSecondary();
+        } catch (Throwable e) {
+            keptPending(registration, write, primary.other(), pending);
+            throw e;
+        }
+        if (took && registration.transactions(primary.other()).inTransaction()) {
+            // The secondary's write joined a transaction of the caller's that may still roll back: only the rows
+            // stand for it until then. The repair will find the key in sync, or bring it back.
+            log.debug("{}.{}: the {} model's write is in the caller's open transaction; its {} pending row(s) stay"
+                    + " for the repair", registration.repository(), write.method(), primary.other(), pending.size());
+        } else if (took) {
+            clear(registration, write, transactions, pending);
+        } else {
+            keptPending(registration, write, primary.other(), pending);
+        }
+        return result;
+    }
+
+    private <R> R joinCallersTransaction(Registration<?> registration, Transactions transactions, DualWrite<R> write)
+            throws Throwable {
+        Side primary = write.primary();
+        try {
+            return transactions.inTransaction(session -> {
+                R written = writePrimary(write);
+                List<String> keys = registration.encodedKeys(write.method(), write.arguments());
+                List<Long> pending = table.insert(session, registration.repository(), keys, primary.other());
+                // The arguments may have changed by the time the caller commits: bring the secondary up to date
+                // from what the primary then holds, not by calling its write with them.
+                session.getTransaction().runAfterCompletion(status -> {
+                    if (status == TransactionStatus.COMMITTED) {
+                        syncAfterCommit(registration, write, transactions, keys, pending);
+                    }
+                });
+                return written;
+            });
+        } catch (Carrier carrier) {
+            throw carrier.getCause();
+        }
+    }
+
+    private void syncAfterCommit(Registration<?> registration, DualWrite<?> write, Transactions transactions,
+            List<String> keys, List<Long> pending) {
+        Side primary = write.primary();
+        try {
+            for (String key : keys) {
+                syncEncoded(registration, primary, key);
+            }
+        } catch (RuntimeException e) {
+            keptPending(registration, write, primary.other(), pending);
+            log.warn("{}.{}: could not bring {} up to date after the caller's transaction committed; {} key(s) wait"
+                    + " for the repair", registration.repository(), write.method(), primary.other(), pending.size(), e);
+            return;
+        }
+        clear(registration, write, transactions, pending);
+    }
+
+    private <K extends Comparable<? super K>> void syncEncoded(Registration<K> registration, Side source, String key) {
+        @SuppressWarnings("unchecked")
+        KeySync<K, ?> sync = (KeySync<K, ?>) syncs.get(registration.repository());
+        sync.sync(source, registration.migration.keyType().decode(key));
+    }
+
+    private void clear(Registration<?> registration, DualWrite<?> write, Transactions transactions, List<Long> pending) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        try {
+            transactions.inTransaction(session -> {
+                table.delete(session, pending);
+            });
+        } catch (RuntimeException e) {
+            // Both models have the write; the rows only cost the repair a sync that finds nothing to change.
+            log.warn("{}.{}: both models took the write but its {} pending row(s) could not be cleared; the repair"
+                    + " will find them in sync", registration.repository(), write.method(), pending.size(), e);
+        }
+    }
+
+    private void keptPending(Registration<?> registration, DualWrite<?> write, Side target, List<Long> pending) {
+        if (pending.isEmpty()) {
+            log.error("{}.{}: the {} model did not take a write that named no keys: nothing records it, only the"
+                    + " verifier can find it", registration.repository(), write.method(), target);
+            return;
+        }
+        left.get(registration.repository()).get(target).increment(pending.size());
+        log.warn("{}.{}: the {} model did not take the write; {} key(s) wait in {} for the repair",
+                registration.repository(), write.method(), target, pending.size(), table);
+    }
+
+    private static <R> R writePrimary(DualWrite<R> write) {
+        try {
+            return write.writePrimary();
+        } catch (Throwable e) {
+            throw new Carrier(e);
+        }
+    }
+
+    /** Carries the primary's checked exception through the transaction's Function, to be rethrown unchanged. */
+    private static final class Carrier extends RuntimeException {
+        Carrier(Throwable cause) {
+            super(null, cause, false, false);
+        }
+    }
+
+    /** Builds a {@link CrossDatabaseScope}; {@link #build()} creates the pending-sync table where it is missing. */
+    public static final class Builder {
+
+        private final List<Registration<?>> registrations = new ArrayList<>();
+        private PendingSyncTable table = PendingSyncTable.defaults();
+        private MeterRegistry meterRegistry = Metrics.globalRegistry;
+
+        private Builder() {}
+
+        /** A repository whose dual writes this scope runs: its migration (name, key type, models) and write keys. */
+        public <K extends Comparable<? super K>> Builder migration(Migration<K, ?> migration, WriteKeys<K> keys) {
+            registrations.add(Registration.of(migration, keys));
+            return this;
+        }
+
+        /** Default: {@link PendingSyncTable#defaults()}. The repair must use the same table. */
+        public Builder table(PendingSyncTable table) {
+            this.table = Objects.requireNonNull(table, "table");
+            return this;
+        }
+
+        /** Default: Micrometer's global registry. */
+        public Builder meterRegistry(MeterRegistry meterRegistry) {
+            this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
+            return this;
+        }
+
+        public CrossDatabaseScope build() {
+            return new CrossDatabaseScope(this);
+        }
+    }
+}

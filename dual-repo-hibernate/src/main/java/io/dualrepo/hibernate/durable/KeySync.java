@@ -1,0 +1,117 @@
+package io.dualrepo.hibernate.durable;
+
+import io.dualrepo.Side;
+import io.dualrepo.compare.Equivalence;
+import io.dualrepo.hibernate.KeyedModel;
+import io.dualrepo.hibernate.Migration;
+// An internal package of dual-repo-core, used on purpose: the repair must judge "already in sync" exactly as the
+// shadow comparison and the verifier judge "equal", and this module ships in lockstep with core.
+import io.dualrepo.internal.compare.CompareOptions;
+import io.dualrepo.internal.compare.StructuralComparator;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Makes one model hold what the other holds at a key, now: the per-key state transfer that both {@link
+ * PendingSyncRepair} and the verifier's repair go through. It never replays a write; it reads the source's current
+ * value and puts it in the target, or removes the key from the target when the source holds nothing, so running it
+ * twice changes nothing the second time.
+ *
+ * <p>The source is read inside the target's transaction, after it began, so the value written is never older than
+ * the transaction writing it. Then it runs again, until a round finds the two sides equivalent (at most {@value
+ * #MAX_ROUNDS} rounds): a dual write that changed the source while a round ran (its write to the target may have
+ * landed before the round's) is caught by the next round. Concurrent dual writes to this key are therefore safe
+ * when the source is the dual write's primary, as it is for the rows {@link CrossDatabaseScope} records. Syncing
+ * towards the primary of dual writes still running (the verifier repairing from OLD while NEW is the read source)
+ * can race with a write in flight; the next verification reports such a key.
+ *
+ * <p>Thread-safe.
+ */
+public final class KeySync<K extends Comparable<? super K>, V> {
+
+    /** Rounds before a key that keeps changing under the sync is given up on (and left to a later repair). */
+    public static final int MAX_ROUNDS = 5;
+
+    /** What a sync did to the target. */
+    public enum Outcome {
+        /** The target already held the source's value (or both held nothing): nothing written. */
+        IN_SYNC,
+        /** The target now holds the source's value. */
+        WRITTEN,
+        /** The source holds nothing at the key and the target no longer does. */
+        REMOVED
+    }
+
+    private final Migration<K, V> migration;
+    private final Equivalence<V> equivalence;
+
+    private KeySync(Migration<K, V> migration, Equivalence<V> equivalence) {
+        this.migration = Objects.requireNonNull(migration, "migration");
+        this.equivalence = Objects.requireNonNull(equivalence, "equivalence");
+    }
+
+    /** Values are in sync when they are structurally equivalent, as the shadow comparison judges it. */
+    public static <K extends Comparable<? super K>, V> KeySync<K, V> of(Migration<K, V> migration) {
+        StructuralComparator comparator = new StructuralComparator(CompareOptions.defaults());
+        return new KeySync<>(migration, comparator::equivalent);
+    }
+
+    /** Values are in sync when {@code equivalence} says so (called with the OLD model's value first). */
+    public static <K extends Comparable<? super K>, V> KeySync<K, V> of(
+            Migration<K, V> migration, Equivalence<V> equivalence) {
+        return new KeySync<>(migration, equivalence);
+    }
+
+    public Migration<K, V> migration() {
+        return migration;
+    }
+
+    /**
+     * Makes the other model hold what {@code source} holds at {@code key}.
+     *
+     * @return what the first round that changed something did, or {@link Outcome#IN_SYNC} when none had to
+     * @throws IllegalStateException when the key still differed after {@value #MAX_ROUNDS} rounds
+     * @throws RuntimeException what either model threw; the target's transaction is rolled back
+     */
+    public Outcome sync(Side source, K key) {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(key, "key");
+        KeyedModel<K, V> from = migration.model(source);
+        KeyedModel<K, V> to = migration.model(source.other());
+        Outcome first = Outcome.IN_SYNC;
+        for (int round = 1; round <= MAX_ROUNDS; round++) {
+            Outcome outcome = to.transactions().inTransaction(session -> {
+                // When both models share a database this joins the target's transaction: one snapshot for both.
+                Optional<V> wanted = from.transactions().read(sourceSession -> from.find(sourceSession, key));
+                Optional<V> held = to.find(session, key);
+                if (wanted.isEmpty()) {
+                    if (held.isEmpty()) {
+                        return Outcome.IN_SYNC;
+                    }
+                    to.remove(session, key);
+                    return Outcome.REMOVED;
+                }
+                if (held.isPresent() && equivalent(source, wanted.get(), held.get())) {
+                    return Outcome.IN_SYNC;
+                }
+                to.put(session, wanted.get());
+                return Outcome.WRITTEN;
+            });
+            if (outcome == Outcome.IN_SYNC) {
+                return first;
+            }
+            if (first == Outcome.IN_SYNC) {
+                first = outcome;
+            }
+        }
+        throw new IllegalStateException(migration.name() + ": key " + Printable.of(key) + " still differed from " + source
+                + " after " + MAX_ROUNDS + " sync rounds (it keeps changing, or the " + source.other()
+                + " model does not store what it is given)");
+    }
+
+    private boolean equivalent(Side source, V sourceValue, V targetValue) {
+        return source == Side.OLD
+                ? equivalence.equivalent(sourceValue, targetValue)
+                : equivalence.equivalent(targetValue, sourceValue);
+    }
+}

@@ -1,0 +1,22 @@
+package io.dualrepo.hibernate.durable;
+
+/**
+ * The meters of durable dual writes and their repair. Tags: {@code repository} (the {@code @DualModel} name) and,
+ * where a direction matters, {@code side}: the model the key is to be brought up to date in.
+ */
+public final class SyncMetrics {
+
+    /** Counter: keys left waiting for the repair because the secondary did not take the write. Tags: repository, side. */
+    public static final String PENDING_RECORDED = "dualrepo.sync.pending.recorded";
+    /** Gauge: keys waiting for the repair, as the last repair pass left them. Tags: repository. */
+    public static final String PENDING = "dualrepo.sync.pending";
+    /** Counter: keys the repair re-synced and cleared. Tags: repository, side. */
+    public static final String REPAIRED = "dualrepo.sync.repaired";
+    /** Counter: keys whose repair failed; they stay waiting. Tags: repository, side. */
+    public static final String REPAIR_FAILURES = "dualrepo.sync.repair.failures";
+
+    public static final String TAG_REPOSITORY = "repository";
+    public static final String TAG_SIDE = "side";
+
+    private SyncMetrics() {}
+}

@@ -1,0 +1,447 @@
+package io.dualrepo.hibernate.verify;
+
+import io.dualrepo.Side;
+import io.dualrepo.compare.Difference;
+import io.dualrepo.hibernate.KeyedModel;
+import io.dualrepo.hibernate.Migration;
+import io.dualrepo.hibernate.durable.KeySync;
+// An internal package of dual-repo-core, used on purpose: the verifier must judge "equal" exactly as the shadow
+// comparison does, and render its diffs the same way (masked, escaped, cut); this module ships in lockstep with
+// core.
+import io.dualrepo.internal.compare.CompareOptions;
+import io.dualrepo.internal.compare.StructuralComparator;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scans both models of a migration in key order and reports the keys missing in NEW, the keys missing in OLD and
+ * the keys whose values differ, with sample diffs through the same structural equivalence as the shadow
+ * comparison. Two cursors page through the models ({@link KeyedModel#page}), merging by key: a page query per
+ * {@code pageSize} rows on each side, never a query per row.
+ *
+ * <p>It runs while dual writes continue, so a key seen disagreeing may be a write in flight: every such key is read
+ * again from both models before it is reported (in batches for keys missing on one side, one by one for differing
+ * values), and a key that then agrees counts as resolved. {@link #verifyAndRepair()} then makes the other model
+ * hold what the {@linkplain Builder#sourceOfTruth source of truth} holds at each remaining key, through {@link
+ * KeySync}: it reads the source again inside the repair's transaction, never repairing from the scan's read.
+ *
+ * <p>Both models must page in the key type's natural order; a page that does not fails the verification with a
+ * {@link KeyOrderException} rather than let the merge report keys missing that are not.
+ *
+ * <pre>{@code
+ * VerificationResult<String> result = Verifier.builder(migration).build().verify();
+ * if (!result.isClean()) {
+ *     log.warn(result.summary());
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: each verification keeps its state to itself.
+ *
+ * @param <K> the key
+ * @param <V> the domain value
+ */
+public final class Verifier<K extends Comparable<? super K>, V> {
+
+    public static final int DEFAULT_PAGE_SIZE = 500;
+    public static final int DEFAULT_MAX_SAMPLES = 10;
+    public static final Side DEFAULT_SOURCE_OF_TRUTH = Side.OLD;
+
+    /** Counter: discrepancies found (after the re-check). Tags: repository, kind (missing_new, missing_old, differing). */
+    public static final String DISCREPANCIES = "dualrepo.verify.discrepancies";
+    /** Counter: discrepancies repaired. Tags: repository, outcome (success, error). */
+    public static final String REPAIRS = "dualrepo.verify.repairs";
+
+    private static final Logger log = LoggerFactory.getLogger(Verifier.class);
+
+    private final Migration<K, V> migration;
+    private final int pageSize;
+    private final int maxSamples;
+    private final Side sourceOfTruth;
+    private final StructuralComparator comparator;
+    private final KeySync<K, V> sync;
+    private final Counter missingInNewCounter;
+    private final Counter missingInOldCounter;
+    private final Counter differingCounter;
+    private final Counter repairedCounter;
+    private final Counter repairFailedCounter;
+
+    private Verifier(Builder<K, V> builder) {
+        this.migration = builder.migration;
+        this.pageSize = builder.pageSize;
+        this.maxSamples = builder.maxSamples;
+        this.sourceOfTruth = builder.sourceOfTruth;
+        this.comparator = new StructuralComparator(builder.options);
+        this.sync = KeySync.of(migration, comparator::equivalent);
+        MeterRegistry registry = builder.meterRegistry;
+        this.missingInNewCounter = discrepancies(registry, "missing_new");
+        this.missingInOldCounter = discrepancies(registry, "missing_old");
+        this.differingCounter = discrepancies(registry, "differing");
+        this.repairedCounter = repairs(registry, "success");
+        this.repairFailedCounter = repairs(registry, "error");
+    }
+
+    public static <K extends Comparable<? super K>, V> Builder<K, V> builder(Migration<K, V> migration) {
+        return new Builder<>(migration);
+    }
+
+    /** Scans and reports; writes nothing. */
+    public VerificationResult<K> verify() {
+        return run(false);
+    }
+
+    /**
+     * Scans, reports, and brings every discrepancy in line with the source of truth: the other model gets its value
+     * where it is missing or differs, and loses the key where the source holds none. The result reports what the
+     * scan found; a second verification shows what is left.
+     */
+    public VerificationResult<K> verifyAndRepair() {
+        return run(true);
+    }
+
+    private VerificationResult<K> run(boolean repair) {
+        long start = System.nanoTime();
+        log.info("{}: verifying OLD against NEW{}", migration.name(),
+                repair ? ", repairing from " + sourceOfTruth : "");
+        Tally<K> tally = new Tally<>(migration.name());
+        Cursor oldRows = new Cursor(Side.OLD);
+        Cursor newRows = new Cursor(Side.NEW);
+        Suspects suspects = new Suspects();
+        while (true) {
+            V oldValue = oldRows.peek();
+            V newValue = newRows.peek();
+            if (oldValue == null && newValue == null) {
+                break;
+            }
+            int order = oldValue == null ? 1 : newValue == null ? -1 : oldRows.key().compareTo(newRows.key());
+            if (order < 0) {
+                suspects.missingInNew.add(oldRows.key());
+                oldRows.advance();
+            } else if (order > 0) {
+                suspects.missingInOld.add(newRows.key());
+                newRows.advance();
+            } else {
+                if (!comparator.equivalent(oldValue, newValue)) {
+                    suspects.differing.add(oldRows.key());
+                }
+                oldRows.advance();
+                newRows.advance();
+            }
+            if (suspects.size() >= pageSize) {
+                settle(suspects, tally, repair);
+            }
+        }
+        settle(suspects, tally, repair);
+        tally.oldRows = oldRows.rows;
+        tally.newRows = newRows.rows;
+        VerificationResult<K> result = new VerificationResult<>(tally, repair ? sourceOfTruth : null,
+                Duration.ofNanos(System.nanoTime() - start));
+        if (result.isClean()) {
+            log.info("{}", result.summary());
+        } else {
+            log.warn("{}", result.summary());
+        }
+        return result;
+    }
+
+    /** Reads every suspect again and counts, samples and (when asked) repairs those that still disagree. */
+    private void settle(Suspects suspects, Tally<K> tally, boolean repair) {
+        List<K> differing = new ArrayList<>(suspects.differing);
+        // A key missing on one side during the scan is most often still missing: confirm those in two queries,
+        // and compare values only for the keys that now turn out to be on both sides.
+        List<K> missing = new ArrayList<>(suspects.missingInNew);
+        missing.addAll(suspects.missingInOld);
+        if (!missing.isEmpty()) {
+            KeyedModel<K, V> oldModel = migration.oldModel();
+            KeyedModel<K, V> newModel = migration.newModel();
+            Set<K> inOld = oldModel.transactions().read(session -> oldModel.present(session, missing));
+            Set<K> inNew = newModel.transactions().read(session -> newModel.present(session, missing));
+            for (K key : missing) {
+                boolean old = inOld.contains(key);
+                boolean neu = inNew.contains(key);
+                if (old && neu) {
+                    differing.add(key);
+                } else if (old) {
+                    tally.missingInNew(key, maxSamples);
+                    missingInNewCounter.increment();
+                    repair(key, tally, repair);
+                } else if (neu) {
+                    tally.missingInOld(key, maxSamples);
+                    missingInOldCounter.increment();
+                    repair(key, tally, repair);
+                } else {
+                    tally.resolved++;
+                }
+            }
+        }
+        differing.sort(null);
+        for (K key : differing) {
+            Optional<V> oldValue = find(migration.oldModel(), key);
+            Optional<V> newValue = find(migration.newModel(), key);
+            if (oldValue.isPresent() && newValue.isPresent()) {
+                List<Difference> differences = comparator.diff(oldValue.get(), newValue.get());
+                if (differences.isEmpty()) {
+                    tally.resolved++;
+                    continue;
+                }
+                tally.differing(key, differences, maxSamples);
+                differingCounter.increment();
+            } else if (oldValue.isPresent()) {
+                tally.missingInNew(key, maxSamples);
+                missingInNewCounter.increment();
+            } else if (newValue.isPresent()) {
+                tally.missingInOld(key, maxSamples);
+                missingInOldCounter.increment();
+            } else {
+                tally.resolved++;
+                continue;
+            }
+            repair(key, tally, repair);
+        }
+        suspects.clear();
+    }
+
+    private void repair(K key, Tally<K> tally, boolean repair) {
+        if (!repair) {
+            return;
+        }
+        try {
+            sync.sync(sourceOfTruth, key);
+            tally.repaired++;
+            repairedCounter.increment();
+        } catch (RuntimeException e) {
+            tally.repairFailed(key, String.valueOf(e), maxSamples);
+            repairFailedCounter.increment();
+            log.warn("{}: repair of key {} from {} failed", migration.name(),
+                    VerificationResult.render(key), sourceOfTruth, e);
+        }
+    }
+
+    private Optional<V> find(KeyedModel<K, V> model, K key) {
+        return model.transactions().read(session -> model.find(session, key));
+    }
+
+    private Counter discrepancies(MeterRegistry registry, String kind) {
+        return Counter.builder(DISCREPANCIES)
+                .description("Discrepancies between the two models found by the verifier")
+                .tag("repository", migration.name())
+                .tag("kind", kind)
+                .register(registry);
+    }
+
+    private Counter repairs(MeterRegistry registry, String outcome) {
+        return Counter.builder(REPAIRS)
+                .description("Discrepancies the verifier repaired")
+                .tag("repository", migration.name())
+                .tag("outcome", outcome)
+                .register(registry);
+    }
+
+    /** Pages through one model in key order, checking that the order is what the merge needs. */
+    private final class Cursor {
+        private final Side side;
+        private final KeyedModel<K, V> model;
+        private List<V> page = List.of();
+        private int index;
+        private boolean exhausted;
+        private K lastKey;
+        private K currentKey;
+        long rows;
+
+        Cursor(Side side) {
+            this.side = side;
+            this.model = migration.model(side);
+        }
+
+        /** The current value, or null at the end. */
+        V peek() {
+            if (index == page.size()) {
+                if (exhausted) {
+                    return null;
+                }
+                K after = lastKey;
+                page = model.transactions().read(session -> model.page(session, after, pageSize));
+                index = 0;
+                // A short page is the last; an empty one too, also when the model ignores the limit.
+                exhausted = page.size() < pageSize;
+                if (page.isEmpty()) {
+                    return null;
+                }
+            }
+            if (currentKey == null) {
+                V value = page.get(index);
+                K key = Objects.requireNonNull(model.keyOf(value),
+                        () -> migration.name() + ": the " + side + " model's keyOf returned null for " + value);
+                if (lastKey != null && key.compareTo(lastKey) <= 0) {
+                    throw new KeyOrderException(migration.name(), side, lastKey, key);
+                }
+                currentKey = key;
+            }
+            return page.get(index);
+        }
+
+        K key() {
+            return currentKey;
+        }
+
+        void advance() {
+            lastKey = currentKey;
+            currentKey = null;
+            index++;
+            rows++;
+        }
+    }
+
+    /** Keys that disagreed during the scan, waiting to be read again. */
+    private final class Suspects {
+        final List<K> missingInNew = new ArrayList<>();
+        final List<K> missingInOld = new ArrayList<>();
+        final List<K> differing = new ArrayList<>();
+
+        int size() {
+            return missingInNew.size() + missingInOld.size() + differing.size();
+        }
+
+        void clear() {
+            missingInNew.clear();
+            missingInOld.clear();
+            differing.clear();
+        }
+    }
+
+    /** Counts and samples of one verification, in the order keys were settled. */
+    static final class Tally<K> {
+        final String repository;
+        long oldRows;
+        long newRows;
+        long missingInNew;
+        long missingInOld;
+        long differing;
+        long resolved;
+        long repaired;
+        long repairFailures;
+        final List<K> missingInNewSample = new ArrayList<>();
+        final List<K> missingInOldSample = new ArrayList<>();
+        final Map<K, List<Difference>> differingSample = new LinkedHashMap<>();
+        final Map<K, String> repairFailureSample = new LinkedHashMap<>();
+
+        Tally(String repository) {
+            this.repository = repository;
+        }
+
+        void missingInNew(K key, int maxSamples) {
+            missingInNew++;
+            if (missingInNewSample.size() < maxSamples) {
+                missingInNewSample.add(key);
+            }
+        }
+
+        void missingInOld(K key, int maxSamples) {
+            missingInOld++;
+            if (missingInOldSample.size() < maxSamples) {
+                missingInOldSample.add(key);
+            }
+        }
+
+        void differing(K key, List<Difference> differences, int maxSamples) {
+            differing++;
+            if (differingSample.size() < maxSamples) {
+                differingSample.put(key, differences);
+            }
+        }
+
+        void repairFailed(K key, String error, int maxSamples) {
+            repairFailures++;
+            if (repairFailureSample.size() < maxSamples) {
+                repairFailureSample.put(key, error);
+            }
+        }
+    }
+
+    /** Builds a {@link Verifier}; every setting has a named default. */
+    public static final class Builder<K extends Comparable<? super K>, V> {
+
+        private final Migration<K, V> migration;
+        private int pageSize = DEFAULT_PAGE_SIZE;
+        private int maxSamples = DEFAULT_MAX_SAMPLES;
+        private Side sourceOfTruth = DEFAULT_SOURCE_OF_TRUTH;
+        private CompareOptions options = CompareOptions.defaults();
+        private MeterRegistry meterRegistry = Metrics.globalRegistry;
+
+        private Builder(Migration<K, V> migration) {
+            this.migration = Objects.requireNonNull(migration, "migration");
+        }
+
+        /** Rows per page query on each side. Default {@value #DEFAULT_PAGE_SIZE}. */
+        public Builder<K, V> pageSize(int pageSize) {
+            if (pageSize < 1) {
+                throw new IllegalArgumentException("pageSize must be at least 1, was " + pageSize);
+            }
+            this.pageSize = pageSize;
+            return this;
+        }
+
+        /** Sample keys kept of each kind of discrepancy (counts are always exact). Default {@value #DEFAULT_MAX_SAMPLES}. */
+        public Builder<K, V> maxSamples(int maxSamples) {
+            if (maxSamples < 0) {
+                throw new IllegalArgumentException("maxSamples must not be negative, was " + maxSamples);
+            }
+            this.maxSamples = maxSamples;
+            return this;
+        }
+
+        /**
+         * The model {@link #verifyAndRepair()} makes the other one agree with. Default OLD; during LIVE, when NEW
+         * answers reads and takes writes first, a team may choose NEW.
+         */
+        public Builder<K, V> sourceOfTruth(Side side) {
+            this.sourceOfTruth = Objects.requireNonNull(side, "sourceOfTruth");
+            return this;
+        }
+
+        /** Fields left out of the comparison, as in {@code @Compare(ignoreFields = ...)}: names or dotted paths. */
+        public Builder<K, V> ignoredFields(String... fields) {
+            this.options = options.withIgnoredFields(Arrays.asList(fields));
+            return this;
+        }
+
+        /** Compare collections as multisets, as in {@code @Compare(unordered = true)}. */
+        public Builder<K, V> unorderedCollections(boolean unordered) {
+            this.options = options.withUnorderedCollections(unordered);
+            return this;
+        }
+
+        /** Field names masked in diffs, on top of those annotated {@code @Sensitive}. */
+        public Builder<K, V> sensitiveFields(String... names) {
+            this.options = options.withSensitiveFieldNames(Arrays.asList(names));
+            return this;
+        }
+
+        /** Differences kept per differing key. Default {@value CompareOptions#DEFAULT_MAX_DIFFERENCES}. */
+        public Builder<K, V> maxDifferencesPerKey(int max) {
+            this.options = options.withMaxDifferences(max);
+            return this;
+        }
+
+        /** Default: Micrometer's global registry. */
+        public Builder<K, V> meterRegistry(MeterRegistry meterRegistry) {
+            this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
+            return this;
+        }
+
+        public Verifier<K, V> build() {
+            return new Verifier<>(this);
+        }
+    }
+}
