@@ -1,0 +1,362 @@
+package io.dualrepo.hibernate.backfill;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import org.hibernate.Session;
+import org.hibernate.jdbc.ReturningWork;
+
+/**
+ * The job's checkpoint row and lease rows, read and written over the JDBC connection of a session of the new
+ * model's database, so that they commit with that session's transaction. See {@link Backfill} for the protocol.
+ */
+final class LeaseStore {
+
+    static final String CHECKPOINT_TABLE = "dualrepo_backfill_checkpoint";
+    static final String LEASE_TABLE = "dualrepo_backfill_lease";
+
+    static final String ACTIVE = "active";
+    static final String COPIED = "copied";
+    static final String DONE = "done";
+
+    private static final Instant LONG_AGO = Instant.EPOCH;
+
+    /** The checkpoint: the last key claimed (null: none yet), the next lease's number, whether the job finished. */
+    record Checkpoint(String lastKey, long nextLease, boolean finished) {}
+
+    /** A lease: the keys after {@code startKey} (null: from the first) through {@code endKey}. */
+    record Lease(long seq, String startKey, String endKey, String status, String owner, String token, int attempts) {}
+
+    /** Counts summed over a job's copied and done leases. */
+    record Totals(long done, long written, long removed, long leases) {
+        static final Totals NONE = new Totals(0, 0, 0, 0);
+    }
+
+    private final String job;
+    private final Clock clock;
+    private final Duration leaseDuration;
+    private boolean skipLocked = true;
+
+    LeaseStore(String job, Clock clock, Duration leaseDuration) {
+        this.job = job;
+        this.clock = clock;
+        this.leaseDuration = leaseDuration;
+    }
+
+    /**
+     * Whether both tables exist, from the catalogue: creating them again would be harmless, but on PostgreSQL
+     * {@code create index if not exists} locks the lease table against the running workers' writes.
+     */
+    boolean tablesExist(Session session) {
+        return jdbc(session, connection -> {
+            for (String table : new String[] {CHECKPOINT_TABLE, LEASE_TABLE}) {
+                boolean found = false;
+                // Unquoted names are stored lower-case by PostgreSQL, upper-case by H2 and the standard.
+                for (String name : new String[] {table, table.toUpperCase(java.util.Locale.ROOT)}) {
+                    try (ResultSet tables = connection.getMetaData().getTables(connection.getCatalog(),
+                            connection.getSchema(), name, null)) {
+                        found |= tables.next();
+                    }
+                }
+                if (!found) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    void createTables(Session session) {
+        jdbc(session, connection -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("create table if not exists " + CHECKPOINT_TABLE + " ("
+                        + "job varchar(200) not null primary key, "
+                        + "last_key varchar, "
+                        + "next_lease bigint not null, "
+                        + "finished boolean not null, "
+                        + "rows_done bigint not null, "
+                        + "rows_written bigint not null, "
+                        + "rows_removed bigint not null, "
+                        + "updated_at timestamp with time zone not null)");
+                statement.execute("create table if not exists " + LEASE_TABLE + " ("
+                        + "job varchar(200) not null, "
+                        + "seq bigint not null, "
+                        + "start_key varchar, "
+                        + "end_key varchar not null, "
+                        + "owner varchar(200) not null, "
+                        + "token varchar(64) not null, "
+                        + "status varchar(10) not null, "
+                        + "attempts int not null, "
+                        + "expires_at timestamp with time zone not null, "
+                        + "rows_done bigint not null, "
+                        + "rows_written bigint not null, "
+                        + "rows_removed bigint not null, "
+                        + "updated_at timestamp with time zone not null, "
+                        + "primary key (job, seq))");
+                statement.execute("create index if not exists " + LEASE_TABLE + "_open on " + LEASE_TABLE
+                        + " (job, status)");
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Throws unless this database takes {@code for update skip locked}; without it the claim waits for a lease row
+     * a worker is writing, which the checkpoint lock keeps short and rare. Call it in a transaction of its own and
+     * catch outside it: on PostgreSQL a failed statement spoils the transaction it is in.
+     */
+    void probeSkipLocked(Session session) {
+        jdbc(session, connection -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.executeQuery("select seq from " + LEASE_TABLE + " where 1 = 0 for update skip locked")
+                        .close();
+            }
+            return null;
+        });
+    }
+
+    void skipLocked(boolean supported) {
+        this.skipLocked = supported;
+    }
+
+    /** Creates the job's checkpoint row unless it exists; a concurrent creation makes it throw a unique violation. */
+    void createCheckpoint(Session session) {
+        jdbc(session, connection -> {
+            if (readCheckpoint(connection, false) == null) {
+                try (PreparedStatement insert = connection.prepareStatement("insert into " + CHECKPOINT_TABLE
+                        + " (job, last_key, next_lease, finished, rows_done, rows_written, rows_removed, updated_at)"
+                        + " values (?, null, 1, false, 0, 0, 0, ?)")) {
+                    insert.setString(1, job);
+                    insert.setObject(2, now());
+                    insert.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    Checkpoint checkpoint(Session session) {
+        return jdbc(session, connection -> readCheckpoint(connection, false));
+    }
+
+    /** The checkpoint, locked until the transaction ends: claims of the job's batches happen one at a time. */
+    Checkpoint lockCheckpoint(Session session) {
+        Checkpoint checkpoint = jdbc(session, connection -> readCheckpoint(connection, true));
+        if (checkpoint == null) {
+            throw new IllegalStateException("backfill " + job + ": its row in " + CHECKPOINT_TABLE
+                    + " disappeared while it ran");
+        }
+        return checkpoint;
+    }
+
+    private Checkpoint readCheckpoint(Connection connection, boolean lock) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("select last_key, next_lease, finished from "
+                + CHECKPOINT_TABLE + " where job = ?" + (lock ? " for update" : ""))) {
+            select.setString(1, job);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? new Checkpoint(row.getString(1), row.getLong(2), row.getBoolean(3)) : null;
+            }
+        }
+    }
+
+    /** Forgets the job's progress: the next claim starts at the first key. */
+    void restart(Session session) {
+        lockCheckpoint(session);
+        jdbc(session, connection -> {
+            try (PreparedStatement delete = connection.prepareStatement("delete from " + LEASE_TABLE
+                    + " where job = ?")) {
+                delete.setString(1, job);
+                delete.executeUpdate();
+            }
+            try (PreparedStatement reset = connection.prepareStatement("update " + CHECKPOINT_TABLE + " set"
+                    + " last_key = null, next_lease = 1, finished = false, rows_done = 0, rows_written = 0,"
+                    + " rows_removed = 0, updated_at = ? where job = ?")) {
+                reset.setObject(1, now());
+                reset.setString(2, job);
+                reset.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Lets a restarted worker take its own unfinished leases back at once: they count as expired. */
+    int expireOwnedBy(Session session, String owner) {
+        return jdbc(session, connection -> {
+            try (PreparedStatement expire = connection.prepareStatement("update " + LEASE_TABLE
+                    + " set expires_at = ? where job = ? and owner = ? and status in ('" + ACTIVE + "', '" + COPIED
+                    + "')")) {
+                expire.setObject(1, OffsetDateTime.ofInstant(LONG_AGO, ZoneOffset.UTC));
+                expire.setString(2, job);
+                expire.setString(3, owner);
+                return expire.executeUpdate();
+            }
+        });
+    }
+
+    /** The oldest open lease whose time ran out, locked; another worker writing it right now is skipped. */
+    Optional<Lease> lockExpired(Session session) {
+        return jdbc(session, connection -> {
+            try (PreparedStatement select = connection.prepareStatement("select seq, start_key, end_key, status,"
+                    + " owner, token, attempts from " + LEASE_TABLE + " where job = ? and status in ('" + ACTIVE
+                    + "', '" + COPIED + "') and expires_at < ? order by seq fetch first 1 rows only for update"
+                    + (skipLocked ? " skip locked" : ""))) {
+                select.setString(1, job);
+                select.setObject(2, now());
+                try (ResultSet row = select.executeQuery()) {
+                    return row.next() ? Optional.of(lease(row)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** Makes an expired lease this worker's, under a new token that the old owner's late writes will not match. */
+    Lease takeOver(Session session, Lease expired, String owner, String token) {
+        jdbc(session, connection -> {
+            try (PreparedStatement update = connection.prepareStatement("update " + LEASE_TABLE + " set owner = ?,"
+                    + " token = ?, attempts = attempts + 1, expires_at = ?, updated_at = ? where job = ? and seq = ?")) {
+                update.setString(1, owner);
+                update.setString(2, token);
+                update.setObject(3, expiry());
+                update.setObject(4, now());
+                update.setString(5, job);
+                update.setLong(6, expired.seq());
+                update.executeUpdate();
+            }
+            return null;
+        });
+        return new Lease(expired.seq(), expired.startKey(), expired.endKey(), expired.status(), owner, token,
+                expired.attempts() + 1);
+    }
+
+    /** Records a new lease after the checkpoint's last key through {@code endKey}, and moves the checkpoint there. */
+    Lease claim(Session session, Checkpoint checkpoint, String endKey, String owner, String token) {
+        jdbc(session, connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("insert into " + LEASE_TABLE + " (job, seq,"
+                    + " start_key, end_key, owner, token, status, attempts, expires_at, rows_done, rows_written,"
+                    + " rows_removed, updated_at) values (?, ?, ?, ?, ?, ?, '" + ACTIVE + "', 1, ?, 0, 0, 0, ?)")) {
+                insert.setString(1, job);
+                insert.setLong(2, checkpoint.nextLease());
+                insert.setString(3, checkpoint.lastKey());
+                insert.setString(4, endKey);
+                insert.setString(5, owner);
+                insert.setString(6, token);
+                insert.setObject(7, expiry());
+                insert.setObject(8, now());
+                insert.executeUpdate();
+            }
+            try (PreparedStatement advance = connection.prepareStatement("update " + CHECKPOINT_TABLE
+                    + " set last_key = ?, next_lease = ?, updated_at = ? where job = ?")) {
+                advance.setString(1, endKey);
+                advance.setLong(2, checkpoint.nextLease() + 1);
+                advance.setObject(3, now());
+                advance.setString(4, job);
+                advance.executeUpdate();
+            }
+            return null;
+        });
+        return new Lease(checkpoint.nextLease(), checkpoint.lastKey(), endKey, ACTIVE, owner, token, 1);
+    }
+
+    /** Whether any lease of the job is still open (claimed and not done, by any worker). */
+    boolean anyOpen(Session session) {
+        return jdbc(session, connection -> {
+            try (PreparedStatement select = connection.prepareStatement("select count(*) from " + LEASE_TABLE
+                    + " where job = ? and status in ('" + ACTIVE + "', '" + COPIED + "')")) {
+                select.setString(1, job);
+                try (ResultSet row = select.executeQuery()) {
+                    row.next();
+                    return row.getLong(1) > 0;
+                }
+            }
+        });
+    }
+
+    Totals totals(Session session) {
+        return jdbc(session, connection -> {
+            try (PreparedStatement select = connection.prepareStatement("select coalesce(sum(rows_done), 0),"
+                    + " coalesce(sum(rows_written), 0), coalesce(sum(rows_removed), 0), count(*) from " + LEASE_TABLE
+                    + " where job = ? and status in ('" + COPIED + "', '" + DONE + "')")) {
+                select.setString(1, job);
+                try (ResultSet row = select.executeQuery()) {
+                    row.next();
+                    return new Totals(row.getLong(1), row.getLong(2), row.getLong(3), row.getLong(4));
+                }
+            }
+        });
+    }
+
+    /** Marks the job finished, with its totals, so that the checkpoint row alone tells what the job did. */
+    void finish(Session session, Totals totals) {
+        jdbc(session, connection -> {
+            try (PreparedStatement update = connection.prepareStatement("update " + CHECKPOINT_TABLE + " set"
+                    + " finished = true, rows_done = ?, rows_written = ?, rows_removed = ?, updated_at = ?"
+                    + " where job = ?")) {
+                update.setLong(1, totals.done());
+                update.setLong(2, totals.written());
+                update.setLong(3, totals.removed());
+                update.setObject(4, now());
+                update.setString(5, job);
+                update.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Records the lease's copy; false when the lease is no longer this worker's (then roll the copy back). */
+    boolean markCopied(Session session, Lease lease, long rowsDone, long rowsWritten) {
+        return jdbc(session, connection -> {
+            try (PreparedStatement update = connection.prepareStatement("update " + LEASE_TABLE + " set status = '"
+                    + COPIED + "', rows_done = ?, rows_written = ?, updated_at = ? where job = ? and seq = ?"
+                    + " and token = ? and status = '" + ACTIVE + "'")) {
+                update.setLong(1, rowsDone);
+                update.setLong(2, rowsWritten);
+                update.setObject(3, now());
+                update.setString(4, job);
+                update.setLong(5, lease.seq());
+                update.setString(6, lease.token());
+                return update.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** Records the lease's delete check; false when the lease is no longer this worker's. */
+    boolean markDone(Session session, Lease lease, long rowsRemoved) {
+        return jdbc(session, connection -> {
+            try (PreparedStatement update = connection.prepareStatement("update " + LEASE_TABLE + " set status = '"
+                    + DONE + "', rows_removed = ?, updated_at = ? where job = ? and seq = ? and token = ?"
+                    + " and status = '" + COPIED + "'")) {
+                update.setLong(1, rowsRemoved);
+                update.setObject(2, now());
+                update.setString(3, job);
+                update.setLong(4, lease.seq());
+                update.setString(5, lease.token());
+                return update.executeUpdate() == 1;
+            }
+        });
+    }
+
+    private static Lease lease(ResultSet row) throws SQLException {
+        return new Lease(row.getLong(1), row.getString(2), row.getString(3), row.getString(4), row.getString(5),
+                row.getString(6), row.getInt(7));
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+    }
+
+    private OffsetDateTime expiry() {
+        return OffsetDateTime.ofInstant(clock.instant().plus(leaseDuration), ZoneOffset.UTC);
+    }
+
+    private static <T> T jdbc(Session session, ReturningWork<T> work) {
+        return session.doReturningWork(work);
+    }
+}
