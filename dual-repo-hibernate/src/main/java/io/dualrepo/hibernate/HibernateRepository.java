@@ -40,7 +40,7 @@ public abstract class HibernateRepository {
         return transactions.read(work);
     }
 
-    protected final <R> R write(Function<Session, R> work) {
+    protected final <R> R writeReturning(Function<Session, R> work) {
         return transactions.write(work);
     }
 

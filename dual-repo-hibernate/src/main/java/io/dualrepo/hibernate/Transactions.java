@@ -63,7 +63,7 @@ public final class Transactions {
     }
 
     /** As {@link #inTransaction(Function)}, for work that returns nothing. */
-    public void inTransaction(Consumer<Session> work) {
+    public void runInTransaction(Consumer<Session> work) {
         inTransaction(session -> {
             work.accept(session);
             return null;

@@ -46,7 +46,7 @@ class SameDatabaseDualWriteTest {
         database = TestDatabase.create();
         sessions = database.sessionFactory(LegacyIncidentRow.class, IncidentStatusRow.class,
                 StatusTableIncidentRow.class);
-        Transactions.of(sessions).inTransaction(session -> {
+        Transactions.of(sessions).runInTransaction(session -> {
             long id = 1;
             for (String status : List.of("investigating", "fixing", "monitoring", "closed")) {
                 session.persist(new IncidentStatusRow(id++, "org-1", status));
@@ -109,7 +109,7 @@ class SameDatabaseDualWriteTest {
         try (DualRepo dualRepo = dualRepo(SameDatabaseScope.of(sessions))) {
             IncidentRepository incidents = incidents(dualRepo);
             // NEW is written first and takes it; OLD's table then refuses the title through a check constraint.
-            Transactions.of(sessions).inTransaction(session -> {
+            Transactions.of(sessions).runInTransaction(session -> {
                 session.createNativeMutationQuery("alter table incidents add constraint no_tbd check (title <> 'tbd')")
                         .executeUpdate();
             });

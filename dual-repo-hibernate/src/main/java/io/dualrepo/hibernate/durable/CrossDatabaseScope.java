@@ -189,7 +189,7 @@ public final class CrossDatabaseScope implements DualWriteScope {
             return;
         }
         try {
-            transactions.inTransaction(session -> {
+            transactions.runInTransaction(session -> {
                 table.delete(session, pending);
             });
         } catch (RuntimeException e) {

@@ -271,7 +271,7 @@ public final class PendingSyncRepair implements AutoCloseable {
                 try {
                     K key = migration.keyType().decode(row.key());
                     KeySync.Outcome outcome = sync.sync(target.other(), key);
-                    transactions.inTransaction(session -> {
+                    transactions.runInTransaction(session -> {
                         table.delete(session, ids);
                     });
                     repaired.get(target).increment();
@@ -301,7 +301,7 @@ public final class PendingSyncRepair implements AutoCloseable {
                         Printable.of(row.key()), row.targetSide(), attempt, cause);
             }
             try {
-                transactions.inTransaction(session -> {
+                transactions.runInTransaction(session -> {
                     table.recordFailure(session, ids, error);
                 });
             } catch (RuntimeException e) {

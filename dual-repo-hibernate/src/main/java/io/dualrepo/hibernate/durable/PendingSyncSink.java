@@ -59,7 +59,7 @@ public final class PendingSyncSink implements FailedWriteSink {
         }
         Side target = failedWrite.failedSide();
         List<String> keys = registration.encodedKeys(failedWrite.method(), failedWrite.arguments());
-        registration.transactions(target.other()).inTransaction(session -> {
+        registration.transactions(target.other()).runInTransaction(session -> {
             table.insert(session, registration.repository(), keys, target);
         });
         log.warn("{}.{}: the {} model did not take the write; {} key(s) wait in {} for the repair",

@@ -81,7 +81,7 @@ public final class PendingSyncTable {
         Transactions transactions = Transactions.of(database);
         String index = name.substring(name.lastIndexOf('.') + 1) + "_by_repository";
         try {
-            transactions.inTransaction(session -> {
+            transactions.runInTransaction(session -> {
                 session.doWork(connection -> {
                     try (Statement statement = connection.createStatement()) {
                         statement.execute("create table if not exists " + name + " ("

@@ -291,7 +291,7 @@ class BackfillRaceTest {
         HookedModel<String, Incident> oldModel = new HookedModel<>(world.migration.oldModel());
         oldModel.afterPage = (call, page) -> {
             if (contains(page, KEY)) {
-                elsewhere(() -> world.migration.oldModel().transactions().inTransaction(session -> {
+                elsewhere(() -> world.migration.oldModel().transactions().runInTransaction(session -> {
                     world.migration.oldModel().put(session, new Incident(KEY, "org-1", "old only", "closed"));
                 }));
             }

@@ -74,7 +74,7 @@ class BackfillTest {
         world.seed(200);
         // 30 rows the new model already holds, 10 of them with another status than the old row: a dry run that
         // wrote, or overwrote, would change what these reads return.
-        world.migration.newModel().transactions().inTransaction(session -> {
+        world.migration.newModel().transactions().runInTransaction(session -> {
             for (int n = 0; n < 30; n++) {
                 Incident incident = World.incident(2 * n);
                 world.migration.newModel().put(session, n < 10 ? withStatus(incident, "closed") : incident);
@@ -207,7 +207,7 @@ class BackfillTest {
         world = World.create(Layout.NEW_TABLES_ONE_DATABASE);
         Backfill<String, Incident> backfill = Backfill.of(world.migration);
 
-        assertThatThrownBy(() -> world.migration.newModel().transactions().inTransaction(session -> {
+        assertThatThrownBy(() -> world.migration.newModel().transactions().runInTransaction(session -> {
             backfill.run();
         })).isInstanceOf(IllegalStateException.class).hasMessageContaining("inside a transaction");
     }

@@ -1,5 +1,6 @@
 package io.dualrepo.hibernate.backfill;
 
+import io.dualrepo.hibernate.TestDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualrepo.hibernate.backfill.World.Layout;
@@ -37,7 +38,7 @@ class BackfillWorkersTest {
 
     @BeforeEach
     void onPostgresql() {
-        Assumptions.assumeTrue(Database.postgresql(), "several workers at once: PostgreSQL only (-Ppostgresql)");
+        Assumptions.assumeTrue(TestDatabase.postgresql(), "several workers at once: PostgreSQL only (-Ppostgresql)");
     }
 
     @AfterEach

@@ -1,5 +1,6 @@
 package io.dualrepo.hibernate.backfill;
 
+import io.dualrepo.hibernate.TestDatabase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualrepo.ComparisonMode;
@@ -63,8 +64,8 @@ final class World implements AutoCloseable {
     record CheckpointRow(String lastKey, boolean finished, long rowsDone, long rowsWritten, long rowsRemoved) {}
 
     final Layout layout;
-    private final Database oldDatabase;
-    private final Database newDatabase;
+    private final TestDatabase oldDatabase;
+    private final TestDatabase newDatabase;
     final SessionFactory oldSessions;
     final SessionFactory newSessions;
     final Migration<String, Incident> migration;
@@ -75,14 +76,14 @@ final class World implements AutoCloseable {
         this.layout = layout;
         switch (layout) {
             case NEW_TABLES_TWO_DATABASES -> {
-                oldDatabase = Database.create();
-                newDatabase = Database.create();
+                oldDatabase = TestDatabase.create();
+                newDatabase = TestDatabase.create();
                 oldSessions = oldDatabase.sessionFactory(LegacyIncidentRow.class);
                 newSessions = newDatabase.sessionFactory(IncidentStatusRow.class, StatusTableIncidentRow.class);
                 migration = IncidentModels.newTables(oldSessions, newSessions);
             }
             case NEW_TABLES_ONE_DATABASE -> {
-                oldDatabase = Database.create();
+                oldDatabase = TestDatabase.create();
                 newDatabase = oldDatabase;
                 oldSessions = oldDatabase.sessionFactory(LegacyIncidentRow.class, IncidentStatusRow.class,
                         StatusTableIncidentRow.class);
@@ -90,14 +91,14 @@ final class World implements AutoCloseable {
                 migration = IncidentModels.newTables(oldSessions, newSessions);
             }
             default -> {
-                oldDatabase = Database.create();
+                oldDatabase = TestDatabase.create();
                 newDatabase = oldDatabase;
                 oldSessions = oldDatabase.sessionFactory(SharedIncidentRow.class, IncidentStatusRow.class);
                 newSessions = oldSessions;
                 migration = IncidentModels.sameTable(oldSessions);
             }
         }
-        Transactions.of(newSessions).inTransaction(session -> {
+        Transactions.of(newSessions).runInTransaction(session -> {
             StatusIds.createDefaults(session, ORGANISATIONS);
         });
     }

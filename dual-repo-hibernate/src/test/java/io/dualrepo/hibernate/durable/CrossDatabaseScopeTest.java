@@ -209,7 +209,7 @@ class CrossDatabaseScopeTest {
 
     @Test
     void insideTheCallersTransactionTheSecondaryIsSyncedAfterItCommits() {
-        Transactions.of(databases.oldSessions).inTransaction(session -> {
+        Transactions.of(databases.oldSessions).runInTransaction(session -> {
             incidents.save(new Incident("i-1", "org-1", "database slow", "fixing"));
             // Not yet committed: NEW must not have what OLD may still roll back.
             assertThat(databases.newIncidents()).isEmpty();
@@ -226,7 +226,7 @@ class CrossDatabaseScopeTest {
             incidents.save(new Incident("i-1", "org-1", "database slow", "fixing"));
             throw new IllegalStateException("the caller's own work failed");
         };
-        assertThatThrownBy(() -> Transactions.of(databases.oldSessions).inTransaction(failingWork))
+        assertThatThrownBy(() -> Transactions.of(databases.oldSessions).runInTransaction(failingWork))
                 .hasMessage("the caller's own work failed");
 
         assertThat(databases.oldIncidents()).isEmpty();
@@ -240,7 +240,7 @@ class CrossDatabaseScopeTest {
             incidents.save(new Incident("i-1", "org-1", "database slow", "fixing"));
             throw new IllegalStateException("the caller's own work failed");
         };
-        assertThatThrownBy(() -> Transactions.of(databases.newSessions).inTransaction(failingWork))
+        assertThatThrownBy(() -> Transactions.of(databases.newSessions).runInTransaction(failingWork))
                 .hasMessage("the caller's own work failed");
 
         assertThat(databases.oldIncidents()).containsExactly("i-1 database slow fixing");

@@ -1,5 +1,6 @@
 package io.dualrepo.hibernate.durable;
 
+import io.dualrepo.hibernate.TestDatabase;
 import io.dualrepo.DualRepo;
 import io.dualrepo.Side;
 import io.dualrepo.hibernate.model.DualIncidentRepository;
@@ -33,8 +34,8 @@ public final class DyingDualWrite {
     private DyingDualWrite() {}
 
     public static void main(String[] args) {
-        SessionFactory oldSessions = ScratchDatabase.attach(args[0], args[2], LegacyIncidentRow.class);
-        SessionFactory newSessions = ScratchDatabase.attach(args[1], args[2], IncidentStatusRow.class,
+        SessionFactory oldSessions = TestDatabase.attach(args[0], args[2], LegacyIncidentRow.class);
+        SessionFactory newSessions = TestDatabase.attach(args[1], args[2], IncidentStatusRow.class,
                 StatusTableIncidentRow.class);
         Stage stage = Stage.valueOf(args[3]);
         Side primary = stage.route().primary();

@@ -1,5 +1,6 @@
 package io.dualrepo.hibernate.durable;
 
+import io.dualrepo.hibernate.TestDatabase;
 import io.dualrepo.Side;
 import io.dualrepo.hibernate.Migration;
 import io.dualrepo.hibernate.Transactions;
@@ -25,18 +26,18 @@ final class TwoDatabases implements AutoCloseable {
             .on("deleteById", arguments -> (String) arguments.get(0))
             .build();
 
-    final ScratchDatabase oldDatabase;
-    final ScratchDatabase newDatabase;
+    final TestDatabase oldDatabase;
+    final TestDatabase newDatabase;
     final SessionFactory oldSessions;
     final SessionFactory newSessions;
     final Migration<String, Incident> migration;
 
-    private TwoDatabases(ScratchDatabase oldDatabase, ScratchDatabase newDatabase) {
+    private TwoDatabases(TestDatabase oldDatabase, TestDatabase newDatabase) {
         this.oldDatabase = oldDatabase;
         this.newDatabase = newDatabase;
         this.oldSessions = oldDatabase.sessionFactory(LegacyIncidentRow.class);
         this.newSessions = newDatabase.sessionFactory(IncidentStatusRow.class, StatusTableIncidentRow.class);
-        Transactions.of(newSessions).inTransaction(session -> {
+        Transactions.of(newSessions).runInTransaction(session -> {
             StatusIds.createDefaults(session, List.of(ORGANISATION));
         });
         this.migration = IncidentModels.newTables(oldSessions, newSessions);
@@ -46,15 +47,15 @@ final class TwoDatabases implements AutoCloseable {
     }
 
     static TwoDatabases inMemory() {
-        return new TwoDatabases(ScratchDatabase.create(), ScratchDatabase.create());
+        return new TwoDatabases(TestDatabase.create(), TestDatabase.create());
     }
 
     /** Databases a child process can write to while this process has them open. */
     static TwoDatabases shared() {
-        return new TwoDatabases(ScratchDatabase.createShared(), ScratchDatabase.createShared());
+        return new TwoDatabases(TestDatabase.createShared(), TestDatabase.createShared());
     }
 
-    ScratchDatabase database(Side side) {
+    TestDatabase database(Side side) {
         return side == Side.OLD ? oldDatabase : newDatabase;
     }
 
@@ -77,7 +78,7 @@ final class TwoDatabases implements AutoCloseable {
     /** Writes an incident straight into one model, as if it had always been there. */
     void put(Side side, Incident incident) {
         var model = migration.model(side);
-        model.transactions().inTransaction(session -> {
+        model.transactions().runInTransaction(session -> {
             model.put(session, incident);
         });
     }

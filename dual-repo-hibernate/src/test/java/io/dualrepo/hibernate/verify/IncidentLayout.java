@@ -1,8 +1,8 @@
 package io.dualrepo.hibernate.verify;
 
+import io.dualrepo.hibernate.TestDatabase;
 import io.dualrepo.hibernate.Migration;
 import io.dualrepo.hibernate.Transactions;
-import io.dualrepo.hibernate.durable.ScratchDatabase;
 import io.dualrepo.hibernate.model.Incident;
 import io.dualrepo.hibernate.model.IncidentModels;
 import io.dualrepo.hibernate.model.IncidentStatusRow;
@@ -70,30 +70,30 @@ abstract class IncidentLayout implements AutoCloseable {
         return index + 1; // StatusIds.createDefaults numbers the first organisation's statuses from 1
     }
 
-    static SessionFactory withStatuses(ScratchDatabase database, Class<?>... entities) {
+    static SessionFactory withStatuses(TestDatabase database, Class<?>... entities) {
         SessionFactory sessions = database.sessionFactory(entities);
-        Transactions.of(sessions).inTransaction(session -> {
+        Transactions.of(sessions).runInTransaction(session -> {
             StatusIds.createDefaults(session, List.of(ORGANISATION));
         });
         return sessions;
     }
 
     private static final class NewTables extends IncidentLayout {
-        private final ScratchDatabase oldDatabase;
-        private final ScratchDatabase newDatabase;
+        private final TestDatabase oldDatabase;
+        private final TestDatabase newDatabase;
         private final SessionFactory oldSessions;
         private final SessionFactory newSessions;
 
         NewTables() {
-            this(ScratchDatabase.create(), ScratchDatabase.create());
+            this(TestDatabase.create(), TestDatabase.create());
         }
 
-        private NewTables(ScratchDatabase oldDatabase, ScratchDatabase newDatabase) {
+        private NewTables(TestDatabase oldDatabase, TestDatabase newDatabase) {
             this(oldDatabase, newDatabase, oldDatabase.sessionFactory(LegacyIncidentRow.class),
                     withStatuses(newDatabase, IncidentStatusRow.class, StatusTableIncidentRow.class));
         }
 
-        private NewTables(ScratchDatabase oldDatabase, ScratchDatabase newDatabase, SessionFactory oldSessions,
+        private NewTables(TestDatabase oldDatabase, TestDatabase newDatabase, SessionFactory oldSessions,
                 SessionFactory newSessions) {
             super(IncidentModels.newTables(oldSessions, newSessions));
             this.oldDatabase = oldDatabase;
@@ -146,18 +146,18 @@ abstract class IncidentLayout implements AutoCloseable {
     }
 
     private static final class SameTable extends IncidentLayout {
-        private final ScratchDatabase database;
+        private final TestDatabase database;
         private final SessionFactory sessions;
 
         SameTable() {
-            this(ScratchDatabase.create());
+            this(TestDatabase.create());
         }
 
-        private SameTable(ScratchDatabase database) {
+        private SameTable(TestDatabase database) {
             this(database, withStatuses(database, SharedIncidentRow.class, IncidentStatusRow.class));
         }
 
-        private SameTable(ScratchDatabase database, SessionFactory sessions) {
+        private SameTable(TestDatabase database, SessionFactory sessions) {
             super(IncidentModels.sameTable(sessions));
             this.database = database;
             this.sessions = sessions;
