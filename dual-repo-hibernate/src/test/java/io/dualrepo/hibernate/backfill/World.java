@@ -204,7 +204,8 @@ final class World implements AutoCloseable {
 
     boolean backfillTablesExist() {
         try (Connection connection = newDatabase.connect();
-                ResultSet tables = connection.getMetaData().getTables(null, null, "%", null)) {
+                // Only this test's schema: on PostgreSQL other schemas (other tests, other runs) have such tables.
+                ResultSet tables = connection.getMetaData().getTables(null, connection.getSchema(), "%", null)) {
             while (tables.next()) {
                 if (tables.getString("TABLE_NAME").toLowerCase(Locale.ROOT).startsWith("dualrepo_backfill")) {
                     return true;
