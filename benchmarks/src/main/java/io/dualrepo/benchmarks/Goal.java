@@ -35,7 +35,13 @@ public @interface Goal {
         /** The figure exceeds the reference by at most {@code value} in the figure's unit. */
         OVERHEAD_AT_MOST,
         /** The figure is at most {@code value} percent above the reference. */
-        WITHIN_PERCENT
+        WITHIN_PERCENT,
+        /**
+         * The figure's rate (operations per unit of time, its inverse) is at least {@code value} times the
+         * reference's: {@code reference / figure >= value}, for a value below 1 such as 0.5, "at least half the
+         * reference's rate".
+         */
+        RATE_AT_LEAST
     }
 
     /** The container of repeated {@link Goal}s. */

@@ -93,7 +93,7 @@ public final class Report {
             out.append(", which ran `").append(jmhCommand).append("`");
         }
         out.append("\n");
-        out.append("- Profile: ").append(first.profile()).append("\n");
+        out.append("- Profile: ").append(profiles()).append("\n");
         out.append("- JVM: ").append(first.vm()).append("; JMH ").append(first.jmhVersion).append("\n");
         out.append("- Machine: ").append(machine()).append("\n");
         out.append("- Date: ").append(date.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"))).append("\n");
@@ -104,6 +104,24 @@ public final class Report {
             table.render(out);
         }
         return out.toString();
+    }
+
+    /** The run's profile; where benchmark classes ran with different ones, each with the classes it applies to. */
+    private String profiles() {
+        Map<String, List<String>> classesByProfile = new LinkedHashMap<>();
+        for (Result result : results) {
+            String simpleName = result.className.substring(result.className.lastIndexOf('.') + 1);
+            List<String> classes = classesByProfile.computeIfAbsent(result.profile(), profile -> new ArrayList<>());
+            if (!classes.contains(simpleName)) {
+                classes.add(simpleName);
+            }
+        }
+        if (classesByProfile.size() == 1) {
+            return classesByProfile.keySet().iterator().next();
+        }
+        return classesByProfile.entrySet().stream()
+                .map(entry -> entry.getKey() + " (" + String.join(", ", entry.getValue()) + ")")
+                .collect(Collectors.joining("; "));
     }
 
     String summary() {
@@ -151,12 +169,15 @@ public final class Report {
         final String title;
         final String about;
         final int order;
+        /** What the figures are called as rates ({@link ResultTable#rate()}); empty when they are not shown so. */
+        final String rate;
         final List<Row> rows;
 
-        private Table(String title, String about, int order, List<Row> rows) {
+        private Table(String title, String about, int order, String rate, List<Row> rows) {
             this.title = title;
             this.about = about;
             this.order = order;
+            this.rate = rate;
             this.rows = rows;
         }
 
@@ -182,11 +203,12 @@ public final class Report {
                                         && other.params.equals(result.params))
                                 .findFirst().orElse(null);
                 List<Goal> goals = type == null ? List.of() : goalsOf(type, result);
-                rows.add(new Row(result, result.method.equals(reference), baseline, goals));
+                rows.add(new Row(result, result.method.equals(reference), baseline, goals,
+                        annotation != null && !annotation.rate().isEmpty()));
             }
             return annotation == null
-                    ? new Table(simpleName, "", Integer.MAX_VALUE, rows)
-                    : new Table(annotation.title(), annotation.about(), annotation.order(), rows);
+                    ? new Table(simpleName, "", Integer.MAX_VALUE, "", rows)
+                    : new Table(annotation.title(), annotation.about(), annotation.order(), annotation.rate(), rows);
         }
 
         private static String referenceOf(Class<?> type) {
@@ -226,6 +248,9 @@ public final class Report {
                 header.add("parameters");
             }
             header.addAll(List.of("mode", unit, "error (99.9 %)"));
+            if (!rate.isEmpty()) {
+                header.add(rate + " (range)");
+            }
             if (allocation) {
                 header.add("B/op");
             }
@@ -241,6 +266,9 @@ public final class Report {
                 cells.add(row.result.mode);
                 cells.add(number(row.result.score));
                 cells.add(Double.isNaN(row.result.error) ? "n/a" : "± " + number(row.result.error, row.result.score));
+                if (!rate.isEmpty()) {
+                    cells.add(row.result.rateText());
+                }
                 if (allocation) {
                     cells.add(row.result.allocation == null ? ""
                             : String.format(Locale.ROOT, "%,.0f", row.result.allocation));
@@ -264,12 +292,14 @@ public final class Report {
         final Result result;
         final boolean reference;
         final Result baseline;
+        final boolean asRate;
         final List<Verdict> verdicts = new ArrayList<>();
 
-        Row(Result result, boolean reference, Result baseline, List<Goal> goals) {
+        Row(Result result, boolean reference, Result baseline, List<Goal> goals, boolean asRate) {
             this.result = result;
             this.reference = reference;
             this.baseline = baseline;
+            this.asRate = asRate;
             for (Goal goal : goals) {
                 verdicts.add(Verdict.of(goal, result, baseline));
             }
@@ -277,14 +307,22 @@ public final class Report {
 
         String comparison() {
             if (reference) {
-                return "1";
+                return asRate ? "100 %" : "1";
             }
             if (baseline == null) {
                 return "";
             }
             double ratio = baseline.score / result.score;
+            boolean interval = result.hasInterval() && baseline.hasInterval() && result.low > 0;
+            if (asRate) {
+                // The figures are times per operation: the ratio of the rates is the inverse ratio of the times.
+                return String.format(Locale.ROOT, "%.0f %% of its rate", ratio * 100) + (interval
+                        ? String.format(Locale.ROOT, " (%.0f–%.0f %%)", baseline.low / result.high * 100,
+                                baseline.high / result.low * 100)
+                        : "");
+            }
             String range = "";
-            if (result.hasInterval() && baseline.hasInterval() && result.low > 0) {
+            if (interval) {
                 range = " (" + number(baseline.low / result.high) + "–" + number(baseline.high / result.low) + "×)";
             }
             return ratio >= 1
@@ -301,6 +339,7 @@ public final class Report {
                 case CHEAPER_BY -> "≥ " + plain(goal.value()) + "× cheaper";
                 case OVERHEAD_AT_MOST -> "≤ +" + plain(goal.value()) + " " + result.unit;
                 case WITHIN_PERCENT -> "within " + plain(goal.value()) + " %";
+                case RATE_AT_LEAST -> "≥ " + plain(goal.value() * 100) + " % of its rate";
             };
             if (baseline == null) {
                 return new Verdict(target + " (no reference in this run)", false, false);
@@ -313,7 +352,7 @@ public final class Report {
 
         private static boolean meets(Goal goal, double figure, double reference) {
             return switch (goal.kind()) {
-                case CHEAPER_BY -> figure > 0 && reference / figure >= goal.value();
+                case CHEAPER_BY, RATE_AT_LEAST -> figure > 0 && reference / figure >= goal.value();
                 case OVERHEAD_AT_MOST -> figure - reference <= goal.value();
                 case WITHIN_PERCENT -> figure <= reference * (1 + goal.value() / 100);
             };
@@ -407,8 +446,39 @@ public final class Report {
         }
 
         String profile() {
-            return forks + (forks == 1 ? " fork" : " forks") + ", " + warmupIterations + " × " + warmupTime
-                    + " warm-up, " + measurementIterations + " × " + measurementTime + " measurement per benchmark";
+            String forking = forks + (forks == 1 ? " fork" : " forks") + ", ";
+            if (mode.equals("ss")) {
+                return forking + warmupIterations + " warm-up and " + measurementIterations
+                        + " measured single shots per benchmark";
+            }
+            return forking + warmupIterations + " × " + warmupTime + " warm-up, " + measurementIterations + " × "
+                    + measurementTime + " measurement per benchmark";
+        }
+
+        /** Operations per second, with the range the confidence interval gives; empty for a unit not a time. */
+        String rateText() {
+            double perSecond = secondsPer(unit);
+            if (Double.isNaN(perSecond) || !(score > 0)) {
+                return "";
+            }
+            String text = String.format(Locale.ROOT, "%,.0f", 1 / (score * perSecond));
+            if (hasInterval() && low > 0) {
+                text += String.format(Locale.ROOT, " (%,.0f–%,.0f)", 1 / (high * perSecond), 1 / (low * perSecond));
+            }
+            return text;
+        }
+
+        /** Seconds in one of JMH's time units ("ns/op" and the like), NaN for another unit. */
+        private static double secondsPer(String unit) {
+            String time = unit.contains("/") ? unit.substring(0, unit.indexOf('/')) : unit;
+            return switch (time) {
+                case "ns" -> 1e-9;
+                case "us" -> 1e-6;
+                case "ms" -> 1e-3;
+                case "s" -> 1;
+                case "min" -> 60;
+                default -> Double.NaN;
+            };
         }
 
         String vm() {

@@ -20,4 +20,11 @@ public @interface ResultTable {
 
     /** Tables are printed in ascending order, then by title. */
     int order() default 100;
+
+    /**
+     * When not empty, what one operation per second is called (such as {@code "rows/s"}, for a benchmark whose
+     * {@code @OperationsPerInvocation} counts rows): the table then also gives each figure as that rate, and ratios
+     * as fractions of the reference's rate.
+     */
+    String rate() default "";
 }
