@@ -29,7 +29,11 @@ public interface KeyedModel<K extends Comparable<? super K>, V> {
     /** Up to {@code limit} values with keys greater than {@code after} (from the first when null), ascending. */
     List<V> page(Session session, K after, int limit);
 
-    /** Of these keys, the ones this model holds a value for. */
+    /**
+     * Of these keys, the ones this model holds a value for. The backfill asks with one batch's keys, usually a
+     * dense run of the key order: a range query ({@code id between first and last}) is much cheaper there than a
+     * long {@code in} list (docs/benchmarks.md).
+     */
     Set<K> present(Session session, Collection<K> keys);
 
     /** The value at a key, or empty when this model holds none. */

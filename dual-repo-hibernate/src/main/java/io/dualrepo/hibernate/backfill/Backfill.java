@@ -233,7 +233,11 @@ public final class Backfill<K extends Comparable<? super K>, V> {
             return this;
         }
 
-        /** Old rows per batch, and per transaction. Default {@value #DEFAULT_BATCH_SIZE}. */
+        /**
+         * Old rows per batch, and per transaction. Default {@value #DEFAULT_BATCH_SIZE}; on PostgreSQL 2,000 to
+         * 10,000 copies faster (5,000 was 13 % faster than 1,000 in docs/benchmarks.md), at the price of longer
+         * transactions and more work redone after a crash.
+         */
         public Builder<K, V> batchSize(int batchSize) {
             if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
                 throw new IllegalArgumentException("backfill batch size " + batchSize + " is out of range: use 1 to "
