@@ -54,6 +54,9 @@ public final class UnleashRouteSource implements RouteSource, AutoCloseable {
     public static final int DEFAULT_MAX_CACHED_KEYS = 10_000;
     public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(15);
 
+    /** After a change event, when the SDK's engine has surely taken the new flags. */
+    private static final long SETTLE_DELAY_MILLIS = 200;
+
     private static final Logger log = LoggerFactory.getLogger(UnleashRouteSource.class);
 
     private final Unleash unleash;
@@ -65,6 +68,7 @@ public final class UnleashRouteSource implements RouteSource, AutoCloseable {
     private final ConcurrentMap<String, RepositoryRoutes> repositories = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
     private final AtomicBoolean warnedUnreachable = new AtomicBoolean();
+    private final AtomicBoolean unsettled = new AtomicBoolean();
     private volatile Map<String, FlagState> payload;
     private volatile boolean ready;
 
@@ -76,6 +80,8 @@ public final class UnleashRouteSource implements RouteSource, AutoCloseable {
         if (builder.bootstrapPayload != null) {
             this.payload = FeaturePayload.parse(builder.bootstrapPayload);
         }
+        // Before the SDK starts: its first events may arrive while the factory is still building it.
+        this.refresher = daemonScheduler();
         if (events != null) {
             events.source = this;
             this.unleash = Objects.requireNonNull(builder.factory.apply(events), "the Unleash factory returned null");
@@ -83,17 +89,11 @@ public final class UnleashRouteSource implements RouteSource, AutoCloseable {
             if (!ready && builder.bootstrapPayload != null) {
                 markReady();
             }
-            this.refresher = null;
         } else {
             this.unleash = builder.unleash;
             // Without events the SDK's state is unknown: trust it, and drop decisions on the interval.
             this.ready = true;
             long intervalNanos = builder.refreshInterval.toNanos();
-            this.refresher = Executors.newSingleThreadScheduledExecutor(task -> {
-                Thread thread = new Thread(task, "dualrepo-flags-refresh");
-                thread.setDaemon(true);
-                return thread;
-            });
             refresher.scheduleAtFixedRate(this::refresh, intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
         }
     }
@@ -187,9 +187,7 @@ public final class UnleashRouteSource implements RouteSource, AutoCloseable {
      */
     @Override
     public void close() {
-        if (refresher != null) {
-            refresher.shutdownNow();
-        }
+        refresher.shutdownNow();
         unleash.shutdown();
     }
 
@@ -203,7 +201,22 @@ public final class UnleashRouteSource implements RouteSource, AutoCloseable {
         }
     }
 
+    private static ScheduledExecutorService daemonScheduler() {
+        return Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "dualrepo-flags-refresh");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    private void settleAfterChange() {
+        if (unsettled.compareAndSet(true, false)) {
+            generation.incrementAndGet();
+        }
+    }
+
     private void payloadChanged(String json) {
+        unsettled.set(true);
         if (json != null) {
             try {
                 payload = FeaturePayload.parse(json);
@@ -213,6 +226,12 @@ public final class UnleashRouteSource implements RouteSource, AutoCloseable {
         }
         markReady();
         refresh();
+        try {
+            // Sooner than the next fetch; that one settles them all the same.
+            refresher.schedule(generation::incrementAndGet, SETTLE_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // Closed: nothing more to route.
+        }
     }
 
     private void unreachable(String why) {
@@ -232,6 +251,9 @@ public final class UnleashRouteSource implements RouteSource, AutoCloseable {
             if (current == null) {
                 return;
             }
+            // SDK 12 announces a fetch before its engine takes the new flags, so a decision made right after a
+            // change may still see the old ones: the next fetch, whatever it brings, settles them.
+            current.settleAfterChange();
             switch (response.getStatus()) {
                 case CHANGED -> current.payloadChanged(response.getClientFeatures().orElse(null));
                 case NOT_CHANGED -> current.markReady();

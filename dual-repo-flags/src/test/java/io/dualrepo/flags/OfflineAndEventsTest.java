@@ -174,6 +174,35 @@ class OfflineAndEventsTest {
         }
     }
 
+    @Test
+    void aDecisionMadeBeforeTheSdkTookAChangedPayloadIsSettledByTheNextFetch() {
+        AtomicReference<UnleashSubscriber> subscriber = new AtomicReference<>();
+        FakeUnleash fake = new FakeUnleash();
+        UnleashRouteSource source = UnleashRouteSource.builder()
+                .meterRegistry(registry)
+                .unleash(events -> {
+                    subscriber.set(events);
+                    return fake;
+                })
+                .build();
+        try {
+            subscriber.get().togglesFetched(ClientFeaturesResponse.updated(Payloads.features().json()));
+            // SDK 12 announces the fetch first and updates its engine afterwards: a call in between sees the old flags.
+            subscriber.get().togglesFetched(ClientFeaturesResponse.updated(Payloads.features()
+                    .on(FLAGS.readNew()).on(FLAGS.writeNew()).json()));
+            assertThat(source.route("accounts", "t-1")).hasValueSatisfying(route ->
+                    assertThat(route.read()).isEqualTo(ReadSource.OLD));
+            fake.enable(FLAGS.readNew(), FLAGS.writeNew());
+
+            subscriber.get().togglesFetched(ClientFeaturesResponse.notChanged());
+
+            assertThat(source.route("accounts", "t-1")).hasValueSatisfying(route ->
+                    assertThat(route.read()).isEqualTo(ReadSource.NEW));
+        } finally {
+            source.close();
+        }
+    }
+
     private static ListAppender<ILoggingEvent> capture() {
         ListAppender<ILoggingEvent> logs = new ListAppender<>();
         logs.start();
