@@ -48,8 +48,7 @@ import org.openjdk.jmh.annotations.Warmup;
                 + "`Unleash.isEnabled(flag, context)` calls on a `DefaultUnleash` bootstrapped offline, with a new "
                 + "`UnleashContext` (userId = the key) per call. `routeSource`: `UnleashRouteSource.route(\"incidents\", "
                 + "key)` on a source built by `UnleashRouteSource.offline(file)` from the same payload (default "
-                + "settings: 10,000 cached keys, decisions refreshed every 15 s; the measurement windows hold those "
-                + "refreshes). `routeGuard`: the same through `DualRepo.runtime().routes(\"incidents\").current(key)`, "
+                + "settings: 10,000 cached keys; decisions change only when the flags do). `routeGuard`: the same through `DualRepo.runtime().routes(\"incidents\").current(key)`, "
                 + "which is what a generated decorator calls. One thread.")
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
