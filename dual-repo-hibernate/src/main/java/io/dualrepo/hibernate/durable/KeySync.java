@@ -1,11 +1,12 @@
 package io.dualrepo.hibernate.durable;
 
+// An internal package of dual-repo-core, used on purpose: the repair must judge "already in sync" exactly as the
+// shadow comparison and the verifier judge "equal", and this module ships in lockstep with core.
 import io.dualrepo.Side;
 import io.dualrepo.compare.Equivalence;
 import io.dualrepo.hibernate.KeyedModel;
 import io.dualrepo.hibernate.Migration;
-// An internal package of dual-repo-core, used on purpose: the repair must judge "already in sync" exactly as the
-// shadow comparison and the verifier judge "equal", and this module ships in lockstep with core.
+import io.dualrepo.hibernate.internal.Printable;
 import io.dualrepo.internal.compare.CompareOptions;
 import io.dualrepo.internal.compare.StructuralComparator;
 import java.util.Objects;

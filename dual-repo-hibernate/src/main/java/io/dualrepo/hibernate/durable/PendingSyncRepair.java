@@ -3,6 +3,7 @@ package io.dualrepo.hibernate.durable;
 import io.dualrepo.Side;
 import io.dualrepo.hibernate.Migration;
 import io.dualrepo.hibernate.Transactions;
+import io.dualrepo.hibernate.internal.Printable;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

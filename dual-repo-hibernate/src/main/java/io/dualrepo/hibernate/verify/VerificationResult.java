@@ -2,6 +2,7 @@ package io.dualrepo.hibernate.verify;
 
 import io.dualrepo.Side;
 import io.dualrepo.compare.Difference;
+import io.dualrepo.hibernate.internal.Printable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -179,18 +180,7 @@ public final class VerificationResult<K> {
 
     // Keys and errors come from the data: a line break in one must not forge a line of the summary or the log.
     static String render(Object value) {
-        String text = String.valueOf(value);
-        StringBuilder out = new StringBuilder(Math.min(text.length(), 200));
-        int i = 0;
-        for (; i < text.length() && out.length() < 200; i++) {
-            char c = text.charAt(i);
-            if (Character.isISOControl(c)) {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return i < text.length() ? out + "…" : out.toString();
+        return Printable.of(value);
     }
 
     @Override

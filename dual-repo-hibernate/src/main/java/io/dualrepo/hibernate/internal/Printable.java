@@ -1,13 +1,13 @@
-package io.dualrepo.hibernate.durable;
+package io.dualrepo.hibernate.internal;
 
 /** Keys as logs and messages show them: they come from the data, and a line break in one must not forge a line. */
-final class Printable {
+public final class Printable {
 
     private static final int MAX_LENGTH = 200;
 
     private Printable() {}
 
-    static String of(Object value) {
+    public static String of(Object value) {
         String text = String.valueOf(value);
         StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_LENGTH));
         int i = 0;
