@@ -1,0 +1,354 @@
+package io.dualrepo.sample;
+
+import io.dualrepo.DualRepo;
+import io.dualrepo.compare.ComparisonListener;
+import io.dualrepo.compare.ComparisonResult;
+import io.dualrepo.flags.UnleashRouteSource;
+import io.dualrepo.hibernate.Migration;
+import io.dualrepo.hibernate.SameDatabaseScope;
+import io.dualrepo.hibernate.Transactions;
+import io.dualrepo.hibernate.backfill.Backfill;
+import io.dualrepo.hibernate.backfill.BackfillProgress;
+import io.dualrepo.hibernate.backfill.BackfillResult;
+import io.dualrepo.hibernate.backfill.ProgressListener;
+import io.dualrepo.hibernate.durable.CrossDatabaseScope;
+import io.dualrepo.hibernate.durable.PendingSyncRepair;
+import io.dualrepo.hibernate.durable.WriteKeys;
+import io.dualrepo.hibernate.verify.VerificationResult;
+import io.dualrepo.hibernate.verify.Verifier;
+import io.dualrepo.routing.InMemoryRouteSource;
+import io.dualrepo.routing.Route;
+import io.dualrepo.routing.RouteSource;
+import io.dualrepo.sample.Settings.Database;
+import io.dualrepo.sample.model.IncidentModels;
+import io.dualrepo.sample.model.IncidentStatusRow;
+import io.dualrepo.sample.model.Layout;
+import io.dualrepo.sample.model.LegacyIncidentRow;
+import io.dualrepo.sample.model.LegacyIncidents;
+import io.dualrepo.sample.model.OrganisationRow;
+import io.dualrepo.sample.model.Schema;
+import io.dualrepo.sample.model.StatusDefaults;
+import io.dualrepo.sample.model.StatusIncidentRow;
+import io.dualrepo.sample.model.StatusTableIncidents;
+import io.dualrepo.sample.model.Statuses;
+import io.getunleash.DefaultUnleash;
+import io.getunleash.util.UnleashConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.hibernate.SessionFactory;
+import org.hibernate.cfg.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The incident-status migration, wired: the databases, both models, the generated decorator and what decides its
+ * routes, the backfills and the verifier. The demo and the HTTP service both run on one of these; it is also the
+ * code to read to set up a migration of your own.
+ */
+public final class SampleApp implements AutoCloseable {
+
+    /** The {@code @DualModel} name of {@link IncidentRepository}. */
+    public static final String REPOSITORY = "incidents";
+
+    private static final Logger log = LoggerFactory.getLogger(SampleApp.class);
+    private static final AtomicInteger EMBEDDED_DATABASES = new AtomicInteger();
+
+    private final Layout layout;
+    private final SessionFactory oldDatabase;
+    private final SessionFactory newDatabase;
+    private final Transactions oldTransactions;
+    private final MeterRegistry meterRegistry;
+    private final RouteSource routeSource;
+    private final String routeOrigin;
+    private final LegacyIncidents oldModel;
+    private final StatusTableIncidents newModel;
+    private final Migration<String, Incident> migration;
+    private final DualRepo dualRepo;
+    private final IncidentRepository incidents;
+    private final PendingSyncRepair pendingSyncRepair;
+    private final List<ComparisonListener> comparisonListeners = new CopyOnWriteArrayList<>();
+    private final List<ProgressListener> progressListeners = new CopyOnWriteArrayList<>();
+    private final Map<String, BackfillProgress> backfills = new ConcurrentHashMap<>();
+
+    private SampleApp(Settings settings, MeterRegistry meterRegistry) {
+        this.meterRegistry = meterRegistry;
+        this.layout = settings.newDatabase().isPresent() ? Layout.SECOND_DATABASE : Layout.SAME_TABLE;
+        Database old = settings.database().orElseGet(SampleApp::embeddedDatabase);
+        if (layout == Layout.SAME_TABLE) {
+            this.oldDatabase = sessionFactory(old, OrganisationRow.class, LegacyIncidentRow.class,
+                    StatusIncidentRow.class, IncidentStatusRow.class);
+            this.newDatabase = oldDatabase;
+        } else {
+            this.oldDatabase = sessionFactory(old, OrganisationRow.class, LegacyIncidentRow.class);
+            this.newDatabase = sessionFactory(settings.newDatabase().orElseThrow(), StatusIncidentRow.class,
+                    IncidentStatusRow.class);
+        }
+        Schema.createOldModel(oldDatabase);
+        this.oldTransactions = Transactions.of(oldDatabase);
+
+        if (settings.unleashUrl().isPresent()) {
+            String url = settings.unleashUrl().get();
+            this.routeSource = UnleashRouteSource.builder()
+                    .unleash(subscriber -> new DefaultUnleash(UnleashConfig.builder()
+                            .appName("dual-repo-sample")
+                            .unleashAPI(url.endsWith("/api") || url.endsWith("/api/") ? url : url + "/api/")
+                            .apiKey(settings.unleashApiToken().orElseThrow())
+                            .fetchTogglesInterval(2)
+                            .subscriber(subscriber)
+                            .build()))
+                    .meterRegistry(meterRegistry)
+                    .build();
+            this.routeOrigin = "Unleash at " + url + " (flags dualrepo." + REPOSITORY + ".*)";
+        } else {
+            this.routeSource = InMemoryRouteSource.create();
+            this.routeOrigin = "in memory (set from this process)";
+        }
+
+        this.oldModel = new LegacyIncidents(oldDatabase);
+        this.newModel = new StatusTableIncidents(newDatabase, layout);
+        newModel.plantBug(settings.plantedBug());
+        this.migration = IncidentModels.migration(oldDatabase, newDatabase, layout);
+
+        DualRepo.Builder builder = DualRepo.builder()
+                .routeSource(routeSource)
+                .meterRegistry(meterRegistry)
+                // A systematic mismatch would otherwise log on every read: a few lines a minute show what it is,
+                // and the counters and the operator page have all of them.
+                .mismatchLogsPerMinute(3)
+                .onComparison(this::comparisonMade);
+        if (layout == Layout.SAME_TABLE) {
+            // Both models in one database: each dual write is one transaction, both or neither.
+            builder.dualWriteScope(SameDatabaseScope.of(oldDatabase));
+            this.pendingSyncRepair = null;
+        } else {
+            // No transaction spans two databases: the primary's write commits with a record of its key, and the
+            // repair brings the other model up to date from it should the second write fail or never happen.
+            builder.dualWriteScope(CrossDatabaseScope.builder()
+                    .migration(migration, WriteKeys.<String>builder()
+                            .on("save", arguments -> ((Incident) arguments.get(0)).id())
+                            .on("deleteById", arguments -> (String) arguments.get(0))
+                            .build())
+                    .meterRegistry(meterRegistry)
+                    .build());
+            this.pendingSyncRepair = PendingSyncRepair.builder().migration(migration).meterRegistry(meterRegistry)
+                    .build().start(Duration.ofSeconds(1));
+        }
+        this.dualRepo = builder.build();
+        this.incidents = new DualIncidentRepository(oldModel, newModel, dualRepo);
+    }
+
+    /** Opens the databases (creating the old model's tables if they are missing) and wires the migration. */
+    public static SampleApp start(Settings settings, MeterRegistry meterRegistry) {
+        return new SampleApp(settings, meterRegistry);
+    }
+
+    private static Database embeddedDatabase() {
+        // A name of its own per app, so that tests running several in one JVM never share one.
+        return new Database("jdbc:h2:mem:incidents-" + EMBEDDED_DATABASES.incrementAndGet() + ";DB_CLOSE_DELAY=-1",
+                Optional.of("sa"), Optional.of(""));
+    }
+
+    private static SessionFactory sessionFactory(Database database, Class<?>... entities) {
+        Configuration configuration = new Configuration()
+                .setProperty("hibernate.connection.url", database.url())
+                .setProperty("hibernate.connection.pool_size", "20")
+                .setProperty("hibernate.hbm2ddl.auto", "none");
+        database.user().ifPresent(user -> configuration.setProperty("hibernate.connection.username", user));
+        database.password().ifPresent(password ->
+                configuration.setProperty("hibernate.connection.password", password));
+        for (Class<?> entity : entities) {
+            configuration.addAnnotatedClass(entity);
+        }
+        return configuration.buildSessionFactory();
+    }
+
+    /** The repository the application calls: the generated decorator over both models. */
+    public IncidentRepository incidents() {
+        return incidents;
+    }
+
+    public LegacyIncidents oldModel() {
+        return oldModel;
+    }
+
+    public StatusTableIncidents newModel() {
+        return newModel;
+    }
+
+    public DualRepo dualRepo() {
+        return dualRepo;
+    }
+
+    public MeterRegistry meterRegistry() {
+        return meterRegistry;
+    }
+
+    public Layout layout() {
+        return layout;
+    }
+
+    public Migration<String, Incident> migration() {
+        return migration;
+    }
+
+    /** The route in force for the incidents repository now. */
+    public Route currentRoute() {
+        return dualRepo.currentRoute(REPOSITORY);
+    }
+
+    /** Where routes come from, for people: in memory, or which Unleash server. */
+    public String routeOrigin() {
+        return routeOrigin;
+    }
+
+    /** The in-memory route source, whose stage this process sets; empty when routes come from Unleash. */
+    public Optional<InMemoryRouteSource> stageControl() {
+        return routeSource instanceof InMemoryRouteSource inMemory ? Optional.of(inMemory) : Optional.empty();
+    }
+
+    /** Adds a listener for every comparison's result (results carry masked, rendered differences only). */
+    public void onComparison(ComparisonListener listener) {
+        comparisonListeners.add(listener);
+    }
+
+    /** Adds a listener for both backfills' progress. */
+    public void onBackfillProgress(ProgressListener listener) {
+        progressListeners.add(listener);
+    }
+
+    /** The latest progress of each backfill job run in this process, by job name. */
+    public Map<String, BackfillProgress> backfillProgress() {
+        return Map.copyOf(backfills);
+    }
+
+    private void comparisonMade(ComparisonResult result) {
+        for (ComparisonListener listener : comparisonListeners) {
+            listener.onComparison(result);
+        }
+    }
+
+    private void progressMade(BackfillProgress progress) {
+        backfills.put(progress.job(), progress);
+        for (ProgressListener listener : progressListeners) {
+            listener.onProgress(progress);
+        }
+    }
+
+    /** Seeds the old model with organisations and incidents, as the application's history; only when empty. */
+    public int seed(int organisations, int incidentsPerOrganisation) {
+        return oldTransactions.inTransaction(session -> {
+            long existing = session.createSelectionQuery("select count(*) from OrganisationRow", Long.class)
+                    .getSingleResult();
+            if (existing > 0) {
+                return 0;
+            }
+            int created = 0;
+            for (int o = 0; o < organisations; o++) {
+                String organisation = organisationId(o);
+                session.persist(new OrganisationRow(organisation, "Organisation " + (o + 1)));
+                for (int i = 0; i < incidentsPerOrganisation; i++) {
+                    Incident incident = new Incident(newIncidentId(), organisation, "Incident " + (i + 1) + " of "
+                            + organisation, Statuses.NAMES.get((o + i) % Statuses.NAMES.size()));
+                    session.persist(IncidentModels.legacyRow(incident));
+                    created++;
+                }
+                if (o % 10 == 9) {
+                    session.flush();
+                    session.clear();
+                }
+            }
+            return created;
+        });
+    }
+
+    public static String organisationId(int index) {
+        return String.format("org-%03d", index + 1);
+    }
+
+    /** A new incident id: UUIDs sort the same in Java and in every database collation, as the backfill needs. */
+    public static String newIncidentId() {
+        return UUID.randomUUID().toString();
+    }
+
+    /** The organisations, in id order. */
+    public List<String> organisations() {
+        return oldTransactions.read(session -> session.createSelectionQuery(
+                "select id from OrganisationRow order by id", String.class).getResultList());
+    }
+
+    /** Step 1, expand: the new model's tables (or column) next to the old; safe to repeat. */
+    public void expand() {
+        Schema.expand(oldDatabase, newDatabase, layout);
+    }
+
+    public boolean isExpanded() {
+        return Schema.isExpanded(oldDatabase, newDatabase, layout);
+    }
+
+    /** Step 2: every organisation gets the default statuses; re-runnable, an organisation that has them is skipped. */
+    public BackfillResult backfillStatuses() {
+        return Backfill.builder(StatusDefaults.migration(oldDatabase, newDatabase))
+                .batchSize(50)
+                .onProgress(this::progressMade)
+                .meterRegistry(meterRegistry)
+                .build()
+                .run();
+    }
+
+    /**
+     * Step 4, with dual writes on: copies the incidents written before them into the new model. Resumes where a
+     * killed run stopped; never overwrites what a dual write put there.
+     */
+    public BackfillResult backfillIncidents(double rowsPerSecond) {
+        return Backfill.builder(migration)
+                .batchSize(500)
+                .rowsPerSecond(rowsPerSecond)
+                .onProgress(this::progressMade)
+                .meterRegistry(meterRegistry)
+                .build()
+                .run();
+    }
+
+    /** Compares both models row by row; the result says what is missing or differs on either side. */
+    public VerificationResult<String> verify() {
+        return Verifier.builder(migration).meterRegistry(meterRegistry).build().verify();
+    }
+
+    /** Runs the cross-database repair now (it also runs every second); nothing to do in one database. */
+    public void repairPendingWrites() {
+        if (pendingSyncRepair != null) {
+            pendingSyncRepair.repairNow();
+        }
+    }
+
+    /** The last step, contract: the old model's column (or table) is dropped once nothing reads or writes it. */
+    public void contract() {
+        Schema.contract(oldDatabase, layout);
+    }
+
+    @Override
+    public void close() {
+        if (pendingSyncRepair != null) {
+            pendingSyncRepair.close();
+        }
+        dualRepo.close();
+        if (routeSource instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                log.warn("closing the route source failed", e);
+            }
+        }
+        oldDatabase.close();
+        if (newDatabase != oldDatabase) {
+            newDatabase.close();
+        }
+    }
+}
