@@ -1,12 +1,261 @@
 package io.dualrepo.sample.serve;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.dualrepo.hibernate.backfill.BackfillResult;
+import io.dualrepo.sample.SampleApp;
 import io.dualrepo.sample.Settings;
+import io.dualrepo.sample.serve.Http.ClientError;
+import io.dualrepo.sample.serve.Http.Request;
+import io.dualrepo.sample.serve.Http.Response;
+import io.dualrepo.sample.serve.Http.Route;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Serve mode: under construction. */
-public final class Server {
-    private Server() {}
+/**
+ * Serve mode: the sample app as an HTTP service, with the incidents API, Prometheus metrics at {@code /metrics} and
+ * an operator page at {@code /} that shows the migration as it runs and steers it.
+ *
+ * <p>It listens on the loopback interface only: the operator page changes routes and plants bugs, and has no
+ * authentication. Built on the JDK's {@code HttpServer}, with no web framework.
+ */
+public final class Server implements AutoCloseable {
 
-    public static void run(Settings settings) {
-        throw new UnsupportedOperationException("serve mode is not built yet");
+    private static final Logger log = LoggerFactory.getLogger(Server.class);
+
+    /** The history seeded into an empty database: enough rows for the backfill bar to move. */
+    public static final int SEED_ORGANISATIONS = 20;
+    public static final int SEED_INCIDENTS_PER_ORGANISATION = 50;
+
+    private static final int REQUEST_THREADS = 8;
+    private static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    // The page's own files and nothing else: no inline script or style, no other origin.
+    private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; frame-ancestors 'none'";
+    private static final Map<String, String> PAGE_FILES = Map.of(
+            "/", "index.html",
+            "/operator.js", "operator.js",
+            "/operator.css", "operator.css");
+
+    private final SampleApp app;
+    private final PrometheusMeterRegistry registry;
+    private final OperatorEndpoints operator;
+    private final List<Route> routes = new ArrayList<>();
+    private final ExecutorService requestThreads;
+    private final HttpServer http;
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    private Server(Settings settings) throws IOException {
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        this.app = SampleApp.start(settings, registry);
+        OperatorEndpoints operator = null;
+        ExecutorService requestThreads = null;
+        try {
+            int seeded = app.seed(SEED_ORGANISATIONS, SEED_INCIDENTS_PER_ORGANISATION);
+            if (seeded > 0) {
+                log.info("seeded {} incidents in {} organisations", seeded, SEED_ORGANISATIONS);
+            }
+            // The new model must exist, with every organisation's statuses, before it can take a dual write.
+            app.expand();
+            BackfillResult statuses = app.backfillStatuses();
+            log.info("{}", statuses);
+            app.newModel().plantBug(settings.plantedBug());
+
+            operator = new OperatorEndpoints(app, Clock.systemUTC());
+            routes.addAll(new IncidentEndpoints(app, app.organisations()).routes());
+            routes.addAll(operator.routes());
+            routes.add(Route.of("GET", "/metrics", request -> Response.text(METRICS_CONTENT_TYPE, registry.scrape())));
+            for (Map.Entry<String, String> file : PAGE_FILES.entrySet()) {
+                Response page = pageFile(file.getValue());
+                routes.add(Route.of("GET", Pattern.quote(file.getKey()), request -> page));
+            }
+
+            AtomicInteger threads = new AtomicInteger();
+            requestThreads = Executors.newFixedThreadPool(REQUEST_THREADS, runnable -> {
+                Thread thread = new Thread(runnable, "http-" + threads.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            });
+            this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port()), 0);
+            http.createContext("/", this::dispatch);
+            http.setExecutor(requestThreads);
+            http.start();
+        } catch (IOException | RuntimeException | Error e) {
+            if (operator != null) {
+                operator.close();
+            }
+            if (requestThreads != null) {
+                requestThreads.shutdownNow();
+            }
+            app.close();
+            registry.close();
+            throw e;
+        }
+        this.operator = operator;
+        this.requestThreads = requestThreads;
+    }
+
+    /**
+     * Starts the app (seeding an empty database, expanding the schema, giving every organisation its statuses) and
+     * serves it; {@link Settings#port()} 0 picks a free port, which {@link #port()} tells.
+     *
+     * @throws IOException when the port cannot be bound
+     */
+    public static Server start(Settings settings) throws IOException {
+        return new Server(settings);
+    }
+
+    /** Serves until the process is stopped; the console entry point of {@code serve}. */
+    public static void run(Settings settings) throws IOException, InterruptedException {
+        Server server;
+        try {
+            server = start(settings);
+        } catch (BindException e) {
+            System.err.println("cannot listen on port " + settings.port() + " (" + e.getMessage()
+                    + "): choose another with --port=N or PORT=N");
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "server-shutdown"));
+        log.info("serving on {}", server.uri());
+        System.out.println("dual-repo sample app serving on " + server.uri() + " (operator page; API under "
+                + server.uri().resolve("/api/") + ", metrics at " + server.uri().resolve("/metrics")
+                + "); Ctrl-C stops it");
+        server.closed.await();
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return http.getAddress().getPort();
+    }
+
+    /** The operator page's address. */
+    public URI uri() {
+        return URI.create("http://127.0.0.1:" + port() + "/");
+    }
+
+    /** The app being served, for tests and embedding. */
+    public SampleApp app() {
+        return app;
+    }
+
+    /** Stops serving, waiting up to a second for requests in progress, then closes the app. Safe to repeat. */
+    @Override
+    public void close() {
+        synchronized (closed) {
+            if (closed.getCount() == 0) {
+                return;
+            }
+            http.stop(1);
+            requestThreads.shutdownNow();
+            operator.close();
+            app.close();
+            registry.close();
+            log.info("stopped serving on port {}", port());
+            closed.countDown();
+        }
+    }
+
+    private void dispatch(HttpExchange exchange) {
+        String method = exchange.getRequestMethod();
+        String path = exchange.getRequestURI().getRawPath();
+        Response response;
+        try {
+            response = route(method, path, exchange);
+        } catch (ClientError e) {
+            response = Response.error(e.status, e.getMessage());
+        } catch (Exception e) {
+            log.error("{} {} failed", method, path, e);
+            response = Response.error(500, "the server failed to answer " + method + " " + path + ": "
+                    + e.getClass().getSimpleName() + " (details in the server's log)");
+        }
+        try (exchange) {
+            send(exchange, response);
+        } catch (IOException e) {
+            log.debug("{} {}: the client went away before the answer was sent", method, path, e);
+        }
+    }
+
+    private Response route(String method, String path, HttpExchange exchange) throws Exception {
+        List<String> allowed = new ArrayList<>();
+        for (Route route : routes) {
+            Optional<List<String>> match = route.match(path);
+            if (match.isEmpty()) {
+                continue;
+            }
+            if (route.method().equals(method)) {
+                return route.handler().handle(new Request(exchange, match.get()));
+            }
+            allowed.add(route.method());
+        }
+        if (allowed.isEmpty()) {
+            throw new ClientError(404, "no such resource: " + path);
+        }
+        String allow = allowed.stream().distinct().collect(Collectors.joining(", "));
+        exchange.getResponseHeaders().set("Allow", allow);
+        throw new ClientError(405, method + " is not allowed on " + path + "; allowed: " + allow);
+    }
+
+    private static void send(HttpExchange exchange, Response response) throws IOException {
+        var headers = exchange.getResponseHeaders();
+        if (response.contentType() != null) {
+            headers.set("Content-Type", response.contentType());
+        }
+        headers.set("Cache-Control", "no-store");
+        headers.set("X-Content-Type-Options", "nosniff");
+        headers.set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        response.headers().forEach(headers::set);
+        boolean empty = response.body().length == 0;
+        exchange.sendResponseHeaders(response.status(), empty ? -1 : response.body().length);
+        if (!empty) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(response.body());
+            }
+        }
+    }
+
+    private static Response pageFile(String name) {
+        String resource = "/operator/" + name;
+        try (InputStream in = Server.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("the operator page's file " + resource + " is not on the classpath");
+            }
+            String type = name.endsWith(".html") ? "text/html; charset=utf-8"
+                    : name.endsWith(".js") ? "text/javascript; charset=utf-8"
+                    : "text/css; charset=utf-8";
+            return Response.text(type, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + resource, e);
+        }
     }
 }

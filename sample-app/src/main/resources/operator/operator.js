@@ -1,0 +1,227 @@
+// The operator page: polls /api/operator/state every second and draws it; the buttons post to /api/operator/*.
+// Data (titles, values in diffs, error messages) only ever goes into textContent, never into markup.
+'use strict';
+
+const OUTCOMES = ['match', 'mismatch', 'secondary_error', 'timeout', 'skipped'];
+const POLL_MILLIS = 1000;
+const SVG = 'http://www.w3.org/2000/svg';
+const byId = id => document.getElementById(id);
+
+async function api(method, path, body) {
+  const init = { method, headers: { Accept: 'application/json' } };
+  if (method !== 'GET') {
+    // The server takes only JSON requests, which other sites' pages cannot send it.
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body || {});
+  }
+  const response = await fetch(path, init);
+  const json = response.status === 204 ? null : await response.json().catch(() => null);
+  if (!response.ok) {
+    throw new Error(json && json.error ? json.error : `${response.status} ${response.statusText}`);
+  }
+  return json;
+}
+
+function clock(millis) {
+  return new Date(millis).toLocaleTimeString();
+}
+
+function show(message) {
+  const box = byId('message');
+  box.textContent = message;
+  box.hidden = !message;
+}
+
+// Runs an action, reporting its failure on the page, and refreshes at once so its effect shows.
+async function act(button, action) {
+  if (button) button.disabled = true;
+  try {
+    show('');
+    await action();
+  } catch (e) {
+    show(e.message);
+  } finally {
+    if (button) button.disabled = false;
+    await refresh();
+  }
+}
+
+function renderRoute(route, stages) {
+  byId('route-stage').textContent = route.stage || 'custom (not one of the presets)';
+  byId('route-read').textContent = route.read;
+  byId('route-write').textContent = route.write;
+  byId('route-compare').textContent = route.compare;
+  byId('route-origin').textContent = route.origin;
+  byId('stage-control').hidden = !route.controllable;
+  const external = byId('stage-external');
+  external.hidden = route.controllable;
+  external.textContent = `Routes come from ${route.origin}; change them there.`;
+  if (!route.controllable) return;
+  const buttons = byId('stage-buttons');
+  if (!buttons.childElementCount) {
+    for (const stage of stages) {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.id = `stage-${stage}`;
+      button.textContent = stage;
+      button.addEventListener('click', () => act(button, () => api('POST', '/api/operator/stage', { stage })));
+      buttons.appendChild(button);
+    }
+  }
+  for (const button of buttons.children) {
+    button.setAttribute('aria-pressed', String(button.textContent === route.stage));
+  }
+}
+
+function renderChart(comparisons) {
+  const svg = byId('chart');
+  const width = 600, height = 150, top = 14, bottom = 16;
+  const series = comparisons.series;
+  const total = bucket => OUTCOMES.reduce((sum, outcome) => sum + bucket.counts[outcome], 0);
+  const max = Math.max(1, ...series.map(total));
+  const slot = width / series.length;
+  const scale = (height - top - bottom) / max;
+  const parts = [];
+  const element = (name, attributes, text) => {
+    const node = document.createElementNS(SVG, name);
+    for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
+    if (text !== undefined) node.textContent = text;
+    parts.push(node);
+    return node;
+  };
+  element('line', { x1: 0, x2: width, y1: height - bottom, y2: height - bottom });
+  element('text', { x: 2, y: 10 }, `${max} per ${comparisons.bucketSeconds} s`);
+  element('text', { x: 2, y: height - 4 }, clock(series[0].start));
+  element('text', { x: width - 2, y: height - 4, 'text-anchor': 'end' }, 'now');
+  series.forEach((bucket, index) => {
+    let y = height - bottom;
+    const counts = OUTCOMES.filter(outcome => bucket.counts[outcome] > 0);
+    for (const outcome of counts) {
+      const h = bucket.counts[outcome] * scale;
+      y -= h;
+      const rect = element('rect', { class: outcome, x: index * slot + 1, y, width: slot - 2, height: h });
+      const title = document.createElementNS(SVG, 'title');
+      title.textContent = `${clock(bucket.start)}: ` + counts.map(o => `${bucket.counts[o]} ${o}`).join(', ');
+      rect.appendChild(title);
+    }
+  });
+  svg.replaceChildren(...parts);
+}
+
+function renderComparisons(comparisons) {
+  for (const outcome of OUTCOMES) {
+    byId(`count-${outcome}`).textContent = comparisons.totals[outcome];
+  }
+  byId('bucket-seconds').textContent = comparisons.bucketSeconds;
+  renderChart(comparisons);
+
+  const mismatches = comparisons.recentMismatches;
+  byId('no-mismatches').hidden = mismatches.length > 0;
+  byId('mismatches').hidden = mismatches.length === 0;
+  const rows = [];
+  for (const mismatch of mismatches) {
+    const differences = mismatch.differences.length ? mismatch.differences
+        : [{ path: '(no differences recorded)', oldValue: '', newValue: '' }];
+    differences.forEach((difference, index) => {
+      const row = document.createElement('tr');
+      const cell = (text, className, span) => {
+        const td = document.createElement('td');
+        td.textContent = text;
+        if (className) td.className = className;
+        if (span > 1) td.rowSpan = span;
+        row.appendChild(td);
+      };
+      if (index === 0) {
+        cell(clock(mismatch.at), '', differences.length);
+        cell(mismatch.method, '', differences.length);
+        cell(mismatch.primary, '', differences.length);
+      }
+      cell(difference.path, 'value path');
+      cell(difference.oldValue, 'value');
+      cell(difference.newValue, 'value');
+      rows.push(row);
+    });
+  }
+  byId('mismatches').tBodies[0].replaceChildren(...rows);
+}
+
+function renderBackfills(state) {
+  const jobs = [];
+  for (const job of state.backfills) {
+    const id = `progress-${job.job}`;
+    const box = document.createElement('div');
+    box.className = 'job';
+    const label = document.createElement('label');
+    label.htmlFor = id;
+    label.textContent = job.job + (job.dryRun ? ' (dry run)' : '');
+    const bar = document.createElement('progress');
+    bar.id = id;
+    bar.max = 1;
+    if (job.fraction !== null) bar.value = job.fraction;
+    const detail = document.createElement('span');
+    detail.className = 'detail';
+    const total = job.total < 0 ? '?' : job.total;
+    detail.textContent = `${job.done} / ${total} rows, ${job.written} written, ${job.removed} removed, `
+        + `${job.rowsPerSecond} rows/s`;
+    box.append(label, bar, detail);
+    jobs.push(box);
+  }
+  if (jobs.length) byId('backfills').replaceChildren(...jobs);
+  const running = state.incidentBackfill.running;
+  byId('backfill-button').disabled = running;
+  byId('backfill-button').textContent = running ? 'Incident backfill running…' : 'Run the incident backfill';
+  byId('backfill-last').textContent = state.incidentBackfill.last || '';
+}
+
+function renderVerification(state) {
+  byId('verify-button').disabled = state.verifying;
+  if (state.verification) {
+    byId('verify-summary').textContent = `${clock(state.verification.at)}: ${state.verification.summary}`;
+  }
+}
+
+let plantedBugBusy = false;
+
+function render(state) {
+  renderRoute(state.route, state.stages);
+  renderComparisons(state.comparisons);
+  renderBackfills(state);
+  renderVerification(state);
+  if (!plantedBugBusy) byId('planted-bug').checked = state.plantedBug;
+}
+
+async function refresh() {
+  const connection = byId('connection');
+  try {
+    const state = await api('GET', '/api/operator/state');
+    render(state);
+    connection.textContent = `Updated ${clock(state.now)}`;
+    connection.classList.remove('down');
+  } catch (e) {
+    connection.textContent = `Cannot reach the server: ${e.message}`;
+    connection.classList.add('down');
+  }
+}
+
+// The next poll is scheduled when this one ends, so a slow server never has requests piling up.
+async function poll() {
+  await refresh();
+  setTimeout(poll, POLL_MILLIS);
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  byId('backfill-button').addEventListener('click', event =>
+      act(event.currentTarget, () => api('POST', '/api/operator/backfill')));
+  byId('verify-button').addEventListener('click', event => act(event.currentTarget, async () => {
+    byId('verify-summary').textContent = 'Verifying…';
+    const result = await api('POST', '/api/operator/verify');
+    byId('verify-summary').textContent = `${clock(result.at)}: ${result.summary}`;
+  }));
+  byId('planted-bug').addEventListener('change', event => {
+    const box = event.currentTarget;
+    plantedBugBusy = true;
+    act(box, () => api('POST', '/api/operator/planted-bug', { planted: box.checked }))
+        .finally(() => { plantedBugBusy = false; });
+  });
+  poll();
+});

@@ -1,0 +1,304 @@
+package io.dualrepo.sample.serve;
+
+import static io.dualrepo.sample.serve.ApiClient.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.dualrepo.sample.Settings;
+import io.dualrepo.sample.Settings.Database;
+import io.dualrepo.sample.model.Layout;
+import io.dualrepo.sample.serve.ApiClient.Reply;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Serve mode over HTTP, on embedded H2: the incidents API, the operator endpoints and the metrics. */
+class ServeTest {
+
+    private static final String INCIDENTS = "/api/incidents";
+    private static final Map<String, String> FIND_BY_ID = Map.of("repository", "incidents", "method", "findById");
+
+    private final List<Server> servers = new ArrayList<>();
+
+    @AfterEach
+    void stopServers() {
+        servers.forEach(Server::close);
+    }
+
+    private ApiClient serve(Settings settings) throws Exception {
+        Server server = Server.start(settings);
+        servers.add(server);
+        assertThat(server.port()).isPositive();
+        return new ApiClient(server.uri());
+    }
+
+    private ApiClient serve() throws Exception {
+        return serve(settings(Layout.SAME_TABLE, Optional.empty()));
+    }
+
+    private static Settings settings(Layout layout, Optional<String> unleashUrl) {
+        Optional<Database> newDatabase = layout == Layout.SAME_TABLE ? Optional.empty()
+                : Optional.of(new Database("jdbc:h2:mem:serve-new-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
+                        Optional.of("sa"), Optional.of("")));
+        return new Settings("serve", Optional.empty(), newDatabase, unleashUrl,
+                unleashUrl.map(url -> "test-token"), 0, false);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Layout.class)
+    void incidentsAreCreatedReadChangedAndDeletedThroughTheApi(Layout layout) throws Exception {
+        ApiClient api = serve(settings(layout, Optional.empty()));
+        // Dual writes, so both models hold what the API writes whichever layout they live in.
+        api.setStage("DUAL_WRITE");
+
+        Reply organisations = api.get("/api/organisations");
+        assertThat(organisations.status()).isEqualTo(200);
+        assertThat(organisations.json().getAsJsonArray()).hasSize(Server.SEED_ORGANISATIONS);
+
+        Reply created = api.post(INCIDENTS,
+                "{\"organisationId\": \"org-003\", \"title\": \"  Checkout down  \", \"status\": \"investigating\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String id = created.object().get("id").getAsString();
+        assertThat(created.headers().firstValue("Location")).contains(INCIDENTS + "/" + id);
+        assertThat(created.object().get("title").getAsString()).isEqualTo("Checkout down");
+
+        Reply read = api.get(INCIDENTS + "/" + id);
+        assertThat(read.status()).isEqualTo(200);
+        assertThat(read.contentType()).startsWith("application/json");
+        assertThat(read.object()).isEqualTo(created.object());
+
+        Reply changed = api.put(INCIDENTS + "/" + id + "/status", "{\"status\": \"monitoring\"}");
+        assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+        assertThat(api.get(INCIDENTS + "/" + id).object().get("status").getAsString()).isEqualTo("monitoring");
+
+        JsonArray listed = api.get("/api/organisations/org-003/incidents").json().getAsJsonArray();
+        assertThat(listed).hasSize(Server.SEED_INCIDENTS_PER_ORGANISATION + 1);
+        assertThat(listed).filteredOn(incident -> incident.getAsJsonObject().get("id").getAsString().equals(id))
+                .singleElement()
+                .satisfies(incident -> assertThat(incident.getAsJsonObject().get("status").getAsString())
+                        .isEqualTo("monitoring"));
+
+        // Reading from the new model now shows that the dual writes reached it.
+        api.setStage("LIVE");
+        assertThat(api.get(INCIDENTS + "/" + id).object().get("status").getAsString()).isEqualTo("monitoring");
+
+        assertThat(api.delete(INCIDENTS + "/" + id).status()).isEqualTo(204);
+        assertThat(api.get(INCIDENTS + "/" + id).status()).isEqualTo(404);
+        assertThat(api.delete(INCIDENTS + "/" + id).status()).isEqualTo(404);
+        api.setStage("DUAL_WRITE");
+        assertThat(api.get(INCIDENTS + "/" + id).status()).as("deleted from the old model too").isEqualTo(404);
+    }
+
+    @Test
+    void badRequestsAreRefusedWithMessagesAndNeverFailTheServer() throws Exception {
+        ApiClient api = serve();
+        String id = api.createIncident("org-001", "Queue backlog", "fixing");
+
+        assertError(api.get(INCIDENTS + "/no-such-id"), 404, "no incident 'no-such-id'");
+        assertError(api.get("/api/organisations/org-999/incidents"), 404, "unknown organisation 'org-999'");
+        assertError(api.post(INCIDENTS, "{\"organisationId\": \"org-999\", \"title\": \"t\", \"status\": \"fixing\"}"),
+                400, "unknown organisation 'org-999'");
+        assertError(api.post(INCIDENTS, "{\"organisationId\": \"org-001\", \"title\": \"t\", \"status\": \"done\"}"),
+                400, "unknown status 'done': expected one of [investigating, fixing, monitoring, closed]");
+        assertError(api.post(INCIDENTS, "{\"organisationId\": \"org-001\", \"status\": \"fixing\"}"),
+                400, "field 'title' is required");
+        assertError(api.post(INCIDENTS, "{\"organisationId\": \"org-001\", \"title\": \" \", \"status\": \"fixing\"}"),
+                400, "field 'title' must not be blank");
+        assertError(api.post(INCIDENTS, "{\"organisationId\": \"org-001\", \"title\": \"" + "x".repeat(201)
+                + "\", \"status\": \"fixing\"}"), 400, "at most 200");
+        assertError(api.post(INCIDENTS, "{\"organisationId\": 7, \"title\": \"t\", \"status\": \"fixing\"}"),
+                400, "field 'organisationId' must be a string");
+        assertError(api.post(INCIDENTS, "{\"organisationId\": "), 400, "not valid JSON");
+        assertError(api.post(INCIDENTS, "[1, 2]"), 400, "must be a JSON object");
+        assertError(api.send("POST", INCIDENTS, "text/plain", "{}"), 415, "Content-Type: application/json");
+        assertError(api.post(INCIDENTS, "{\"pad\": \"" + "x".repeat(70_000) + "\"}"), 413, "request body over");
+
+        assertError(api.put(INCIDENTS + "/" + id + "/status", "{\"status\": \"FIXED\"}"), 400, "unknown status 'FIXED'");
+        assertError(api.put(INCIDENTS + "/" + id + "/status", "{}"), 400, "field 'status' is required");
+        assertError(api.put(INCIDENTS + "/no-such-id/status", "{\"status\": \"closed\"}"), 404, "no incident");
+        assertThat(api.get(INCIDENTS + "/" + id).object().get("status").getAsString())
+                .as("refused changes change nothing").isEqualTo("fixing");
+
+        Reply wrongMethod = api.send("PATCH", INCIDENTS + "/" + id, "application/json", "{}");
+        assertError(wrongMethod, 405, "PATCH is not allowed");
+        assertThat(wrongMethod.headers().firstValue("Allow")).contains("GET, DELETE");
+        assertError(api.get("/api/nothing-here"), 404, "no such resource: /api/nothing-here");
+
+        assertError(api.post("/api/operator/stage", "{\"stage\": \"HALFWAY\"}"), 400, "unknown stage 'HALFWAY'");
+        assertError(api.post("/api/operator/stage", "{}"), 400, "field 'stage' is required");
+        assertError(api.post("/api/operator/planted-bug", "{\"planted\": \"yes\"}"), 400, "must be true or false");
+        assertError(api.post("/api/operator/backfill", "{\"rowsPerSecond\": 0}"), 400, "at least 10");
+        assertError(api.send("POST", "/api/operator/verify", null, null), 415, "application/json");
+        assertThat(api.state().getAsJsonObject("route").get("stage").getAsString()).isEqualTo("OLD_ONLY");
+    }
+
+    private static void assertError(Reply reply, int status, String message) {
+        assertThat(reply.status()).as(reply.body()).isEqualTo(status);
+        assertThat(reply.contentType()).startsWith("application/json");
+        assertThat(reply.error()).contains(message);
+    }
+
+    @Test
+    void shadowReadsAreComparedAndCountedOnThePageAndInTheMetrics() throws Exception {
+        ApiClient api = serve();
+        List<String> ids = List.of(api.createIncident("org-002", "Login slow", "investigating"),
+                api.createIncident("org-002", "Emails late", "monitoring"));
+        for (String id : ids) {
+            api.get(INCIDENTS + "/" + id);
+        }
+        assertThat(api.comparisons("match")).as("no comparison before SHADOW").isZero();
+
+        JsonObject route = api.setStage("SHADOW").object();
+        assertThat(route.get("read").getAsString()).isEqualTo("OLD");
+        assertThat(route.get("write").getAsString()).isEqualTo("BOTH");
+        assertThat(route.get("compare").getAsString()).isEqualTo("on");
+        // Written in SHADOW, so present in both models; the two above were written to the old model only.
+        List<String> dualWritten = List.of(api.createIncident("org-004", "Search down", "fixing"),
+                api.createIncident("org-004", "Exports stuck", "monitoring"),
+                api.createIncident("org-005", "Slow pages", "closed"));
+        int reads = 0;
+        for (int round = 0; round < 4; round++) {
+            for (String id : dualWritten) {
+                assertThat(api.get(INCIDENTS + "/" + id).status()).isEqualTo(200);
+                reads++;
+            }
+        }
+        api.get(INCIDENTS + "/" + ids.get(0));
+
+        int matches = reads;
+        JsonObject comparisons = eventually(() -> api.state().getAsJsonObject("comparisons"),
+                c -> c.getAsJsonObject("totals").get("match").getAsLong() == matches
+                        && c.getAsJsonObject("totals").get("mismatch").getAsLong() == 1,
+                matches + " matches and 1 mismatch on the page");
+        long inSeries = 0;
+        for (JsonElement bucket : comparisons.getAsJsonArray("series")) {
+            inSeries += bucket.getAsJsonObject().getAsJsonObject("counts").get("match").getAsLong();
+        }
+        assertThat(inSeries).as("the time series holds every match").isEqualTo(matches);
+        // An incident the old model alone holds (not backfilled) is a mismatch at the root: present against empty.
+        assertThat(comparisons.getAsJsonArray("recentMismatches")).singleElement().satisfies(mismatch -> {
+            JsonObject difference = mismatch.getAsJsonObject().getAsJsonArray("differences").get(0).getAsJsonObject();
+            assertThat(difference.get("path").getAsString()).isEqualTo("$");
+        });
+
+        assertThat(api.metric("dualrepo_comparisons_total", Map.of("repository", "incidents", "method", "findById",
+                "outcome", "match"))).isEqualTo(matches);
+        assertThat(api.metric("dualrepo_calls_seconds_count", Map.of("repository", "incidents", "method", "save",
+                "side", "new"))).as("dual writes timed on the new side").isEqualTo(dualWritten.size());
+    }
+
+    @Test
+    void thePlantedBugShowsAsMismatchesOnTheStatus() throws Exception {
+        ApiClient api = serve();
+        api.setStage("SHADOW");
+        assertThat(api.state().get("plantedBug").getAsBoolean()).isFalse();
+        Reply planted = api.post("/api/operator/planted-bug", "{\"planted\": true}");
+        assertThat(planted.status()).isEqualTo(200);
+        assertThat(api.state().get("plantedBug").getAsBoolean()).isTrue();
+
+        String monitoring = api.createIncident("org-007", "Disk filling", "monitoring");
+        String fixing = api.createIncident("org-007", "Cache cold", "fixing");
+        for (int i = 0; i < 3; i++) {
+            assertThat(api.get(INCIDENTS + "/" + monitoring).object().get("status").getAsString())
+                    .as("the caller still gets the old model's answer").isEqualTo("monitoring");
+        }
+        api.get(INCIDENTS + "/" + fixing);
+
+        JsonObject comparisons = eventually(() -> api.state().getAsJsonObject("comparisons"),
+                c -> c.getAsJsonObject("totals").get("mismatch").getAsLong() == 3
+                        && c.getAsJsonObject("totals").get("match").getAsLong() == 1,
+                "3 mismatches and 1 match on the page");
+        JsonArray recent = comparisons.getAsJsonArray("recentMismatches");
+        assertThat(recent).hasSize(3);
+        JsonObject latest = recent.get(0).getAsJsonObject();
+        assertThat(latest.get("method").getAsString()).isEqualTo("findById");
+        assertThat(latest.get("primary").getAsString()).isEqualTo("OLD");
+        JsonObject difference = latest.getAsJsonArray("differences").get(0).getAsJsonObject();
+        assertThat(difference.get("path").getAsString()).isEqualTo("$.status");
+        assertThat(difference.get("oldValue").getAsString()).contains("monitoring");
+        assertThat(difference.get("newValue").getAsString()).contains("fixing");
+        assertThat(api.metric("dualrepo_comparisons_total", Map.of("repository", "incidents", "method", "findById",
+                "outcome", "mismatch"))).isEqualTo(3);
+
+        assertThat(api.post("/api/operator/planted-bug", "{\"planted\": false}").status()).isEqualTo(200);
+        api.get(INCIDENTS + "/" + monitoring);
+        eventually(() -> api.comparisons("match"), count -> count == 2, "the fixed read to match");
+        assertThat(api.comparisons("mismatch")).isEqualTo(3);
+        assertThat(api.metric("dualrepo_comparisons_total", Map.of("repository", "incidents", "method", "findById",
+                "outcome", "match"))).isEqualTo(2);
+    }
+
+    @Test
+    void theIncidentBackfillAndTheVerifierRunFromTheOperatorEndpoints() throws Exception {
+        ApiClient api = serve();
+        assertError(api.post("/api/operator/backfill", "{}"), 409, "needs dual writes");
+        api.setStage("DUAL_WRITE");
+
+        Reply before = api.post("/api/operator/verify", "");
+        assertThat(before.status()).as(before.body()).isEqualTo(200);
+        assertThat(before.object().get("clean").getAsBoolean()).isFalse();
+        assertThat(before.object().get("discrepancies").getAsLong())
+                .isEqualTo((long) Server.SEED_ORGANISATIONS * Server.SEED_INCIDENTS_PER_ORGANISATION);
+        assertThat(before.object().get("summary").getAsString()).contains("missing in NEW");
+
+        Reply started = api.post("/api/operator/backfill", "{\"rowsPerSecond\": 100000}");
+        assertThat(started.status()).as(started.body()).isEqualTo(202);
+        JsonObject state = eventually(api::state,
+                s -> !s.getAsJsonObject("incidentBackfill").get("running").getAsBoolean(), "the backfill to end");
+        assertThat(state.getAsJsonObject("incidentBackfill").get("last").getAsString()).contains("finished");
+        assertThat(state.getAsJsonArray("backfills")).anySatisfy(job -> {
+            JsonObject progress = job.getAsJsonObject();
+            assertThat(progress.get("job").getAsString()).isEqualTo("incidents");
+            assertThat(progress.get("done").getAsLong()).isEqualTo(1000);
+            assertThat(progress.get("fraction").getAsDouble()).isEqualTo(1.0);
+        });
+
+        Reply after = api.post("/api/operator/verify", "{}");
+        assertThat(after.object().get("clean").getAsBoolean()).as(after.body()).isTrue();
+        assertThat(api.state().getAsJsonObject("verification").get("summary").getAsString()).contains("clean");
+    }
+
+    @Test
+    void withRoutesFromUnleashTheStageCannotBeSetHere() throws Exception {
+        // Nothing listens on port 9: the route source never hears from Unleash, and the default route applies.
+        ApiClient api = serve(settings(Layout.SAME_TABLE, Optional.of("http://127.0.0.1:9")));
+        JsonObject route = api.state().getAsJsonObject("route");
+        assertThat(route.get("controllable").getAsBoolean()).isFalse();
+        assertThat(route.get("origin").getAsString()).startsWith("Unleash at http://127.0.0.1:9");
+        assertThat(route.get("stage").getAsString()).isEqualTo("OLD_ONLY");
+
+        assertError(api.post("/api/operator/stage", "{\"stage\": \"SHADOW\"}"), 409,
+                "Routes come from Unleash at http://127.0.0.1:9");
+        assertThat(api.state().getAsJsonObject("route").get("stage").getAsString()).isEqualTo("OLD_ONLY");
+    }
+
+    @Test
+    void theOperatorPageAndTheMetricsAreServed() throws Exception {
+        ApiClient api = serve();
+        Reply page = api.get("/");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.contentType()).startsWith("text/html");
+        assertThat(page.body()).contains("<h1>Incidents migration", "src=\"/operator.js\"");
+        assertThat(page.headers().firstValue("Content-Security-Policy")).contains(
+                "default-src 'self'; frame-ancestors 'none'");
+        Reply script = api.get("/operator.js");
+        assertThat(script.status()).isEqualTo(200);
+        assertThat(script.contentType()).startsWith("text/javascript");
+        assertThat(script.body()).contains("/api/operator/state");
+        assertThat(api.get("/operator.css").contentType()).startsWith("text/css");
+
+        Reply metrics = api.get("/metrics");
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.contentType()).startsWith("text/plain; version=0.0.4");
+        assertThat(metrics.body()).contains("# TYPE dualrepo_comparisons_total counter", "jvm_memory_used_bytes");
+        assertThat(api.metric("dualrepo_comparisons_total", FIND_BY_ID)).isZero();
+    }
+}
