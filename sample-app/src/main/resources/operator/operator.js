@@ -108,6 +108,8 @@ function renderChart(comparisons) {
   svg.replaceChildren(...parts);
 }
 
+let shownMismatches = null;
+
 function renderComparisons(comparisons) {
   for (const outcome of OUTCOMES) {
     byId(`count-${outcome}`).textContent = comparisons.totals[outcome];
@@ -116,6 +118,10 @@ function renderComparisons(comparisons) {
   renderChart(comparisons);
 
   const mismatches = comparisons.recentMismatches;
+  // Redrawn only when the list changed, so a row being read or selected stays put.
+  const key = JSON.stringify(mismatches);
+  if (key === shownMismatches) return;
+  shownMismatches = key;
   byId('no-mismatches').hidden = mismatches.length > 0;
   byId('mismatches').hidden = mismatches.length === 0;
   const rows = [];
@@ -145,28 +151,32 @@ function renderComparisons(comparisons) {
   byId('mismatches').tBodies[0].replaceChildren(...rows);
 }
 
+// Updated in place, not redrawn: a bar that is replaced every second would flicker and lose its focus.
 function renderBackfills(state) {
-  const jobs = [];
+  const list = byId('backfills');
   for (const job of state.backfills) {
     const id = `progress-${job.job}`;
-    const box = document.createElement('div');
-    box.className = 'job';
-    const label = document.createElement('label');
-    label.htmlFor = id;
-    label.textContent = job.job + (job.dryRun ? ' (dry run)' : '');
-    const bar = document.createElement('progress');
-    bar.id = id;
-    bar.max = 1;
-    if (job.fraction !== null) bar.value = job.fraction;
-    const detail = document.createElement('span');
-    detail.className = 'detail';
+    let bar = byId(id);
+    if (!bar) {
+      if (!list.querySelector('.job')) list.replaceChildren();
+      const box = document.createElement('div');
+      box.className = 'job';
+      const label = document.createElement('label');
+      label.htmlFor = id;
+      label.textContent = job.job + (job.dryRun ? ' (dry run)' : '');
+      bar = document.createElement('progress');
+      bar.id = id;
+      bar.max = 1;
+      const detail = document.createElement('span');
+      detail.className = 'detail';
+      box.append(label, bar, detail);
+      list.appendChild(box);
+    }
+    if (job.fraction === null) bar.removeAttribute('value'); else bar.value = job.fraction;
     const total = job.total < 0 ? '?' : job.total;
-    detail.textContent = `${job.done} / ${total} rows, ${job.written} written, ${job.removed} removed, `
-        + `${job.rowsPerSecond} rows/s`;
-    box.append(label, bar, detail);
-    jobs.push(box);
+    bar.parentElement.querySelector('.detail').textContent = `${job.done} / ${total} rows, ${job.written} written, `
+        + `${job.removed} removed, ${job.rowsPerSecond} rows/s`;
   }
-  if (jobs.length) byId('backfills').replaceChildren(...jobs);
   const running = state.incidentBackfill.running;
   byId('backfill-button').disabled = running;
   byId('backfill-button').textContent = running ? 'Incident backfill running…' : 'Run the incident backfill';
