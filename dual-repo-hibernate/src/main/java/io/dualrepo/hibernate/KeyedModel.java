@@ -42,7 +42,9 @@ public interface KeyedModel<K extends Comparable<? super K>, V> {
     /**
      * Writes each value whose key this model holds nothing for, and never touches a key it holds: this is the
      * backfill's write, and it must never overwrite what a dual write put there. A writer inserting the same key
-     * concurrently may make it throw (a unique violation); the batch is then retried.
+     * concurrently may make it throw (a unique violation); the batch is then retried. So insert, never upsert:
+     * checking {@link #present} and then calling {@link #put} for the absent keys overwrites a dual write that lands
+     * between the two with the older value the batch read (the sample app's verifier caught exactly that).
      *
      * @return how many values it wrote
      */

@@ -87,7 +87,8 @@ public final class IncidentModels {
             int written = 0;
             for (Incident value : values) {
                 if (!present.contains(value.id())) {
-                    put(session, value);
+                    // An insert, never an update: see the new model's insertAbsent.
+                    session.persist(new LegacyIncidentRow(value));
                     written++;
                 }
             }
@@ -187,7 +188,9 @@ public final class IncidentModels {
             Set<String> present = present(session, values.stream().map(Incident::id).toList());
             for (Incident value : values) {
                 if (!present.contains(value.id())) {
-                    StatusTableIncidents.put(session, value);
+                    // An insert, never an update: a dual write that lands after the check above must make this
+                    // fail (and the batch retry), not be overwritten with the older value read for the batch.
+                    StatusTableIncidents.insert(session, value);
                     written++;
                 }
             }
