@@ -19,10 +19,16 @@ public final class Main {
             System.exit(2);
             return;
         }
-        if (settings.mode().equals("serve")) {
-            Server.run(settings);
-        } else {
-            System.exit(Demo.runFromCommandLine(settings));
+        try {
+            if (settings.mode().equals("serve")) {
+                Server.run(settings);
+            } else {
+                System.exit(Demo.runFromCommandLine(settings));
+            }
+        } catch (CannotStartException e) {
+            // Set-up the user can fix (a used database, a missing token): the message, not a stack trace.
+            System.err.println("cannot start: " + e.getMessage());
+            System.exit(2);
         }
     }
 }

@@ -64,6 +64,7 @@ public final class SampleApp implements AutoCloseable {
     private final SessionFactory oldDatabase;
     private final SessionFactory newDatabase;
     private final Transactions oldTransactions;
+    private final boolean freshDatabase;
     private final MeterRegistry meterRegistry;
     private final RouteSource routeSource;
     private final String routeOrigin;
@@ -73,6 +74,7 @@ public final class SampleApp implements AutoCloseable {
     private final DualRepo dualRepo;
     private final IncidentRepository incidents;
     private final PendingSyncRepair pendingSyncRepair;
+    private final PendingSyncRepair immediateRepair;
     private final List<ComparisonListener> comparisonListeners = new CopyOnWriteArrayList<>();
     private final List<ProgressListener> progressListeners = new CopyOnWriteArrayList<>();
     private final Map<String, BackfillProgress> backfills = new ConcurrentHashMap<>();
@@ -89,6 +91,17 @@ public final class SampleApp implements AutoCloseable {
             this.oldDatabase = sessionFactory(old, OrganisationRow.class, LegacyIncidentRow.class);
             this.newDatabase = sessionFactory(settings.newDatabase().orElseThrow(), StatusIncidentRow.class,
                     IncidentStatusRow.class);
+        }
+        this.freshDatabase = !Schema.hasTable(oldDatabase, "incidents")
+                && (layout == Layout.SAME_TABLE || !Schema.hasTable(newDatabase, "incidents"));
+        if (!freshDatabase && Schema.hasTable(oldDatabase, "incidents")
+                && !Schema.hasColumn(oldDatabase, "incidents", "status")) {
+            throw new CannotStartException("incidents.status is gone: this database holds a migration that was"
+                    + " finished (contracted) by an earlier run; point the app at a fresh database or schema");
+        }
+        if (!freshDatabase && !Schema.hasTable(oldDatabase, "incidents")) {
+            throw new CannotStartException("the new model's database already holds an incidents table but the old"
+                    + " one does not: point the app at fresh databases or schemas");
         }
         Schema.createOldModel(oldDatabase);
         this.oldTransactions = Transactions.of(oldDatabase);
@@ -128,6 +141,7 @@ public final class SampleApp implements AutoCloseable {
             // Both models in one database: each dual write is one transaction, both or neither.
             builder.dualWriteScope(SameDatabaseScope.of(oldDatabase));
             this.pendingSyncRepair = null;
+            this.immediateRepair = null;
         } else {
             // No transaction spans two databases: the primary's write commits with a record of its key, and the
             // repair brings the other model up to date from it should the second write fail or never happen.
@@ -138,8 +152,12 @@ public final class SampleApp implements AutoCloseable {
                             .build())
                     .meterRegistry(meterRegistry)
                     .build());
+            // A key recorded less than a few seconds ago is usually a dual write still on its way to the second
+            // database; repairing it then would race that write (and make it fail on the row the repair inserted).
             this.pendingSyncRepair = PendingSyncRepair.builder().migration(migration).meterRegistry(meterRegistry)
-                    .build().start(Duration.ofSeconds(1));
+                    .minAge(Duration.ofSeconds(5)).build().start(Duration.ofSeconds(1));
+            this.immediateRepair = PendingSyncRepair.builder().migration(migration)
+                    .meterRegistry(meterRegistry).build();
         }
         this.dualRepo = builder.build();
         this.incidents = new DualIncidentRepository(oldModel, newModel, dualRepo);
@@ -168,6 +186,11 @@ public final class SampleApp implements AutoCloseable {
             configuration.addAnnotatedClass(entity);
         }
         return configuration.buildSessionFactory();
+    }
+
+    /** Whether the app found no tables of its own and created them: the demo needs that. */
+    public boolean startedOnFreshDatabase() {
+        return freshDatabase;
     }
 
     /** The repository the application calls: the generated decorator over both models. */
@@ -325,10 +348,13 @@ public final class SampleApp implements AutoCloseable {
         return Verifier.builder(migration).meterRegistry(meterRegistry).build().verify();
     }
 
-    /** Runs the cross-database repair now (it also runs every second); nothing to do in one database. */
+    /**
+     * Runs the cross-database repair now, over every key waiting, however recent (it also runs every second for
+     * keys waiting 5 s or more); for when no writes are in flight. Nothing to do in one database.
+     */
     public void repairPendingWrites() {
-        if (pendingSyncRepair != null) {
-            pendingSyncRepair.repairNow();
+        if (immediateRepair != null) {
+            immediateRepair.repairNow();
         }
     }
 
@@ -341,6 +367,7 @@ public final class SampleApp implements AutoCloseable {
     public void close() {
         if (pendingSyncRepair != null) {
             pendingSyncRepair.close();
+            immediateRepair.close();
         }
         dualRepo.close();
         if (routeSource instanceof AutoCloseable closeable) {

@@ -35,9 +35,10 @@ final class DemoRuns {
         assertThat(result.failedCalls()).withFailMessage("calls failed; the demo printed:%n%s", output).isZero();
         assertThat(result.afterBackfill().isClean()).as(result.afterBackfill().summary()).isTrue();
         assertThat(result.finalVerification().isClean()).as(result.finalVerification().summary()).isTrue();
-        // Verified the seeded history and the traffic's incidents, not two empty tables.
+        // Verified the seeded history and the traffic's incidents (as many created as deleted, about), not two
+        // empty tables.
         assertThat(result.finalVerification().oldRowsScanned())
-                .isGreaterThan((long) Demo.ORGANISATIONS * Demo.INCIDENTS_PER_ORGANISATION);
+                .isGreaterThan((long) Demo.ORGANISATIONS * Demo.INCIDENTS_PER_ORGANISATION / 2);
         assertThat(result.succeeded()).isTrue();
 
         // The planted bug is caught with its diff, and only while it is planted.
@@ -61,7 +62,12 @@ final class DemoRuns {
         assertThat(result.stage("RAMPDOWN").matches() + result.stage("RAMPDOWN").mismatches()).isZero();
         assertThat(result.stage("NEW_ONLY").oldCalls()).isZero();
         assertThat(result.stage("NEW_ONLY").newCalls()).isPositive();
-        assertThat(result.stages()).allSatisfy(stage -> assertThat(stage.secondaryWriteFailures()).isZero());
+        if (settings.newDatabase().isEmpty()) {
+            // One database, one transaction per dual write: a second write cannot fail on its own. (Across two
+            // databases it can, racing the backfill's insert of a row just created; the pending-sync repair then
+            // brings it over, which the clean verifications above show.)
+            assertThat(result.stages()).allSatisfy(stage -> assertThat(stage.secondaryWriteFailures()).isZero());
+        }
         return result;
     }
 }
