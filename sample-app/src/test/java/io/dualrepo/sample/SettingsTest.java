@@ -1,0 +1,56 @@
+package io.dualrepo.sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class SettingsTest {
+
+    private static Settings parse(Map<String, String> environment, String... arguments) {
+        return Settings.parse(arguments, environment::get);
+    }
+
+    @Test
+    void nothingSetMeansTheEmbeddedDemo() {
+        Settings settings = parse(Map.of());
+        assertThat(settings).isEqualTo(Settings.embedded("demo"));
+        assertThat(settings.database()).isEmpty();
+        assertThat(settings.newDatabase()).isEmpty();
+        assertThat(settings.unleashUrl()).isEmpty();
+    }
+
+    @Test
+    void flagsWinOverTheEnvironment() {
+        Settings settings = parse(Map.of("DB_URL", "jdbc:postgresql://db/env", "DB_USER", "env-user", "PORT", "9000",
+                        "NEW_DB_URL", "jdbc:postgresql://db/new"),
+                "serve", "--db-url=jdbc:postgresql://db/flag", "--port=0", "--planted-bug");
+        assertThat(settings.mode()).isEqualTo("serve");
+        assertThat(settings.database()).contains(new Settings.Database("jdbc:postgresql://db/flag",
+                Optional.of("env-user"), Optional.empty()));
+        assertThat(settings.newDatabase()).map(Settings.Database::url).contains("jdbc:postgresql://db/new");
+        assertThat(settings.port()).isZero();
+        assertThat(settings.plantedBug()).isTrue();
+    }
+
+    @Test
+    void badInputIsRefusedWithAMessageSayingWhatIsWrong() {
+        assertThatThrownBy(() -> parse(Map.of(), "--db-ur=jdbc:h2:mem:x"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("unknown flag --db-ur:");
+        assertThatThrownBy(() -> parse(Map.of(), "migrate"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown mode 'migrate'");
+        assertThatThrownBy(() -> parse(Map.of("UNLEASH_URL", "http://unleash:4242")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("UNLEASH_API_TOKEN");
+        assertThatThrownBy(() -> parse(Map.of(), "--port=eighty"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("port 'eighty' is not a number");
+        assertThatThrownBy(() -> parse(Map.of("PORT", "70000")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("port 70000 is not a TCP port");
+    }
+
+    @Test
+    void blankValuesCountAsUnset() {
+        assertThat(parse(Map.of("DB_URL", " ", "UNLEASH_URL", "")).database()).isEmpty();
+    }
+}
