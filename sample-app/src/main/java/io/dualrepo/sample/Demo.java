@@ -3,13 +3,14 @@ package io.dualrepo.sample;
 import io.dualrepo.Side;
 import io.dualrepo.compare.ComparisonResult;
 import io.dualrepo.compare.Outcome;
+import io.dualrepo.hibernate.KeyedModel;
 import io.dualrepo.hibernate.backfill.BackfillProgress;
 import io.dualrepo.hibernate.backfill.BackfillResult;
 import io.dualrepo.hibernate.verify.VerificationResult;
 import io.dualrepo.metrics.DualRepoMetrics;
 import io.dualrepo.routing.InMemoryRouteSource;
 import io.dualrepo.routing.Stage;
-import io.dualrepo.hibernate.KeyedModel;
+import io.dualrepo.sample.model.Layout;
 import io.dualrepo.sample.model.Statuses;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
@@ -19,6 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -82,7 +85,7 @@ public final class Demo implements AutoCloseable {
     private final AtomicLong readsCompared = new AtomicLong();
     private long[] previous = new long[7];
     /** Every acknowledged write a check found missing, over the whole run: a write lost once counts once. */
-    private final java.util.Set<String> lostKeys = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> lostKeys = ConcurrentHashMap.newKeySet();
 
     Demo(Settings settings, PrintStream out, Duration stageDuration, double backfillRowsPerSecond) {
         if (settings.unleashUrl().isPresent()) {
@@ -194,7 +197,7 @@ public final class Demo implements AutoCloseable {
     }
 
     private String describeDatabases() {
-        return app.layout() == io.dualrepo.sample.model.Layout.SAME_TABLE
+        return app.layout() == Layout.SAME_TABLE
                 ? "one database (new model in the same table)" : "two databases (new model in the second)";
     }
 
