@@ -28,6 +28,15 @@ public @interface Goal {
      */
     String when() default "";
 
+    /**
+     * The percentile of JMH's sample mode that is judged, such as {@code 99} for p99 (both the figure's and the
+     * reference's); {@link #MEAN}, the default, judges the score.
+     */
+    double percentile() default MEAN;
+
+    /** {@link #percentile()}'s default: the score, JMH's mean. */
+    double MEAN = -1;
+
     /** How targets compare a figure with its reference; figures are times per operation (lower is better). */
     enum Kind {
         /** The reference takes at least {@code value} times as long: {@code reference / figure >= value}. */

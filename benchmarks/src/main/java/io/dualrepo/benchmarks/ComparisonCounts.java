@@ -1,0 +1,35 @@
+package io.dualrepo.benchmarks;
+
+import io.dualrepo.metrics.DualRepoMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What became of a trial's shadow reads, from dual-repo's own counters: a closed benchmark loop calls faster than
+ * the comparison threads can read the other model, and the bulkhead then skips most comparisons. The report's
+ * readers need that share to judge a SHADOW figure, so trials print it at tear-down.
+ */
+final class ComparisonCounts {
+
+    private ComparisonCounts() {}
+
+    static String describe(MeterRegistry registry) {
+        Map<String, Double> byOutcome = new TreeMap<>();
+        for (Counter counter : registry.find(DualRepoMetrics.COMPARISONS).counters()) {
+            byOutcome.merge(counter.getId().getTag(DualRepoMetrics.TAG_OUTCOME), counter.count(), Double::sum);
+        }
+        Map<String, Double> skipped = new TreeMap<>();
+        for (Counter counter : registry.find(DualRepoMetrics.COMPARISONS_SKIPPED).counters()) {
+            if (counter.count() > 0) {
+                skipped.merge(counter.getId().getTag(DualRepoMetrics.TAG_REASON), counter.count(), Double::sum);
+            }
+        }
+        double total = byOutcome.values().stream().mapToDouble(Double::doubleValue).sum();
+        double made = total - byOutcome.getOrDefault("skipped", 0.0);
+        return String.format(Locale.ROOT, "comparisons: %,.0f of %,.0f reads compared (%.2f %%); outcomes %s; skipped %s",
+                made, total, total == 0 ? 0 : made / total * 100, byOutcome, skipped);
+    }
+}
