@@ -13,17 +13,17 @@ import org.hibernate.Session;
  * A model with hooks around the calls the backfill makes, numbered from 1: to kill a worker at a chosen point, or
  * to slip a dual write in between the backfill's read and its insert.
  */
-final class HookedModel<K extends Comparable<? super K>, V> implements KeyedModel<K, V> {
+public final class HookedModel<K extends Comparable<? super K>, V> implements KeyedModel<K, V> {
 
     /** What a hook throws to stop a worker dead, as if its process were killed. */
-    static final class Killed extends RuntimeException {
+    public static final class Killed extends RuntimeException {
         Killed(String where) {
             super("killed " + where);
         }
     }
 
     @FunctionalInterface
-    interface Hook<T> {
+    public interface Hook<T> {
         void on(int call, T argument);
     }
 
@@ -35,13 +35,13 @@ final class HookedModel<K extends Comparable<? super K>, V> implements KeyedMode
     volatile Hook<Collection<K>> beforePresent = (call, keys) -> {};
     /** Sees the keys asked about and, in them, the answer: whatever it does comes after the read. */
     volatile Hook<Set<K>> afterPresent = (call, held) -> {};
-    volatile Hook<List<V>> afterInsertAbsent = (call, values) -> {};
+    public volatile Hook<List<V>> afterInsertAbsent = (call, values) -> {};
 
-    HookedModel(KeyedModel<K, V> delegate) {
+    public HookedModel(KeyedModel<K, V> delegate) {
         this.delegate = delegate;
     }
 
-    static <T> Hook<T> killAt(int call, String where) {
+    public static <T> Hook<T> killAt(int call, String where) {
         return (n, argument) -> {
             if (n == call) {
                 throw new Killed(where + " (call " + n + ")");

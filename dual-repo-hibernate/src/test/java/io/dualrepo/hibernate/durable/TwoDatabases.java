@@ -18,19 +18,19 @@ import org.hibernate.SessionFactory;
  * The incident migration across two databases: OLD ({@code incidents}, status text) in one, NEW ({@code
  * incidents_v2} and its status table) in another, each with a session factory of its own.
  */
-final class TwoDatabases implements AutoCloseable {
+public final class TwoDatabases implements AutoCloseable {
 
-    static final String ORGANISATION = "org-1";
-    static final WriteKeys<String> KEYS = WriteKeys.<String>builder()
+    public static final String ORGANISATION = "org-1";
+    public static final WriteKeys<String> KEYS = WriteKeys.<String>builder()
             .on("save", arguments -> ((Incident) arguments.get(0)).id())
             .on("deleteById", arguments -> (String) arguments.get(0))
             .build();
 
-    final TestDatabase oldDatabase;
-    final TestDatabase newDatabase;
-    final SessionFactory oldSessions;
-    final SessionFactory newSessions;
-    final Migration<String, Incident> migration;
+    public final TestDatabase oldDatabase;
+    public final TestDatabase newDatabase;
+    public final SessionFactory oldSessions;
+    public final SessionFactory newSessions;
+    public final Migration<String, Incident> migration;
 
     private TwoDatabases(TestDatabase oldDatabase, TestDatabase newDatabase) {
         this.oldDatabase = oldDatabase;
@@ -46,12 +46,12 @@ final class TwoDatabases implements AutoCloseable {
         PendingSyncTable.defaults().createIfMissing(newSessions);
     }
 
-    static TwoDatabases inMemory() {
+    public static TwoDatabases inMemory() {
         return new TwoDatabases(TestDatabase.create(), TestDatabase.create());
     }
 
     /** Databases a child process can write to while this process has them open. */
-    static TwoDatabases shared() {
+    public static TwoDatabases shared() {
         return new TwoDatabases(TestDatabase.createShared(), TestDatabase.createShared());
     }
 
@@ -71,12 +71,12 @@ final class TwoDatabases implements AutoCloseable {
     }
 
     /** The pending-sync rows in one model's database as "key target attempts". */
-    List<String> pending(Side database) {
+    public List<String> pending(Side database) {
         return database(database).rows("select sync_key, target_side, attempts from " + PendingSyncTable.DEFAULT_NAME);
     }
 
     /** Writes an incident straight into one model, as if it had always been there. */
-    void put(Side side, Incident incident) {
+    public void put(Side side, Incident incident) {
         var model = migration.model(side);
         model.transactions().runInTransaction(session -> {
             model.put(session, incident);
