@@ -83,7 +83,7 @@ final class Reporter {
         if (method.writeLogBudget().tryTake(System.nanoTime()) >= 0) {
             writeLog.error("{}.{}: write reached {} but not {}; handed to the failed-write sink",
                     method.repository(), method.name(), failedWrite.failedSide().other(), failedWrite.failedSide(),
-                    failedWrite.error());
+                    WithheldMessage.of(failedWrite.error()));
         }
         if (failedWriteSink == null) {
             return;

@@ -1,0 +1,40 @@
+package io.dualrepo.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.SQLException;
+import org.junit.jupiter.api.Test;
+
+class WithheldMessageTest {
+
+    @Test
+    void keepsEachClassAndStackOfTheChainButNoMessage() {
+        SQLException root = new SQLException("duplicate key value (email)=(ceo@example.com)");
+        IllegalStateException error = new IllegalStateException("could not save ceo@example.com", root);
+
+        WithheldMessage shown = WithheldMessage.of(error);
+
+        assertThat(shown.getMessage()).startsWith(IllegalStateException.class.getName())
+                .doesNotContain("ceo@example.com");
+        assertThat(shown.getStackTrace()).isEqualTo(error.getStackTrace());
+        assertThat(shown.getCause()).isInstanceOf(WithheldMessage.class);
+        assertThat(shown.getCause().getMessage()).startsWith(SQLException.class.getName())
+                .doesNotContain("ceo@example.com");
+        assertThat(shown.getCause().getStackTrace()).isEqualTo(root.getStackTrace());
+        assertThat(shown.getCause().getCause()).isNull();
+    }
+
+    @Test
+    void aCyclicCauseChainEnds() {
+        RuntimeException first = new RuntimeException("a");
+        RuntimeException second = new RuntimeException("b", first);
+        first.initCause(second);
+
+        int depth = 0;
+        for (Throwable t = WithheldMessage.of(first); t != null; t = t.getCause()) {
+            depth++;
+        }
+
+        assertThat(depth).isEqualTo(17);
+    }
+}
