@@ -78,7 +78,7 @@ final class MethodRuntime {
 
     /** Calls one model, recording the call's latency and outcome; whatever the model throws goes through unchanged. */
     <T, R> R timed(io.dualrepo.Side side, T model, ModelCall<T, R> call) {
-        long start = System.nanoTime();
+        long start = MethodMeters.start();
         try {
             R result = call.call(model);
             meters.call(side, true, start);

@@ -53,7 +53,7 @@ public final class ReadMethod<T> {
     }
 
     private <R> R readAndCompare(Route route, Side primary, ModelCall<T, R> call) {
-        long start = System.nanoTime();
+        long start = MethodMeters.start();
         R result;
         try {
             result = call.call(decorated.model(primary));

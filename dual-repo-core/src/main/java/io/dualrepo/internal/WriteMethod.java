@@ -95,7 +95,7 @@ public final class WriteMethod<T> {
         @Override
         public boolean writeSecondary() throws Throwable {
             Side secondary = primary.other();
-            long start = System.nanoTime();
+            long start = MethodMeters.start();
             try {
                 call.call(decorated.model(secondary));
                 method.meters().call(secondary, true, start);
