@@ -113,12 +113,14 @@ public final class SampleApp implements AutoCloseable {
                             .appName("dual-repo-sample")
                             .unleashAPI(url.endsWith("/api") || url.endsWith("/api/") ? url : url + "/api/")
                             .apiKey(settings.unleashApiToken().orElseThrow())
+                            // Flag changes show within seconds, for a sample; production keeps the default.
                             .fetchTogglesInterval(2)
                             .subscriber(subscriber)
                             .build()))
+                    .flagPrefix(settings.flagPrefix())
                     .meterRegistry(meterRegistry)
                     .build();
-            this.routeOrigin = "Unleash at " + url + " (flags dualrepo." + REPOSITORY + ".*)";
+            this.routeOrigin = "Unleash at " + url + " (flags " + settings.flagPrefix() + REPOSITORY + ".*)";
         } else {
             this.routeSource = InMemoryRouteSource.create();
             this.routeOrigin = "in memory (set from this process)";

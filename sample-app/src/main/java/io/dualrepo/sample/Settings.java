@@ -20,6 +20,7 @@ import java.util.function.Function;
  *   <tr><td>--new-db-user, --new-db-password</td><td>NEW_DB_USER, NEW_DB_PASSWORD</td><td>its credentials</td></tr>
  *   <tr><td>--unleash-url</td><td>UNLEASH_URL</td><td>routes from this Unleash server instead of in memory</td></tr>
  *   <tr><td>--unleash-api-token</td><td>UNLEASH_API_TOKEN</td><td>its client token (required with the URL)</td></tr>
+ *   <tr><td>--flag-prefix</td><td>FLAG_PREFIX</td><td>the flags' prefix (default {@code dualrepo.})</td></tr>
  *   <tr><td>--port</td><td>PORT</td><td>serve mode's HTTP port (default 8080; 0 picks a free one)</td></tr>
  *   <tr><td>--planted-bug</td><td>PLANTED_BUG</td><td>serve mode: start with the new model's mapping bug</td></tr>
  * </table>
@@ -33,7 +34,8 @@ public record Settings(
         Optional<String> unleashUrl,
         Optional<String> unleashApiToken,
         int port,
-        boolean plantedBug) {
+        boolean plantedBug,
+        String flagPrefix) {
 
     /** A JDBC database; user and password empty to leave them to the URL. */
     public record Database(String url, Optional<String> user, Optional<String> password) {
@@ -44,8 +46,17 @@ public record Settings(
 
     public static final List<String> MODES = List.of("demo", "serve");
     public static final int DEFAULT_PORT = 8080;
+    public static final String DEFAULT_FLAG_PREFIX = "dualrepo.";
+
+    public Settings(String mode, Optional<Database> database, Optional<Database> newDatabase,
+            Optional<String> unleashUrl, Optional<String> unleashApiToken, int port, boolean plantedBug) {
+        this(mode, database, newDatabase, unleashUrl, unleashApiToken, port, plantedBug, DEFAULT_FLAG_PREFIX);
+    }
 
     public Settings {
+        if (flagPrefix == null || flagPrefix.isBlank()) {
+            throw new IllegalArgumentException("the flag prefix must not be empty");
+        }
         if (!MODES.contains(mode)) {
             throw new IllegalArgumentException("unknown mode '" + mode + "': expected one of " + MODES);
         }
@@ -101,9 +112,10 @@ public record Settings(
         }).orElse(DEFAULT_PORT);
         boolean plantedBug = setting.apply("planted-bug").map(Boolean::parseBoolean).orElse(false);
         return new Settings(mode, database, newDatabase, setting.apply("unleash-url"),
-                setting.apply("unleash-api-token"), port, plantedBug);
+                setting.apply("unleash-api-token"), port, plantedBug,
+                setting.apply("flag-prefix").orElse(DEFAULT_FLAG_PREFIX));
     }
 
     private static final List<String> FLAGS = List.of("db-url", "db-user", "db-password", "new-db-url",
-            "new-db-user", "new-db-password", "unleash-url", "unleash-api-token", "port", "planted-bug");
+            "new-db-user", "new-db-password", "unleash-url", "unleash-api-token", "flag-prefix", "port", "planted-bug");
 }

@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The few calls of Unleash's Admin API the suite needs, on project {@code default}, environment {@code
  * development}: create a flag, turn it on or off, give it a gradual rollout, give its rollout a variant, archive
- * it. Every call that does not succeed throws, with the server's answer.
+ * it. Every call that does not succeed throws, with the server's answer. Public, in this module's test jar, for the
+ * sample app's suite against the same server.
  */
-final class UnleashAdmin {
+public final class UnleashAdmin {
 
     private static final Logger log = LoggerFactory.getLogger(UnleashAdmin.class);
     private static final String FEATURES = "/api/admin/projects/default/features";
@@ -33,13 +34,13 @@ final class UnleashAdmin {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<String> created = new ArrayList<>();
 
-    UnleashAdmin(UnleashServer server) {
+    public UnleashAdmin(UnleashServer server) {
         this.base = server.url();
         this.token = server.adminToken();
     }
 
     /** Creates a release flag, off in every environment. */
-    void create(String flag) {
+    public void create(String flag) {
         JsonObject body = new JsonObject();
         body.addProperty("name", flag);
         body.addProperty("type", "release");
@@ -52,16 +53,16 @@ final class UnleashAdmin {
      * Turns a flag on. A flag without a strategy gets Unleash's default one when turned on: a flexible rollout to
      * 100 %.
      */
-    void on(String flag) {
+    public void on(String flag) {
         send("POST", environment(flag) + "/on", null);
     }
 
-    void off(String flag) {
+    public void off(String flag) {
         send("POST", environment(flag) + "/off", null);
     }
 
     /** Creates and turns on a flag: on for every key. */
-    void createOn(String flag) {
+    public void createOn(String flag) {
         create(flag);
         on(flag);
     }
@@ -71,7 +72,7 @@ final class UnleashAdmin {
      * which the route source sets from the routing key), and with {@code variant} as its only variant if not null.
      * Updates the flag's first flexible rollout, or adds one.
      */
-    void rollout(String flag, int percent, String variant) {
+    public void rollout(String flag, int percent, String variant) {
         JsonObject strategy = new JsonObject();
         strategy.addProperty("name", "flexibleRollout");
         strategy.add("constraints", new JsonArray());
@@ -108,7 +109,7 @@ final class UnleashAdmin {
     }
 
     /** Archives every flag this client created; reruns use new names, so this only keeps the database tidy. */
-    void archiveCreated() {
+    public void archiveCreated() {
         for (String flag : created) {
             try {
                 send("DELETE", FEATURES + "/" + encode(flag), null);

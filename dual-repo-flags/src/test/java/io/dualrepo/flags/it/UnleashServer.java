@@ -18,9 +18,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The Unleash server the suite talks to, as the {@code unleash-it} Maven profile describes it (system properties
  * {@code unleash.url}, {@code unleash.adminToken}, {@code unleash.clientToken}), and, when {@code unleash.script}
- * names {@code src/it/unleash-server.sh}, the means to stop and start it.
+ * names {@code src/it/unleash-server.sh}, the means to stop and start it. Public, in this module's test jar, for the
+ * sample app's suite against the same server.
  */
-final class UnleashServer {
+public final class UnleashServer {
 
     private static final Logger log = LoggerFactory.getLogger(UnleashServer.class);
 
@@ -42,7 +43,7 @@ final class UnleashServer {
         this.script = script;
     }
 
-    static UnleashServer fromSystemProperties() {
+    public static UnleashServer fromSystemProperties() {
         String url = System.getProperty("unleash.url", DEFAULT_URL).replaceAll("/+$", "");
         String script = System.getProperty("unleash.script", "");
         return new UnleashServer(URI.create(url),
@@ -52,25 +53,25 @@ final class UnleashServer {
     }
 
     /** The server's root, without a trailing slash. */
-    URI url() {
+    public URI url() {
         return url;
     }
 
     /** What the SDK is configured with: {@code <url>/api/}. */
-    String clientApi() {
+    public String clientApi() {
         return url + "/api/";
     }
 
-    String adminToken() {
+    public String adminToken() {
         return adminToken;
     }
 
-    String clientToken() {
+    public String clientToken() {
         return clientToken;
     }
 
     /** Whether {@code GET /health} answers GOOD. */
-    boolean healthy() {
+    public boolean healthy() {
         try {
             HttpResponse<String> response = http.send(
                     HttpRequest.newBuilder(url.resolve("/health")).timeout(Duration.ofSeconds(2)).GET().build(),
