@@ -94,7 +94,8 @@ final class TypeInfo {
         return kind == Kind.OBJECT_ARRAY || kind == Kind.PRIMITIVE_ARRAY;
     }
 
-    private static TypeInfo inspect(Class<?> type) {
+    // Package-private so that tests can inspect a class afresh: the cache would answer from an earlier inspection.
+    static TypeInfo inspect(Class<?> type) {
         String name = displayName(type);
         if (type.isArray()) {
             return type.getComponentType().isPrimitive()
