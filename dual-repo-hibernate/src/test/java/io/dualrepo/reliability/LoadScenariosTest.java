@@ -230,7 +230,7 @@ class LoadScenariosTest {
                 "reads never wait for NEW (writes do: the second write is synchronous)");
         assertThat(outcomes.get(Outcome.TIMEOUT).get()).as("comparisons that timed out").isPositive();
         // Generous on a noisy machine: the point is that no read waited for the 2 s secondary.
-        assertThat(lastRow.readP99()).as("caller read p99 (ms) with a 2 s secondary").isLessThan(1_000);
+        assertThat(lastRow.readP99()).as("caller read p99 (ms) with a 2 s secondary").isLessThan(1_500);
     }
 
     @Test
