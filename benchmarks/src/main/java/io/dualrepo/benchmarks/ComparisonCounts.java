@@ -17,16 +17,36 @@ final class ComparisonCounts {
     private ComparisonCounts() {}
 
     static String describe(MeterRegistry registry) {
-        Map<String, Double> byOutcome = new TreeMap<>();
+        return describe(registry, Map.of());
+    }
+
+    /** Every comparison counter's count by outcome (and {@code skipped:}reason), to subtract from later ones. */
+    static Map<String, Double> snapshot(MeterRegistry registry) {
+        Map<String, Double> counts = new TreeMap<>();
         for (Counter counter : registry.find(DualRepoMetrics.COMPARISONS).counters()) {
-            byOutcome.merge(counter.getId().getTag(DualRepoMetrics.TAG_OUTCOME), counter.count(), Double::sum);
+            counts.merge(counter.getId().getTag(DualRepoMetrics.TAG_OUTCOME), counter.count(), Double::sum);
         }
-        Map<String, Double> skipped = new TreeMap<>();
         for (Counter counter : registry.find(DualRepoMetrics.COMPARISONS_SKIPPED).counters()) {
-            if (counter.count() > 0) {
-                skipped.merge(counter.getId().getTag(DualRepoMetrics.TAG_REASON), counter.count(), Double::sum);
-            }
+            counts.merge("skipped:" + counter.getId().getTag(DualRepoMetrics.TAG_REASON), counter.count(),
+                    Double::sum);
         }
+        return counts;
+    }
+
+    /** What became of the comparisons made since {@code baseline} was taken with {@link #snapshot}. */
+    static String describe(MeterRegistry registry, Map<String, Double> baseline) {
+        Map<String, Double> byOutcome = new TreeMap<>();
+        Map<String, Double> skipped = new TreeMap<>();
+        snapshot(registry).forEach((key, count) -> {
+            double since = count - baseline.getOrDefault(key, 0.0);
+            if (key.startsWith("skipped:")) {
+                if (since > 0) {
+                    skipped.put(key.substring("skipped:".length()), since);
+                }
+            } else {
+                byOutcome.put(key, since);
+            }
+        });
         double total = byOutcome.values().stream().mapToDouble(Double::doubleValue).sum();
         double made = total - byOutcome.getOrDefault("skipped", 0.0);
         return String.format(Locale.ROOT, "comparisons: %,.0f of %,.0f reads compared (%.2f %%); outcomes %s; skipped %s",

@@ -98,6 +98,15 @@ public final class Report {
         out.append("- Profile: ").append(profiles()).append("\n");
         out.append("- JVM: ").append(first.vm()).append("; JMH ").append(first.jmhVersion).append("\n");
         out.append("- Machine: ").append(machine()).append("\n");
+        String load = loadAverage();
+        if (!load.isEmpty()) {
+            out.append("- Load average when the report was written (1, 5, 15 min): ").append(load);
+            int cpus = java.lang.Runtime.getRuntime().availableProcessors();
+            if (Double.parseDouble(load.split(", ")[2]) > cpus) {
+                out.append(", above the ").append(cpus).append(" CPUs: other work shared the machine during the run");
+            }
+            out.append("\n");
+        }
         out.append("- Date: ").append(date.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"))).append("\n");
         List<Table> tables = tables();
         out.append("- Targets: ").append(summary()).append("\n");
@@ -149,6 +158,16 @@ public final class Report {
         byClass.forEach((className, classResults) -> tables.add(Table.of(className, classResults)));
         tables.sort(Comparator.comparingInt((Table table) -> table.order).thenComparing(table -> table.title));
         return tables;
+    }
+
+    /** Linux's load averages over 1, 5 and 15 minutes, or empty where there are none. */
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + ", " + fields[1] + ", " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     private static String machine() {

@@ -10,6 +10,7 @@ import io.dualrepo.routing.Route;
 import io.dualrepo.routing.Stage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -86,6 +87,8 @@ public class RoutingBenchmark {
         final DualRepo dualRepo;
         final AccountRepository decorator;
         final Route route;
+        /** The counts {@link #close()} reports from; a benchmark resets it after warming the decorator up itself. */
+        Map<String, Double> countsBefore = Map.of();
 
         Stack(AccountRepository oldModel, AccountRepository newModel, Route route) {
             this(oldModel, newModel, route, DualRepo.builder());
@@ -109,7 +112,7 @@ public class RoutingBenchmark {
             // Only the trial that called this decorator: every fork sets up all of them.
             if (route.compare().isOn() && registry.find("dualrepo.comparisons").counters().stream()
                     .mapToDouble(counter -> counter.count()).sum() > 1) {
-                System.out.println(route + ": " + ComparisonCounts.describe(registry));
+                System.out.println(route + ": " + ComparisonCounts.describe(registry, countsBefore));
             }
             dualRepo.close();
         }
