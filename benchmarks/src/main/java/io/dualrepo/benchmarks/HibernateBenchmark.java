@@ -12,6 +12,7 @@ import io.dualrepo.routing.Stage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.hibernate.SessionFactory;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -121,9 +122,10 @@ public class HibernateBenchmark {
         private long next;
 
         @Setup(Level.Invocation)
-        public void pause() throws InterruptedException {
+        public void pause() {
             if (pauseMicros > 0) {
-                TimeUnit.MICROSECONDS.sleep(pauseMicros);
+                // parkNanos, as Thread.sleep rounds anything under a millisecond up to one.
+                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(pauseMicros));
             }
         }
 

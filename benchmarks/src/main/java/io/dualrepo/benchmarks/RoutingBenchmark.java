@@ -8,6 +8,8 @@ import io.dualrepo.benchmarks.inmemory.InMemoryAccounts;
 import io.dualrepo.routing.InMemoryRouteSource;
 import io.dualrepo.routing.Route;
 import io.dualrepo.routing.Stage;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
@@ -40,7 +42,8 @@ import org.openjdk.jmh.annotations.Warmup;
         about = "One `findById` on an in-memory repository (an array of 1,024 accounts; a read costs a few ns and"
                 + " allocates nothing), keys cycled in order. Reference: the old model called directly. The others:"
                 + " the same call through the generated `DualAccountRepository` with the route of a stage from an"
-                + " `InMemoryRouteSource`, metrics on (a `SimpleMeterRegistry`), default settings (`ASYNC`"
+                + " `InMemoryRouteSource`, metrics on (a `SimpleMeterRegistry`; `oldOnlyMetricsOff`: Micrometer's no-op"
+                + " meters, no target), default settings (`ASYNC`"
                 + " comparisons on 2 threads, queue 256). One caller thread, closed loop: in `shadow` the comparison"
                 + " threads cannot keep up, and most comparisons are skipped by the bulkhead (the share compared is"
                 + " under *Findings*). B/op is JMH's `gc.alloc.rate.norm`.")
@@ -60,6 +63,7 @@ public class RoutingBenchmark {
         InMemoryAccounts oldModel;
         InMemoryAccounts newModel;
         Stack oldOnly;
+        Stack oldOnlyMetricsOff;
         Stack newOnly;
         Stack shadow;
 
@@ -68,13 +72,15 @@ public class RoutingBenchmark {
             oldModel = new InMemoryAccounts(ACCOUNTS, Duration.ZERO);
             newModel = new InMemoryAccounts(ACCOUNTS, Duration.ZERO);
             oldOnly = new Stack(oldModel, newModel, Stage.OLD_ONLY.route());
+            // A composite registry with no registries in it hands out no-op meters.
+            oldOnlyMetricsOff = new Stack(oldModel, newModel, Stage.OLD_ONLY.route(), new CompositeMeterRegistry());
             newOnly = new Stack(oldModel, newModel, Stage.NEW_ONLY.route());
             shadow = new Stack(oldModel, newModel, Stage.SHADOW.route());
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            for (Stack stack : new Stack[] {oldOnly, newOnly, shadow}) {
+            for (Stack stack : new Stack[] {oldOnly, oldOnlyMetricsOff, newOnly, shadow}) {
                 stack.close();
             }
         }
@@ -83,7 +89,7 @@ public class RoutingBenchmark {
     /** A decorator in one route, with its runtime and registry: what an application builds once. */
     static final class Stack implements AutoCloseable {
 
-        final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        final MeterRegistry registry;
         final DualRepo dualRepo;
         final AccountRepository decorator;
         final Route route;
@@ -91,12 +97,13 @@ public class RoutingBenchmark {
         Map<String, Double> countsBefore = Map.of();
 
         Stack(AccountRepository oldModel, AccountRepository newModel, Route route) {
-            this(oldModel, newModel, route, DualRepo.builder());
+            this(oldModel, newModel, route, new SimpleMeterRegistry());
         }
 
-        Stack(AccountRepository oldModel, AccountRepository newModel, Route route, DualRepo.Builder settings) {
+        Stack(AccountRepository oldModel, AccountRepository newModel, Route route, MeterRegistry registry) {
             this.route = route;
-            dualRepo = settings
+            this.registry = registry;
+            dualRepo = DualRepo.builder()
                     .routeSource(InMemoryRouteSource.create().set("accounts", route))
                     .meterRegistry(registry)
                     .build();
@@ -140,6 +147,12 @@ public class RoutingBenchmark {
     @Goal(kind = Goal.Kind.OVERHEAD_AT_MOST, value = 50)
     public Optional<Account> oldOnly(Repositories repositories, Keys keys) {
         return repositories.oldOnly.decorator.findById(keys.next());
+    }
+
+    /** What routing costs without metrics: the rest of {@code oldOnly} is what Micrometer's timer costs. */
+    @Benchmark
+    public Optional<Account> oldOnlyMetricsOff(Repositories repositories, Keys keys) {
+        return repositories.oldOnlyMetricsOff.decorator.findById(keys.next());
     }
 
     @Benchmark

@@ -6,6 +6,7 @@ import io.dualrepo.routing.Stage;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -81,8 +82,9 @@ public class ShadowPacedBenchmark {
         int pauseMicros;
 
         @Setup(Level.Invocation)
-        public void pause() throws InterruptedException {
-            TimeUnit.MICROSECONDS.sleep(pauseMicros);
+        public void pause() {
+            // parkNanos, as Thread.sleep rounds anything under a millisecond up to one.
+            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(pauseMicros));
         }
     }
 
