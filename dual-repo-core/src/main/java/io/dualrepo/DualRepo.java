@@ -176,8 +176,9 @@ public final class DualRepo implements AutoCloseable {
             this.circuitFailureRate = failureRatePercent;
             this.circuitWindow = atLeast(1, window, "circuit window");
             Objects.requireNonNull(openFor, "openFor");
-            if (openFor.isNegative() || openFor.isZero()) {
-                throw new IllegalArgumentException("circuit openFor must be positive, was " + openFor);
+            // Resilience4j's own floor: below it build() would fail with a message that names none of these.
+            if (openFor.compareTo(Duration.ofMillis(1)) < 0) {
+                throw new IllegalArgumentException("circuit openFor must be at least 1 ms, was " + openFor);
             }
             this.circuitOpenFor = openFor;
             return this;
