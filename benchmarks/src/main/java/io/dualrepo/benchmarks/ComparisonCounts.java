@@ -33,6 +33,17 @@ final class ComparisonCounts {
         return counts;
     }
 
+    /** Reads that asked for a comparison since {@code baseline}, whatever became of them. */
+    static double total(MeterRegistry registry, Map<String, Double> baseline) {
+        double total = 0;
+        for (Map.Entry<String, Double> count : snapshot(registry).entrySet()) {
+            if (!count.getKey().startsWith("skipped:")) {
+                total += count.getValue() - baseline.getOrDefault(count.getKey(), 0.0);
+            }
+        }
+        return total;
+    }
+
     /** What became of the comparisons made since {@code baseline} was taken with {@link #snapshot}. */
     static String describe(MeterRegistry registry, Map<String, Double> baseline) {
         Map<String, Double> byOutcome = new TreeMap<>();

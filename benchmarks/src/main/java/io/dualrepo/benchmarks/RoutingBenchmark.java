@@ -117,8 +117,7 @@ public class RoutingBenchmark {
         @Override
         public void close() {
             // Only the trial that called this decorator: every fork sets up all of them.
-            if (route.compare().isOn() && registry.find("dualrepo.comparisons").counters().stream()
-                    .mapToDouble(counter -> counter.count()).sum() > 1) {
+            if (route.compare().isOn() && ComparisonCounts.total(registry, countsBefore) > 0) {
                 System.out.println(route + ": " + ComparisonCounts.describe(registry, countsBefore));
             }
             dualRepo.close();
