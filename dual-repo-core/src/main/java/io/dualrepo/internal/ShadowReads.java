@@ -117,7 +117,9 @@ final class ShadowReads implements AutoCloseable {
 
     /** A comparison thread: runs queued reads, polls while reads keep coming, parks for good once they stop. */
     private void work() {
-        long idleSince = System.nanoTime();
+        long deepSleepAfter = TimeUnit.MILLISECONDS.toNanos(IDLE_MILLIS_BEFORE_DEEP_SLEEP);
+        // Parked for good from the start: an application that never compares never has these threads polling.
+        long idleSince = System.nanoTime() - deepSleepAfter;
         while (!closed) {
             Runnable next = pending.poll();
             if (next != null) {
@@ -129,7 +131,7 @@ final class ShadowReads implements AutoCloseable {
                 idleSince = System.nanoTime();
                 continue;
             }
-            if (System.nanoTime() - idleSince < TimeUnit.MILLISECONDS.toNanos(IDLE_MILLIS_BEFORE_DEEP_SLEEP)) {
+            if (System.nanoTime() - idleSince < deepSleepAfter) {
                 LockSupport.parkNanos(this, TimeUnit.MICROSECONDS.toNanos(POLL_MICROS));
             } else {
                 deepSleepers.incrementAndGet();
