@@ -72,8 +72,9 @@ class ShadowReadResilienceTest {
             eventually("timeout counted", () -> harness.comparisons("findById", "timeout") == 1);
             eventually("hung read interrupted", harness.newModel.interrupted::get);
             assertThat(harness.comparisons("findById", "match")).isZero();
-            assertThat(harness.logLines("io.dualrepo.Mismatch"))
-                    .anySatisfy(line -> assertThat(line).contains("orders.findById").contains("did not answer"));
+            // The counter moves before the line is logged, on the comparison's thread: wait for the line too.
+            eventually("timeout logged", () -> harness.logLines("io.dualrepo.Mismatch").stream()
+                    .anyMatch(line -> line.contains("orders.findById") && line.contains("did not answer")));
         }
     }
 
