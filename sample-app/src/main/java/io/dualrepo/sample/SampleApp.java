@@ -127,7 +127,7 @@ public final class SampleApp implements AutoCloseable {
         }
 
         this.oldModel = new LegacyIncidents(oldDatabase);
-        this.newModel = new StatusTableIncidents(newDatabase, layout);
+        this.newModel = new StatusTableIncidents(newDatabase);
         newModel.plantBug(settings.plantedBug());
         this.migration = IncidentModels.migration(oldDatabase, newDatabase, layout);
 
@@ -282,7 +282,7 @@ public final class SampleApp implements AutoCloseable {
                 for (int i = 0; i < incidentsPerOrganisation; i++) {
                     Incident incident = new Incident(newIncidentId(), organisation, "Incident " + (i + 1) + " of "
                             + organisation, Statuses.NAMES.get((o + i) % Statuses.NAMES.size()));
-                    session.persist(IncidentModels.legacyRow(incident));
+                    session.persist(new LegacyIncidentRow(incident));
                     created++;
                 }
                 if (o % 10 == 9) {

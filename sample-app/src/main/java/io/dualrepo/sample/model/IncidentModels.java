@@ -26,11 +26,6 @@ public final class IncidentModels {
         return Migration.of("incidents", KeyType.STRING, new Old(oldDatabase), new New(newDatabase, layout));
     }
 
-    /** The old model's row for an incident, for seeding the old model's history. */
-    public static Object legacyRow(Incident incident) {
-        return new LegacyIncidentRow(incident);
-    }
-
     /** The old model, {@code incidents.status}; a row whose status is null was written by the new model only. */
     public static KeyedModel<String, Incident> oldModel(SessionFactory database) {
         return new Old(database);

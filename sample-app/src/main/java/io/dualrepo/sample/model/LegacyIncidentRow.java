@@ -31,7 +31,7 @@ public class LegacyIncidentRow {
 
     protected LegacyIncidentRow() {}
 
-    LegacyIncidentRow(Incident incident) {
+    public LegacyIncidentRow(Incident incident) {
         copy(incident);
     }
 

@@ -17,12 +17,10 @@ import org.hibernate.SessionFactory;
  */
 public final class StatusTableIncidents extends HibernateRepository implements IncidentRepository {
 
-    private final Layout layout;
     private volatile boolean plantedBug;
 
-    public StatusTableIncidents(SessionFactory database, Layout layout) {
+    public StatusTableIncidents(SessionFactory database) {
         super(database);
-        this.layout = layout;
     }
 
     public void plantBug(boolean planted) {
@@ -96,9 +94,5 @@ public final class StatusTableIncidents extends HibernateRepository implements I
                 session.flush();
             }
         });
-    }
-
-    Layout layout() {
-        return layout;
     }
 }
