@@ -57,7 +57,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 3)
+@Measurement(iterations = 5, time = 2)
 public class PeerBenchmark {
 
     static final String FLAG = "accounts-migration";

@@ -51,7 +51,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 3)
+@Measurement(iterations = 5, time = 2)
 public class RoutingBenchmark {
 
     static final int ACCOUNTS = 1024;

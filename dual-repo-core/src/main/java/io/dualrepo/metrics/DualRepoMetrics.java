@@ -6,8 +6,17 @@ package io.dualrepo.metrics;
  */
 public final class DualRepoMetrics {
 
-    /** Timer: each model call, with its latency. Tags: repository, method, side, outcome (success, error). */
+    /**
+     * Function counter: model calls, every one counted exactly. Tags: repository, method, side, outcome (success,
+     * error).
+     */
     public static final String CALLS = "dualrepo.calls";
+    /**
+     * Timer: the latency of a sample of model calls: one call in 16 on callers' threads, chosen at random, and every
+     * shadow read on the comparison threads. Its count is the number timed, not of calls (see {@link #CALLS}). Tags:
+     * as {@link #CALLS}.
+     */
+    public static final String CALL_LATENCY = "dualrepo.call.latency";
     /** Counter: comparisons by outcome. Tags: repository, method, outcome (match, mismatch, ..., skipped). */
     public static final String COMPARISONS = "dualrepo.comparisons";
     /** Counter: skipped comparisons by reason. Tags: repository, method, reason. */

@@ -25,6 +25,18 @@ class WithheldMessageTest {
     }
 
     @Test
+    void keepsTheSqlStateWhichQuotesNothing() {
+        SQLException root = new SQLException("Key (email)=(ceo@example.com) already exists.", "23505");
+        IllegalStateException error = new IllegalStateException("could not save ceo@example.com", root);
+
+        assertThat(WithheldMessage.of(error).getCause().getMessage())
+                .startsWith(SQLException.class.getName() + " [SQLState 23505]");
+        assertThat(WithheldMessage.describe(error))
+                .isEqualTo(IllegalStateException.class.getName() + " <- " + SQLException.class.getName()
+                        + " [SQLState 23505] (messages withheld)");
+    }
+
+    @Test
     void aCyclicCauseChainEnds() {
         RuntimeException first = new RuntimeException("a");
         RuntimeException second = new RuntimeException("b", first);

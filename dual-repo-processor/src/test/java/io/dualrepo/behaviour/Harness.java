@@ -10,7 +10,7 @@ import io.dualrepo.metrics.DualRepoMetrics;
 import io.dualrepo.routing.InMemoryRouteSource;
 import io.dualrepo.routing.RouteSource;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -76,11 +76,11 @@ final class Harness implements AutoCloseable {
     }
 
     long calls(String method, Side side, String outcome) {
-        Timer timer = registry.find(DualRepoMetrics.CALLS)
+        FunctionCounter calls = registry.find(DualRepoMetrics.CALLS)
                 .tags(DualRepoMetrics.TAG_REPOSITORY, "orders", DualRepoMetrics.TAG_METHOD, method,
                         DualRepoMetrics.TAG_SIDE, side.tag(), DualRepoMetrics.TAG_OUTCOME, outcome)
-                .timer();
-        return timer == null ? 0 : timer.count();
+                .functionCounter();
+        return calls == null ? 0 : (long) calls.count();
     }
 
     double counter(String name, String... tags) {

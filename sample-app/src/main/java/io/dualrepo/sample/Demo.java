@@ -13,7 +13,7 @@ import io.dualrepo.routing.Stage;
 import io.dualrepo.sample.model.Layout;
 import io.dualrepo.sample.model.Statuses;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -427,8 +427,8 @@ public final class Demo implements AutoCloseable {
     // ---- figures from the registry
 
     private long calls(String side) {
-        return (long) registry.find(DualRepoMetrics.CALLS).tag(DualRepoMetrics.TAG_SIDE, side).timers().stream()
-                .mapToDouble(Timer::count).sum();
+        return (long) registry.find(DualRepoMetrics.CALLS).tag(DualRepoMetrics.TAG_SIDE, side).functionCounters()
+                .stream().mapToDouble(FunctionCounter::count).sum();
     }
 
     private long comparisons(String outcome) {

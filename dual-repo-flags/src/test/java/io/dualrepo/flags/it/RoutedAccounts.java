@@ -20,7 +20,7 @@ import io.getunleash.metric.ClientMetrics;
 import io.getunleash.metric.ClientRegistration;
 import io.getunleash.util.UnleashConfig;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -145,14 +145,14 @@ final class RoutedAccounts implements AutoCloseable {
         return counter == null ? 0 : counter.count();
     }
 
-    /** Successful calls of a method on one side, from the runtime's call timers. */
+    /** Successful calls of a method on one side, from the runtime's call counters. */
     long calls(String method, Side side) {
-        Timer timer = registry.find(DualRepoMetrics.CALLS)
+        FunctionCounter calls = registry.find(DualRepoMetrics.CALLS)
                 .tags(DualRepoMetrics.TAG_REPOSITORY, REPOSITORY, DualRepoMetrics.TAG_METHOD, method,
                         DualRepoMetrics.TAG_SIDE, side.tag(), DualRepoMetrics.TAG_OUTCOME,
                         DualRepoMetrics.OUTCOME_SUCCESS)
-                .timer();
-        return timer == null ? 0 : timer.count();
+                .functionCounter();
+        return calls == null ? 0 : (long) calls.count();
     }
 
     static void eventually(String what, Duration timeout, BooleanSupplier condition) {

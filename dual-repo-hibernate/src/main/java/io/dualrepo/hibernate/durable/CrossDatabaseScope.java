@@ -3,6 +3,7 @@ package io.dualrepo.hibernate.durable;
 import io.dualrepo.Side;
 import io.dualrepo.hibernate.Migration;
 import io.dualrepo.hibernate.Transactions;
+import io.dualrepo.internal.WithheldMessage;
 import io.dualrepo.write.DualWrite;
 import io.dualrepo.write.DualWriteScope;
 import io.micrometer.core.instrument.Counter;
@@ -172,7 +173,8 @@ public final class CrossDatabaseScope implements DualWriteScope {
         } catch (RuntimeException e) {
             keptPending(registration, write, primary.other(), pending);
             log.warn("{}.{}: could not bring {} up to date after the caller's transaction committed; {} key(s) wait"
-                    + " for the repair", registration.repository(), write.method(), primary.other(), pending.size(), e);
+                    + " for the repair", registration.repository(), write.method(), primary.other(), pending.size(),
+                    WithheldMessage.of(e));
             return;
         }
         clear(registration, write, transactions, pending);

@@ -4,6 +4,7 @@ import io.dualrepo.Side;
 import io.dualrepo.hibernate.Migration;
 import io.dualrepo.hibernate.Transactions;
 import io.dualrepo.hibernate.internal.Printable;
+import io.dualrepo.internal.WithheldMessage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -296,10 +297,10 @@ public final class PendingSyncRepair implements AutoCloseable {
             // double, so that a scheduled repair cannot flood the log with it.
             if (Integer.bitCount(attempt) == 1) {
                 log.warn("{}: repair of key {} to {} failed (attempt {}); it stays pending", name(),
-                        Printable.of(row.key()), row.targetSide(), attempt, cause);
+                        Printable.of(row.key()), row.targetSide(), attempt, WithheldMessage.of(cause));
             } else {
                 log.debug("{}: repair of key {} to {} failed (attempt {}); it stays pending", name(),
-                        Printable.of(row.key()), row.targetSide(), attempt, cause);
+                        Printable.of(row.key()), row.targetSide(), attempt, WithheldMessage.of(cause));
             }
             try {
                 transactions.runInTransaction(session -> {

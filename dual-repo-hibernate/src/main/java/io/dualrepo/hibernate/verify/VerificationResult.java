@@ -128,7 +128,10 @@ public final class VerificationResult<K> {
         return repairFailures;
     }
 
-    /** The first keys whose repair threw, with what it threw. */
+    /**
+     * The first keys whose repair threw, each with the classes (and SQLStates) of what it threw. Their messages are
+     * withheld: a database's message quotes the values it refused, which may be sensitive, and the summary is logged.
+     */
     public Map<K, String> repairFailureSample() {
         return repairFailureSample;
     }

@@ -8,6 +8,7 @@ import io.dualrepo.hibernate.durable.KeySync;
 // An internal package of dual-repo-core, used on purpose: the verifier must judge "equal" exactly as the shadow
 // comparison does, and render its diffs the same way (masked, escaped, cut); this module ships in lockstep with
 // core.
+import io.dualrepo.internal.WithheldMessage;
 import io.dualrepo.internal.compare.CompareOptions;
 import io.dualrepo.internal.compare.StructuralComparator;
 import io.micrometer.core.instrument.Counter;
@@ -221,10 +222,10 @@ public final class Verifier<K extends Comparable<? super K>, V> {
             tally.repaired++;
             repairedCounter.increment();
         } catch (RuntimeException e) {
-            tally.repairFailed(key, String.valueOf(e), maxSamples);
+            tally.repairFailed(key, WithheldMessage.describe(e), maxSamples);
             repairFailedCounter.increment();
             log.warn("{}: repair of key {} from {} failed", migration.name(),
-                    VerificationResult.render(key), sourceOfTruth, e);
+                    VerificationResult.render(key), sourceOfTruth, WithheldMessage.of(e));
         }
     }
 

@@ -214,6 +214,10 @@ class VerifierTest {
         assertThat(result.repaired()).isEqualTo(1);
         assertThat(result.repairFailures()).isEqualTo(1);
         assertThat(result.repairFailureSample()).containsOnlyKeys("i-1");
+        // H2's message quotes the refused value; the sample, which the summary logs, keeps the SQLState only.
+        assertThat(result.repairFailureSample().get("i-1")).contains("[SQLState 22001]")
+                .doesNotContain("a title far longer");
+        assertThat(result.summary()).doesNotContain("a title far longer");
         assertThat(result.summary()).contains("repaired from OLD: 1, failed: 1");
         assertThat(layout.newRows()).containsExactly("i-2 short fixing");
         assertThat(verifier().build().verify().missingInNewSample()).containsExactly("i-1");
