@@ -109,7 +109,8 @@ public final class ReadMethod<T> {
             // The caller already has its answer; the row stays in OLD and a later read or the backfill moves it.
             method.meters().copy(false);
             if (method.writeLogBudget().tryTake(System.nanoTime()) >= 0) {
-                log.warn("{}.{}: migrate-on-read copy into NEW failed", method.repository(), method.name(), e);
+                log.warn("{}.{}: migrate-on-read copy into NEW failed", method.repository(), method.name(),
+                        WithheldMessage.of(e));
             }
         }
     }

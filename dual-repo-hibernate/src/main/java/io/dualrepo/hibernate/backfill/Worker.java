@@ -5,6 +5,7 @@ import io.dualrepo.hibernate.KeyedModel;
 import io.dualrepo.hibernate.backfill.LeaseStore.Checkpoint;
 import io.dualrepo.hibernate.backfill.LeaseStore.Lease;
 import io.dualrepo.hibernate.backfill.LeaseStore.Totals;
+import io.dualrepo.internal.WithheldMessage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -135,7 +136,8 @@ final class Worker<K extends Comparable<? super K>, V> {
             }
         } catch (RuntimeException | Error e) {
             LOG.error("backfill {}: worker {} failed after {} batches ({} rows copied, {} written); the next run"
-                    + " resumes after the last committed batch", job, config.workerId, batches, scanned, written, e);
+                    + " resumes after the last committed batch", job, config.workerId, batches, scanned, written,
+                    WithheldMessage.of(e));
             throw e;
         }
         BackfillResult result = result(finished);
@@ -369,7 +371,7 @@ final class Worker<K extends Comparable<? super K>, V> {
                 }
                 progress.retried();
                 LOG.info("backfill {}: {} ran into a concurrent write ({}); trying again ({} of {})", job, what,
-                        rootMessage(e), attempt, config.maxRetries);
+                        WithheldMessage.describe(e), attempt, config.maxRetries);
                 if (!sleep(Duration.ofMillis(Math.min(1000, 10L << attempt)))) {
                     throw e;
                 }
@@ -416,14 +418,6 @@ final class Worker<K extends Comparable<? super K>, V> {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        for (int depth = 0; root.getCause() != null && depth < 20; depth++) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     /** The lease is no longer this worker's: its token changed. Rolls the transaction back. */
