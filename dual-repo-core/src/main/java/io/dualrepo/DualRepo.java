@@ -3,6 +3,9 @@ package io.dualrepo;
 import io.dualrepo.compare.ComparisonListener;
 import io.dualrepo.internal.Runtime;
 import io.dualrepo.internal.Settings;
+import io.dualrepo.record.MigrationRecord;
+import io.dualrepo.record.MigrationState;
+import io.dualrepo.record.Transitions;
 import io.dualrepo.routing.InMemoryRouteSource;
 import io.dualrepo.routing.Route;
 import io.dualrepo.routing.RouteSource;
@@ -13,11 +16,15 @@ import io.dualrepo.write.SecondaryWriteFailurePolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The runtime that generated decorators call: where routes come from, how shadow reads are run and compared,
@@ -48,9 +55,19 @@ public final class DualRepo implements AutoCloseable {
     public static final SecondaryWriteFailurePolicy DEFAULT_SECONDARY_WRITE_FAILURE_POLICY =
             SecondaryWriteFailurePolicy.RECORD_AND_CONTINUE;
 
+    private static final Logger log = LoggerFactory.getLogger(DualRepo.class);
+
     private final Runtime runtime;
+    private final MigrationRecord migrationRecord;
+    private final boolean enforceTransitions;
 
     private DualRepo(Builder builder) {
+        this.migrationRecord = builder.migrationRecord;
+        this.enforceTransitions = builder.enforceTransitions;
+        if (!builder.enforceTransitions) {
+            log.warn("transition rules are off: any valid route takes effect, whatever the migration record says;"
+                    + " reads may come from a model that misses acknowledged writes");
+        }
         this.runtime = new Runtime(builder.settings());
     }
 
@@ -59,11 +76,55 @@ public final class DualRepo implements AutoCloseable {
     }
 
     /**
-     * The route currently in force for a repository when called without a routing key: the last valid route
-     * its source gave, or the default route.
+     * The route in force for a repository when called without a routing key: the route its source gives when the
+     * rules allow it, else the last one taken (at start-up, the migration record's, else the default route).
      */
     public Route currentRoute(String repository) {
         return runtime.routes(repository).current(null);
+    }
+
+    /** The migration record this runtime checks routes against and writes route changes to. */
+    public MigrationRecord migrationRecord() {
+        return migrationRecord;
+    }
+
+    /** What the record holds for a repository now (read from it, not cached). */
+    public MigrationState migrationState(String repository) {
+        return migrationRecord.state(repository);
+    }
+
+    /**
+     * Why {@code route} would be refused for a repository now, or empty when it would take effect: for an operator
+     * page or a deploy script that wants to say so before setting it. The record may change before it is offered.
+     */
+    public Optional<String> transitionProblem(String repository, Route route) {
+        return enforceTransitions
+                ? Transitions.refusal(migrationRecord.state(repository), route, migrationRecord.settleTime(),
+                        Instant.now())
+                : route.problem();
+    }
+
+    /** Why the route last offered for a repository was refused, while it is still the one offered; else empty. */
+    public Optional<String> lastRefusal(String repository) {
+        return runtime.routes(repository).lastRefusal();
+    }
+
+    /**
+     * Declares {@code side} complete, on record ({@link MigrationRecord#force}), and makes this instance read the
+     * record again so that a route waiting for it takes effect on the next call.
+     */
+    public MigrationState force(String repository, Side side, String reason, String by) {
+        MigrationState state = migrationRecord.force(repository, side, reason, by);
+        runtime.routes(repository).refresh();
+        return state;
+    }
+
+    /**
+     * Makes this instance read the record again for a repository: after a backfill or verification recorded its
+     * result elsewhere, so that a route waiting for it is judged again on the next call.
+     */
+    public void refreshRecord(String repository) {
+        runtime.routes(repository).refresh();
     }
 
     /** What generated decorators call. Not for application code: it may change in any release. */
@@ -97,8 +158,29 @@ public final class DualRepo implements AutoCloseable {
         private FailedWriteSink failedWriteSink;
         private DualWriteScope dualWriteScope = DualWriteScope.NONE;
         private final List<ComparisonListener> listeners = new ArrayList<>();
+        private MigrationRecord migrationRecord;
+        private boolean enforceTransitions = true;
 
         private Builder() {}
+
+        /**
+         * Where the migration record is kept: {@code dual-repo-hibernate}'s database record, shared by the fleet, in
+         * production. Default: {@link MigrationRecord#inMemory()}, which only one process sees.
+         */
+        public Builder migrationRecord(MigrationRecord migrationRecord) {
+            this.migrationRecord = Objects.requireNonNull(migrationRecord, "migrationRecord");
+            return this;
+        }
+
+        /**
+         * Whether routes must pass the record's transition rules ({@link Transitions}). Default true. Off, every
+         * route valid on its own takes effect and the record only keeps the history: for unit tests that set stages
+         * in any order, never for production data (a WARN says so at build).
+         */
+        public Builder enforceTransitions(boolean enforceTransitions) {
+            this.enforceTransitions = enforceTransitions;
+            return this;
+        }
 
         /** Where routes come from. Default: an empty {@link InMemoryRouteSource}, so every repository is at the default route. */
         public Builder routeSource(RouteSource routeSource) {
@@ -106,7 +188,11 @@ public final class DualRepo implements AutoCloseable {
             return this;
         }
 
-        /** The route used until the source gives a valid one. Default: {@link Stage#OLD_ONLY}. */
+        /**
+         * The route used until the source gives one, when the migration record holds none yet (a record that does
+         * wins: an instance starting without its flags routes as the fleet last did). It must pass the transition
+         * rules like any route. Default: {@link Stage#OLD_ONLY}.
+         */
         public Builder defaultRoute(Route defaultRoute) {
             this.defaultRoute = Objects.requireNonNull(defaultRoute, "defaultRoute").requireValid();
             return this;
@@ -215,6 +301,9 @@ public final class DualRepo implements AutoCloseable {
         }
 
         public DualRepo build() {
+            if (migrationRecord == null) {
+                migrationRecord = MigrationRecord.inMemory();
+            }
             return new DualRepo(this);
         }
 
@@ -229,7 +318,7 @@ public final class DualRepo implements AutoCloseable {
             return new Settings(routeSource, defaultRoute, meterRegistry, comparisonMode, comparisonTimeout,
                     comparisonThreads, comparisonQueue, maxDifferences, mismatchLogsPerMinute, circuitFailureRate,
                     circuitWindow, circuitOpenFor, Set.copyOf(sensitiveFields), secondaryWriteFailurePolicy,
-                    failedWriteSink, dualWriteScope, List.copyOf(listeners));
+                    failedWriteSink, dualWriteScope, List.copyOf(listeners), migrationRecord, enforceTransitions);
         }
     }
 }

@@ -1,63 +1,138 @@
 package io.dualrepo.internal;
 
+import io.dualrepo.Side;
 import io.dualrepo.metrics.DualRepoMetrics;
+import io.dualrepo.record.MigrationRecord;
+import io.dualrepo.record.MigrationState;
+import io.dualrepo.record.Origin;
+import io.dualrepo.record.Transitions;
 import io.dualrepo.routing.Route;
+import io.dualrepo.routing.RouteRefusedException;
+import io.dualrepo.routing.RouteSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes the route of each call from the source, and lets only valid routes take effect. A refused route, a
- * source that throws or one that has nothing leaves the last valid route (at first the default) in force.
- * Transitions are logged once; every refusal and source error is counted.
+ * Takes the route of each call from the source, and lets a route take effect only when it is valid and the
+ * migration record's rules allow it ({@link Transitions}). A refused route, a source that throws or one that has
+ * nothing leaves the last route taken in force: at start-up, the record's last route, so that an instance starting
+ * while its flag service is down routes as the fleet last did.
+ *
+ * <p>Write targets are the repository's, never a routing key's: a call with a key takes reads and comparison from
+ * the key's route and writes from the repository-wide one (the route offered without a key). Otherwise a keyless
+ * write (a {@code save(entity)} in a repository whose reads are keyed by tenant) would skip the model that tenant
+ * reads from. A key's route whose reads the repository's writes cannot support is narrowed to the repository's.
  */
 public final class RouteGuard {
 
     private static final Logger log = LoggerFactory.getLogger(RouteGuard.class);
     private static final int CHANGE_LOGS_PER_MINUTE = 30;
+    private static final long PENDING_RECHECK_NANOS = 1_000_000_000L;
 
     private final String repository;
     private final Settings settings;
+    private final RouteSource source;
+    private final MigrationRecord record;
+    private final boolean enforce;
+    private final long recheckNanos;
     private final Counter changes;
     private final Counter refusals;
     private final Counter sourceErrors;
     private final boolean tracksOwnChanges;
 
     // The common case is the source handing back the very same Route instance call after call: one volatile
-    // read and a reference comparison, no lock.
+    // read and a reference comparison, no lock, no record.
     private volatile Route lastValid;
+    private volatile MigrationState state;
+    private volatile KeyedRoutes keyed;
     private Route lastRefused;
+    private long lastRefusedAt;
+    private long lastRefusedRecheckNanos;
+    private volatile String lastRefusal;
     private volatile boolean sourceFailing;
+    private volatile boolean missedWriteRecorded;
     // A flag flapping every few milliseconds must not flood the logs; the counter stays exact.
     private final LogBudget changeLogBudget = new LogBudget(CHANGE_LOGS_PER_MINUTE, System.nanoTime());
 
     RouteGuard(String repository, Settings settings, Reporter reporter) {
         this.repository = repository;
         this.settings = settings;
-        this.lastValid = settings.defaultRoute();
-        this.tracksOwnChanges = settings.routeSource().tracksChanges();
+        this.source = settings.routeSource();
+        this.record = settings.migrationRecord();
+        this.enforce = settings.enforceTransitions();
+        this.recheckNanos = record.recheckInterval().toNanos();
+        this.tracksOwnChanges = source.tracksChanges();
         MeterRegistry registry = settings.meterRegistry();
         this.changes = Counter.builder(DualRepoMetrics.ROUTE_CHANGES)
                 .description("Routes that took effect, replacing a different one")
                 .tag(DualRepoMetrics.TAG_REPOSITORY, repository)
                 .register(registry);
         this.refusals = Counter.builder(DualRepoMetrics.ROUTE_REFUSED)
-                .description("Invalid routes refused; the last valid route stayed in force")
+                .description("Routes refused, as invalid or by the migration record's rules; the last route stayed")
                 .tag(DualRepoMetrics.TAG_REPOSITORY, repository)
                 .register(registry);
         this.sourceErrors = Counter.builder(DualRepoMetrics.ROUTE_SOURCE_ERRORS)
                 .description("Route source calls that threw; the last valid route was used")
                 .tag(DualRepoMetrics.TAG_REPOSITORY, repository)
                 .register(registry);
+        this.state = start();
+        this.lastValid = state.route();
+        this.keyed = new KeyedRoutes(lastValid);
+    }
+
+    /** The record's route when it has one; else the configured default, if the rules allow it. */
+    private MigrationState start() {
+        Optional<MigrationState> recorded = record.read(repository);
+        if (recorded.isPresent()) {
+            log.info("{}: starting on the migration record's last route, {} (since {})", repository,
+                    recorded.get().route(), recorded.get().routeSince());
+            return recorded.get();
+        }
+        try {
+            return record.takeRoute(repository, settings.defaultRoute(), enforce, Origin.DEFAULT_ROUTE,
+                    "default route");
+        } catch (RouteRefusedException refused) {
+            log.error("{}: the default route {} is refused, starting on {}: {}", repository, settings.defaultRoute(),
+                    record.state(repository).route(), refused.problem());
+            lastRefusal = refused.problem();
+            return record.takeRoute(repository, record.state(repository).route(), false, Origin.DEFAULT_ROUTE,
+                    "default route");
+        }
     }
 
     /** The route for one call. Never null, always valid. */
     public Route current(Object routingKey) {
+        Route repositoryWide = repositoryWide();
+        if (routingKey == null) {
+            return repositoryWide;
+        }
         Optional<Route> offered;
         try {
-            offered = settings.routeSource().route(repository, routingKey == null ? null : routingKey.toString());
+            offered = source.route(repository, routingKey.toString());
+        } catch (RuntimeException e) {
+            return sourceFailed(e);
+        }
+        if (offered == null || offered.isEmpty() || offered.get() == repositoryWide) {
+            return repositoryWide;
+        }
+        KeyedRoutes routes = keyed;
+        if (routes.repositoryWide != repositoryWide) {
+            routes = new KeyedRoutes(repositoryWide);
+            keyed = routes;
+        }
+        return routes.forKey(offered.get());
+    }
+
+    private Route repositoryWide() {
+        Optional<Route> offered;
+        try {
+            offered = source.route(repository, null);
         } catch (RuntimeException e) {
             return sourceFailed(e);
         }
@@ -72,11 +147,6 @@ public final class RouteGuard {
         if (route == valid) {
             return valid;
         }
-        if (tracksOwnChanges && route.isValid()) {
-            // Routes that differ by routing key are not changes, and such a source keeps each key's last route
-            // itself. No lock and no shared write here: under a gradual rollout consecutive calls alternate routes.
-            return route;
-        }
         return accept(route);
     }
 
@@ -86,16 +156,34 @@ public final class RouteGuard {
             lastValid = route;
             return route;
         }
-        Optional<String> problem = route.problem();
-        if (problem.isPresent()) {
+        long now = System.nanoTime();
+        if (route.equals(lastRefused) && now - lastRefusedAt < lastRefusedRecheckNanos) {
             refusals.increment();
-            if (!route.equals(lastRefused)) {
-                lastRefused = route;
-                log.error("{}: route refused, keeping {}: {}", repository, previous, problem.get());
-            }
+            return previous;
+        }
+        Optional<String> waiting = enforce ? waitingForRepair(route) : Optional.empty();
+        if (waiting.isPresent()) {
+            refuse(route, previous, waiting.get(), now);
+            // Counting waiting keys is a query: not on every call while the route is offered.
+            lastRefusedRecheckNanos = Math.max(recheckNanos, PENDING_RECHECK_NANOS);
+            return previous;
+        }
+        MigrationState taken;
+        try {
+            taken = record.takeRoute(repository, route, enforce, Origin.ROUTE_SOURCE, source.name());
+        } catch (RouteRefusedException refused) {
+            refuse(route, previous, refused.problem(), now);
+            return previous;
+        } catch (RuntimeException recordFailed) {
+            // Without the record the rules cannot be checked: the safe choice is the route already in force.
+            refuse(route, previous, "the migration record (" + record + ") could not be read or written", now);
+            log.warn("{}: migration record unavailable while taking a new route", repository,
+                    WithheldMessage.of(recordFailed));
             return previous;
         }
         lastRefused = null;
+        lastRefusal = null;
+        state = taken;
         lastValid = route;
         if (tracksOwnChanges) {
             return route;
@@ -109,6 +197,78 @@ public final class RouteGuard {
             log.info("{}: {}", repository, describeChange(previous, route));
         }
         return route;
+    }
+
+    /**
+     * Reads that move to a model must not find it behind writes the scope's repair has yet to bring to it: a caller
+     * would read its own acknowledged write back stale, and a repair running after the move could not tell which
+     * side holds the latest write. Checked only when reads move.
+     */
+    private Optional<String> waitingForRepair(Route route) {
+        Side reads = route.read() == io.dualrepo.routing.ReadSource.OLD ? Side.OLD : Side.NEW;
+        Route inForce = state.route();
+        Side readBefore = inForce.read() == io.dualrepo.routing.ReadSource.OLD ? Side.OLD : Side.NEW;
+        if (reads == readBefore) {
+            return Optional.empty();
+        }
+        long pending;
+        try {
+            pending = settings.dualWriteScope().pendingRepairs(repository, reads);
+        } catch (RuntimeException e) {
+            log.warn("{}: could not count the writes waiting for the repair into {}", repository, reads,
+                    WithheldMessage.of(e));
+            return Optional.of("the writes waiting for the repair into " + reads + " could not be counted");
+        }
+        if (pending > 0) {
+            return Optional.of(pending + " key(s) wait for the repair to bring " + reads + " up to date: reads moved"
+                    + " there now would return values older than acknowledged writes. Run the repair (or let its"
+                    + " schedule run), then the route takes effect");
+        }
+        return Optional.empty();
+    }
+
+    private void refuse(Route route, Route previous, String problem, long now) {
+        refusals.increment();
+        if (!route.equals(lastRefused)) {
+            log.error("{}: route refused, keeping {}: {}", repository, previous, problem);
+        }
+        lastRefused = route;
+        lastRefusedAt = now;
+        lastRefusedRecheckNanos = recheckNanos;
+        lastRefusal = "route refused (" + route + "): " + problem;
+    }
+
+    /**
+     * Records that {@code side} missed a dual write that nothing durable will repair. Once per process until the
+     * record forgets it: the record keeps the first such write, which is all the rules need.
+     */
+    public void missedWrite(Side side) {
+        if (missedWriteRecorded && state.side(side).missedSince() != null) {
+            return;
+        }
+        try {
+            MigrationState next = record.recordMissedWrite(repository, side, Instant.now(), "dual write");
+            synchronized (this) {
+                state = next;
+                keyed = new KeyedRoutes(lastValid);
+            }
+            missedWriteRecorded = true;
+        } catch (RuntimeException e) {
+            log.warn("{}: could not record that {} missed a write", repository, side, WithheldMessage.of(e));
+        }
+    }
+
+    /** Forgets what this guard knows of the record, so that the next call reads it again. */
+    public synchronized void refresh() {
+        state = record.state(repository);
+        keyed = new KeyedRoutes(lastValid);
+        lastRefused = null;
+        missedWriteRecorded = false;
+    }
+
+    /** Why the last route offered was refused, while it is the last one offered; else empty. */
+    public Optional<String> lastRefusal() {
+        return Optional.ofNullable(lastRefusal);
     }
 
     private Route sourceFailed(RuntimeException error) {
@@ -149,4 +309,54 @@ public final class RouteGuard {
     private static StringBuilder separate(StringBuilder change) {
         return change.length() == 0 ? change : change.append(", ");
     }
+
+    /**
+     * The routes offered for routing keys while one repository-wide route is in force, each with the repository's
+     * write targets and a verdict. Under a gradual rollout consecutive calls alternate routes: after the first call
+     * of each, a map lookup and no lock.
+     */
+    private final class KeyedRoutes {
+
+        private final Route repositoryWide;
+        private final ConcurrentMap<Route, Verdict> verdicts = new ConcurrentHashMap<>();
+
+        KeyedRoutes(Route repositoryWide) {
+            this.repositoryWide = repositoryWide;
+        }
+
+        Route forKey(Route offered) {
+            Verdict verdict = verdicts.get(offered);
+            if (verdict == null || (!verdict.allowed && System.nanoTime() - verdict.at >= recheckNanos)) {
+                verdict = judge(offered, verdict);
+                verdicts.put(offered, verdict);
+            }
+            if (verdict.allowed) {
+                return verdict.route;
+            }
+            refusals.increment();
+            return repositoryWide;
+        }
+
+        private Verdict judge(Route offered, Verdict previous) {
+            Route route = offered.write() == repositoryWide.write()
+                    ? offered
+                    : Route.of(offered.read(), repositoryWide.write(), offered.compare());
+            if (route.equals(repositoryWide)) {
+                return new Verdict(repositoryWide, true, System.nanoTime());
+            }
+            MigrationState current = previous == null ? state : record.state(repository);
+            Optional<String> problem = enforce ? Transitions.readRefusal(current, route) : route.problem();
+            if (problem.isEmpty()) {
+                return new Verdict(route, true, System.nanoTime());
+            }
+            if (previous == null) {
+                log.error("{}: the route offered for some routing keys ({}) is refused with the repository's write"
+                        + " targets ({}); those keys keep {}: {}", repository, offered, repositoryWide.write(),
+                        repositoryWide, problem.get());
+            }
+            return new Verdict(route, false, System.nanoTime());
+        }
+    }
+
+    private record Verdict(Route route, boolean allowed, long at) {}
 }

@@ -2,6 +2,7 @@ package io.dualrepo.internal;
 
 import io.dualrepo.ComparisonMode;
 import io.dualrepo.compare.ComparisonListener;
+import io.dualrepo.record.MigrationRecord;
 import io.dualrepo.routing.Route;
 import io.dualrepo.routing.RouteSource;
 import io.dualrepo.write.DualWriteScope;
@@ -30,4 +31,6 @@ public record Settings(
         SecondaryWriteFailurePolicy secondaryWriteFailurePolicy,
         FailedWriteSink failedWriteSink,
         DualWriteScope dualWriteScope,
-        List<ComparisonListener> listeners) {}
+        List<ComparisonListener> listeners,
+        MigrationRecord migrationRecord,
+        boolean enforceTransitions) {}

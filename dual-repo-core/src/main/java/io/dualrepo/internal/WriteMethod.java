@@ -109,6 +109,9 @@ public final class WriteMethod<T> {
                 }
                 reporter.secondaryWriteFailed(method, FailedWrite.of(decorated.repository(), method.name(),
                         secondary, arguments, error, Instant.now()));
+                if (!scope.repairsFailedWrites()) {
+                    routes.missedWrite(secondary);
+                }
                 if (failOnSecondaryFailure) {
                     throw error;
                 }

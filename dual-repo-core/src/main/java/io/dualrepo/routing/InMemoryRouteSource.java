@@ -43,4 +43,9 @@ public final class InMemoryRouteSource implements RouteSource {
     public Optional<Route> route(String repository, String routingKey) {
         return routes.getOrDefault(repository, Optional.empty());
     }
+
+    @Override
+    public String name() {
+        return "in-memory routes";
+    }
 }

@@ -29,4 +29,9 @@ public interface RouteSource {
     default boolean tracksChanges() {
         return false;
     }
+
+    /** How the record's history names this source. */
+    default String name() {
+        return "route source " + getClass().getSimpleName();
+    }
 }

@@ -31,6 +31,24 @@ public interface DualWriteScope {
         return false;
     }
 
+    /**
+     * Whether a secondary write that fails outside an {@linkplain #atomic() atomic} scope is recorded durably and
+     * repaired by the scope's own means (as {@code dual-repo-hibernate}'s pending-sync table is). When it is not, the
+     * runtime records in the {@link io.dualrepo.record.MigrationRecord} that the secondary missed a write, and that
+     * model serves no reads until a clean verification started after it.
+     */
+    default boolean repairsFailedWrites() {
+        return false;
+    }
+
+    /**
+     * How many keys of a repository wait for the scope's repair to bring {@code target} up to date; 0 when none or
+     * when the scope keeps no such record. Reads do not move to a model that is still waiting for writes.
+     */
+    default long pendingRepairs(String repository, io.dualrepo.Side target) {
+        return 0;
+    }
+
     /** Runs one dual write. */
     <R> R run(DualWrite<R> write) throws Throwable;
 }

@@ -1,0 +1,218 @@
+package io.dualrepo.record;
+
+import io.dualrepo.Side;
+import io.dualrepo.routing.ReadSource;
+import io.dualrepo.routing.Route;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The rules a route change must pass, and how each event changes the record. A route is judged against the
+ * record, not against the route the calling instance had: the record is what the whole fleet did.
+ *
+ * <ul>
+ *   <li>A model serves reads only while it is {@linkplain SideState#servesReads() complete}: written continuously
+ *       since a clean backfill into it and a clean verification after that, or since it was the only model, or
+ *       declared complete by a force on record.
+ *   <li>A model that stops being written is {@link SideStatus#STALE}; written again, it is {@link
+ *       SideStatus#RESYNCING} and needs a backfill and a verification (or a force) before it serves reads.
+ *   <li>Writes to a model stop only when the route in force did not read it for at least the record's {@linkplain
+ *       MigrationRecord#settleTime() settle time}: instances still on that route would read a model nobody writes.
+ *   <li>Read-through ({@link ReadSource#NEW_THEN_OLD}) needs the old model complete, and a new model that never had
+ *       a gap in its writes: a new model that was stale may hold values older than writes made meanwhile, and a
+ *       read-through read would answer with them.
+ * </ul>
+ */
+public final class Transitions {
+
+    private Transitions() {}
+
+    /** Why {@code route} must not take effect after {@code state}, or empty when it may. */
+    public static Optional<String> refusal(MigrationState state, Route route, Duration settleTime, Instant now) {
+        Optional<String> invalid = route.problem();
+        if (invalid.isPresent()) {
+            return invalid;
+        }
+        if (route.equals(state.route())) {
+            return Optional.empty();
+        }
+        Optional<String> reads = readRefusal(state, route);
+        if (reads.isPresent()) {
+            return reads;
+        }
+        for (Side side : Side.values()) {
+            if (state.route().write().includes(side) && !route.write().includes(side)) {
+                Optional<String> stop = stopWriting(state, side, settleTime, now);
+                if (stop.isPresent()) {
+                    return stop;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Why the models {@code route} reads from must not serve reads after {@code state}, or empty when they may: the
+     * part of {@link #refusal} that applies to a route offered for some routing keys only, whose writes are the
+     * repository's.
+     */
+    public static Optional<String> readRefusal(MigrationState state, Route route) {
+        Optional<String> invalid = route.problem();
+        if (invalid.isPresent()) {
+            return invalid;
+        }
+        if (route.read() == ReadSource.NEW_THEN_OLD) {
+            Optional<String> old = notServing(state, Side.OLD, "read-through falls back to it");
+            if (old.isPresent()) {
+                return old;
+            }
+            SideState newSide = state.newSide();
+            if (newSide.status() == SideStatus.STALE || newSide.status() == SideStatus.RESYNCING
+                    || newSide.missedSince() != null) {
+                return Optional.of("read-through answers from NEW wherever it has a row, but NEW " + describe(newSide)
+                        + ", so it may hold values older than acknowledged writes. Re-sync it first: write both,"
+                        + " backfill into NEW, verify clean (or force NEW complete, on record)");
+            }
+        } else {
+            Optional<String> reader = notServing(state, route.primary(), "reads would come from it");
+            if (reader.isPresent()) {
+                return reader;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> notServing(MigrationState state, Side side, String why) {
+        SideState standing = state.side(side);
+        if (standing.servesReads()) {
+            return Optional.empty();
+        }
+        String todo = switch (standing.status()) {
+            case NOT_WRITTEN, STALE -> "write both models, backfill into " + side + ", then verify clean";
+            case CATCHING_UP, RESYNCING -> standing.backfilledAt() == null
+                    ? "backfill into " + side + ", then verify clean"
+                    : "verify clean (the verification must start after the backfill ended, "
+                            + standing.backfilledAt() + ")";
+            case COMPLETE -> "verify clean (a verification started after that missed write)";
+        };
+        return Optional.of(side + " cannot serve reads (" + why + "): it " + describe(standing) + ". To use it: "
+                + todo + "; or force " + side + " complete, on record, accepting what it may miss");
+    }
+
+    private static Optional<String> stopWriting(MigrationState state, Side side, Duration settleTime, Instant now) {
+        Route inForce = state.route();
+        boolean readsIt = inForce.read() == ReadSource.NEW_THEN_OLD || inForce.primary() == side;
+        if (readsIt) {
+            return Optional.of("writes to " + side + " cannot stop while the route in force (" + inForce
+                    + ") reads " + side + ": instances still on it would read a model nobody writes. Move reads to "
+                    + side.other() + " first, then stop writing " + side);
+        }
+        Instant settled = state.routeSince().plus(settleTime);
+        if (now.isBefore(settled)) {
+            return Optional.of("writes to " + side + " cannot stop before " + settled + ": reads moved off " + side
+                    + " at " + state.routeSince() + " and the settle time (" + settleTime + ") lets every instance"
+                    + " follow; try again after it");
+        }
+        return Optional.empty();
+    }
+
+    /** The record after {@code route} took effect at {@code now}: which models started or stopped being written. */
+    public static MigrationState take(MigrationState state, Route route, Instant now) {
+        MigrationState next = state;
+        for (Side side : Side.values()) {
+            boolean was = state.route().write().includes(side);
+            boolean is = route.write().includes(side);
+            SideState standing = state.side(side);
+            if (!was && is) {
+                next = next.with(side, switch (standing.status()) {
+                    case NOT_WRITTEN -> SideState.of(SideStatus.CATCHING_UP, now);
+                    case STALE -> SideState.of(SideStatus.RESYNCING, now);
+                    // Forced complete while not written: the operator vouched for it; keep their word.
+                    default -> standing;
+                });
+            } else if (was && !is) {
+                next = next.with(side, SideState.of(SideStatus.STALE, now));
+            }
+        }
+        return route.equals(state.route()) ? next : next.withRoute(route, now);
+    }
+
+    /** A change the record takes, and the line it writes about it. */
+    record Change(MigrationState next, String detail) {}
+
+    static Change backfilled(MigrationState state, Side target, Instant startedAt, Instant finishedAt,
+            long rejectedRows, Duration settleTime) {
+        SideState standing = state.side(target);
+        String what = "backfill into " + target + " (started " + startedAt + ", finished " + finishedAt + ")";
+        if (standing.status() != SideStatus.CATCHING_UP && standing.status() != SideStatus.RESYNCING) {
+            return new Change(state, what + ": " + target + " " + describe(standing) + "; nothing changes");
+        }
+        Instant countsFrom = standing.since().plus(settleTime);
+        if (startedAt.isBefore(countsFrom)) {
+            return new Change(state, what + " does not count: it started before " + countsFrom + " (" + target
+                    + " written since " + standing.since() + ", plus the settle time), so rows written by instances"
+                    + " not yet dual-writing may be missing. Run it again");
+        }
+        if (rejectedRows > 0) {
+            return new Change(state, what + " does not count: " + rejectedRows + " row(s) were rejected");
+        }
+        return new Change(state.with(target, new SideState(standing.status(), standing.since(), finishedAt,
+                standing.missedSince(), false)), what + " counts; " + target + " needs a clean verification next");
+    }
+
+    static Change verified(MigrationState state, Instant startedAt, boolean clean, String summary) {
+        String what = (clean ? "clean" : "failed") + " verification (started " + startedAt + "): " + summary;
+        if (!clean) {
+            return new Change(state, what);
+        }
+        MigrationState next = state;
+        StringBuilder changed = new StringBuilder();
+        for (Side side : Side.values()) {
+            SideState standing = next.side(side);
+            boolean catchingUp = standing.status() == SideStatus.CATCHING_UP
+                    || standing.status() == SideStatus.RESYNCING;
+            if (catchingUp && standing.backfilledAt() != null && !startedAt.isBefore(standing.backfilledAt())) {
+                standing = new SideState(SideStatus.COMPLETE, standing.since(), standing.backfilledAt(),
+                        standing.missedSince(), false);
+                changed.append("; ").append(side).append(" is complete");
+            }
+            if (standing.missedSince() != null && !startedAt.isBefore(standing.missedSince())) {
+                standing = new SideState(standing.status(), standing.since(), standing.backfilledAt(), null,
+                        standing.forced());
+                changed.append("; ").append(side).append("'s missed writes are accounted for");
+            }
+            next = next.with(side, standing);
+        }
+        return new Change(next, what + (changed.length() == 0 ? "; nothing changes" : changed.toString()));
+    }
+
+    static Change forced(MigrationState state, Side side, String reason) {
+        SideState standing = state.side(side);
+        return new Change(state.with(side, new SideState(SideStatus.COMPLETE, standing.since(),
+                standing.backfilledAt(), null, true)),
+                side + " forced complete (it " + describe(standing) + "): " + reason);
+    }
+
+    static Change missed(MigrationState state, Side side, Instant at) {
+        SideState standing = state.side(side);
+        if (standing.missedSince() != null || !standing.status().written()) {
+            return new Change(state, "");
+        }
+        return new Change(state.with(side, standing.withMissed(at)), side + " missed a write at " + at
+                + " that nothing durable will repair; it serves no reads until a clean verification started after it");
+    }
+
+    static String describe(SideState standing) {
+        String missed = standing.missedSince() == null ? "" : ", and missed a write at " + standing.missedSince();
+        return switch (standing.status()) {
+            case NOT_WRITTEN -> "has never been written";
+            case CATCHING_UP -> "has been written only since " + standing.since()
+                    + (standing.backfilledAt() == null ? ", not backfilled" : ", backfilled, not verified") + missed;
+            case RESYNCING -> "was stale and has been written again only since " + standing.since()
+                    + (standing.backfilledAt() == null ? ", not backfilled" : ", backfilled, not verified") + missed;
+            case COMPLETE -> "is complete" + (standing.forced() ? " (forced)" : "") + missed;
+            case STALE -> "has not been written since " + standing.since();
+        };
+    }
+}

@@ -1,0 +1,240 @@
+package io.dualrepo.behaviour;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualrepo.DualRepo;
+import io.dualrepo.Side;
+import io.dualrepo.record.MigrationRecord;
+import io.dualrepo.record.Origin;
+import io.dualrepo.record.RecordEntry;
+import io.dualrepo.record.SideStatus;
+import io.dualrepo.routing.Route;
+import io.dualrepo.routing.RouteSource;
+import io.dualrepo.routing.Stage;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 12, cases 1 to 3: route changes judged against the migration record, not only route by route. Each test
+ * is the regression the issue describes: before the record, every route here that is refused took effect and a read
+ * lost an acknowledged write.
+ */
+class TransitionsTest {
+
+    private static Harness enforced() {
+        return enforced(b -> { });
+    }
+
+    private static Harness enforced(Consumer<DualRepo.Builder> more) {
+        return new Harness(b -> more.accept(b.enforceTransitions(true)));
+    }
+
+    private static Harness enforced(RouteSource source, Consumer<DualRepo.Builder> more) {
+        return new Harness(source, b -> more.accept(b.enforceTransitions(true)));
+    }
+
+    /** Sets a stage and makes one call, so that the route is judged and, if allowed, takes effect. */
+    private static Route set(Harness harness, Stage stage) {
+        harness.routes.set("orders", stage);
+        harness.orders.countAll();
+        return harness.dualRepo.currentRoute("orders");
+    }
+
+    /** DUAL_WRITE, a backfill into NEW and a clean verification after it, recorded as the Hibernate jobs do. */
+    private static void dualWriteBackfillAndVerify(Harness harness) {
+        assertThat(set(harness, Stage.DUAL_WRITE)).isEqualTo(Stage.DUAL_WRITE.route());
+        MigrationRecord record = harness.dualRepo.migrationRecord();
+        Instant backfillStart = Instant.now();
+        harness.newModel.rows.putAll(harness.oldModel.rows);
+        record.recordBackfill("orders", Side.NEW, backfillStart, Instant.now(), 0, "test backfill");
+        record.recordVerification("orders", Instant.now(), true, "same keys on both sides", "test verifier");
+    }
+
+    @Test
+    void oldOnlyStraightToLiveOrNewOnlyIsRefused() {
+        try (Harness harness = enforced()) {
+            harness.orders.save(Order.of("o-1", "c-1"));
+
+            assertThat(set(harness, Stage.LIVE)).isEqualTo(Stage.OLD_ONLY.route());
+            assertThat(harness.dualRepo.lastRefusal("orders")).get().asString()
+                    .contains("NEW cannot serve reads").contains("has never been written");
+            assertThat(set(harness, Stage.NEW_ONLY)).isEqualTo(Stage.OLD_ONLY.route());
+            assertThat(harness.orders.findById("o-1")).isPresent();
+            assertThat(harness.counter("dualrepo.route.refused", "repository", "orders")).isGreaterThanOrEqualTo(2);
+            assertThat(harness.logLines("io.dualrepo.internal.RouteGuard"))
+                    .anySatisfy(line -> assertThat(line).contains("route refused").contains("backfill into NEW"));
+        }
+    }
+
+    @Test
+    void readsMoveToNewOnlyAfterABackfillAndACleanVerificationThatFollowsIt() {
+        try (Harness harness = enforced()) {
+            assertThat(set(harness, Stage.DUAL_WRITE)).isEqualTo(Stage.DUAL_WRITE.route());
+            MigrationRecord record = harness.dualRepo.migrationRecord();
+            Instant verifiedTooEarly = Instant.now();
+            record.recordVerification("orders", verifiedTooEarly, true, "before any backfill", "test");
+            assertThat(set(harness, Stage.LIVE)).isEqualTo(Stage.DUAL_WRITE.route());
+
+            Instant started = Instant.now();
+            record.recordBackfill("orders", Side.NEW, started, Instant.now(), 0, "test");
+            assertThat(set(harness, Stage.LIVE)).as("backfilled, not verified").isEqualTo(Stage.DUAL_WRITE.route());
+            assertThat(harness.dualRepo.lastRefusal("orders")).get().asString().contains("verify clean");
+
+            record.recordVerification("orders", Instant.now(), false, "3 keys differ", "test");
+            assertThat(set(harness, Stage.LIVE)).as("verification not clean").isEqualTo(Stage.DUAL_WRITE.route());
+
+            record.recordVerification("orders", Instant.now(), true, "clean", "test");
+            assertThat(set(harness, Stage.LIVE)).isEqualTo(Stage.LIVE.route());
+            assertThat(harness.dualRepo.migrationState("orders").newSide().status()).isEqualTo(SideStatus.COMPLETE);
+        }
+    }
+
+    @Test
+    void afterNewOnlyReadingOldAgainIsRefusedUntilOldIsResynced() {
+        try (Harness harness = enforced()) {
+            dualWriteBackfillAndVerify(harness);
+            assertThat(set(harness, Stage.LIVE)).isEqualTo(Stage.LIVE.route());
+            assertThat(set(harness, Stage.NEW_ONLY)).isEqualTo(Stage.NEW_ONLY.route());
+            harness.orders.save(Order.of("o-new", "c-1"));
+            harness.orders.save(Order.of("o-1", "c-1").withStatus("shipped"));
+
+            for (Stage readsOld : new Stage[] {Stage.SHADOW, Stage.OLD_ONLY, Stage.DUAL_WRITE}) {
+                assertThat(set(harness, readsOld)).as(readsOld.name()).isEqualTo(Stage.NEW_ONLY.route());
+                assertThat(harness.orders.findById("o-new")).as("row created under NEW_ONLY").isPresent();
+                assertThat(harness.orders.findById("o-1")).map(Order::status).hasValue("shipped");
+            }
+            assertThat(harness.dualRepo.lastRefusal("orders")).get().asString()
+                    .contains("OLD cannot serve reads").contains("has not been written since");
+
+            // Writing OLD again is the start of a re-sync, not a read from it: allowed.
+            assertThat(set(harness, Stage.RAMPDOWN)).isEqualTo(Stage.RAMPDOWN.route());
+            assertThat(harness.dualRepo.migrationState("orders").oldSide().status()).isEqualTo(SideStatus.RESYNCING);
+            assertThat(set(harness, Stage.SHADOW)).as("resyncing, not backfilled").isEqualTo(Stage.RAMPDOWN.route());
+
+            MigrationRecord record = harness.dualRepo.migrationRecord();
+            Instant started = Instant.now();
+            harness.oldModel.rows.clear();
+            harness.oldModel.rows.putAll(harness.newModel.rows);
+            record.recordBackfill("orders", Side.OLD, started, Instant.now(), 0, "reverse backfill");
+            record.recordVerification("orders", Instant.now(), true, "clean", "test");
+            assertThat(set(harness, Stage.LIVE)).isEqualTo(Stage.LIVE.route());
+            assertThat(set(harness, Stage.SHADOW)).isEqualTo(Stage.SHADOW.route());
+            assertThat(harness.orders.findById("o-new")).isPresent();
+        }
+    }
+
+    @Test
+    void writesToAModelStopOnlyAfterReadsMovedOffIt() {
+        try (Harness harness = enforced()) {
+            dualWriteBackfillAndVerify(harness);
+            assertThat(set(harness, Stage.SHADOW)).isEqualTo(Stage.SHADOW.route());
+
+            assertThat(set(harness, Stage.NEW_ONLY)).isEqualTo(Stage.SHADOW.route());
+            assertThat(harness.dualRepo.lastRefusal("orders")).get().asString()
+                    .contains("writes to OLD cannot stop while the route in force").contains("reads OLD");
+
+            assertThat(set(harness, Stage.LIVE)).isEqualTo(Stage.LIVE.route());
+            // And the way back: reads to OLD first, then NEW may stop being written.
+            assertThat(set(harness, Stage.OLD_ONLY)).isEqualTo(Stage.LIVE.route());
+            assertThat(set(harness, Stage.SHADOW)).isEqualTo(Stage.SHADOW.route());
+            assertThat(set(harness, Stage.OLD_ONLY)).isEqualTo(Stage.OLD_ONLY.route());
+            assertThat(harness.dualRepo.migrationState("orders").newSide().status()).isEqualTo(SideStatus.STALE);
+        }
+    }
+
+    @Test
+    void keylessWritesUnderAPerTenantRolloutReachWhatThatTenantReads() {
+        // The issue's shape: read-new and write-new rolled out to tenant "acme" only; save(order) has no key.
+        RouteSource perTenant = (repository, key) ->
+                Optional.of("acme".equals(key) ? Stage.NEW_ONLY.route() : Stage.OLD_ONLY.route());
+        // With or without the record's rules: write targets are the repository's either way.
+        try (Harness harness = new Harness(perTenant, b -> { })) {
+            harness.orders.save(Order.of("o-1", "acme"));
+
+            assertThat(harness.orders.findByCustomer("acme")).extracting(Order::id).containsExactly("o-1");
+            assertThat(harness.sidesOf("findByCustomer")).containsExactly(Side.OLD);
+            assertThat(harness.logLines("io.dualrepo.internal.RouteGuard"))
+                    .anySatisfy(line -> assertThat(line).contains("offered for some routing keys")
+                            .contains("those keys keep"));
+        }
+    }
+
+    @Test
+    void aTenantReadsNewWhereTheRepositoryWritesBoth() {
+        RouteSource perTenant = (repository, key) ->
+                Optional.of("acme".equals(key) ? Stage.LIVE.route() : Stage.DUAL_WRITE.route());
+        try (Harness harness = enforced(perTenant, b -> { })) {
+            harness.orders.save(Order.of("o-1", "acme"));
+            assertThat(harness.orders.findByCustomer("acme")).as("NEW not complete yet: acme stays on OLD")
+                    .extracting(Order::id).containsExactly("o-1");
+            assertThat(harness.sidesOf("findByCustomer")).containsExactly(Side.OLD);
+
+            harness.dualRepo.force("orders", Side.NEW, "backfilled and verified by the team's own job", "ops@acme");
+            harness.orders.save(Order.of("o-2", "acme"));
+            assertThat(harness.orders.findByCustomer("acme")).extracting(Order::id).contains("o-2");
+            // The second read's answer came from NEW (LIVE also reads OLD afterwards, to compare).
+            assertThat(harness.sidesOf("findByCustomer")).element(1).isEqualTo(Side.NEW);
+        }
+    }
+
+    @Test
+    void anInstanceStartingWhileFlagsAreDownRoutesByTheRecordsLastRoute() {
+        MigrationRecord shared = MigrationRecord.inMemory();
+        try (Harness first = enforced(b -> b.migrationRecord(shared))) {
+            dualWriteBackfillAndVerify(first);
+            set(first, Stage.LIVE);
+            assertThat(set(first, Stage.NEW_ONLY)).isEqualTo(Stage.NEW_ONLY.route());
+        }
+        RouteSource flagServiceDown = (repository, key) -> {
+            throw new IllegalStateException("flag service unreachable");
+        };
+        try (Harness restarted = enforced(flagServiceDown, b -> b.migrationRecord(shared))) {
+            restarted.orders.save(Order.of("o-9", "c-1"));
+
+            assertThat(restarted.dualRepo.currentRoute("orders")).isEqualTo(Stage.NEW_ONLY.route());
+            assertThat(restarted.sidesOf("save")).containsExactly(Side.NEW);
+        }
+        RouteSource noFlagsYet = (repository, key) -> Optional.empty();
+        try (Harness restarted = enforced(noFlagsYet, b -> b.migrationRecord(shared))) {
+            restarted.orders.save(Order.of("o-10", "c-1"));
+            assertThat(restarted.sidesOf("save")).containsExactly(Side.NEW);
+        }
+    }
+
+    @Test
+    void aForceIsOnRecordWithWhoAndWhy() {
+        try (Harness harness = enforced()) {
+            set(harness, Stage.DUAL_WRITE);
+            harness.dualRepo.force("orders", Side.NEW, "migrated by hand before adopting dual-repo", "alice");
+
+            assertThat(set(harness, Stage.LIVE)).isEqualTo(Stage.LIVE.route());
+            RecordEntry force = harness.dualRepo.migrationRecord().history("orders", 10).stream()
+                    .filter(entry -> entry.origin() == Origin.FORCE).findFirst().orElseThrow();
+            assertThat(force.by()).isEqualTo("alice");
+            assertThat(force.detail()).contains("NEW forced complete").contains("migrated by hand");
+            assertThat(harness.dualRepo.migrationState("orders").newSide().forced()).isTrue();
+            assertThat(harness.dualRepo.migrationRecord().history("orders", 10).get(0).to())
+                    .isEqualTo(Stage.LIVE.route());
+        }
+    }
+
+    @Test
+    void aSecondaryWriteNothingRepairsKeepsReadsOffThatModelUntilAVerificationAfterIt() {
+        try (Harness harness = enforced()) {
+            dualWriteBackfillAndVerify(harness);
+            harness.newModel.failWrites = new IllegalStateException("column too short");
+            harness.orders.save(Order.of("o-lost-in-new", "c-1"));
+            harness.newModel.failWrites = null;
+
+            assertThat(set(harness, Stage.LIVE)).isEqualTo(Stage.DUAL_WRITE.route());
+            assertThat(harness.dualRepo.lastRefusal("orders")).get().asString().contains("missed a write");
+
+            harness.newModel.rows.putAll(harness.oldModel.rows);
+            harness.dualRepo.migrationRecord().recordVerification("orders", Instant.now(), true, "clean", "test");
+            assertThat(set(harness, Stage.LIVE)).isEqualTo(Stage.LIVE.route());
+            assertThat(harness.orders.findById("o-lost-in-new")).isPresent();
+        }
+    }
+}
