@@ -6,6 +6,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.dualrepo.ComparisonMode;
 import io.dualrepo.DualRepo;
 import io.dualrepo.Side;
+import io.dualrepo.record.MigrationRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
@@ -24,6 +25,12 @@ final class Accounts implements AutoCloseable {
     final AccountRepository accounts;
 
     Accounts(UnleashRouteSource source, SimpleMeterRegistry registry) {
+        this(source, registry, null);
+    }
+
+    /** With the record's transition rules on when {@code record} is not null. */
+    Accounts(UnleashRouteSource source, SimpleMeterRegistry registry, MigrationRecord record) {
+        boolean enforceTransitions = record != null;
         this.registry = registry;
         logs.start();
         ((Logger) LoggerFactory.getLogger("io.dualrepo")).addAppender(logs);
@@ -31,6 +38,9 @@ final class Accounts implements AutoCloseable {
                 .routeSource(source)
                 .meterRegistry(registry)
                 .comparisonMode(ComparisonMode.SYNC)
+                // How flags map to routes, in whatever order a test turns them; FlagTransitionsTest has the rules.
+                .enforceTransitions(enforceTransitions)
+                .migrationRecord(record == null ? MigrationRecord.inMemory() : record)
                 .build();
         accounts = new DualAccountRepository(oldModel, newModel, dualRepo);
     }

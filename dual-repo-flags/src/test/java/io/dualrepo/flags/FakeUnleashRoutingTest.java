@@ -83,8 +83,9 @@ class FakeUnleashRoutingTest {
             for (int i = 0; i < 1_000; i++) {
                 accounts.accounts.findByTenant("t-1");
             }
-            // One decision: stage, read-new, write-old, write-new, compare.
-            assertThat(unleash.isEnabledCalls.get()).isEqualTo(5);
+            // Two decisions, the key's and the repository's (whose write targets every call takes): stage,
+            // read-new, write-old, write-new, compare each.
+            assertThat(unleash.isEnabledCalls.get()).isEqualTo(2 * 5);
         }
     }
 
@@ -106,7 +107,7 @@ class FakeUnleashRoutingTest {
                     large.accounts.findByTenant("t-" + t);
                 }
             }
-            assertThat(unleash.isEnabledCalls.get()).isEqualTo(1_000 * 5);
+            assertThat(unleash.isEnabledCalls.get()).isEqualTo((1_000 + 1) * 5);
         }
     }
 
@@ -151,7 +152,8 @@ class FakeUnleashRoutingTest {
             source.refresh();
             assertThat(accounts.readSide("t-1")).isEqualTo(NEW);
 
-            assertThat(accounts.counter(RepositoryRoutes.FLAG_REFUSED)).isEqualTo(2);
+            // Each call decides twice, for its key and for the repository (whose write targets it takes).
+            assertThat(accounts.counter(RepositoryRoutes.FLAG_REFUSED)).isEqualTo(2 * 2);
             assertThat(accounts.logLines("ERROR")).singleElement().asString()
                     .contains("accounts").contains(FLAGS.stage()).contains("'LIVEE'").contains("names no stage");
         }
@@ -171,7 +173,8 @@ class FakeUnleashRoutingTest {
 
             assertThat(accounts.readSide("t-1")).isEqualTo(OLD);
             assertThat(accounts.writeSides("t-1")).containsExactly(OLD, NEW);
-            assertThat(accounts.counter(RepositoryRoutes.FLAG_REFUSED)).isEqualTo(1);
+            // Refused twice in one call: for the key and for the repository.
+            assertThat(accounts.counter(RepositoryRoutes.FLAG_REFUSED)).isEqualTo(2);
             assertThat(accounts.logLines("ERROR")).singleElement().asString()
                     .contains(FLAGS.readNew() + "=on").contains(FLAGS.writeNew() + "=off")
                     .contains("reads come from NEW but writes go to OLD only");
@@ -193,7 +196,8 @@ class FakeUnleashRoutingTest {
             // A key never decided before has no route of its own: the repository's last valid route applies.
             assertThat(accounts.readSide("t-new")).isEqualTo(NEW);
 
-            assertThat(accounts.counter(RepositoryRoutes.FLAG_ERRORS)).isEqualTo(21);
+            // 21 calls, each deciding for its key and for the repository.
+            assertThat(accounts.counter(RepositoryRoutes.FLAG_ERRORS)).isEqualTo(2 * 21);
             assertThat(accounts.counter("dualrepo.route.source.errors")).isZero();
             assertThat(accounts.logLines("WARN"))
                     .filteredOn(line -> line.contains("evaluating flags failed")).hasSize(1);
