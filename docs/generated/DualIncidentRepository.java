@@ -6,6 +6,7 @@ import io.dualrepo.internal.ReadMethod;
 import io.dualrepo.internal.WriteMethod;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.StreamSupport;
 import javax.annotation.processing.Generated;
 
 /**
@@ -21,6 +22,8 @@ public final class DualIncidentRepository implements IncidentRepository {
 
     private final WriteMethod<IncidentRepository> save;
 
+    private final WriteMethod<IncidentRepository> saveAll;
+
     private final WriteMethod<IncidentRepository> deleteById;
 
     public DualIncidentRepository(IncidentRepository oldModel, IncidentRepository newModel,
@@ -31,6 +34,7 @@ public final class DualIncidentRepository implements IncidentRepository {
         this.findByOrganisation = decorated.read("findByOrganisation", String.class);
         this.countByStatus = decorated.read("countByStatus", String.class);
         this.save = decorated.write("save", Incident.class);
+        this.saveAll = decorated.write("saveAll", Iterable.class);
         this.deleteById = decorated.write("deleteById", String.class);
     }
 
@@ -55,6 +59,17 @@ public final class DualIncidentRepository implements IncidentRepository {
     public void save(Incident incident) {
         this.save.call(null, new Object[] {incident}, model -> {
             model.save(incident);
+            return null;
+        });
+    }
+
+    @Override
+    public void saveAll(Iterable<Incident> incidents) {
+        // Both models get every element, even of an Iterable that can be iterated only once.
+        List<Incident> incidentsList = incidents == null ? null
+                : StreamSupport.stream(incidents.spliterator(), false).toList();
+        this.saveAll.call(null, new Object[] {incidentsList}, model -> {
+            model.saveAll(incidentsList);
             return null;
         });
     }

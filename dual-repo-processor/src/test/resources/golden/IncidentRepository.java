@@ -23,5 +23,8 @@ public interface IncidentRepository {
 
     void save(Incident incident);
 
+    /** The caller's Iterable may iterate only once: the decorator copies it, and both models get the copy. */
+    void saveAll(Iterable<Incident> incidents);
+
     void deleteById(String id);
 }

@@ -12,6 +12,7 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import com.palantir.javapoet.TypeVariableName;
+import com.palantir.javapoet.WildcardTypeName;
 import io.dualrepo.DualRepo;
 import io.dualrepo.internal.Decorated;
 import io.dualrepo.internal.ReadMethod;
@@ -22,8 +23,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.IntersectionType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
@@ -153,10 +156,24 @@ final class DecoratorWriter {
             override.addException(TypeName.get(thrown));
         }
 
+        if (!method.copiedOnce().isEmpty()) {
+            override.addComment("Both models get every element, even of an Iterable that can be iterated only once.");
+        }
+        Map<VariableElement, String> argumentNames = new LinkedHashMap<>();
+        for (int i = 0; i < parameters.size(); i++) {
+            VariableElement parameter = parameters.get(i);
+            if (method.copiedOnce().contains(parameter)) {
+                String copy = locals.newName(locals.get(parameter) + "List", new CopyOf(parameter));
+                override.addCode(copyOnce(parameterTypes.get(i), locals.get(parameter), copy));
+                argumentNames.put(parameter, copy);
+            } else {
+                argumentNames.put(parameter, locals.get(parameter));
+            }
+        }
         // Lambda parameters may not shadow the method's parameters: a parameter called "model" is legal.
         String model = locals.newName("model");
-        String arguments = parameters.stream().map(locals::get).collect(Collectors.joining(", "));
-        String routingKey = method.routingKey().map(locals::get).orElse("null");
+        String arguments = parameters.stream().map(argumentNames::get).collect(Collectors.joining(", "));
+        String routingKey = method.routingKey().map(argumentNames::get).orElse("null");
         boolean returnsVoid = method.type().getReturnType().getKind() == TypeKind.VOID;
         if (method.operation() == Operation.READ && method.copy().isPresent()) {
             // The copy goes on a line of its own, its body (when it has one) indented under it; not
@@ -176,6 +193,31 @@ final class DecoratorWriter {
                     field, routingKey, argumentArray(arguments), model, model, method.name(), arguments);
         }
         return override.build();
+    }
+
+    /** The tag under which {@link NameAllocator} holds the name of a parameter's copy. */
+    private record CopyOf(VariableElement parameter) {}
+
+    /**
+     * Copies an {@code Iterable} argument into an unmodifiable List before either model is called, so that both
+     * get every element even when the caller's Iterable can be iterated once; unmodifiable, so that neither model
+     * can change what the other gets. A null stays null, for the models to refuse as they would have; null elements
+     * are kept, as the models would have seen them.
+     */
+    private static CodeBlock copyOnce(TypeMirror iterableType, String parameter, String copy) {
+        List<? extends TypeMirror> arguments = ((DeclaredType) iterableType).getTypeArguments();
+        // A raw Iterable is read through Iterable<?>, which needs no unchecked conversion.
+        TypeName elementType = arguments.isEmpty()
+                ? WildcardTypeName.subtypeOf(Object.class)
+                : TypeName.get(arguments.get(0));
+        CodeBlock source = arguments.isEmpty()
+                ? CodeBlock.of("(($T<?>) $N)", Iterable.class, parameter)
+                : CodeBlock.of("$N", parameter);
+        return CodeBlock.builder()
+                .addStatement("$T $N = $N == null$W? null$W: $T.stream($L.spliterator(), false).toList()",
+                        ParameterizedTypeName.get(ClassName.get(List.class), elementType), copy, parameter,
+                        StreamSupport.class, source)
+                .build();
     }
 
     /**

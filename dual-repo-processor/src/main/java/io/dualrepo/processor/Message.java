@@ -51,6 +51,10 @@ enum Message {
     READ_RETURNS_SINGLE_USE(
             "read `%s` returns %s, which can be consumed only once, so the old and the new model's answers cannot"
                     + " be compared: return a List instead"),
+    SINGLE_USE_PARAMETER(
+            "parameter `%s` of `%s` is %s, which can be consumed only once, but both models may be called with it"
+                    + " (dual writes, shadow comparison, read-through), and the first would use it up: take a List%4$s"
+                    + " instead, or an Iterable%4$s, which the decorator copies once for both models"),
     NOT_ROUTABLE(
             "@%s on %s method `%s` has no effect: only abstract and default methods are routed; remove it"),
     NOT_ROUTED_DEFAULT(

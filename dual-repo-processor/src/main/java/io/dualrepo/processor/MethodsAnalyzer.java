@@ -52,6 +52,7 @@ final class MethodsAnalyzer {
     private final DeclaredType declaredType;
     private final AnnotationMirror dualModel;
     private final Diagnostics diagnostics;
+    private final SingleUseTypes singleUseTypes;
 
     MethodsAnalyzer(Elements elements, Types types, TypeElement type, AnnotationMirror dualModel,
             Diagnostics diagnostics) {
@@ -61,6 +62,7 @@ final class MethodsAnalyzer {
         this.declaredType = (DeclaredType) type.asType();
         this.dualModel = dualModel;
         this.diagnostics = diagnostics;
+        this.singleUseTypes = new SingleUseTypes(elements, types);
     }
 
     /** The routed methods, in the order the decorator declares them; reports every problem on the way. */
@@ -216,7 +218,26 @@ final class MethodsAnalyzer {
         List<TypeMirror> lookupTypes = method.getParameters().stream()
                 .map(p -> types.erasure(p.asType()))
                 .toList();
-        return new RoutedMethod(method, resolved, operation, lookupTypes, routingKey(method), copy);
+        return new RoutedMethod(
+                method, resolved, operation, lookupTypes, routingKey(method), checkSingleUseParameters(method, resolved), copy);
+    }
+
+    /** Refuses parameters that can be consumed only once; returns those declared Iterable, to be copied once. */
+    private Set<VariableElement> checkSingleUseParameters(ExecutableElement method, ExecutableType resolved) {
+        Set<VariableElement> copied = new LinkedHashSet<>();
+        for (int i = 0; i < method.getParameters().size(); i++) {
+            VariableElement parameter = method.getParameters().get(i);
+            TypeMirror parameterType = resolved.getParameterTypes().get(i);
+            Optional<String> elementArguments = singleUseTypes.elementArguments(parameterType);
+            if (elementArguments.isPresent()) {
+                Position position = method.getEnclosingElement().equals(type) ? Position.of(parameter) : at(method);
+                diagnostics.report(Message.SINGLE_USE_PARAMETER, position, parameter.getSimpleName(),
+                        describe(method), simpleName(parameterType), elementArguments.get());
+            } else if (singleUseTypes.isCopiedOnce(parameterType)) {
+                copied.add(parameter);
+            }
+        }
+        return copied;
     }
 
     private void checkReadResult(ExecutableElement method, ExecutableType resolved) {

@@ -2,6 +2,7 @@ package io.dualrepo.processor;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.ExecutableType;
@@ -15,6 +16,8 @@ import javax.lang.model.type.TypeMirror;
  *     what the override declares
  * @param lookupTypes the erasures of the declared parameter types: what the runtime finds the method by
  * @param routingKey the {@code @RoutingKey} parameter, if any
+ * @param copiedOnce the parameters declared {@code Iterable}, which the decorator copies into a List before calling
+ *     either model, since the caller's Iterable may iterate only once
  * @param copy migrate on read, for a read with {@code @ReadThrough(copyWith = ...)}
  */
 record RoutedMethod(
@@ -23,6 +26,7 @@ record RoutedMethod(
         Operation operation,
         List<TypeMirror> lookupTypes,
         Optional<VariableElement> routingKey,
+        Set<VariableElement> copiedOnce,
         Optional<Copy> copy) {
 
     String name() {

@@ -125,10 +125,33 @@ final class InMemoryOrders implements OrderRepository {
     }
 
     @Override
+    public List<Order> findAllById(Iterable<String> ids) {
+        touch("findAllById", null);
+        beforeRead();
+        List<Order> found = new ArrayList<>();
+        for (String id : ids) {
+            Order order = rows.get(id);
+            if (order != null) {
+                found.add(readBug.apply(order));
+            }
+        }
+        return found;
+    }
+
+    @Override
     public void save(Order order) {
         touch("save", order.id());
         beforeWrite();
         rows.put(order.id(), order);
+    }
+
+    @Override
+    public void saveAll(Iterable<Order> orders) {
+        touch("saveAll", null);
+        beforeWrite();
+        for (Order order : orders) {
+            rows.put(order.id(), order);
+        }
     }
 
     @Override

@@ -23,7 +23,12 @@ public interface OrderRepository {
 
     long countAll();
 
+    /** Spring Data's shape: an Iterable, which the caller may be able to iterate only once. */
+    List<Order> findAllById(Iterable<String> ids);
+
     void save(Order order);
+
+    void saveAll(Iterable<Order> orders);
 
     void deleteById(String id);
 }
