@@ -61,7 +61,7 @@ public interface MigrationRecord {
 
     /** The state of a repository; {@link MigrationState#initial} when nothing is stored. */
     default MigrationState state(String repository) {
-        return read(repository).orElseGet(() -> MigrationState.initial(Instant.now()));
+        return read(repository).orElseGet(() -> MigrationState.initial(RecordUpdates.now()));
     }
 
     /**
@@ -74,7 +74,7 @@ public interface MigrationRecord {
     default MigrationState takeRoute(String repository, Route route, boolean enforce, Origin origin, String by) {
         Objects.requireNonNull(route, "route");
         return RecordUpdates.update(this, repository, state -> {
-            Instant now = Instant.now();
+            Instant now = RecordUpdates.now();
             Optional<String> problem = enforce
                     ? Transitions.refusal(state, route, settleTime(), now)
                     : route.problem();

@@ -2,6 +2,7 @@ package io.dualrepo.record;
 
 import io.dualrepo.routing.Route;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.function.Function;
 
 /** The compare-and-set loop every change of the record goes through. */
@@ -27,7 +28,7 @@ final class RecordUpdates {
             MigrationState proposed = made.next();
             MigrationState next = new MigrationState(state.version() + 1, proposed.route(), proposed.routeSince(),
                     proposed.oldSide(), proposed.newSide());
-            RecordEntry entry = new RecordEntry(Instant.now(), origin, routeChange ? state.route() : null,
+            RecordEntry entry = new RecordEntry(now(), origin, routeChange ? state.route() : null,
                     routeChange ? next.route() : null, made.detail(), by);
             if (record.compareAndSet(repository, state.version(), next, entry)) {
                 return next;
@@ -35,6 +36,11 @@ final class RecordUpdates {
         }
         throw new IllegalStateException(repository + ": the migration record kept changing under " + MAX_ROUNDS
                 + " attempts to record a " + origin + " entry");
+    }
+
+    /** Now, to the microsecond: what databases keep, so that a state read back equals the one written. */
+    static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
     }
 
     static String describeRoute(MigrationState before, MigrationState after) {

@@ -52,7 +52,7 @@ class FlagTransitionsTest {
         fake.enable(FLAGS.writeOld());
         try (Accounts accounts = new Accounts(source, registry, record)) {
             walkToNewOnly(accounts, source);
-            accounts.save("t-1", "written under NEW_ONLY");
+            accounts.accounts.save("t-1", "written under NEW_ONLY");
 
             // A rollback straight to reading OLD, which misses every write since NEW_ONLY.
             fake.disable(FLAGS.readNew());
