@@ -1,14 +1,20 @@
 package io.dualrepo.hibernate.backfill;
 
+import io.dualrepo.Side;
 import io.dualrepo.hibernate.Migration;
+import io.dualrepo.internal.WithheldMessage;
+import io.dualrepo.record.MigrationRecord;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Copies a migration's old model into its new model: key order, one batch per transaction, resumable where it
@@ -97,6 +103,7 @@ public final class Backfill<K extends Comparable<? super K>, V> {
     public static final Duration DEFAULT_LOG_INTERVAL = Duration.ofSeconds(10);
     public static final int DEFAULT_MAX_RETRIES = 5;
 
+    private static final Logger LOG = LoggerFactory.getLogger(Backfill.class);
     private static final Pattern VALID_JOB = Pattern.compile("[a-z][a-z0-9_.-]{0,199}");
     private static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
 
@@ -113,6 +120,7 @@ public final class Backfill<K extends Comparable<? super K>, V> {
     final int maxRetries;
     final ProgressListener listener;
     final Clock clock;
+    private final MigrationRecord record;
     private final BackfillMeters meters;
     private final AtomicBoolean running = new AtomicBoolean();
 
@@ -130,6 +138,7 @@ public final class Backfill<K extends Comparable<? super K>, V> {
         this.maxRetries = builder.maxRetries;
         this.listener = builder.listener;
         this.clock = builder.clock;
+        this.record = builder.record;
         this.meters = builder.registry == null || dryRun ? null : new BackfillMeters(builder.registry, job);
     }
 
@@ -169,9 +178,54 @@ public final class Backfill<K extends Comparable<? super K>, V> {
         }
         try {
             ProgressReporter progress = new ProgressReporter(job, dryRun, listener, meters, logInterval);
-            return dryRun ? new DryRun<>(this, progress).run() : new Worker<>(this, progress).run();
+            if (dryRun) {
+                return new DryRun<>(this, progress).run();
+            }
+            Instant started = Instant.now();
+            JobStart start = restart ? JobStart.FIRST_KEY : jobStart();
+            BackfillResult result = new Worker<>(this, progress).run();
+            if (record != null && result.finished() && start != JobStart.ALREADY_FINISHED) {
+                recordEvidence(start == JobStart.FIRST_KEY ? started : null);
+            }
+            return result;
         } finally {
             running.set(false);
+        }
+    }
+
+    private enum JobStart { FIRST_KEY, RESUMED, ALREADY_FINISHED }
+
+    /** Where this run takes the job up: at its first key (it reads every old row itself), mid-way, or not at all. */
+    private JobStart jobStart() {
+        LeaseStore.Checkpoint checkpoint;
+        try {
+            checkpoint = migration.newModel().transactions()
+                    .read(session -> new LeaseStore(job, clock, leaseDuration).checkpoint(session));
+        } catch (RuntimeException tablesNotCreatedYet) {
+            return JobStart.FIRST_KEY;
+        }
+        if (checkpoint == null) {
+            return JobStart.FIRST_KEY;
+        }
+        if (checkpoint.finished()) {
+            return JobStart.ALREADY_FINISHED;
+        }
+        return checkpoint.lastKey() == null ? JobStart.FIRST_KEY : JobStart.RESUMED;
+    }
+
+    /**
+     * Tells the migration record that the new model was backfilled. A job resumed from an earlier run is recorded as
+     * not counting: when its first rows were read is not known here, and rows read before every instance wrote both
+     * models may be missing. Restarting it ({@link Builder#restart()}) after the settle time gives the evidence.
+     */
+    private void recordEvidence(Instant startedAt) {
+        try {
+            record.recordBackfill(migration.name(), Side.NEW, startedAt == null ? Instant.EPOCH : startedAt,
+                    Instant.now(), 0, "backfill " + job + " (worker " + workerId + ")"
+                            + (startedAt == null ? ", resumed from an earlier run" : ""));
+        } catch (RuntimeException e) {
+            LOG.warn("backfill {}: finished, but the migration record could not be told; run the verifier with the"
+                    + " record, or record it by hand", job, WithheldMessage.of(e));
         }
     }
 
@@ -199,6 +253,7 @@ public final class Backfill<K extends Comparable<? super K>, V> {
         private ProgressListener listener = progress -> {};
         private MeterRegistry registry;
         private Clock clock = Clock.systemUTC();
+        private MigrationRecord record;
 
         private Builder(Migration<K, V> migration) {
             this.migration = Objects.requireNonNull(migration, "migration");
@@ -313,6 +368,15 @@ public final class Backfill<K extends Comparable<? super K>, V> {
         }
 
         /** Where the progress gauges go (see {@link BackfillMetrics}); none by default. */
+        /**
+         * Where a finished run reports that it backfilled the new model: the migration record whose rules decide
+         * when reads may move to it ({@link io.dualrepo.record.Transitions}). Default: none.
+         */
+        public Builder<K, V> migrationRecord(MigrationRecord record) {
+            this.record = Objects.requireNonNull(record, "record");
+            return this;
+        }
+
         public Builder<K, V> meterRegistry(MeterRegistry registry) {
             this.registry = Objects.requireNonNull(registry, "registry");
             return this;
