@@ -37,7 +37,10 @@ import org.slf4j.LoggerFactory;
  * and its rows in both databases are cleared. The newest row's primary holds the latest acknowledged write: any
  * later write either reached both models (then both hold it, whichever way the sync goes) or left a newer row.
  * The other direction's rows count whatever their age, since a newer write whose row is too young for this pass
- * ({@code minAge}) still outranks an older one.
+ * ({@code minAge}) still outranks an older one. A key synced one way is checked again inside the sync's own
+ * transaction, before it commits: a write with the sync's target as the primary that landed meanwhile (the routes
+ * changed under the repair) would otherwise be overwritten with the older value, so the sync rolls back and the key
+ * is weighed both ways. Looking for the other direction costs one indexed query per key.
  *
  * <p>Why {@code created_at} and not a sequence: the rows live in two databases, and no sequence spans both without a
  * write to a third place on every dual write. The limits: {@code created_at} is the clock of the instance that
@@ -191,8 +194,7 @@ final class RepositoryRepair<K extends Comparable<? super K>> {
             }
             if (byTarget.size() == 1) {
                 Side target = byTarget.keySet().iterator().next();
-                if (waitingFor(target.other(), key).isEmpty()) {
-                    syncKey(key, target, byTarget.get(target), pass);
+                if (waitingFor(target.other(), key).isEmpty() && syncKey(key, target, byTarget.get(target), pass)) {
                     continue;
                 }
             }
@@ -233,7 +235,10 @@ final class RepositoryRepair<K extends Comparable<? super K>> {
         all.addAll(toNew);
         log.debug("{}: key {} waits both ways ({} row(s) for OLD, {} for NEW); its newest write was {}'s", name(),
                 Printable.of(key), toOld.size(), toNew.size(), target.other());
-        syncKey(key, target, all, pass);
+        if (!syncKey(key, target, all, pass)) {
+            log.debug("{}: key {} was written again with {} as the primary while it was repaired; it waits for the"
+                    + " next pass", name(), Printable.of(key), target);
+        }
     }
 
     private static Instant newest(List<Located> rows) {
@@ -247,10 +252,27 @@ final class RepositoryRepair<K extends Comparable<? super K>> {
         return newest;
     }
 
-    /** Brings {@code target} up to date from the other side and clears {@code rows}, or records why it could not. */
-    private void syncKey(String key, Side target, List<Located> rows, Pass pass) {
+    /**
+     * Brings {@code target} up to date from the other side and clears {@code rows}, or records why it could not.
+     *
+     * @return false, with nothing written and no row touched, when a write with {@code target} as the primary
+     *     landed at this key during the sync and left a row the sync did not weigh: the sync would have overwritten
+     *     it with the older value. That row is in {@code target}'s database, in the sync's own transaction, so it is
+     *     seen before the sync commits (a write not yet committed waits on the sync's row lock and lands after it).
+     */
+    private boolean syncKey(String key, Side target, List<Located> rows, Pass pass) {
+        Side source = target.other();
+        SessionFactory targetDatabase = database(target);
+        Set<Long> weighed = new HashSet<>();
+        for (Located located : rows) {
+            if (located.database() == targetDatabase) {
+                weighed.add(located.row().id());
+            }
+        }
+        KeySync.Veto newerWriteToTarget = session -> table.rowsOf(session, name(), key).stream()
+                .anyMatch(row -> row.targetSide().equals(source.name()) && !weighed.contains(row.id()));
         try {
-            KeySync.Outcome outcome = sync.sync(target.other(), migration.keyType().decode(key));
+            KeySync.Outcome outcome = sync.sync(source, migration.keyType().decode(key), newerWriteToTarget);
             for (Map.Entry<SessionFactory, List<Long>> inDatabase : idsByDatabase(rows).entrySet()) {
                 Transactions.of(inDatabase.getKey()).runInTransaction(session -> {
                     table.delete(session, inDatabase.getValue());
@@ -260,9 +282,12 @@ final class RepositoryRepair<K extends Comparable<? super K>> {
             pass.synced++;
             pass.cleared += rows.size();
             log.debug("{}: key {} re-synced to {} ({})", name(), Printable.of(key), target, outcome);
+        } catch (KeySync.Vetoed vetoed) {
+            return false;
         } catch (RuntimeException e) {
             fail(rows, target, e, pass);
         }
+        return true;
     }
 
     private void fail(List<Located> rows, Side target, RuntimeException cause, Pass pass) {

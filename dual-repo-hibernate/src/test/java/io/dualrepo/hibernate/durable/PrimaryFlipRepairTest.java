@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualrepo.DualRepo;
 import io.dualrepo.Side;
+import io.dualrepo.hibernate.Migration;
 import io.dualrepo.hibernate.model.DualIncidentRepository;
 import io.dualrepo.hibernate.model.Incident;
 import io.dualrepo.hibernate.model.IncidentRepository;
@@ -16,6 +17,9 @@ import io.dualrepo.routing.Stage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -152,6 +156,34 @@ class PrimaryFlipRepairTest {
         databases.oldDatabase.execute("alter table incidents drop constraint frozen");
         repair.repairNow();
 
+        assertThat(databases.oldIncidents()).containsExactly("i-1 database slow monitoring");
+        assertThat(databases.pending(Side.OLD)).isEmpty();
+        assertThat(databases.pending(Side.NEW)).isEmpty();
+    }
+
+    @Test
+    void aWriteWithTheTargetAsPrimaryLandingInsideItsRepairIsNotOverwrittenWithTheOlderValue() throws Exception {
+        shadowMissingNew(() -> incidents.save(new Incident("i-1", "org-1", "database slow", "fixing")));
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        // Right after the repair read OLD's value for NEW, the routes make NEW the primary and a write to the key
+        // reaches NEW but not OLD. Run on a thread of its own, so that it does not join the repair's transaction.
+        Migration<String, Incident> migration = AfterFind.onOld(databases, call -> {
+            if (call == 1) {
+                try {
+                    writer.submit(() -> liveMissingOld(() -> incidents.save(
+                            new Incident("i-1", "org-1", "database slow", "monitoring")))).get(60, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        try {
+            PendingSyncRepair.builder().migration(migration).meterRegistry(registry).build().repairNow();
+        } finally {
+            writer.shutdown();
+        }
+
+        assertThat(databases.newIncidents()).containsExactly("i-1 database slow monitoring");
         assertThat(databases.oldIncidents()).containsExactly("i-1 database slow monitoring");
         assertThat(databases.pending(Side.OLD)).isEmpty();
         assertThat(databases.pending(Side.NEW)).isEmpty();
