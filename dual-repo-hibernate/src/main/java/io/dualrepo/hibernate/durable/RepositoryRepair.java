@@ -192,15 +192,22 @@ final class RepositoryRepair<K extends Comparable<? super K>> {
             for (List<Located> unknown : unknownTarget.values()) {
                 fail(unknown, null, new IllegalArgumentException("unknown target side"), pass);
             }
-            if (byTarget.size() == 1) {
-                Side target = byTarget.keySet().iterator().next();
-                if (waitingFor(target.other(), key).isEmpty() && syncKey(key, target, byTarget.get(target), pass)) {
+            if (byTarget.isEmpty()) {
+                continue;
+            }
+            List<Located> seen = byTarget.values().stream().flatMap(List::stream).toList();
+            Side onlyTarget = byTarget.size() == 1 ? byTarget.keySet().iterator().next() : null;
+            try {
+                if (onlyTarget != null && waitingFor(onlyTarget.other(), key).isEmpty()
+                        && syncKey(key, onlyTarget, seen, pass)) {
                     continue;
                 }
-            }
-            if (!byTarget.isEmpty()) {
                 syncBothWays(key, pass);
                 syncedBothWays.add(key);
+            } catch (RuntimeException e) {
+                // The other database's table could not be read: the key cannot be weighed, so it waits, as when
+                // its sync fails.
+                fail(seen, onlyTarget, e, pass);
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.dualrepo.hibernate.durable;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualrepo.DualRepo;
 import io.dualrepo.Side;
@@ -187,6 +188,20 @@ class PrimaryFlipRepairTest {
         assertThat(databases.oldIncidents()).containsExactly("i-1 database slow monitoring");
         assertThat(databases.pending(Side.OLD)).isEmpty();
         assertThat(databases.pending(Side.NEW)).isEmpty();
+    }
+
+    @Test
+    void aKeyThatCannotBeLookedUpInTheOtherDatabaseFailsAndStaysPendingLikeAFailedSync() {
+        shadowMissingNew(() -> incidents.save(new Incident("i-1", "org-1", "database slow", "fixing")));
+        PendingSyncRepair repair = repair(PendingSyncRepair.builder());
+        // NEW's table unreadable, as when its database is unreachable.
+        databases.newDatabase.execute("drop table " + PendingSyncTable.DEFAULT_NAME);
+
+        assertThatThrownBy(repair::repairNow)
+                .as("NEW's own rows could not be read").isInstanceOf(RuntimeException.class);
+
+        assertThat(databases.pending(Side.OLD)).containsExactly("i-1 NEW 1");
+        assertThat(registry.get(SyncMetrics.REPAIR_FAILURES).tag("side", "new").counter().count()).isEqualTo(1);
     }
 
     /** A write while OLD is the primary that NEW does not take. */
