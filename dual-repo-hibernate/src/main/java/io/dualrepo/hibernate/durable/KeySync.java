@@ -11,6 +11,7 @@ import io.dualrepo.internal.compare.CompareOptions;
 import io.dualrepo.internal.compare.StructuralComparator;
 import java.util.Objects;
 import java.util.Optional;
+import org.hibernate.Session;
 
 /**
  * Makes one model hold what the other holds at a key, now: the per-key state transfer that both {@link
@@ -75,6 +76,15 @@ public final class KeySync<K extends Comparable<? super K>, V> {
      * @throws RuntimeException what either model threw; the target's transaction is rolled back
      */
     public Outcome sync(Side source, K key) {
+        return sync(source, key, targetSession -> false);
+    }
+
+    /**
+     * As {@link #sync(Side, Object)}, asking {@code veto} in the target's transaction after each round's write
+     * reached the target's database and before it commits: the round is rolled back and {@link Vetoed} thrown when
+     * it says so.
+     */
+    Outcome sync(Side source, K key, Veto veto) {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(key, "key");
         KeyedModel<K, V> from = migration.model(source);
@@ -90,12 +100,14 @@ public final class KeySync<K extends Comparable<? super K>, V> {
                         return Outcome.IN_SYNC;
                     }
                     to.remove(session, key);
+                    vetoIfAsked(veto, session);
                     return Outcome.REMOVED;
                 }
                 if (held.isPresent() && equivalent(source, wanted.get(), held.get())) {
                     return Outcome.IN_SYNC;
                 }
                 to.put(session, wanted.get());
+                vetoIfAsked(veto, session);
                 return Outcome.WRITTEN;
             });
             if (outcome == Outcome.IN_SYNC) {
@@ -108,6 +120,29 @@ public final class KeySync<K extends Comparable<? super K>, V> {
         throw new IllegalStateException(migration.name() + ": key " + Printable.of(key) + " still differed from " + source
                 + " after " + MAX_ROUNDS + " sync rounds (it keeps changing, or the " + source.other()
                 + " model does not store what it is given)");
+    }
+
+    private static void vetoIfAsked(Veto veto, Session targetSession) {
+        // Flushed first, so that the write holds its row locks and a write racing it has either committed, and is
+        // visible to the veto, or waits for this transaction to end.
+        targetSession.flush();
+        if (veto.vetoes(targetSession)) {
+            throw new Vetoed();
+        }
+    }
+
+    /** Asked in the target's transaction, after a round's write was flushed, before it commits. */
+    @FunctionalInterface
+    interface Veto {
+        /** True when the round's write must not commit. */
+        boolean vetoes(Session targetSession);
+    }
+
+    /** A round rolled back because its {@link Veto} said so. */
+    static final class Vetoed extends RuntimeException {
+        Vetoed() {
+            super("the sync was vetoed", null, false, false);
+        }
     }
 
     private boolean equivalent(Side source, V sourceValue, V targetValue) {

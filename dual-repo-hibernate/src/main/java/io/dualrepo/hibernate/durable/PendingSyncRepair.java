@@ -1,19 +1,11 @@
 package io.dualrepo.hibernate.durable;
 
-import io.dualrepo.Side;
 import io.dualrepo.hibernate.Migration;
-import io.dualrepo.hibernate.Transactions;
-import io.dualrepo.hibernate.internal.Printable;
-import io.dualrepo.internal.WithheldMessage;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +13,6 @@ import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.hibernate.SessionFactory;
 import org.slf4j.Logger;
@@ -31,8 +22,11 @@ import org.slf4j.LoggerFactory;
  * Re-syncs the keys waiting in the {@link PendingSyncTable}: for each, reads the value the primary holds now and
  * makes the other model hold it ({@link KeySync}), then deletes the key's rows. A key written several times is
  * synced once. State transfer by key, not a replay of the write: what the repair writes is the newest value, and
- * running it again changes nothing. A key whose sync fails keeps its rows, with one more attempt and the error,
- * and is tried again on the next pass.
+ * running it again changes nothing. A key waiting both ways (writes missed by NEW while OLD was the primary, then by
+ * OLD once NEW was) is synced from the side whose row is the newest, so the latest acknowledged write is what both
+ * models keep; the limits of that order are in {@code RepositoryRepair}. A key whose sync fails keeps its rows,
+ * with one more attempt and the failure's classes (never its message), and is tried again on the next pass; from
+ * {@value #PERSISTENT_FAILURE_ATTEMPTS} attempts on it is logged at ERROR.
  *
  * <p>Runs on demand ({@link #repairNow()}) and on a schedule ({@link #start(Duration)}, on one daemon thread,
  * stopped by {@link #close()}). Several instances may repair the same table at once: a key synced twice is
@@ -47,29 +41,33 @@ public final class PendingSyncRepair implements AutoCloseable {
 
     public static final int DEFAULT_BATCH_SIZE = 200;
     public static final Duration DEFAULT_MIN_AGE = Duration.ZERO;
+    /**
+     * Failed attempts from which a key's failures are logged at ERROR, not WARN: at this one and then as attempts
+     * double (16, 32, 64, ...), so a key that never repairs shows in the log without flooding it. With a repair
+     * every minute that is a quarter of an hour of retries that changed nothing: a value the target model refuses
+     * (its {@code last_error} in the table names the exception) needs a person, not another retry.
+     */
+    public static final int PERSISTENT_FAILURE_ATTEMPTS = 16;
 
     private static final Logger log = LoggerFactory.getLogger(PendingSyncRepair.class);
 
-    private final List<Repository<?>> repositories = new ArrayList<>();
-    private final PendingSyncTable table;
-    private final int batchSize;
+    private final List<RepositoryRepair<?>> repositories = new ArrayList<>();
     private final Duration minAge;
     private final ReentrantLock passLock = new ReentrantLock();
     private ScheduledExecutorService scheduler;
 
     private PendingSyncRepair(Builder builder) {
-        this.table = builder.table;
-        this.batchSize = builder.batchSize;
         this.minAge = builder.minAge;
         List<Registration<?>> registrations = new ArrayList<>();
         for (Migration<?, ?> migration : builder.migrations) {
             registrations.add(registration(migration));
         }
         for (Registration<?> registration : Registration.byName(registrations).values()) {
-            Repository<?> repository = new Repository<>(registration.migration, builder.meterRegistry);
+            RepositoryRepair<?> repository =
+                    repositoryRepair(registration.migration, builder.table, builder.batchSize, builder.meterRegistry);
             repositories.add(repository);
             for (SessionFactory database : repository.databases()) {
-                table.createIfMissing(database);
+                builder.table.createIfMissing(database);
             }
         }
     }
@@ -77,6 +75,11 @@ public final class PendingSyncRepair implements AutoCloseable {
     // The repair needs no write keys: they were named when the rows were written.
     private static <K extends Comparable<? super K>> Registration<K> registration(Migration<K, ?> migration) {
         return Registration.of(migration, (method, arguments) -> List.of());
+    }
+
+    private static <K extends Comparable<? super K>> RepositoryRepair<K> repositoryRepair(Migration<K, ?> migration,
+            PendingSyncTable table, int batchSize, MeterRegistry registry) {
+        return new RepositoryRepair<>(migration, table, batchSize, registry);
     }
 
     public static Builder builder() {
@@ -99,8 +102,8 @@ public final class PendingSyncRepair implements AutoCloseable {
             long cleared = 0;
             Map<String, Long> stillPending = new LinkedHashMap<>();
             RuntimeException unreachable = null;
-            for (Repository<?> repository : repositories) {
-                Pass pass;
+            for (RepositoryRepair<?> repository : repositories) {
+                RepositoryRepair.Pass pass;
                 try {
                     pass = repository.repair(createdBy);
                 } catch (RuntimeException e) {
@@ -152,7 +155,7 @@ public final class PendingSyncRepair implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             // A scheduled task that throws is never run again: log it and keep the schedule.
             log.error("{}: pending-sync repair pass failed; the next pass will retry",
-                    repositories.stream().map(Repository::name).toList(), e);
+                    repositories.stream().map(RepositoryRepair::name).toList(), e);
         }
     }
 
@@ -172,144 +175,6 @@ public final class PendingSyncRepair implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         scheduler = null;
-    }
-
-    /** What one pass did for one repository. */
-    private static final class Pass {
-        long synced;
-        long failed;
-        long cleared;
-        long stillPending;
-    }
-
-    /** One migration's rows, meters and sync. */
-    private final class Repository<K extends Comparable<? super K>> {
-
-        private final Migration<K, ?> migration;
-        private final KeySync<K, ?> sync;
-        private final AtomicLong pending = new AtomicLong();
-        private final Map<Side, Counter> repaired = new EnumMap<>(Side.class);
-        private final Map<Side, Counter> failures = new EnumMap<>(Side.class);
-
-        Repository(Migration<K, ?> migration, MeterRegistry registry) {
-            this.migration = migration;
-            this.sync = KeySync.of(migration);
-            Gauge.builder(SyncMetrics.PENDING, pending, AtomicLong::get)
-                    .description("Keys waiting for the repair, as the last repair pass left them")
-                    .tag(SyncMetrics.TAG_REPOSITORY, migration.name())
-                    .register(registry);
-            for (Side side : Side.values()) {
-                repaired.put(side, Counter.builder(SyncMetrics.REPAIRED)
-                        .description("Keys the repair re-synced and cleared")
-                        .tag(SyncMetrics.TAG_REPOSITORY, migration.name())
-                        .tag(SyncMetrics.TAG_SIDE, side.tag())
-                        .register(registry));
-                failures.put(side, Counter.builder(SyncMetrics.REPAIR_FAILURES)
-                        .description("Keys whose repair failed; they stay waiting")
-                        .tag(SyncMetrics.TAG_REPOSITORY, migration.name())
-                        .tag(SyncMetrics.TAG_SIDE, side.tag())
-                        .register(registry));
-            }
-        }
-
-        String name() {
-            return migration.name();
-        }
-
-        /** Each database once, also when both models share one. */
-        List<SessionFactory> databases() {
-            Map<SessionFactory, Boolean> distinct = new IdentityHashMap<>();
-            List<SessionFactory> databases = new ArrayList<>();
-            for (Side side : Side.values()) {
-                SessionFactory database = migration.model(side).transactions().sessionFactory();
-                if (distinct.put(database, Boolean.TRUE) == null) {
-                    databases.add(database);
-                }
-            }
-            return databases;
-        }
-
-        Pass repair(Instant createdBy) {
-            Pass pass = new Pass();
-            for (SessionFactory database : databases()) {
-                Transactions transactions = Transactions.of(database);
-                long after = 0;
-                while (true) {
-                    long from = after;
-                    List<PendingSyncTable.Row> rows =
-                            transactions.read(session -> table.page(session, name(), from, createdBy, batchSize));
-                    if (rows.isEmpty()) {
-                        break;
-                    }
-                    after = rows.get(rows.size() - 1).id();
-                    repairBatch(transactions, rows, pass);
-                }
-                pass.stillPending += transactions.read(session -> table.count(session, name()));
-            }
-            pending.set(pass.stillPending);
-            if (pass.synced + pass.failed > 0) {
-                log.info("{}: pending-sync repair synced {} key(s), {} failed, {} still pending", name(),
-                        pass.synced, pass.failed, pass.stillPending);
-            }
-            return pass;
-        }
-
-        private void repairBatch(Transactions transactions, List<PendingSyncTable.Row> rows, Pass pass) {
-            // A key written several times waits in several rows: one sync brings it up to date for all of them.
-            Map<String, List<PendingSyncTable.Row>> byTargetAndKey = new LinkedHashMap<>();
-            for (PendingSyncTable.Row row : rows) {
-                byTargetAndKey.computeIfAbsent(row.targetSide() + ' ' + row.key(), k -> new ArrayList<>()).add(row);
-            }
-            for (List<PendingSyncTable.Row> sameKey : byTargetAndKey.values()) {
-                PendingSyncTable.Row row = sameKey.get(0);
-                List<Long> ids = sameKey.stream().map(PendingSyncTable.Row::id).toList();
-                Side target;
-                try {
-                    target = Side.valueOf(row.targetSide());
-                } catch (IllegalArgumentException e) {
-                    fail(transactions, row, ids, null, "unknown target side '" + row.targetSide() + "'", pass, e);
-                    continue;
-                }
-                try {
-                    K key = migration.keyType().decode(row.key());
-                    KeySync.Outcome outcome = sync.sync(target.other(), key);
-                    transactions.runInTransaction(session -> {
-                        table.delete(session, ids);
-                    });
-                    repaired.get(target).increment();
-                    pass.synced++;
-                    pass.cleared += ids.size();
-                    log.debug("{}: key {} re-synced to {} ({})", name(), Printable.of(row.key()), target, outcome);
-                } catch (RuntimeException e) {
-                    fail(transactions, row, ids, target, String.valueOf(e), pass, e);
-                }
-            }
-        }
-
-        private void fail(Transactions transactions, PendingSyncTable.Row row, List<Long> ids, Side target,
-                String error, Pass pass, RuntimeException cause) {
-            pass.failed++;
-            if (target != null) {
-                failures.get(target).increment();
-            }
-            int attempt = row.attempts() + 1;
-            // A key that cannot be repaired fails on every pass: log its first failures, then only as attempts
-            // double, so that a scheduled repair cannot flood the log with it.
-            if (Integer.bitCount(attempt) == 1) {
-                log.warn("{}: repair of key {} to {} failed (attempt {}); it stays pending", name(),
-                        Printable.of(row.key()), row.targetSide(), attempt, WithheldMessage.of(cause));
-            } else {
-                log.debug("{}: repair of key {} to {} failed (attempt {}); it stays pending", name(),
-                        Printable.of(row.key()), row.targetSide(), attempt, WithheldMessage.of(cause));
-            }
-            try {
-                transactions.runInTransaction(session -> {
-                    table.recordFailure(session, ids, error);
-                });
-            } catch (RuntimeException e) {
-                log.warn("{}: could not record the failed repair of key {}", name(), Printable.of(row.key()), e);
-            }
-        }
     }
 
     /** Builds a {@link PendingSyncRepair}; {@link #build()} creates the pending-sync table where it is missing. */

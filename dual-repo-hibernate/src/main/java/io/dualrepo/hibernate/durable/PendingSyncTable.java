@@ -2,6 +2,7 @@ package io.dualrepo.hibernate.durable;
 
 import io.dualrepo.Side;
 import io.dualrepo.hibernate.Transactions;
+import io.dualrepo.internal.WithheldMessage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
@@ -30,12 +32,21 @@ import org.hibernate.SessionFactory;
  *     target_side varchar(3)    not null,   -- OLD or NEW: the model to bring up to date
  *     created_at  timestamp with time zone not null,
  *     attempts    integer not null,         -- failed repairs so far
- *     last_error  varchar(1000))            -- what the last failed repair threw
+ *     last_error  varchar(1000))            -- the classes and SQLStates of what the last failed repair threw
+ * create index dualrepo_pending_sync_by_repository on dualrepo_pending_sync (repository, id);
+ * create index dualrepo_pending_sync_by_key on dualrepo_pending_sync (repository, sync_key);
  * </pre>
  *
- * <p>{@link #createIfMissing} creates it (and an index on {@code (repository, id)}); the scope and the repair
- * call it when they are built, so it only needs rights to create a table. Teams that manage their schema with
- * Flyway or Liquibase can create it there instead, with the statement above.
+ * <p>{@link #createIfMissing} creates it and its indexes; the scope and the repair call it when they are built, so
+ * it only needs rights to create a table. Teams that manage their schema with Flyway or Liquibase can create it
+ * there instead, with the statements above.
+ *
+ * <p>{@code last_error} never holds an exception's message: a database's message quotes the row it refused, which
+ * can hold {@link io.dualrepo.Sensitive} values, and this table is read by whoever looks after the migration. It
+ * holds the exception chain's classes and SQLStates ({@link WithheldMessage#describe}).
+ *
+ * <p>{@link #pendingCount} and {@link #oldestPending} read the table for a deployment's own checks, such as waiting
+ * for the keys a model misses to be repaired before making it the primary.
  */
 public final class PendingSyncTable {
 
@@ -50,6 +61,7 @@ public final class PendingSyncTable {
             Pattern.compile("([A-Za-z_][A-Za-z0-9_]{0,62}\\.)?[A-Za-z_][A-Za-z0-9_]{0,40}");
 
     private static final PendingSyncTable DEFAULT = new PendingSyncTable(DEFAULT_NAME);
+    private static final String ROW_COLUMNS = "id, sync_key, target_side, attempts, created_at";
 
     private final String name;
 
@@ -79,7 +91,7 @@ public final class PendingSyncTable {
     /** Creates the table and its index in this database unless they exist. Safe to run from several instances. */
     public void createIfMissing(SessionFactory database) {
         Transactions transactions = Transactions.of(database);
-        String index = name.substring(name.lastIndexOf('.') + 1) + "_by_repository";
+        String indexPrefix = name.substring(name.lastIndexOf('.') + 1);
         try {
             transactions.runInTransaction(session -> {
                 session.doWork(connection -> {
@@ -92,8 +104,11 @@ public final class PendingSyncTable {
                                 + "created_at timestamp with time zone not null, "
                                 + "attempts integer not null, "
                                 + "last_error varchar(" + MAX_ERROR_LENGTH + "))");
-                        statement.execute("create index if not exists " + index + " on " + name
-                                + " (repository, id)");
+                        statement.execute("create index if not exists " + indexPrefix + "_by_repository on "
+                                + name + " (repository, id)");
+                        // The repair looks a key up in the other database to learn whether it waits both ways.
+                        statement.execute("create index if not exists " + indexPrefix + "_by_key on " + name
+                                + " (repository, sync_key)");
                     }
                 });
             });
@@ -122,6 +137,56 @@ public final class PendingSyncTable {
                 try (ResultSet result = statement.executeQuery()) {
                     result.next();
                     return result.getLong(1);
+                }
+            }
+        });
+    }
+
+    /**
+     * Keys waiting in this database to be brought up to date in the {@code target} model: each key once however
+     * many writes left it, young rows of writes whose secondary is still being written included. Zero means that
+     * every write this database's model took as the primary has reached {@code target} (or been repaired), as far
+     * as this table knows.
+     *
+     * @param database the database whose table to read: the one of the model that was the primary, {@code
+     *     target}'s other side
+     * @param repository the {@code @DualModel} name (the migration's name)
+     */
+    public long pendingCount(SessionFactory database, String repository, Side target) {
+        Objects.requireNonNull(repository, "repository");
+        Objects.requireNonNull(target, "target");
+        return Transactions.of(database).read(session -> session.doReturningWork(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("select count(distinct sync_key) from "
+                    + name + " where repository = ? and target_side = ?")) {
+                statement.setString(1, repository);
+                statement.setString(2, target.name());
+                try (ResultSet result = statement.executeQuery()) {
+                    result.next();
+                    return result.getLong(1);
+                }
+            }
+        }));
+    }
+
+    /**
+     * When the oldest row waiting in this database for a repository was written, by the clock of the instance that
+     * wrote it; empty when none waits. Its age ({@code Duration.between(oldest, Instant.now())}) is how long a
+     * write has been missing from the other model at most.
+     */
+    public Optional<Instant> oldestPending(SessionFactory database, String repository) {
+        Objects.requireNonNull(repository, "repository");
+        return Transactions.of(database).read(session -> oldestPending(session, repository));
+    }
+
+    Optional<Instant> oldestPending(Session session, String repository) {
+        return session.doReturningWork(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "select min(created_at) from " + name + " where repository = ?")) {
+                statement.setString(1, repository);
+                try (ResultSet result = statement.executeQuery()) {
+                    result.next();
+                    return Optional.ofNullable(result.getObject(1, OffsetDateTime.class))
+                            .map(OffsetDateTime::toInstant);
                 }
             }
         });
@@ -171,7 +236,9 @@ public final class PendingSyncTable {
         });
     }
 
-    void recordFailure(Session session, Collection<Long> ids, String error) {
+    /** One more attempt for each row, and the failure as its classes and SQLStates: never its messages. */
+    void recordFailure(Session session, Collection<Long> ids, Throwable failure) {
+        String error = WithheldMessage.describe(failure);
         String cut = error.length() > MAX_ERROR_LENGTH ? error.substring(0, MAX_ERROR_LENGTH - 1) + "…" : error;
         session.doWork(connection -> {
             try (PreparedStatement statement = connection.prepareStatement(
@@ -193,20 +260,37 @@ public final class PendingSyncTable {
 
     private List<Row> page(Connection connection, String repository, long afterId, Instant createdBy, int limit)
             throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("select id, sync_key, target_side, attempts"
-                + " from " + name + " where repository = ? and id > ? and created_at <= ? order by id")) {
+        try (PreparedStatement statement = connection.prepareStatement("select " + ROW_COLUMNS + " from " + name
+                + " where repository = ? and id > ? and created_at <= ? order by id")) {
             statement.setString(1, repository);
             statement.setLong(2, afterId);
             statement.setObject(3, OffsetDateTime.ofInstant(createdBy, ZoneOffset.UTC));
             statement.setMaxRows(limit);
-            List<Row> rows = new ArrayList<>();
-            try (ResultSet result = statement.executeQuery()) {
-                while (result.next()) {
-                    rows.add(new Row(result.getLong(1), result.getString(2), result.getString(3), result.getInt(4)));
-                }
-            }
-            return rows;
+            return rows(statement);
         }
+    }
+
+    /** Every row of one key, whatever its target and age. */
+    List<Row> rowsOf(Session session, String repository, String key) {
+        return session.doReturningWork(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("select " + ROW_COLUMNS + " from " + name
+                    + " where repository = ? and sync_key = ? order by id")) {
+                statement.setString(1, repository);
+                statement.setString(2, key);
+                return rows(statement);
+            }
+        });
+    }
+
+    private static List<Row> rows(PreparedStatement statement) throws SQLException {
+        List<Row> rows = new ArrayList<>();
+        try (ResultSet result = statement.executeQuery()) {
+            while (result.next()) {
+                rows.add(new Row(result.getLong(1), result.getString(2), result.getString(3), result.getInt(4),
+                        result.getObject(5, OffsetDateTime.class).toInstant()));
+            }
+        }
+        return rows;
     }
 
     @Override
@@ -215,5 +299,5 @@ public final class PendingSyncTable {
     }
 
     /** One waiting key. {@code targetSide} is text so that a row no version of this code wrote cannot stop a pass. */
-    record Row(long id, String key, String targetSide, int attempts) {}
+    record Row(long id, String key, String targetSide, int attempts, Instant createdAt) {}
 }

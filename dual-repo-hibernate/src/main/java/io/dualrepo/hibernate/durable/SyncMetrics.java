@@ -10,6 +10,12 @@ public final class SyncMetrics {
     public static final String PENDING_RECORDED = "dualrepo.sync.pending.recorded";
     /** Gauge: keys waiting for the repair, as the last repair pass left them. Tags: repository. */
     public static final String PENDING = "dualrepo.sync.pending";
+    /**
+     * Time gauge, in seconds: age of the oldest row waiting for the repair, as the last repair pass left them (zero
+     * when none waits). Read at each scrape, so it keeps growing while a key never repairs or the repair stopped
+     * running. Tags: repository.
+     */
+    public static final String PENDING_OLDEST = "dualrepo.sync.pending.oldest";
     /** Counter: keys the repair re-synced and cleared. Tags: repository, side. */
     public static final String REPAIRED = "dualrepo.sync.repaired";
     /** Counter: keys whose repair failed; they stay waiting. Tags: repository, side. */
