@@ -1,6 +1,7 @@
 package io.dualrepo.hibernate;
 
 import io.dualrepo.hibernate.internal.BoundSessions;
+import io.dualrepo.hibernate.internal.CommitDurability;
 import io.dualrepo.hibernate.internal.ExternalTransactions;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -28,6 +29,7 @@ public final class Transactions {
     private Transactions(SessionFactory factory) {
         this.factory = Objects.requireNonNull(factory, "factory");
         this.external = ExternalTransactions.of(factory);
+        CommitDurability.check(factory);
     }
 
     public static Transactions of(SessionFactory factory) {
