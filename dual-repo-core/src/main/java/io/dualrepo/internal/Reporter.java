@@ -80,6 +80,11 @@ final class Reporter {
 
     void secondaryWriteFailed(MethodRuntime method, FailedWrite failedWrite) {
         method.meters().secondaryWriteFailed(failedWrite.failedSide());
+        failedWriteStands(method, failedWrite);
+    }
+
+    /** Logs a failed write already counted, and hands it to the sink. */
+    void failedWriteStands(MethodRuntime method, FailedWrite failedWrite) {
         if (method.writeLogBudget().tryTake(System.nanoTime()) >= 0) {
             writeLog.error("{}.{}: write reached {} but not {}; handed to the failed-write sink",
                     method.repository(), method.name(), failedWrite.failedSide().other(), failedWrite.failedSide(),

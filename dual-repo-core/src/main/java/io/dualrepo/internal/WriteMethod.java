@@ -93,6 +93,32 @@ public final class WriteMethod<T> {
         }
 
         @Override
+        public Throwable writeSecondaryHoldingFailure() {
+            Side secondary = primary.other();
+            long start = MethodMeters.start();
+            try {
+                call.call(decorated.model(secondary));
+                method.meters().call(secondary, true, start);
+                return null;
+            } catch (Throwable error) {
+                method.meters().call(secondary, false, start);
+                method.meters().secondaryWriteFailed(secondary);
+                return error;
+            }
+        }
+
+        @Override
+        public void recordSecondaryFailure(Throwable error) {
+            reporter.failedWriteStands(method, FailedWrite.of(decorated.repository(), method.name(),
+                    primary.other(), arguments, error, Instant.now()));
+        }
+
+        @Override
+        public boolean secondaryFailureFailsCall() {
+            return failOnSecondaryFailure;
+        }
+
+        @Override
         public boolean writeSecondary() throws Throwable {
             Side secondary = primary.other();
             long start = MethodMeters.start();

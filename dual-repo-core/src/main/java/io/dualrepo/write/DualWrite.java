@@ -29,4 +29,25 @@ public interface DualWrite<R> {
      * @return whether the secondary model took the write
      */
     boolean writeSecondary() throws Throwable;
+
+    /**
+     * Writes the secondary model as {@link #writeSecondary()} does, counting the call and a failure, but holding
+     * back the rest of the failure policy: for a scope that learns only later whether the primary's write stands
+     * (a savepoint in a transaction that may still roll back). The scope then calls {@link
+     * #recordSecondaryFailure} once the primary's write has committed, and never for a write that rolled back
+     * whole, so that nothing says "reached one model but not the other" of a write that reached neither; and
+     * throws the failure itself when {@link #secondaryFailureFailsCall()}.
+     *
+     * @return what the secondary threw, or null when it took the write
+     */
+    Throwable writeSecondaryHoldingFailure();
+
+    /** Logs a failure {@link #writeSecondaryHoldingFailure()} returned and hands it to the failed-write sink. */
+    void recordSecondaryFailure(Throwable error);
+
+    /**
+     * Whether a failed secondary write fails the call: under {@link SecondaryWriteFailurePolicy#FAIL_CALL}, or in
+     * an {@linkplain DualWriteScope#atomic() atomic} scope.
+     */
+    boolean secondaryFailureFailsCall();
 }

@@ -1,43 +1,203 @@
 package io.dualrepo.hibernate;
 
+import io.dualrepo.Side;
+import io.dualrepo.hibernate.durable.PendingKeys;
+import io.dualrepo.hibernate.durable.PendingSyncTable;
+import io.dualrepo.hibernate.durable.WriteKeys;
+import io.dualrepo.hibernate.internal.BoundSessions;
 import io.dualrepo.write.DualWrite;
 import io.dualrepo.write.DualWriteScope;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Savepoint;
+import java.util.List;
 import java.util.Objects;
+import org.hibernate.Session;
 import org.hibernate.SessionFactory;
+import org.hibernate.cfg.AvailableSettings;
+import org.hibernate.resource.transaction.spi.TransactionStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Dual writes for two models behind one {@link SessionFactory}: both halves run in one transaction, so the models
- * take each write both or neither. If the second write throws after the first one's statements ran, everything
- * rolls back and the caller gets the exception.
+ * Dual writes for two models behind one {@link SessionFactory}, in one transaction. By default the secondary's write
+ * runs in a savepoint of the primary's transaction: if it fails, only it rolls back, and the primary's write
+ * commits, as the primary is the truth and a bug in the model being migrated to must not fail production writes.
+ * The failure is counted, logged (bounded, the database's message withheld) and handed to the {@link
+ * io.dualrepo.write.FailedWriteSink} once the primary's write has committed, never for a write that rolled back
+ * whole; and with {@linkplain Builder#migration write keys} its keys are recorded in the {@link PendingSyncTable},
+ * in the same transaction, for {@link io.dualrepo.hibernate.durable.PendingSyncRepair}.
  *
  * <pre>{@code
  * DualRepo dualRepo = DualRepo.builder()
- *         .dualWriteScope(SameDatabaseScope.of(sessionFactory))
+ *         .dualWriteScope(SameDatabaseScope.builder(sessionFactory).migration(migration, writeKeys).build())
  *         ...
  * }</pre>
  *
- * <p>The models' repositories must run their writes through this factory's {@link Transactions} (or extend
- * {@link HibernateRepository}) so that they join the transaction.
+ * <p>{@link Builder#bothOrNeither()} makes it {@linkplain #atomic() atomic} instead: a failed secondary write rolls
+ * the primary's back too and fails the call.
+ *
+ * <p>The secondary writes through a session of its own on the primary's connection, so a session that threw never
+ * serves again and the primary's persistence context stays as the primary left it. The models' repositories must
+ * run their writes through this factory's {@link Transactions} (or extend {@link HibernateRepository}) so that they
+ * join the transaction. A transaction someone else manages through the factory's current session (Spring's, {@code
+ * thread}, {@code managed}) is joined: the failure is reported after it commits. A JTA factory is refused when the
+ * scope is built, since savepoints are not portable across JTA resources.
  */
 public final class SameDatabaseScope implements DualWriteScope {
 
-    private final Transactions transactions;
+    private static final Logger log = LoggerFactory.getLogger(SameDatabaseScope.class);
 
-    private SameDatabaseScope(SessionFactory sessionFactory) {
-        this.transactions = Transactions.of(Objects.requireNonNull(sessionFactory, "sessionFactory"));
+    private final Transactions transactions;
+    private final boolean bothOrNeither;
+    private final PendingKeys pendingKeys;
+
+    private SameDatabaseScope(Builder builder) {
+        this.transactions = Transactions.of(builder.sessionFactory);
+        this.bothOrNeither = builder.bothOrNeither;
+        if (transactions.external().jta()) {
+            throw new IllegalStateException("SameDatabaseScope cannot run over a SessionFactory whose transactions"
+                    + " are JTA's (" + AvailableSettings.TRANSACTION_COORDINATOR_STRATEGY + "=jta): it would write"
+                    + " the two models outside the JTA transaction, or take savepoints JTA does not support; use"
+                    + " resource-local transactions (" + AvailableSettings.TRANSACTION_COORDINATOR_STRATEGY
+                    + "=jdbc) for this factory, or CrossDatabaseScope");
+        }
+        if (bothOrNeither || builder.keys.isEmpty()) {
+            this.pendingKeys = null;
+            if (!bothOrNeither) {
+                log.warn("SameDatabaseScope without write keys: a secondary write that fails in its savepoint is"
+                        + " recorded only by the log and the FailedWriteSink, not in {} for the repair; add"
+                        + " .migration(migration, writeKeys) to the builder", PendingSyncTable.defaults());
+            }
+        } else {
+            this.pendingKeys = builder.keys.build();
+            for (var migration : pendingKeys.migrations()) {
+                for (Side side : Side.values()) {
+                    if (migration.model(side).transactions().sessionFactory() != builder.sessionFactory) {
+                        throw new IllegalArgumentException("migration '" + migration.name() + "': its " + side
+                                + " model writes through another SessionFactory than this SameDatabaseScope's;"
+                                + " both models must share it (or use CrossDatabaseScope)");
+                    }
+                }
+            }
+        }
     }
 
+    /** The default scope: the secondary in a savepoint, its failures recorded only by the log and the sink. */
     public static SameDatabaseScope of(SessionFactory sessionFactory) {
-        return new SameDatabaseScope(sessionFactory);
+        return builder(sessionFactory).build();
+    }
+
+    public static Builder builder(SessionFactory sessionFactory) {
+        return new Builder(sessionFactory);
     }
 
     @Override
     public boolean atomic() {
-        return true;
+        return bothOrNeither;
     }
 
     @Override
     public <R> R run(DualWrite<R> write) throws Throwable {
+        if (bothOrNeither) {
+            return runBothOrNeither(write);
+        }
+        Session callers = transactions.joined();
+        if (callers != null) {
+            return runInCallersTransaction(callers, write);
+        }
+        Outcome<R> outcome;
+        try {
+            outcome = transactions.inTransaction(session -> {
+                try {
+                    return writeBoth(session, write);
+                } catch (Throwable e) {
+                    throw new Carrier(e);
+                }
+            });
+        } catch (Carrier carrier) {
+            throw carrier.getCause();
+        }
+        // Committed: the primary's write stands, so a failure of the secondary's is now true to report.
+        if (outcome.secondaryFailure != null) {
+            write.recordSecondaryFailure(outcome.secondaryFailure);
+            if (write.secondaryFailureFailsCall()) {
+                throw outcome.secondaryFailure;
+            }
+        }
+        return outcome.result;
+    }
+
+    private <R> R runInCallersTransaction(Session callers, DualWrite<R> write) throws Throwable {
+        Outcome<R> outcome = writeBoth(callers, write);
+        Throwable failure = outcome.secondaryFailure;
+        if (failure != null) {
+            // The caller's transaction may still roll back, taking the primary's write with it: report then only.
+            callers.getTransaction().runAfterCompletion(status -> {
+                if (status == TransactionStatus.COMMITTED) {
+                    write.recordSecondaryFailure(failure);
+                }
+            });
+            if (write.secondaryFailureFailsCall()) {
+                throw failure;
+            }
+        }
+        return outcome.result;
+    }
+
+    private <R> Outcome<R> writeBoth(Session session, DualWrite<R> write) throws Throwable {
+        R result = write.writePrimary();
+        // What the primary (or the caller, before it) left unflushed reaches the database before the savepoint,
+        // so that rolling back to it cannot undo any of it.
+        session.flush();
+        List<String> keys = pendingKeys == null ? List.of()
+                : pendingKeys.keysOf(write.repository(), write.method(), write.arguments());
+        Throwable failure = secondaryInSavepoint(session, write);
+        if (failure != null && pendingKeys != null) {
+            pendingKeys.record(session, write.repository(), keys, write.primary().other());
+        }
+        return new Outcome<>(result, failure);
+    }
+
+    private Throwable secondaryInSavepoint(Session primary, DualWrite<?> write) throws SQLException {
+        SessionFactory factory = transactions.sessionFactory();
+        Connection connection = primary.doReturningWork(c -> c);
+        Savepoint savepoint = connection.setSavepoint();
+        Throwable failure;
+        try (Session secondary = factory.withOptions().connection(connection).openSession()) {
+            // Its transaction only lets it flush: it is never committed, the primary's is. Closing the session
+            // leaves the connection, and the transaction on it, as they are.
+            secondary.beginTransaction();
+            Session previous = BoundSessions.replace(factory, secondary);
+            try {
+                failure = write.writeSecondaryHoldingFailure();
+                if (failure == null) {
+                    secondary.flush();
+                }
+            } catch (RuntimeException unflushed) {
+                failure = unflushed;
+            } finally {
+                BoundSessions.restore(factory, previous);
+            }
+        }
+        if (failure != null) {
+            connection.rollback(savepoint);
+        } else {
+            release(connection, savepoint);
+        }
+        return failure;
+    }
+
+    private static void release(Connection connection, Savepoint savepoint) throws SQLException {
+        try {
+            connection.releaseSavepoint(savepoint);
+        } catch (SQLFeatureNotSupportedException notNeeded) {
+            // Some drivers keep savepoints until the transaction ends: harmless for one savepoint per write.
+        }
+    }
+
+    private <R> R runBothOrNeither(DualWrite<R> write) throws Throwable {
         try {
             return transactions.inTransaction(session -> {
                 try {
@@ -53,10 +213,54 @@ public final class SameDatabaseScope implements DualWriteScope {
         }
     }
 
+    private record Outcome<R>(R result, Throwable secondaryFailure) {}
+
     /** Carries a model's checked exception through the transaction's Function, to be rethrown unchanged. */
     private static final class Carrier extends RuntimeException {
         Carrier(Throwable cause) {
             super(null, cause, false, false);
+        }
+    }
+
+    /** Builds a {@link SameDatabaseScope}; {@link #build()} creates the pending-sync table where it is missing. */
+    public static final class Builder {
+
+        private final SessionFactory sessionFactory;
+        private final PendingKeys.Builder keys = PendingKeys.builder();
+        private boolean bothOrNeither;
+
+        private Builder(SessionFactory sessionFactory) {
+            this.sessionFactory = Objects.requireNonNull(sessionFactory, "sessionFactory");
+        }
+
+        /**
+         * A repository whose failed secondary writes leave rows in the {@link PendingSyncTable} for {@link
+         * io.dualrepo.hibernate.durable.PendingSyncRepair}: its migration (the repair's too) and the keys its writes
+         * touch. Its two models must write through this scope's factory.
+         */
+        public <K extends Comparable<? super K>> Builder migration(Migration<K, ?> migration, WriteKeys<K> writeKeys) {
+            keys.migration(migration, writeKeys);
+            return this;
+        }
+
+        /** Default: {@link PendingSyncTable#defaults()}. The repair must use the same table. */
+        public Builder table(PendingSyncTable table) {
+            keys.table(table);
+            return this;
+        }
+
+        /**
+         * Both models take a write or neither does: one transaction, and a failed secondary write rolls the primary's
+         * back and fails the call, whatever the failure policy. For teams that prefer a failed request to two
+         * models that differ until the repair runs.
+         */
+        public Builder bothOrNeither() {
+            this.bothOrNeither = true;
+            return this;
+        }
+
+        public SameDatabaseScope build() {
+            return new SameDatabaseScope(this);
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.dualrepo.hibernate;
 
 import io.dualrepo.hibernate.internal.BoundSessions;
+import io.dualrepo.hibernate.internal.CommitDurability;
+import io.dualrepo.hibernate.internal.ExternalTransactions;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -13,13 +15,21 @@ import org.hibernate.Transaction;
  * transaction bound to the current thread; {@link #read} and {@link #write} join it when there is one, and run in a
  * transaction of their own when there is not. Safe from any thread: a thread without a bound transaction (such as
  * a shadow-read thread) always gets its own session.
+ *
+ * <p>A transaction someone else manages is joined too: when the factory has a current-session context ({@code
+ * hibernate.current_session_context_class}, as Spring's {@code SpringSessionContext}, JTA's, {@code thread} or
+ * {@code managed}) and its current session has a transaction in progress on this thread, every call here runs in
+ * that session and leaves the commit to its owner. It never opens a transaction of its own beside one.
  */
 public final class Transactions {
 
     private final SessionFactory factory;
+    private final ExternalTransactions external;
 
     private Transactions(SessionFactory factory) {
         this.factory = Objects.requireNonNull(factory, "factory");
+        this.external = ExternalTransactions.of(factory);
+        CommitDurability.check(factory);
     }
 
     public static Transactions of(SessionFactory factory) {
@@ -30,9 +40,19 @@ public final class Transactions {
         return factory;
     }
 
-    /** Whether the current thread is inside a transaction of this session factory. */
+    /** Whether the current thread is inside a transaction of this session factory (its own or someone else's). */
     public boolean inTransaction() {
-        return BoundSessions.current(factory) != null;
+        return joined() != null;
+    }
+
+    /** The session of the transaction this thread is in, or null: one of ours, else the factory's current one. */
+    Session joined() {
+        Session bound = BoundSessions.current(factory);
+        return bound != null ? bound : external.active();
+    }
+
+    ExternalTransactions external() {
+        return external;
     }
 
     /**
@@ -41,7 +61,7 @@ public final class Transactions {
      * joins that one.
      */
     public <R> R inTransaction(Function<Session, R> work) {
-        Session joined = BoundSessions.current(factory);
+        Session joined = joined();
         if (joined != null) {
             return work.apply(joined);
         }
@@ -72,7 +92,7 @@ public final class Transactions {
 
     /** A read: joins the thread's transaction, or runs in a read-only one of its own. */
     public <R> R read(Function<Session, R> work) {
-        Session joined = BoundSessions.current(factory);
+        Session joined = joined();
         if (joined != null) {
             return work.apply(joined);
         }
@@ -92,7 +112,7 @@ public final class Transactions {
 
     /** A write: joins the thread's transaction (and is flushed with it), or commits in one of its own. */
     public <R> R write(Function<Session, R> work) {
-        Session joined = BoundSessions.current(factory);
+        Session joined = joined();
         if (joined != null) {
             R result = work.apply(joined);
             // Flush now, so that a constraint violation fails this write, not whichever call commits later.

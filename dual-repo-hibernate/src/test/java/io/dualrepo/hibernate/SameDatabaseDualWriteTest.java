@@ -29,8 +29,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Both models in one database behind one SessionFactory: with {@link SameDatabaseScope} a dual write commits in
- * both tables or in neither, checked on the database itself (H2 by default, PostgreSQL with -Ppostgresql).
+ * Both models in one database behind one SessionFactory: with {@link SameDatabaseScope} a dual write reaches both
+ * tables, and with {@link SameDatabaseScope.Builder#bothOrNeither()} one that fails commits in neither, checked on
+ * the database itself (H2 by default, PostgreSQL with -Ppostgresql). The default, where a failed secondary write
+ * leaves the primary's standing, is {@link SameDatabaseSavepointTest}'s.
  */
 class SameDatabaseDualWriteTest {
 
@@ -82,9 +84,9 @@ class SameDatabaseDualWriteTest {
     }
 
     @Test
-    void whenTheSecondWriteFailsAfterTheFirstOnesStatementsRanNeitherTableHasTheRow() throws SQLException {
+    void bothOrNeitherWhenTheSecondWriteFailsAfterTheFirstOnesStatementsRanNeitherTableHasTheRow() throws SQLException {
         routes.set("incidents", Stage.DUAL_WRITE);
-        try (DualRepo dualRepo = dualRepo(SameDatabaseScope.of(sessions))) {
+        try (DualRepo dualRepo = dualRepo(SameDatabaseScope.builder(sessions).bothOrNeither().build())) {
             IncidentRepository incidents = incidents(dualRepo);
             incidents.save(new Incident("i-1", "org-1", "database slow", "fixing"));
 
@@ -104,9 +106,9 @@ class SameDatabaseDualWriteTest {
     }
 
     @Test
-    void whenNewIsPrimaryAFailedOldWriteRollsNewBack() throws SQLException {
+    void bothOrNeitherWhenNewIsPrimaryAFailedOldWriteRollsNewBack() throws SQLException {
         routes.set("incidents", Stage.LIVE);
-        try (DualRepo dualRepo = dualRepo(SameDatabaseScope.of(sessions))) {
+        try (DualRepo dualRepo = dualRepo(SameDatabaseScope.builder(sessions).bothOrNeither().build())) {
             IncidentRepository incidents = incidents(dualRepo);
             // NEW is written first and takes it; OLD's table then refuses the title through a check constraint.
             Transactions.of(sessions).runInTransaction(session -> {

@@ -97,12 +97,22 @@ public final class TestDatabase implements AutoCloseable {
         return sessionFactory(url, user, true, entities);
     }
 
+    /** A session factory over these entities, creating their tables, with extra Hibernate settings. */
+    public SessionFactory sessionFactory(java.util.Map<String, String> settings, Class<?>... entities) {
+        return sessionFactory(url, user, true, settings, entities);
+    }
+
     /** A session factory over tables that exist, for a process that did not create them. */
     public static SessionFactory attach(String url, String user, Class<?>... entities) {
         return sessionFactory(url, user, false, entities);
     }
 
     private static SessionFactory sessionFactory(String url, String user, boolean create, Class<?>... entities) {
+        return sessionFactory(url, user, create, java.util.Map.of(), entities);
+    }
+
+    private static SessionFactory sessionFactory(String url, String user, boolean create,
+            java.util.Map<String, String> settings, Class<?>... entities) {
         Configuration configuration = new Configuration()
                 .setProperty("hibernate.connection.url", url)
                 .setProperty("hibernate.connection.username", user)
@@ -111,6 +121,7 @@ public final class TestDatabase implements AutoCloseable {
                 .setProperty("hibernate.jdbc.batch_size", "50")
                 .setProperty("hibernate.hbm2ddl.auto", create ? "create" : "none")
                 .setProperty("hibernate.show_sql", "false");
+        settings.forEach(configuration::setProperty);
         for (Class<?> entity : entities) {
             configuration.addAnnotatedClass(entity);
         }

@@ -139,28 +139,28 @@ public final class SampleApp implements AutoCloseable {
                 .mismatchLogsPerMinute(3)
                 .maxDifferences(5)
                 .onComparison(this::comparisonMade);
+        WriteKeys<String> writeKeys = WriteKeys.<String>builder()
+                .on("save", arguments -> ((Incident) arguments.get(0)).id())
+                .on("deleteById", arguments -> (String) arguments.get(0))
+                .build();
         if (layout == Layout.SAME_TABLE) {
-            // Both models in one database: each dual write is one transaction, both or neither.
-            builder.dualWriteScope(SameDatabaseScope.of(oldDatabase));
-            this.pendingSyncRepair = null;
-            this.immediateRepair = null;
+            // Both models in one database: the second write runs in a savepoint of the first one's transaction;
+            // should it fail, the first still commits, with a record of its key for the repair below.
+            builder.dualWriteScope(SameDatabaseScope.builder(oldDatabase).migration(migration, writeKeys).build());
         } else {
             // No transaction spans two databases: the primary's write commits with a record of its key, and the
             // repair brings the other model up to date from it should the second write fail or never happen.
             builder.dualWriteScope(CrossDatabaseScope.builder()
-                    .migration(migration, WriteKeys.<String>builder()
-                            .on("save", arguments -> ((Incident) arguments.get(0)).id())
-                            .on("deleteById", arguments -> (String) arguments.get(0))
-                            .build())
+                    .migration(migration, writeKeys)
                     .meterRegistry(meterRegistry)
                     .build());
-            // A key recorded less than a few seconds ago is usually a dual write still on its way to the second
-            // database; repairing it then would race that write (and make it fail on the row the repair inserted).
-            this.pendingSyncRepair = PendingSyncRepair.builder().migration(migration).meterRegistry(meterRegistry)
-                    .minAge(Duration.ofSeconds(5)).build().start(Duration.ofSeconds(1));
-            this.immediateRepair = PendingSyncRepair.builder().migration(migration)
-                    .meterRegistry(meterRegistry).build();
         }
+        // A key recorded less than a few seconds ago is usually a dual write still on its way to the second
+        // database; repairing it then would race that write (and make it fail on the row the repair inserted).
+        this.pendingSyncRepair = PendingSyncRepair.builder().migration(migration).meterRegistry(meterRegistry)
+                .minAge(Duration.ofSeconds(5)).build().start(Duration.ofSeconds(1));
+        this.immediateRepair = PendingSyncRepair.builder().migration(migration)
+                .meterRegistry(meterRegistry).build();
         this.dualRepo = builder.build();
         this.incidents = new DualIncidentRepository(oldModel, newModel, dualRepo);
     }
@@ -351,13 +351,11 @@ public final class SampleApp implements AutoCloseable {
     }
 
     /**
-     * Runs the cross-database repair now, over every key waiting, however recent (it also runs every second for
-     * keys waiting 5 s or more); for when no writes are in flight. Nothing to do in one database.
+     * Runs the pending-sync repair now, over every key waiting, however recent (it also runs every second for keys
+     * waiting 5 s or more); for when no writes are in flight.
      */
     public void repairPendingWrites() {
-        if (immediateRepair != null) {
-            immediateRepair.repairNow();
-        }
+        immediateRepair.repairNow();
     }
 
     /** The last step, contract: the old model's column (or table) is dropped once nothing reads or writes it. */
@@ -367,10 +365,8 @@ public final class SampleApp implements AutoCloseable {
 
     @Override
     public void close() {
-        if (pendingSyncRepair != null) {
-            pendingSyncRepair.close();
-            immediateRepair.close();
-        }
+        pendingSyncRepair.close();
+        immediateRepair.close();
         dualRepo.close();
         if (routeSource instanceof AutoCloseable closeable) {
             try {

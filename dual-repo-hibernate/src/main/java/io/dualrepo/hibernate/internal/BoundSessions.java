@@ -27,6 +27,23 @@ public final class BoundSessions {
         }
     }
 
+    /**
+     * Binds {@code session} in place of the one bound now (for a nested unit of work on the same connection, such
+     * as a savepoint); returns what was bound, or null, for {@link #restore}.
+     */
+    public static Session replace(SessionFactory factory, Session session) {
+        return BOUND.get().put(factory, session);
+    }
+
+    /** Undoes {@link #replace}: binds {@code previous} again, or nothing when it is null. */
+    public static void restore(SessionFactory factory, Session previous) {
+        if (previous == null) {
+            unbind(factory);
+        } else {
+            BOUND.get().put(factory, previous);
+        }
+    }
+
     public static void unbind(SessionFactory factory) {
         Map<SessionFactory, Session> bound = BOUND.get();
         bound.remove(factory);

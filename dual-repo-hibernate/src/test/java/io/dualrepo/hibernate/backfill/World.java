@@ -166,7 +166,10 @@ final class World implements AutoCloseable {
         }
     }
 
-    /** Dual writes as the application makes them, in DUAL_WRITE: one transaction where both models share one. */
+    /**
+     * Dual writes as the application makes them, in DUAL_WRITE: both or neither where both models share a database,
+     * so that a write refused for racing the copy is refused whole and the races' tests need no repair pass.
+     */
     IncidentRepository dualRepository() {
         return dualRepository(newRepository -> newRepository);
     }
@@ -176,7 +179,7 @@ final class World implements AutoCloseable {
         if (dualRepo == null) {
             routes.set("incidents", Stage.DUAL_WRITE);
             DualWriteScope scope = layout == Layout.NEW_TABLES_TWO_DATABASES ? DualWriteScope.NONE
-                    : SameDatabaseScope.of(oldSessions);
+                    : SameDatabaseScope.builder(oldSessions).bothOrNeither().build();
             dualRepo = DualRepo.builder().routeSource(routes).meterRegistry(new SimpleMeterRegistry())
                     .dualWriteScope(scope).comparisonMode(ComparisonMode.SYNC).build();
         }

@@ -28,7 +28,7 @@ public class LegacyIncidentRow {
         copy(incident);
     }
 
-    void copy(Incident incident) {
+    public void copy(Incident incident) {
         this.id = incident.id();
         this.organisationId = incident.organisationId();
         this.title = incident.title();

@@ -1,0 +1,96 @@
+package io.dualrepo.hibernate.durable;
+
+import io.dualrepo.Side;
+import io.dualrepo.hibernate.Migration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.hibernate.Session;
+
+/**
+ * Pending-sync rows written inside a transaction the caller holds: what {@link io.dualrepo.hibernate.SameDatabaseScope}
+ * leaves for {@link PendingSyncRepair} when a secondary write fails in its savepoint, so that the row commits with
+ * the primary's write or not at all. Applications configure it through {@code SameDatabaseScope.builder(...)
+ * .migration(migration, writeKeys)}; it is public only for that scope to reach.
+ */
+public final class PendingKeys {
+
+    private final Map<String, Registration<?>> registrations;
+    private final PendingSyncTable table;
+
+    private PendingKeys(Builder builder) {
+        this.registrations = Registration.byName(builder.registrations);
+        this.table = builder.table;
+        for (Registration<?> registration : registrations.values()) {
+            for (Side side : Side.values()) {
+                table.createIfMissing(registration.transactions(side).sessionFactory());
+            }
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The registered migrations, for the scope to check they write through its factory. */
+    public List<Migration<?, ?>> migrations() {
+        List<Migration<?, ?>> migrations = new ArrayList<>();
+        for (Registration<?> registration : registrations.values()) {
+            migrations.add(registration.migration);
+        }
+        return migrations;
+    }
+
+    public PendingSyncTable table() {
+        return table;
+    }
+
+    /**
+     * The write's keys as the table holds them, named while its primary's transaction is open.
+     *
+     * @throws IllegalStateException when the repository is not registered or its keys cannot be named: a write
+     *     that could not be repaired, which the caller rolls back
+     */
+    public List<String> keysOf(String repository, String method, List<Object> arguments) {
+        Registration<?> registration = registrations.get(repository);
+        if (registration == null) {
+            throw new IllegalStateException(repository + "." + method + ": no migration named '" + repository
+                    + "' is registered with this SameDatabaseScope (registered: " + registrations.keySet()
+                    + "); nothing was written");
+        }
+        return registration.encodedKeys(method, arguments);
+    }
+
+    /** Rows for {@code keys} in the session's transaction: the {@code target} model may not have their write. */
+    public void record(Session session, String repository, List<String> keys, Side target) {
+        table.insert(session, repository, keys, target);
+    }
+
+    /** Builds {@link PendingKeys}; {@link #build()} creates the pending-sync table where it is missing. */
+    public static final class Builder {
+
+        private final List<Registration<?>> registrations = new ArrayList<>();
+        private PendingSyncTable table = PendingSyncTable.defaults();
+
+        private Builder() {}
+
+        public <K extends Comparable<? super K>> Builder migration(Migration<K, ?> migration, WriteKeys<K> keys) {
+            registrations.add(Registration.of(migration, keys));
+            return this;
+        }
+
+        public Builder table(PendingSyncTable table) {
+            this.table = Objects.requireNonNull(table, "table");
+            return this;
+        }
+
+        public boolean isEmpty() {
+            return registrations.isEmpty();
+        }
+
+        public PendingKeys build() {
+            return new PendingKeys(this);
+        }
+    }
+}
