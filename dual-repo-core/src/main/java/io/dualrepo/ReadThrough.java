@@ -25,6 +25,20 @@ public @interface ReadThrough {
      * The name of a write method of the same interface that copies what the old model returned into the new
      * model (migrate on read). It takes one parameter: the read's result type, or its element type for
      * {@code Optional} and collection results. Empty: nothing is copied.
+     *
+     * <p>The copy is made only while no write of the repository runs in this process, and a write that starts
+     * during it makes the decorator take the copy back with {@link #removeWith()}: otherwise a delete that
+     * completes during the read would be undone, or an update overwritten by the value read before it. See the
+     * guide's read-through section for what holds across processes.
      */
     String copyWith() default "";
+
+    /**
+     * The name of a write method of the same interface that removes from the new model what this read asks for,
+     * taking the read's own arguments (for {@code findById(String id)}, {@code deleteById(String id)}). It takes a
+     * copy back when a write of the repository ran while the copy was made; the read then falls back to the old
+     * model again, which every write reaches. Empty: such a copy cannot be taken back, so the new model is recorded
+     * in the migration record as having missed a write, logged and counted.
+     */
+    String removeWith() default "";
 }

@@ -33,6 +33,9 @@ final class MethodMeters {
     private final Counter fallbacks;
     private final Counter copied;
     private final Counter copyFailed;
+    private final Counter copySkipped;
+    private final Counter copyUndone;
+    private final Counter copyUnresolved;
     private final Counter mismatchLogsSuppressed;
     private final Counter hookErrors;
     private final Counter rechecksResolved;
@@ -78,6 +81,9 @@ final class MethodMeters {
                 .register(registry);
         copied = copies(registry, tags, DualRepoMetrics.OUTCOME_SUCCESS);
         copyFailed = copies(registry, tags, DualRepoMetrics.OUTCOME_ERROR);
+        copySkipped = copies(registry, tags, "skipped");
+        copyUndone = copies(registry, tags, "undone");
+        copyUnresolved = copies(registry, tags, "unresolved");
         mismatchLogsSuppressed = Counter.builder(DualRepoMetrics.MISMATCH_LOGS_SUPPRESSED)
                 .description("Mismatches not logged because of the log bound; still counted")
                 .tags(tags)
@@ -144,6 +150,16 @@ final class MethodMeters {
 
     void copy(boolean success) {
         (success ? copied : copyFailed).increment();
+    }
+
+    /** A copy not made because a write of the repository was running since the old model was read. */
+    void copySkipped() {
+        copySkipped.increment();
+    }
+
+    /** A copy that a write overlapped: removed from the new model again, or, when that failed, left unresolved. */
+    void copyOverlapped(boolean undone) {
+        (undone ? copyUndone : copyUnresolved).increment();
     }
 
     void mismatchLogSuppressed() {

@@ -23,6 +23,7 @@ public final class ReadMethod<T> {
     private final CircuitBreaker circuit;
     private final ShadowReads shadowReads;
     private final Reporter reporter;
+    private final WritesInFlight writesInFlight;
 
     ReadMethod(Decorated<T> decorated, MethodRuntime method) {
         this.decorated = decorated;
@@ -31,6 +32,7 @@ public final class ReadMethod<T> {
         this.circuit = decorated.runtime().circuitBreaker(decorated.repository());
         this.shadowReads = decorated.runtime().shadowReads();
         this.reporter = decorated.runtime().reporter();
+        this.writesInFlight = decorated.runtime().writesInFlight(decorated.repository());
     }
 
     /** A read without migrate-on-read. */
@@ -45,9 +47,20 @@ public final class ReadMethod<T> {
      * @param copyToNew migrate on read under read-through, or null
      */
     public <R> R call(Object routingKey, ModelCall<T, R> call, ModelCopy<T, R> copyToNew) {
+        return call(routingKey, call, copyToNew, null);
+    }
+
+    /**
+     * A read that migrates on read and can take its copy back.
+     *
+     * @param removeFromNew removes what the read asks for from the new model when a write ran during the copy, or
+     *     null
+     */
+    public <R> R call(Object routingKey, ModelCall<T, R> call, ModelCopy<T, R> copyToNew,
+            ModelRemoval<T> removeFromNew) {
         Route route = routes.current(routingKey);
         if (route.read() == ReadSource.NEW_THEN_OLD) {
-            return readThrough(route, call, copyToNew);
+            return readThrough(route, call, copyToNew, removeFromNew);
         }
         return readAndCompare(route, route.primary(), call);
     }
@@ -80,7 +93,8 @@ public final class ReadMethod<T> {
                 call, result, error);
     }
 
-    private <R> R readThrough(Route route, ModelCall<T, R> call, ModelCopy<T, R> copyToNew) {
+    private <R> R readThrough(Route route, ModelCall<T, R> call, ModelCopy<T, R> copyToNew,
+            ModelRemoval<T> removeFromNew) {
         if (!method.readThroughFallsBack()) {
             // A multi-row answer from a partly migrated new model would be silently incomplete.
             return method.timed(Side.OLD, decorated.model(Side.OLD), call);
@@ -91,26 +105,81 @@ public final class ReadMethod<T> {
             return fromNew;
         }
         method.meters().fallback();
+        long mark = WritesInFlight.BUSY;
+        if (copyToNew != null) {
+            writesInFlight.watch();
+            mark = writesInFlight.mark();
+        }
         R fromOld = method.timed(Side.OLD, decorated.model(Side.OLD), call);
         if (route.compare().isOn()) {
             reporter.comparison(method, Judge.skipped(method, Side.NEW, SkipReason.READ_THROUGH_FALLBACK));
         }
         if (copyToNew != null && !Emptiness.isEmpty(fromOld)) {
-            copy(copyToNew, fromOld);
+            copy(copyToNew, removeFromNew, fromOld, mark);
         }
         return fromOld;
     }
 
-    private <R> void copy(ModelCopy<T, R> copyToNew, R fromOld) {
+    /**
+     * Copies only while no write of the repository runs: writes go to NEW first, so a write running since OLD was
+     * read may already have removed or replaced the row in NEW, and the copy would undo it. A write that starts
+     * during the copy is seen after it, and the copy is taken back: a read-through key missing from NEW is always
+     * answered right, by OLD, which every write reaches.
+     */
+    private <R> void copy(ModelCopy<T, R> copyToNew, ModelRemoval<T> removeFromNew, R fromOld, long mark) {
+        if (!writesInFlight.quietSince(mark)) {
+            // The row migrates on a later read, or by the backfill.
+            method.meters().copySkipped();
+            return;
+        }
+        Throwable failure = null;
         try {
             copyToNew.copy(decorated.model(Side.NEW), fromOld);
-            method.meters().copy(true);
         } catch (Throwable e) {
+            failure = e;
+        }
+        if (!writesInFlight.quietSince(mark)) {
+            // Also after a failed copy: a copy of many rows may have written some.
+            takeBack(removeFromNew);
+            return;
+        }
+        if (failure == null) {
+            method.meters().copy(true);
+        } else {
+            Throwable e = failure;
             // The caller already has its answer; the row stays in OLD and a later read or the backfill moves it.
             method.meters().copy(false);
             if (method.writeLogBudget().tryTake(System.nanoTime()) >= 0) {
                 log.warn("{}.{}: migrate-on-read copy into NEW failed", method.repository(), method.name(),
                         WithheldMessage.of(e));
+            }
+        }
+    }
+
+    private void takeBack(ModelRemoval<T> removeFromNew) {
+        Throwable failure = null;
+        if (removeFromNew != null) {
+            try {
+                removeFromNew.remove(decorated.model(Side.NEW));
+                method.meters().copyOverlapped(true);
+                return;
+            } catch (Throwable e) {
+                failure = e;
+            }
+        }
+        // NEW may now hold a value older than an acknowledged write, and serve it: the record says so, and its rules
+        // keep reads off NEW on a new route until NEW is re-synced.
+        method.meters().copyOverlapped(false);
+        routes.missedWrite(Side.NEW);
+        if (method.writeLogBudget().tryTake(System.nanoTime()) >= 0) {
+            if (failure == null) {
+                log.error("{}.{}: a write ran while a migrate-on-read copy went into NEW, and the read declares no"
+                        + " @ReadThrough(removeWith) to take the copy back: NEW may hold a value older than that write;"
+                        + " recorded as a write NEW missed", method.repository(), method.name());
+            } else {
+                log.error("{}.{}: a write ran while a migrate-on-read copy went into NEW, and taking the copy back"
+                        + " failed: NEW may hold a value older than that write; recorded as a write NEW missed",
+                        method.repository(), method.name(), WithheldMessage.of(failure));
             }
         }
     }

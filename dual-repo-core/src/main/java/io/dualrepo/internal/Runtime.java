@@ -16,6 +16,7 @@ public final class Runtime {
     private final ShadowReads shadowReads;
     private final ConcurrentMap<String, RouteGuard> routeGuards = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, CircuitBreaker> circuitBreakers = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, WritesInFlight> writesInFlight = new ConcurrentHashMap<>();
     private final CircuitBreakerConfig circuitBreakerConfig;
 
     public Runtime(Settings settings) {
@@ -36,6 +37,11 @@ public final class Runtime {
     /** The route guard of one repository name, shared by every decorator of that name. */
     public RouteGuard routes(String repository) {
         return routeGuards.computeIfAbsent(repository, name -> new RouteGuard(name, settings, reporter));
+    }
+
+    /** The writes running on one repository name, shared by every decorator of that name. */
+    WritesInFlight writesInFlight(String repository) {
+        return writesInFlight.computeIfAbsent(repository, name -> new WritesInFlight());
     }
 
     CircuitBreaker circuitBreaker(String repository) {

@@ -1,6 +1,7 @@
 package io.dualrepo.internal;
 
 import io.dualrepo.Side;
+import io.dualrepo.routing.ReadSource;
 import io.dualrepo.routing.Route;
 import io.dualrepo.routing.WriteTargets;
 import io.dualrepo.write.DualWrite;
@@ -24,6 +25,7 @@ public final class WriteMethod<T> {
     private final Reporter reporter;
     private final DualWriteScope scope;
     private final boolean failOnSecondaryFailure;
+    private final WritesInFlight writesInFlight;
 
     WriteMethod(Decorated<T> decorated, MethodRuntime method) {
         this.decorated = decorated;
@@ -31,6 +33,7 @@ public final class WriteMethod<T> {
         this.routes = decorated.routes();
         this.reporter = decorated.runtime().reporter();
         this.scope = decorated.runtime().settings().dualWriteScope();
+        this.writesInFlight = decorated.runtime().writesInFlight(decorated.repository());
         this.failOnSecondaryFailure = scope.atomic()
                 || decorated.runtime().settings().secondaryWriteFailurePolicy() == SecondaryWriteFailurePolicy.FAIL_CALL;
     }
@@ -43,6 +46,20 @@ public final class WriteMethod<T> {
      */
     public <R> R call(Object routingKey, Object[] arguments, ModelCall<T, R> call) {
         Route route = routes.current(routingKey);
+        if (route.read() != ReadSource.NEW_THEN_OLD && !writesInFlight.watched()) {
+            return write(route, arguments, call);
+        }
+        // A read-through copy running meanwhile must see this write, from before its first half to after its last.
+        writesInFlight.watch();
+        writesInFlight.started();
+        try {
+            return write(route, arguments, call);
+        } finally {
+            writesInFlight.finished();
+        }
+    }
+
+    private <R> R write(Route route, Object[] arguments, ModelCall<T, R> call) {
         Side primary = route.primary();
         if (route.write() != WriteTargets.BOTH) {
             return method.timed(primary, decorated.model(primary), call);

@@ -33,7 +33,12 @@ public final class DualRepoMetrics {
     public static final String SECONDARY_WRITE_FAILURES = "dualrepo.secondary.write.failures";
     /** Counter: read-through reads answered by the old model. Tags: repository, method. */
     public static final String READ_THROUGH_FALLBACKS = "dualrepo.readthrough.fallbacks";
-    /** Counter: migrate-on-read copies into the new model. Tags: repository, method, outcome (success, error). */
+    /**
+     * Counter: migrate-on-read copies into the new model. Tags: repository, method, outcome (success; error; skipped:
+     * a write of the repository was running, so the copy was not made; undone: a write ran during the copy, which
+     * was removed from the new model again; unresolved: a write ran during the copy and it could not be removed, so
+     * the new model is recorded as having missed a write).
+     */
     public static final String READ_THROUGH_COPIES = "dualrepo.readthrough.copies";
     /** Counter: routes that took effect, replacing a different one. Tags: repository. */
     public static final String ROUTE_CHANGES = "dualrepo.route.changes";

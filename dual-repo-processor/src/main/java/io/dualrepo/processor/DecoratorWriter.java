@@ -178,8 +178,14 @@ final class DecoratorWriter {
         if (method.operation() == Operation.READ && method.copy().isPresent()) {
             // The copy goes on a line of its own, its body (when it has one) indented under it; not
             // addStatement, whose continuation indentation would also shift the body.
-            override.addCode("return this.$N.call($L,$W$N -> $N.$N($L),\n$>$>$L);\n$<$<",
-                    field, routingKey, model, model, method.name(), arguments, copy(method.copy().get(), locals));
+            Copy copy = method.copy().get();
+            CodeBlock removal = CodeBlock.of("");
+            if (copy.removeWith() != null) {
+                String target = locals.newName("newModel");
+                removal = CodeBlock.of(",\n$N -> $N.$N($L)", target, target, copy.removeWith(), arguments);
+            }
+            override.addCode("return this.$N.call($L,$W$N -> $N.$N($L),\n$>$>$L$L);\n$<$<",
+                    field, routingKey, model, model, method.name(), arguments, copy(copy, locals), removal);
         } else if (method.operation() == Operation.READ) {
             override.addStatement("return this.$N.call($L,$W$N -> $N.$N($L))",
                     field, routingKey, model, model, method.name(), arguments);

@@ -94,6 +94,9 @@ enum Message {
     COPY_WITH_WRONG_TYPE(
             "@ReadThrough(copyWith = \"%s\") on `%s`: `%s` cannot take %s, nor the value of its Optional or its"
                     + " elements; name a write whose parameter accepts what the read returns"),
+    REMOVE_WITH_UNUSABLE(
+            "@ReadThrough(removeWith = \"%s\") on `%s`: no write of that name takes the read's own arguments; name"
+                    + " the write that removes what the read asks for from the new model, such as deleteById"),
 
     // The processor itself
     WRITE_FAILED(

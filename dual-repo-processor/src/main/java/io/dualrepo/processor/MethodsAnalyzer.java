@@ -214,6 +214,8 @@ final class MethodsAnalyzer {
             diagnostics.report(Message.READ_THROUGH_ON_WRITE, at(method, readThrough.get()), describe(method));
         } else if (readThrough.isPresent()) {
             copy = copy(method, resolved, readThrough.get(), members);
+            Optional<String> removeWith = removeWith(method, resolved, readThrough.get(), members);
+            copy = copy.map(c -> c.withRemoveWith(removeWith.orElse(null)));
         }
         List<TypeMirror> lookupTypes = method.getParameters().stream()
                 .map(p -> types.erasure(p.asType()))
@@ -352,19 +354,59 @@ final class MethodsAnalyzer {
         TypeMirror result = resolved.getReturnType();
         boolean throwsChecked = unary.stream().anyMatch(this::throwsChecked);
         if (unary.stream().anyMatch(write -> accepts(write, result))) {
-            return Optional.of(new Copy(copyWith, Copy.Shape.RESULT, null, throwsChecked));
+            return Optional.of(new Copy(copyWith, Copy.Shape.RESULT, null, throwsChecked, null));
         }
         Optional<TypeMirror> optionalValue = typeArgumentOf(result, Optional.class);
         if (optionalValue.isPresent() && unary.stream().anyMatch(write -> accepts(write, optionalValue.get()))) {
-            return Optional.of(new Copy(copyWith, Copy.Shape.OPTIONAL_VALUE, optionalValue.get(), throwsChecked));
+            return Optional.of(new Copy(copyWith, Copy.Shape.OPTIONAL_VALUE, optionalValue.get(), throwsChecked, null));
         }
         Optional<TypeMirror> element = elementType(result);
         if (element.isPresent() && unary.stream().anyMatch(write -> accepts(write, element.get()))) {
-            return Optional.of(new Copy(copyWith, Copy.Shape.EACH_ELEMENT, element.get(), throwsChecked));
+            return Optional.of(new Copy(copyWith, Copy.Shape.EACH_ELEMENT, element.get(), throwsChecked, null));
         }
         diagnostics.report(Message.COPY_WITH_WRONG_TYPE, position,
                 copyWith, describe(read), describe(unary.get(0)), simpleName(result));
         return Optional.empty();
+    }
+
+    /**
+     * The write of {@code @ReadThrough(removeWith = "deleteById")}: one that takes the read's own arguments, so that
+     * it removes from the new model what the read asks for.
+     */
+    private Optional<String> removeWith(ExecutableElement read, ExecutableType resolved, AnnotationMirror readThrough,
+            List<ExecutableElement> members) {
+        Optional<AnnotationValue> value = explicitValue(readThrough, "removeWith");
+        String removeWith = value.map(v -> String.valueOf(v.getValue())).orElse("");
+        if (removeWith.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean fits = members.stream()
+                .filter(m -> m.getSimpleName().contentEquals(removeWith))
+                .filter(this::isWrite)
+                .anyMatch(write -> takesArgumentsOf(write, resolved));
+        if (fits) {
+            return Optional.of(removeWith);
+        }
+        Position position = read.getEnclosingElement().equals(type)
+                ? Position.of(read, readThrough, value.get())
+                : at(read);
+        diagnostics.report(Message.REMOVE_WITH_UNUSABLE, position, removeWith, describe(read));
+        return Optional.empty();
+    }
+
+    private boolean takesArgumentsOf(ExecutableElement write, ExecutableType read) {
+        ExecutableType resolvedWrite = (ExecutableType) types.asMemberOf(declaredType, write);
+        List<? extends TypeMirror> wanted = read.getParameterTypes();
+        List<? extends TypeMirror> taken = resolvedWrite.getParameterTypes();
+        if (!resolvedWrite.getTypeVariables().isEmpty() || wanted.size() != taken.size()) {
+            return false;
+        }
+        for (int i = 0; i < wanted.size(); i++) {
+            if (!types.isAssignable(wanted.get(i), taken.get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean isWrite(ExecutableElement method) {

@@ -41,8 +41,13 @@ record RoutedMethod(
      *     element of an {@code Iterable} result
      * @param elementType the type of one element, for {@link Shape#EACH_ELEMENT}
      * @param throwsChecked whether the write declares checked exceptions, which a {@code Consumer} cannot throw
+     * @param removeWith the write, taking the read's arguments, that takes the copy back from the new model; or null
      */
-    record Copy(String method, Shape shape, TypeMirror elementType, boolean throwsChecked) {
+    record Copy(String method, Shape shape, TypeMirror elementType, boolean throwsChecked, String removeWith) {
+
+        Copy withRemoveWith(String write) {
+            return new Copy(method, shape, elementType, throwsChecked, write);
+        }
 
         enum Shape {
             RESULT,

@@ -31,6 +31,8 @@ final class InMemoryOrders implements OrderRepository {
     volatile RuntimeException failReads;
     volatile RuntimeException failWrites;
     volatile CountDownLatch blockReadsUntil;
+    /** Runs before each write this model receives, on the writing thread: tests park a write here to interleave. */
+    volatile WriteHook beforeWrite = (method, argument) -> { };
     final AtomicBoolean interrupted = new AtomicBoolean();
 
     InMemoryOrders(Side side, ConcurrentLinkedQueue<Touch> touches,
@@ -64,7 +66,19 @@ final class InMemoryOrders implements OrderRepository {
         }
     }
 
-    private void beforeWrite() {
+    /** A test's hook into one write: the write's method and key. */
+    @FunctionalInterface
+    interface WriteHook {
+        void before(String method, String argument) throws InterruptedException;
+    }
+
+    private void beforeWrite(String method, String argument) {
+        try {
+            beforeWrite.before(method, argument);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted in a test's write hook", e);
+        }
         RuntimeException failure = failWrites;
         if (failure != null) {
             throw failure;
@@ -141,14 +155,14 @@ final class InMemoryOrders implements OrderRepository {
     @Override
     public void save(Order order) {
         touch("save", order.id());
-        beforeWrite();
+        beforeWrite("save", order.id());
         rows.put(order.id(), order);
     }
 
     @Override
     public void saveAll(Iterable<Order> orders) {
         touch("saveAll", null);
-        beforeWrite();
+        beforeWrite("saveAll", null);
         for (Order order : orders) {
             rows.put(order.id(), order);
         }
@@ -157,7 +171,28 @@ final class InMemoryOrders implements OrderRepository {
     @Override
     public void deleteById(String id) {
         touch("deleteById", id);
-        beforeWrite();
+        beforeWrite("deleteById", id);
         rows.remove(id);
+    }
+
+    @Override
+    public Optional<Order> loadById(String id) {
+        touch("loadById", id);
+        beforeRead();
+        return Optional.ofNullable(rows.get(id)).map(readBug);
+    }
+
+    @Override
+    public Optional<Order> fetchById(String id) {
+        touch("fetchById", id);
+        beforeRead();
+        return Optional.ofNullable(rows.get(id)).map(readBug);
+    }
+
+    @Override
+    public void insertIfAbsent(Order order) {
+        touch("insertIfAbsent", order.id());
+        beforeWrite("insertIfAbsent", order.id());
+        rows.putIfAbsent(order.id(), order);
     }
 }

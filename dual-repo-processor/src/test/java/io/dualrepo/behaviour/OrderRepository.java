@@ -11,8 +11,16 @@ import java.util.Optional;
 @DualModel("orders")
 public interface OrderRepository {
 
-    @ReadThrough(copyWith = "save")
+    @ReadThrough(copyWith = "save", removeWith = "deleteById")
     Optional<Order> findById(String id);
+
+    /** The same read, migrating with a copy that never overwrites a row NEW has. */
+    @ReadThrough(copyWith = "insertIfAbsent", removeWith = "deleteById")
+    Optional<Order> loadById(String id);
+
+    /** Migrates with no way to take a copy back. */
+    @ReadThrough(copyWith = "save")
+    Optional<Order> fetchById(String id);
 
     Order getExisting(String id) throws OrderNotFoundException;
 
@@ -31,4 +39,6 @@ public interface OrderRepository {
     void saveAll(Iterable<Order> orders);
 
     void deleteById(String id);
+
+    void insertIfAbsent(Order order);
 }

@@ -567,6 +567,35 @@ class ProcessorErrorsTest {
                 .atColumn(29);
     }
 
+    @ParameterizedTest
+    @CsvSource({"delete", "findAll", "purge"})
+    void rejectsARemoveWithThatDoesNotTakeTheReadsArguments(String removeWith) {
+        JavaFileObject repository = source("test.IncidentRepository",
+                "package test;",
+                "import io.dualrepo.DualModel;",
+                "import io.dualrepo.ReadThrough;",
+                "import java.util.List;",
+                "import java.util.Optional;",
+                "@DualModel(\"incidents\")",
+                "public interface IncidentRepository {",
+                "    @ReadThrough(copyWith = \"save\", removeWith = \"" + removeWith + "\")",
+                "    Optional<Incident> findById(String id);",
+                "    List<Incident> findAll(String id);",
+                "    void save(Incident incident);",
+                "    void delete(Incident incident);",
+                "}");
+
+        Compilation compilation = compileWithOneError(INCIDENT, repository);
+
+        assertThat(compilation)
+                .hadErrorContaining("@ReadThrough(removeWith = \"" + removeWith + "\") on `findById(String)`: no write"
+                        + " of that name takes the read's own arguments; name the write that removes what the read asks"
+                        + " for from the new model, such as deleteById")
+                .inFile(repository)
+                .onLine(8)
+                .atColumn(50);
+    }
+
     @Test
     void rejectsReadOrWriteOnAStaticOrPrivateMethod() {
         JavaFileObject repository = source("test.IncidentRepository",

@@ -1,0 +1,167 @@
+package io.dualrepo.behaviour;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualrepo.routing.Comparison;
+import io.dualrepo.routing.Stage;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.FutureTask;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Issue 12, case 5: a read-through read copies what OLD answered into NEW, and a write on the same key may run
+ * between that read of OLD and the end of the copy. Each test parks one call inside a model with latches, runs
+ * the other call to its end, then lets the first go on: the interleaving is forced, never left to timing.
+ *
+ * <p>Under read-through, writes go to NEW first, then OLD. {@code findById} copies with {@code save} (an upsert),
+ * {@code loadById} with {@code insertIfAbsent}.
+ */
+class ReadThroughRacesTest {
+
+    private static final String READER = "read-through-reader";
+    private static final String WRITER = "read-through-writer";
+    private static final Order FIRST = Order.of("o-1", "c-1");
+    private static final Order UPDATED = FIRST.withStatus("shipped");
+
+    @ParameterizedTest(name = "{0}, copied with {1}")
+    @CsvSource({"findById, save", "loadById, insertIfAbsent"})
+    void aDeleteDuringAReadThroughIsNotUndone(String read, String copyMethod) throws Exception {
+        try (Harness harness = readThrough()) {
+            CountDownLatch copyStarted = new CountDownLatch(1);
+            CountDownLatch deleted = new CountDownLatch(1);
+            harness.newModel.beforeWrite = (method, argument) -> {
+                if (Thread.currentThread().getName().equals(READER) && method.equals(copyMethod)) {
+                    copyStarted.countDown();
+                    deleted.await();
+                }
+            };
+
+            // The reader found nothing in NEW and FIRST in OLD, and its copy is about to write NEW.
+            FutureTask<Void> reader = start(READER, () -> read(harness, read));
+            await(copyStarted);
+            harness.orders.deleteById("o-1");
+            deleted.countDown();
+            finish(reader);
+
+            assertThat(harness.newModel.rows).doesNotContainKey("o-1");
+            assertThat(read(harness, read)).isEmpty();
+            assertThat(harness.newModel.rows).doesNotContainKey("o-1");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}, copied with {1}")
+    @CsvSource({"findById, save", "loadById, insertIfAbsent"})
+    void aDeleteHalfDoneWhenAReadThroughCopiesIsNotUndone(String read, String copyMethod) throws Exception {
+        try (Harness harness = readThrough()) {
+            CountDownLatch newHalfDone = new CountDownLatch(1);
+            CountDownLatch readDone = new CountDownLatch(1);
+            harness.oldModel.beforeWrite = (method, argument) -> {
+                if (Thread.currentThread().getName().equals(WRITER)) {
+                    newHalfDone.countDown();
+                    readDone.await();
+                }
+            };
+
+            // The delete has removed nothing from NEW (the row is not migrated yet) and waits to remove it from OLD.
+            FutureTask<Void> writer = start(WRITER, () -> harness.orders.deleteById("o-1"));
+            await(newHalfDone);
+            Optional<Order> duringTheDelete = read(harness, read);
+            readDone.countDown();
+            finish(writer);
+
+            assertThat(duringTheDelete).contains(FIRST);
+            assertThat(harness.newModel.rows).doesNotContainKey("o-1");
+            assertThat(read(harness, read)).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}, copied with {1}")
+    @CsvSource({"findById, save", "loadById, insertIfAbsent"})
+    void anUpdateDuringAReadThroughCopyIsNotRolledBack(String read, String copyMethod) throws Exception {
+        try (Harness harness = readThrough()) {
+            CountDownLatch copyStarted = new CountDownLatch(1);
+            CountDownLatch updated = new CountDownLatch(1);
+            harness.newModel.beforeWrite = (method, argument) -> {
+                if (Thread.currentThread().getName().equals(READER) && method.equals(copyMethod)) {
+                    copyStarted.countDown();
+                    updated.await();
+                }
+            };
+
+            FutureTask<Void> reader = start(READER, () -> read(harness, read));
+            await(copyStarted);
+            harness.orders.save(UPDATED);
+            updated.countDown();
+            finish(reader);
+
+            // NEW holds the update or nothing (reads then fall back to OLD), never the value read before it.
+            assertThat(harness.newModel.rows.get("o-1")).isIn(null, UPDATED);
+            assertThat(read(harness, read)).contains(UPDATED);
+            assertThat(harness.newModel.rows).containsEntry("o-1", UPDATED);
+        }
+    }
+
+    @Test
+    void aCopyAWriteRanDuringThatCannotBeTakenBackIsRecordedAsAWriteNewMissed() throws Exception {
+        try (Harness harness = readThrough()) {
+            CountDownLatch copyStarted = new CountDownLatch(1);
+            CountDownLatch deleted = new CountDownLatch(1);
+            harness.newModel.beforeWrite = (method, argument) -> {
+                if (Thread.currentThread().getName().equals(READER) && method.equals("save")) {
+                    copyStarted.countDown();
+                    deleted.await();
+                }
+            };
+
+            FutureTask<Void> reader = start(READER, () -> harness.orders.fetchById("o-1"));
+            await(copyStarted);
+            harness.orders.deleteById("o-1");
+            deleted.countDown();
+            finish(reader);
+
+            // fetchById declares no removeWith: the stale copy stays, but never silently.
+            assertThat(harness.counter("dualrepo.readthrough.copies", "method", "fetchById", "outcome", "unresolved"))
+                    .isEqualTo(1);
+            assertThat(harness.dualRepo.migrationState("orders").newSide().missedSince()).isNotNull();
+            assertThat(harness.logLines("io.dualrepo.internal.ReadMethod"))
+                    .anySatisfy(line -> assertThat(line).contains("orders.fetchById").contains("recorded as a write"
+                            + " NEW missed"));
+        }
+    }
+
+    private static Harness readThrough() {
+        Harness harness = new Harness(b -> { });
+        harness.oldModel.rows.put("o-1", FIRST);
+        harness.routes.set("orders", Stage.readThrough(Comparison.OFF));
+        return harness;
+    }
+
+    private static Optional<Order> read(Harness harness, String read) {
+        return switch (read) {
+            case "findById" -> harness.orders.findById("o-1");
+            case "loadById" -> harness.orders.loadById("o-1");
+            default -> throw new IllegalArgumentException(read);
+        };
+    }
+
+    private static FutureTask<Void> start(String name, Runnable call) {
+        FutureTask<Void> task = new FutureTask<>(call, null);
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        thread.start();
+        return task;
+    }
+
+    private static void await(CountDownLatch latch) throws InterruptedException {
+        assertThat(latch.await(10, TimeUnit.SECONDS)).as("the parked call reached its hook within 10 s").isTrue();
+    }
+
+    /** Waits, bounded, for a call on another thread; what it threw fails the test. */
+    private static void finish(FutureTask<Void> call) throws Exception {
+        call.get(10, TimeUnit.SECONDS);
+    }
+}
