@@ -66,10 +66,10 @@ final class Worker<K extends Comparable<? super K>, V> {
     }
 
     /**
-     * A batch written and not yet checked: the values it inserted, by key (for a batch taken over after its copy,
-     * what the new model holds in its range), and how many rows that wrote.
+     * A batch written and not yet checked: how many rows its range held, the values it inserted by key (for a batch
+     * taken over after its copy, what the new model holds in its range), and how many rows that wrote.
      */
-    private record Copied<K, V>(Lease lease, Map<K, V> inserted, long written) {}
+    private record Copied<K, V>(Lease lease, int rows, Map<K, V> inserted, long written) {}
 
     private sealed interface Claim permits Fresh, Expired, Wait, Finished {}
 
@@ -220,7 +220,7 @@ final class Worker<K extends Comparable<? super K>, V> {
                         : "taking over from worker " + previousOwner + ", whose lease expired,",
                 lease.seq(), range(lease), LeaseStore.ACTIVE.equals(lease.status())
                         ? "which it copies again: nothing of it had committed"
-                        : "which was copied and waits for its delete check");
+                        : "which was copied and waits for its check");
         K start = lease.startKey() == null ? null : keyType.decode(lease.startKey());
         K end = keyType.decode(lease.endKey());
         if (LeaseStore.ACTIVE.equals(lease.status())) {
@@ -238,7 +238,7 @@ final class Worker<K extends Comparable<? super K>, V> {
         for (V value : readRange(newModel, start, end, config.batchSize)) {
             held.put(newModel.keyOf(value), value);
         }
-        check(new Copied<>(lease, held, 0));
+        check(new Copied<>(lease, held.size(), held, 0));
         return unchecked;
     }
 
@@ -275,7 +275,7 @@ final class Worker<K extends Comparable<? super K>, V> {
                 if (!store.markCopied(session, lease, values.size(), inserted)) {
                     throw new LeaseLost();
                 }
-                return new Copied<>(lease, absentByKey, inserted);
+                return new Copied<>(lease, values.size(), absentByKey, inserted);
             }));
             scanned += values.size();
             written += copied.written();
@@ -303,12 +303,11 @@ final class Worker<K extends Comparable<? super K>, V> {
         Set<K> gone = new HashSet<>();
         List<K> changed = new ArrayList<>();
         if (!copied.inserted().isEmpty()) {
-            // One range read: the range held these keys when it was read, so one more row than that tells that
-            // the read went past the range's end; only keys a dual write created inside the range meanwhile can
-            // make it take a second page.
+            // One range read: one row more than the range held when it was read takes the read past the range's
+            // end; only keys a dual write created inside the range meanwhile can make it take a second page.
             Map<K, V> now = new HashMap<>();
             for (V value : readRange(oldModel, decode(lease.startKey()), keyType.decode(lease.endKey()),
-                    copied.inserted().size() + 1)) {
+                    copied.rows() + 1)) {
                 now.put(oldModel.keyOf(value), value);
             }
             for (Map.Entry<K, V> entry : copied.inserted().entrySet()) {
@@ -357,7 +356,7 @@ final class Worker<K extends Comparable<? super K>, V> {
                 }
             }
         } catch (LeaseLost lost) {
-            LOG.info("backfill {}: batch {} (keys {}) was taken over by another worker before its delete check;"
+            LOG.info("backfill {}: batch {} (keys {}) was taken over by another worker before its check;"
                     + " leaving the check to that worker", job, lease.seq(), range(lease));
         }
     }
