@@ -42,6 +42,12 @@ final class CallLog {
                 note(side);
                 model.deleteById(id);
             }
+
+            @Override
+            public void updateStatus(String id, String status) {
+                note(side);
+                model.updateStatus(id, status);
+            }
         };
     }
 
@@ -80,6 +86,16 @@ final class CallLog {
                 List<Side> sides = begin();
                 try {
                     dual.deleteById(id);
+                } finally {
+                    end(sides, true);
+                }
+            }
+
+            @Override
+            public void updateStatus(String id, String status) {
+                List<Side> sides = begin();
+                try {
+                    dual.updateStatus(id, status);
                 } finally {
                     end(sides, true);
                 }

@@ -112,6 +112,12 @@ public final class DyingWriters {
             model.deleteById(id);
         }
 
+        @Override
+        public void updateStatus(String id, String status) {
+            dieIfDue();
+            model.updateStatus(id, status);
+        }
+
         private void dieIfDue() {
             if (writes.incrementAndGet() >= dieAt) {
                 Runtime.getRuntime().halt(DIED);

@@ -68,4 +68,10 @@ final class Faults implements IncidentRepository {
         before();
         model.deleteById(id);
     }
+
+    @Override
+    public void updateStatus(String id, String status) {
+        before();
+        model.updateStatus(id, status);
+    }
 }

@@ -44,6 +44,7 @@ final class Stores implements AutoCloseable {
     static final WriteKeys<String> KEYS = WriteKeys.<String>builder()
             .on("save", arguments -> ((Incident) arguments.get(0)).id())
             .on("deleteById", arguments -> (String) arguments.get(0))
+            .on("updateStatus", arguments -> (String) arguments.get(0))
             .build();
 
     private static Server h2Server;

@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Deletes racing the copy</h2>
  * A dual write may delete a row after the worker read it and before its insert committed; the insert would then
- * bring the row back. So after the batch commits, the worker asks the old model which of the keys it inserted it
- * still holds, and removes the others from the new model again. Why that is enough: a dual write deletes from the
+ * bring the row back. So after the batch commits, the worker reads the old model's rows in the batch's key range
+ * again (one range read), and removes the keys it inserted that the old model no longer holds from the new model. Why that is enough: a dual write deletes from the
  * old model first and, once that has committed, from the new one. If the new-model delete ran after the insert
  * committed, it deleted the copy itself. If it ran before, the old-model delete had committed before it, hence
  * before the insert committed, hence before the check, which therefore sees the key gone. When the two deletes
@@ -54,6 +54,22 @@ import org.slf4j.LoggerFactory;
  * key a dual write has put back meanwhile. All this trusts the old model to say which rows exist, which is why the
  * backfill runs while the old model is the primary: with the new model written first, a key a dual write is
  * creating is briefly in the new model only.
+ *
+ * <h2>Updates racing the copy</h2>
+ * A dual write may likewise change a row after the worker read it and before its insert committed: its old-model
+ * half commits, its new-model half ({@code update ... where id = ?}) finds no row to change, and the insert then
+ * writes the value read before the update, which nothing records. So the same re-read compares each inserted key's
+ * old value with the one inserted, and brings every key whose old value changed to the old model's current value,
+ * key by key ({@code KeySync}, as the pending-sync repair does). Why any write acknowledged before the re-read is
+ * then in the new model: its old-model half committed before its new-model half began. If that new-model half
+ * began after the insert committed, it found the inserted row and changed it. If it began before, its old-model
+ * half committed before the insert did, hence before the re-read, which sees its value (or a later one) and syncs
+ * the key unless the old model still holds what was inserted. A write whose old-model half commits after the
+ * re-read has its new-model half start later still, after the insert: it finds the row. One transaction over both
+ * models delays that visibility to its commit, as for deletes above, and the check one batch later covers it the
+ * same way. The cost is the re-read, one more page of the old model per batch (it also answers the delete check),
+ * and a sync per changed key, which only racing writes cause. A batch taken over after its copy is compared with
+ * what the new model holds in its range, since what the dead worker inserted is not known.
  *
  * <h2>Checkpoints and leases</h2>
  * The backfill keeps two tables in the new model's database, created when missing: {@code
@@ -68,12 +84,12 @@ import org.slf4j.LoggerFactory;
  *   <li>copies the batch outside that lock, marking the lease {@code copied} (with its rows read and written) in the
  *       same transaction as the inserts, provided its token is still the worker's: a worker whose lease was taken
  *       over rolls its inserts back;</li>
- *   <li>runs the delete check above and marks the lease {@code done} (with the rows it removed), in the same
- *       transaction as the removals.</li>
+ *   <li>runs the check above (updates re-synced, deletes undone) and marks the lease {@code done} (with the rows it
+ *       removed), in the same transaction as the removals.</li>
  * </ol>
  * Every old key therefore falls into exactly one lease, and a lease is counted once: its counts are written in the
  * transaction that did its work. A worker that dies leaves an {@code active} lease (nothing of it committed: it is
- * copied again) or a {@code copied} one (only the delete check is run again, over the new model's keys in the
+ * copied again) or a {@code copied} one (only the check is run again, over what the new model holds in the
  * range). Another worker takes it over once it expires; the same worker, restarted with the same {@link
  * Builder#workerId workerId}, takes its own back at once. When nothing is left to claim and no lease is open, the job
  * is finished; a worker that finds others' leases still open waits for them to end or expire. Lease times come from
@@ -95,7 +111,7 @@ import org.slf4j.LoggerFactory;
 public final class Backfill<K extends Comparable<? super K>, V> {
 
     public static final int DEFAULT_BATCH_SIZE = 1000;
-    /** The largest batch: the delete check and the presence reads put a batch's keys in one {@code in} list. */
+    /** The largest batch: the presence reads put a batch's keys in one {@code in} list. */
     public static final int MAX_BATCH_SIZE = 10_000;
     /** No throttle. */
     public static final double UNLIMITED = Double.POSITIVE_INFINITY;

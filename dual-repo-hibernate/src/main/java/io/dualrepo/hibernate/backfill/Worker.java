@@ -1,16 +1,26 @@
 package io.dualrepo.hibernate.backfill;
 
+import io.dualrepo.Side;
 import io.dualrepo.hibernate.KeyType;
 import io.dualrepo.hibernate.KeyedModel;
 import io.dualrepo.hibernate.backfill.LeaseStore.Checkpoint;
 import io.dualrepo.hibernate.backfill.LeaseStore.Lease;
 import io.dualrepo.hibernate.backfill.LeaseStore.Totals;
+import io.dualrepo.hibernate.durable.KeySync;
 import io.dualrepo.internal.WithheldMessage;
+// An internal package of dual-repo-core, used on purpose, as KeySync does: "the old model changed this value" must
+// mean what the comparison and the verifier mean by "differs".
+import io.dualrepo.internal.compare.CompareOptions;
+import io.dualrepo.internal.compare.StructuralComparator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -34,6 +44,8 @@ final class Worker<K extends Comparable<? super K>, V> {
     private final LeaseStore store;
     private final Pacer pacer;
     private final ProgressReporter progress;
+    private final KeySync<K, V> sync;
+    private final StructuralComparator comparator = new StructuralComparator(CompareOptions.defaults());
     private final long startNanos = System.nanoTime();
 
     private long scanned;
@@ -50,10 +62,14 @@ final class Worker<K extends Comparable<? super K>, V> {
         this.store = new LeaseStore(job, config.clock, config.leaseDuration);
         this.pacer = new Pacer(config.rowsPerSecond);
         this.progress = progress;
+        this.sync = KeySync.of(config.migration);
     }
 
-    /** A batch written and not yet checked for deletes: the keys it inserted, and how many rows that wrote. */
-    private record Copied<K>(Lease lease, Set<K> inserted, long written) {}
+    /**
+     * A batch written and not yet checked: how many rows its range held, the values it inserted by key (for a batch
+     * taken over after its copy, what the new model holds in its range), and how many rows that wrote.
+     */
+    private record Copied<K, V>(Lease lease, int rows, Map<K, V> inserted, long written) {}
 
     private sealed interface Claim permits Fresh, Expired, Wait, Finished {}
 
@@ -90,7 +106,7 @@ final class Worker<K extends Comparable<? super K>, V> {
                         : "at most " + config.rowsPerSecond + " rows/s",
                 own > 0 ? "; taking back " + own + " unfinished batches of its own" : "");
 
-        Copied<K> unchecked = null;
+        Copied<K, V> unchecked = null;
         boolean finished = false;
         try {
             while (!Thread.currentThread().isInterrupted() && pacer.awaitTurn()) {
@@ -101,7 +117,7 @@ final class Worker<K extends Comparable<? super K>, V> {
                 if (claim instanceof Fresh<?> fresh) {
                     @SuppressWarnings("unchecked")
                     List<V> values = (List<V>) fresh.values();
-                    Copied<K> copied = copy(fresh.lease(), values);
+                    Copied<K, V> copied = copy(fresh.lease(), values);
                     pacer.consumed(values.size());
                     // The previous batch is checked only now: see "Deletes racing the copy" in Backfill.
                     unchecked = checkThen(unchecked, copied);
@@ -198,34 +214,35 @@ final class Worker<K extends Comparable<? super K>, V> {
     }
 
     /** A lease another worker (or this one, before a restart) left open: redo what is missing of it. */
-    private Copied<K> takeOver(Lease lease, String previousOwner, Copied<K> unchecked) {
+    private Copied<K, V> takeOver(Lease lease, String previousOwner, Copied<K, V> unchecked) {
         LOG.info("backfill {}: {} batch {} (keys {}), {}", job,
                 previousOwner.equals(config.workerId) ? "taking back its own unfinished"
                         : "taking over from worker " + previousOwner + ", whose lease expired,",
                 lease.seq(), range(lease), LeaseStore.ACTIVE.equals(lease.status())
                         ? "which it copies again: nothing of it had committed"
-                        : "which was copied and waits for its delete check");
+                        : "which was copied and waits for its check");
         K start = lease.startKey() == null ? null : keyType.decode(lease.startKey());
         K end = keyType.decode(lease.endKey());
         if (LeaseStore.ACTIVE.equals(lease.status())) {
             // Nothing of it committed: copy it again, as if freshly claimed.
-            List<V> values = readRange(oldModel, start, end);
-            Copied<K> copied = copy(lease, values);
+            List<V> values = readRange(oldModel, start, end, config.batchSize);
+            Copied<K, V> copied = copy(lease, values);
             pacer.consumed(values.size());
             return checkThen(unchecked, copied);
         }
         // Copied long ago (its lease had time to expire), so no need to wait before the check. Which keys the
         // dead worker inserted is not known: check every key the new model holds in the range.
-        List<V> held = readRange(newModel, start, end);
-        Set<K> keys = new HashSet<>();
-        for (V value : held) {
-            keys.add(newModel.keyOf(value));
+        // What the dead worker read before inserting is not known either: the check compares the old model's values
+        // with the new model's instead.
+        Map<K, V> held = new LinkedHashMap<>();
+        for (V value : readRange(newModel, start, end, config.batchSize)) {
+            held.put(newModel.keyOf(value), value);
         }
-        check(new Copied<>(lease, keys, 0));
+        check(new Copied<>(lease, held.size(), held, 0));
         return unchecked;
     }
 
-    private Copied<K> checkThen(Copied<K> previous, Copied<K> next) {
+    private Copied<K, V> checkThen(Copied<K, V> previous, Copied<K, V> next) {
         if (previous != null) {
             check(previous);
         }
@@ -236,20 +253,20 @@ final class Worker<K extends Comparable<? super K>, V> {
      * Inserts the batch's rows the new model lacks and marks the lease copied, in one transaction; a conflict
      * retries the whole, which reads the new model again. Null when the lease was taken over meanwhile.
      */
-    private Copied<K> copy(Lease lease, List<V> values) {
+    private Copied<K, V> copy(Lease lease, List<V> values) {
         List<K> keys = new ArrayList<>(values.size());
         for (V value : values) {
             keys.add(oldModel.keyOf(value));
         }
         try {
-            Copied<K> copied = retrying("copying batch " + lease.seq(), () -> inNew(session -> {
+            Copied<K, V> copied = retrying("copying batch " + lease.seq(), () -> inNew(session -> {
                 Set<K> held = keys.isEmpty() ? Set.of() : newModel.present(session, keys);
                 List<V> absent = new ArrayList<>();
-                Set<K> absentKeys = new HashSet<>();
+                Map<K, V> absentByKey = new LinkedHashMap<>();
                 for (int i = 0; i < values.size(); i++) {
                     if (!held.contains(keys.get(i))) {
                         absent.add(values.get(i));
-                        absentKeys.add(keys.get(i));
+                        absentByKey.put(keys.get(i), values.get(i));
                     }
                 }
                 int inserted = absent.isEmpty() ? 0 : newModel.insertAbsent(session, absent);
@@ -258,7 +275,7 @@ final class Worker<K extends Comparable<? super K>, V> {
                 if (!store.markCopied(session, lease, values.size(), inserted)) {
                     throw new LeaseLost();
                 }
-                return new Copied<>(lease, absentKeys, inserted);
+                return new Copied<>(lease, values.size(), absentByKey, inserted);
             }));
             scanned += values.size();
             written += copied.written();
@@ -273,18 +290,36 @@ final class Worker<K extends Comparable<? super K>, V> {
     }
 
     /**
-     * The delete check of a copied batch (see "Deletes racing the copy" in {@link Backfill}): removes again the
-     * inserted keys the old model no longer holds, and marks the lease done, in one transaction.
+     * The check of a copied batch (see "Deletes racing the copy" and "Updates racing the copy" in {@link Backfill}):
+     * reads the old model's values in the batch's range again, re-syncs the inserted keys whose old value changed
+     * since it was read, removes again those the old model no longer holds, and marks the lease done, in one
+     * transaction with the removals.
      */
-    private void check(Copied<K> copied) {
+    private void check(Copied<K, V> copied) {
         if (copied == null) {
             return;
         }
         Lease lease = copied.lease();
-        Set<K> gone = new HashSet<>(copied.inserted());
-        if (!gone.isEmpty()) {
-            gone.removeAll(oldModel.transactions().read(old -> oldModel.present(old, copied.inserted())));
+        Set<K> gone = new HashSet<>();
+        List<K> changed = new ArrayList<>();
+        if (!copied.inserted().isEmpty()) {
+            // One range read: one row more than the range held when it was read takes the read past the range's
+            // end; only keys a dual write created inside the range meanwhile can make it take a second page.
+            Map<K, V> now = new HashMap<>();
+            for (V value : readRange(oldModel, decode(lease.startKey()), keyType.decode(lease.endKey()),
+                    copied.rows() + 1)) {
+                now.put(oldModel.keyOf(value), value);
+            }
+            for (Map.Entry<K, V> entry : copied.inserted().entrySet()) {
+                V current = now.get(entry.getKey());
+                if (current == null) {
+                    gone.add(entry.getKey());
+                } else if (!same(current, entry.getValue())) {
+                    changed.add(entry.getKey());
+                }
+            }
         }
+        resync(lease, changed);
         try {
             while (true) {
                 Set<K> candidates = Set.copyOf(gone);
@@ -321,25 +356,54 @@ final class Worker<K extends Comparable<? super K>, V> {
                 }
             }
         } catch (LeaseLost lost) {
-            LOG.info("backfill {}: batch {} (keys {}) was taken over by another worker before its delete check;"
+            LOG.info("backfill {}: batch {} (keys {}) was taken over by another worker before its check;"
                     + " leaving the check to that worker", job, lease.seq(), range(lease));
         }
     }
 
-    /** The values of a model with keys after {@code start} through {@code end}, a page at a time. */
-    private List<V> readRange(KeyedModel<K, V> model, K start, K end) {
+    /**
+     * Brings the new model up to the old model's current value at each key, key by key ({@link KeySync}, as the
+     * pending-sync repair does): these are keys a dual write changed in the old model while the batch was copied,
+     * whose write to the new model may have found no row to change.
+     */
+    private void resync(Lease lease, List<K> keys) {
+        long written = 0;
+        for (K key : keys) {
+            KeySync.Outcome outcome = retrying("re-syncing a key of batch " + lease.seq(), () -> sync.sync(Side.OLD,
+                    key));
+            if (outcome != KeySync.Outcome.IN_SYNC) {
+                written++;
+            }
+        }
+        if (written > 0) {
+            LOG.info("backfill {}: re-synced {} rows of batch {} from the old model: a dual write changed them while"
+                    + " they were being copied", job, written, lease.seq());
+        }
+    }
+
+    /** Whether two values of a key are the same; equals() first, as most domain values are records. */
+    private boolean same(V oldValue, V newValue) {
+        return Objects.equals(oldValue, newValue) || comparator.equivalent(oldValue, newValue);
+    }
+
+    private K decode(String key) {
+        return key == null ? null : keyType.decode(key);
+    }
+
+    /** The values of a model with keys after {@code start} through {@code end}, {@code limit} per page. */
+    private List<V> readRange(KeyedModel<K, V> model, K start, K end, int limit) {
         List<V> values = new ArrayList<>();
         K after = start;
         while (true) {
             K from = after;
-            List<V> page = model.transactions().read(session -> model.page(session, from, config.batchSize));
+            List<V> page = model.transactions().read(session -> model.page(session, from, limit));
             for (V value : page) {
                 if (model.keyOf(value).compareTo(end) > 0) {
                     return values;
                 }
                 values.add(value);
             }
-            if (page.size() < config.batchSize) {
+            if (page.size() < limit) {
                 return values;
             }
             after = model.keyOf(page.get(page.size() - 1));

@@ -12,9 +12,11 @@ import io.micrometer.core.instrument.Metrics;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.hibernate.resource.transaction.spi.TransactionStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +31,15 @@ import org.slf4j.LoggerFactory;
  *   <li>if the secondary took it, the rows are deleted. If it did not, or the process died before, they stay, and
  *       {@link PendingSyncRepair} re-syncs those keys from the primary's current state.
  * </ol>
+ *
+ * <p>A secondary write that returns without an error has not necessarily taken the write: a partial update ({@code
+ * update ... where id = ?}) of a key the secondary does not hold yet (the backfill has not reached it) changes
+ * nothing and succeeds. So "took" also means that afterwards each key is held by both models or by neither: the
+ * primary's holding is read in its transaction, right after its write, the secondary's in a short read after its
+ * write; a key held on one side only keeps its rows for the repair. That costs each dual write a presence query in
+ * the primary's transaction and a read transaction on the secondary's database. A write that changes nothing
+ * although the key is on both sides (an update whose condition matched no row) is not seen by this; the verifier
+ * finds what it leaves.
  *
  * So the primary's write and the record that it may be missing on the other side commit together: there is no
  * moment at which a write has reached one model and nothing says so. Not {@linkplain #atomic() atomic}: a failed
@@ -110,12 +121,15 @@ public final class CrossDatabaseScope implements DualWriteScope {
             return joinCallersTransaction(registration, transactions, write);
         }
         List<Long> pending = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        Set<String> heldByPrimary = new HashSet<>();
         R result;
         try {
             result = transactions.inTransaction(session -> {
                 R written = writePrimary(write);
-                List<String> keys = registration.encodedKeys(write.method(), write.arguments());
+                keys.addAll(registration.encodedKeys(write.method(), write.arguments()));
                 pending.addAll(table.insert(session, registration.repository(), keys, primary.other()));
+                heldByPrimary.addAll(registration.present(primary, session, keys));
                 return written;
             });
         } catch (Carrier carrier) {
@@ -133,12 +147,45 @@ public final class CrossDatabaseScope implements DualWriteScope {
             // stand for it until then. The repair will find the key in sync, or bring it back.
             log.debug("{}.{}: the {} model's write is in the caller's open transaction; its {} pending row(s) stay"
                     + " for the repair", registration.repository(), write.method(), primary.other(), pending.size());
-        } else if (took) {
+        } else if (took && bothOrNeitherHold(registration, write, keys, heldByPrimary)) {
             clear(registration, write, transactions, pending);
         } else {
             keptPending(registration, write, primary.other(), pending);
         }
         return result;
+    }
+
+    /**
+     * Whether each key is now held by both models or by neither, as a write both took leaves it: a key the primary
+     * holds and the secondary does not is a write the secondary's half found nothing to change for.
+     */
+    private boolean bothOrNeitherHold(Registration<?> registration, DualWrite<?> write, List<String> keys,
+            Set<String> heldByPrimary) {
+        if (keys.isEmpty()) {
+            return true;
+        }
+        Side secondary = write.primary().other();
+        Set<String> heldBySecondary;
+        try {
+            heldBySecondary = registration.transactions(secondary)
+                    .read(session -> registration.present(secondary, session, keys));
+        } catch (RuntimeException e) {
+            log.warn("{}.{}: could not read whether the {} model took the write; its {} key(s) wait for the repair",
+                    registration.repository(), write.method(), secondary, keys.size(), WithheldMessage.of(e));
+            return false;
+        }
+        if (heldBySecondary.equals(heldByPrimary)) {
+            return true;
+        }
+        // keptPending warns next; this says why.
+        log.debug("{}.{}: the {} model's write changed nothing for {} of its key(s), which the {} model holds and it"
+                + " does not (or the reverse)", registration.repository(), write.method(), secondary,
+                countDiffering(keys, heldByPrimary, heldBySecondary), write.primary());
+        return false;
+    }
+
+    private static long countDiffering(List<String> keys, Set<String> held, Set<String> other) {
+        return keys.stream().distinct().filter(key -> held.contains(key) != other.contains(key)).count();
     }
 
     private <R> R joinCallersTransaction(Registration<?> registration, Transactions transactions, DualWrite<R> write)

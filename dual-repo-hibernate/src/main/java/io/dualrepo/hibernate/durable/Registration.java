@@ -5,10 +5,13 @@ import io.dualrepo.hibernate.Migration;
 import io.dualrepo.hibernate.Transactions;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import org.hibernate.Session;
 
 /** A migration whose writes are recorded, with how to name their keys. */
 final class Registration<K extends Comparable<? super K>> {
@@ -59,6 +62,22 @@ final class Registration<K extends Comparable<? super K>> {
             encoded.add(text);
         }
         return encoded;
+    }
+
+    /** Of these encoded keys, the ones the side's model holds, read in a session of that model's transaction. */
+    Set<String> present(Side side, Session session, List<String> encoded) {
+        if (encoded.isEmpty()) {
+            return Set.of();
+        }
+        List<K> decoded = new ArrayList<>(encoded.size());
+        for (String key : encoded) {
+            decoded.add(migration.keyType().decode(key));
+        }
+        Set<String> held = new HashSet<>();
+        for (K key : migration.model(side).present(session, decoded)) {
+            held.add(migration.keyType().encode(key));
+        }
+        return held;
     }
 
     /** By repository name, refusing two migrations of one name. */

@@ -76,6 +76,36 @@ class BackfillRaceTest {
     }
 
     @ParameterizedTest
+    @EnumSource(Layout.class)
+    void partialUpdateDuringBatchIsNotOverwritten(Layout layout) {
+        world = World.create(layout);
+        world.seed(ROWS);
+        IncidentRepository incidents = world.dualRepository();
+        Incident updated = new Incident(KEY, World.incident(100).organisationId(), World.incident(100).title(),
+                "closed");
+        HookedModel<String, Incident> oldModel = new HookedModel<>(world.migration.oldModel());
+        // Issue 12, case 9: the backfill holds the page with KEY, which the new model does not hold yet. An
+        // acknowledged partial update of KEY commits in the old model and changes nothing in the new one (its
+        // update finds no row); then the backfill inserts the value it read before the update.
+        AtomicBoolean once = new AtomicBoolean();
+        oldModel.afterPage = (call, page) -> {
+            if (contains(page, KEY) && once.compareAndSet(false, true)) {
+                elsewhere(() -> incidents.updateStatus(KEY, "closed"));
+                assertThat(newModelAt(KEY)).as("the new model before the backfill copies KEY").isEmpty();
+            }
+        };
+
+        BackfillResult result = Backfill.builder(world.migration(oldModel, world.migration.newModel()))
+                .batchSize(BATCH).build().run();
+
+        assertThat(once).isTrue();
+        assertThat(oldModelAt(KEY)).contains(updated);
+        assertThat(newModelAt(KEY)).contains(updated);
+        assertThat(world.newRows()).isEqualTo(world.oldRows());
+        assertThat(result.rowsWritten()).isEqualTo(ROWS);
+    }
+
+    @ParameterizedTest
     @EnumSource(value = Layout.class, names = {"NEW_TABLES_TWO_DATABASES", "NEW_TABLES_ONE_DATABASE"})
     void aDualWriteInsertingAKeyOfTheBatchFirstMakesTheBatchRetryAndKeepsTheDualWrite(Layout layout) {
         world = World.create(layout);
@@ -172,16 +202,15 @@ class BackfillRaceTest {
         IncidentRepository incidents = world.dualRepository();
         Incident recreated = new Incident(KEY, "org-2", "created again", "fixing");
         HookedModel<String, Incident> oldModel = new HookedModel<>(world.migration.oldModel());
-        oldModel.afterPage = (call, page) -> {
-            if (contains(page, KEY) && call == 3) {
-                elsewhere(() -> incidents.deleteById(KEY));
-            }
-        };
-        // The check has just read KEY as gone from the old model; before the removal, a dual write creates KEY
-        // again in both models. Removing it now would lose that write in the new model.
+        // The claim reads KEY; a dual write deletes it. Then the check re-reads the batch's range, sees KEY gone
+        // from the old model, and before the removal a dual write creates KEY again in both models. Removing it
+        // now would lose that write in the new model.
+        AtomicBoolean deleted = new AtomicBoolean();
         AtomicBoolean once = new AtomicBoolean();
-        oldModel.afterPresent = (call, held) -> {
-            if (oldModel.pages.get() > 3 && !held.contains(KEY) && once.compareAndSet(false, true)) {
+        oldModel.afterPage = (call, page) -> {
+            if (contains(page, KEY) && deleted.compareAndSet(false, true)) {
+                elsewhere(() -> incidents.deleteById(KEY));
+            } else if (deleted.get() && spansWithout(page, KEY) && once.compareAndSet(false, true)) {
                 elsewhere(() -> incidents.save(recreated));
             }
         };
@@ -202,15 +231,13 @@ class BackfillRaceTest {
         world.seed(ROWS);
         IncidentRepository incidents = world.dualRepository();
         HookedModel<String, Incident> oldModel = new HookedModel<>(world.migration.oldModel());
+        // Dies at its first delete check that would have seen KEY gone (its re-read of the batch's range): the
+        // batch is copied, KEY is back in the new model, and nothing records which keys that batch inserted.
+        AtomicBoolean deleted = new AtomicBoolean();
         oldModel.afterPage = (call, page) -> {
-            if (contains(page, KEY)) {
+            if (contains(page, KEY) && deleted.compareAndSet(false, true)) {
                 elsewhere(() -> incidents.deleteById(KEY));
-            }
-        };
-        // Dies at its first delete check that would have seen KEY gone: the batch is copied, KEY is back in the
-        // new model, and nothing records which keys that batch inserted.
-        oldModel.beforePresent = (call, keys) -> {
-            if (keys.contains(KEY)) {
+            } else if (deleted.get() && spansWithout(page, KEY)) {
                 throw new HookedModel.Killed("checking the batch with " + KEY);
             }
         };
@@ -283,23 +310,26 @@ class BackfillRaceTest {
     }
 
     @Test
-    void aWriterOnlyInTheOldModelIsWhatTheBackfillCopies() {
-        // The control for the tests above: without dual writes, an old-model update made between the read and the
-        // insert is not seen by this run (it copies what it read), which is why dual writes must be on first.
+    void aWriterOnlyInTheOldModelBeforeTheBatchIsCheckedIsCaughtByTheCheck() {
+        // Without dual writes: an old-model update made between the read and the insert is in the new model once
+        // the batch's check has re-read it; an update after that check would not be (which is why dual writes
+        // must be on first).
         world = World.create(Layout.NEW_TABLES_TWO_DATABASES);
         world.seed(ROWS);
+        Incident oldOnly = new Incident(KEY, "org-1", "old only", "closed");
         HookedModel<String, Incident> oldModel = new HookedModel<>(world.migration.oldModel());
+        AtomicBoolean once = new AtomicBoolean();
         oldModel.afterPage = (call, page) -> {
-            if (contains(page, KEY)) {
+            if (contains(page, KEY) && once.compareAndSet(false, true)) {
                 elsewhere(() -> world.migration.oldModel().transactions().runInTransaction(session -> {
-                    world.migration.oldModel().put(session, new Incident(KEY, "org-1", "old only", "closed"));
+                    world.migration.oldModel().put(session, oldOnly);
                 }));
             }
         };
 
         Backfill.builder(world.migration(oldModel, world.migration.newModel())).batchSize(BATCH).build().run();
 
-        assertThat(newModelAt(KEY)).contains(World.incident(100));
+        assertThat(newModelAt(KEY)).contains(oldOnly);
     }
 
     private Optional<Incident> newModelAt(String key) {
@@ -309,6 +339,17 @@ class BackfillRaceTest {
 
     private static boolean contains(List<Incident> values, String key) {
         return values.stream().anyMatch(incident -> incident.id().equals(key));
+    }
+
+    /** A page that reads across {@code key} without finding it: the check's re-read of a batch once key is gone. */
+    private static boolean spansWithout(List<Incident> page, String key) {
+        return !page.isEmpty() && page.get(0).id().compareTo(key) < 0
+                && page.get(page.size() - 1).id().compareTo(key) > 0 && !contains(page, key);
+    }
+
+    private Optional<Incident> oldModelAt(String key) {
+        return world.migration.oldModel().transactions().read(session -> world.migration.oldModel().find(session,
+                key));
     }
 
     /** Runs a dual write on another thread (so in a transaction of its own) and waits for it. */
@@ -360,6 +401,11 @@ class BackfillRaceTest {
             delegate.deleteById(id);
             paused.countDown();
             await(release);
+        }
+
+        @Override
+        public void updateStatus(String id, String status) {
+            delegate.updateStatus(id, status);
         }
     }
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -85,11 +86,11 @@ class BackfillResumeTest {
         HookedModel<String, Incident> oldModel = new HookedModel<>(world.migration.oldModel());
         HookedModel<String, Incident> newModel = new HookedModel<>(world.migration.newModel());
         switch (kill) {
-            case CLAIMING_BATCH_3 -> oldModel.afterPage = HookedModel.killAt(3, "claiming batch 3");
+            case CLAIMING_BATCH_3 -> oldModel.afterPage = killAtRead(keys.get(2 * BATCH), 1, "claiming batch 3");
             case INSERTING_BATCH_2 -> newModel.afterInsertAbsent = HookedModel.killAt(2, "inserting batch 2");
-            case CHECKING_BATCH_1 -> oldModel.beforePresent = HookedModel.killAt(1, "checking batch 1");
+            case CHECKING_BATCH_1 -> oldModel.afterPage = killAtRead(keys.get(0), 2, "checking batch 1");
             case INSERTING_THE_LAST_BATCH -> newModel.afterInsertAbsent = HookedModel.killAt(BATCHES, "inserting");
-            case CHECKING_THE_LAST_BATCH -> oldModel.beforePresent = HookedModel.killAt(BATCHES, "checking");
+            case CHECKING_THE_LAST_BATCH -> oldModel.afterPage = killAtRead(keys.get(ROWS - BATCH), 2, "checking");
         }
         Backfill<String, Incident> first = Backfill.builder(world.migration(oldModel, newModel)).batchSize(BATCH)
                 .workerId("worker-1").leaseDuration(LEASE).build();
@@ -117,6 +118,19 @@ class BackfillResumeTest {
         assertThat(result.finished()).isTrue();
         assertThat(seen.get(0).done()).isEqualTo(doneBeforeResume);
         assertThat(seen.get(seen.size() - 1).done()).isEqualTo(ROWS);
+    }
+
+    /**
+     * Kills at the {@code time}-th page of the old model that starts at {@code firstKey}: a batch's claim reads its
+     * range first, its check reads it again.
+     */
+    private static HookedModel.Hook<List<Incident>> killAtRead(String firstKey, int time, String where) {
+        AtomicInteger reads = new AtomicInteger();
+        return (call, page) -> {
+            if (!page.isEmpty() && page.get(0).id().equals(firstKey) && reads.incrementAndGet() == time) {
+                throw new HookedModel.Killed(where + " (page call " + call + ")");
+            }
+        };
     }
 
     private static long expectedDone(KillPoint kill) {

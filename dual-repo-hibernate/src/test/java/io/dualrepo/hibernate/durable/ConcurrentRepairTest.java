@@ -143,6 +143,12 @@ class ConcurrentRepairTest {
             model.deleteById(id);
         }
 
+        @Override
+        public void updateStatus(String id, String status) {
+            failSometimes();
+            model.updateStatus(id, status);
+        }
+
         private void failSometimes() {
             if (random.nextInt(3) == 0) {
                 throw new IllegalStateException("connection reset");

@@ -108,6 +108,32 @@ class CrossDatabaseScopeTest {
     }
 
     @Test
+    void aSecondaryUpdateThatFindsNoRowIsNotTakenAndItsKeyWaitsForTheRepair() {
+        // Issue 12, case 9: OLD holds i-1, NEW does not yet (the backfill has not reached it). The partial update
+        // commits in OLD and changes nothing in NEW; that is not NEW taking the write, and nothing else records it.
+        databases.put(Side.OLD, new Incident("i-1", "org-1", "database slow", "investigating"));
+
+        incidents.updateStatus("i-1", "closed");
+
+        assertThat(databases.oldIncidents()).containsExactly("i-1 database slow closed");
+        assertThat(databases.newIncidents()).isEmpty();
+        assertThat(databases.pending(Side.OLD)).containsExactly("i-1 NEW 0");
+        assertThat(registry.get(SyncMetrics.PENDING_RECORDED).tag("side", "new").counter().count()).isEqualTo(1);
+
+        repair.repairNow();
+
+        assertThat(databases.newIncidents()).containsExactly("i-1 database slow closed");
+        assertThat(databases.pending(Side.OLD)).isEmpty();
+
+        // Once NEW holds the key, the same partial update is taken: no row is left behind.
+        incidents.updateStatus("i-1", "monitoring");
+
+        assertThat(databases.newIncidents()).containsExactly("i-1 database slow monitoring");
+        assertThat(databases.pending(Side.OLD)).isEmpty();
+        assertThat(registry.get(SyncMetrics.PENDING_RECORDED).tag("side", "new").counter().count()).isEqualTo(1);
+    }
+
+    @Test
     void underFailCallTheCallerGetsTheSecondarysExceptionAndThePrimarysWriteIsStillRecorded() {
         incidents = incidents(SecondaryWriteFailurePolicy.FAIL_CALL);
         newModel.failing(true);

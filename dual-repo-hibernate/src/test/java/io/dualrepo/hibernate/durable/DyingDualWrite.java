@@ -75,5 +75,10 @@ public final class DyingDualWrite {
         public void deleteById(String id) {
             Runtime.getRuntime().halt(DIED_BETWEEN_THE_WRITES);
         }
+
+        @Override
+        public void updateStatus(String id, String status) {
+            Runtime.getRuntime().halt(DIED_BETWEEN_THE_WRITES);
+        }
     }
 }

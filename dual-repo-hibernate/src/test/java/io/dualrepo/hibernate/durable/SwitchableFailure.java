@@ -35,6 +35,12 @@ final class SwitchableFailure implements IncidentRepository {
         model.deleteById(id);
     }
 
+    @Override
+    public void updateStatus(String id, String status) {
+        failIfSwitchedOn();
+        model.updateStatus(id, status);
+    }
+
     private void failIfSwitchedOn() {
         if (failing) {
             throw new IllegalStateException("database unavailable");

@@ -24,6 +24,7 @@ public final class TwoDatabases implements AutoCloseable {
     public static final WriteKeys<String> KEYS = WriteKeys.<String>builder()
             .on("save", arguments -> ((Incident) arguments.get(0)).id())
             .on("deleteById", arguments -> (String) arguments.get(0))
+            .on("updateStatus", arguments -> (String) arguments.get(0))
             .build();
 
     public final TestDatabase oldDatabase;

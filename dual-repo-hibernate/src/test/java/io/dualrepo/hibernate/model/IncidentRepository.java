@@ -11,4 +11,10 @@ public interface IncidentRepository {
     void save(Incident incident);
 
     void deleteById(String id);
+
+    /**
+     * A partial update, as applications write them ({@code update ... where id = ?}): a key the model does not
+     * hold is left alone, and the call changes nothing.
+     */
+    void updateStatus(String id, String status);
 }

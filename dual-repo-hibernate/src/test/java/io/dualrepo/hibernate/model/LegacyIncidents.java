@@ -38,4 +38,12 @@ public final class LegacyIncidents extends HibernateRepository implements Incide
             }
         });
     }
+
+    @Override
+    public void updateStatus(String id, String status) {
+        write(session -> {
+            session.createMutationQuery("update LegacyIncidentRow set status = :status where id = :id")
+                    .setParameter("status", status).setParameter("id", id).executeUpdate();
+        });
+    }
 }

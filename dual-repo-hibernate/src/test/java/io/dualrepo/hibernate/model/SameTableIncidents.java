@@ -55,4 +55,17 @@ public final class SameTableIncidents extends HibernateRepository implements Inc
             }
         });
     }
+
+    @Override
+    public void updateStatus(String id, String status) {
+        write(session -> {
+            SharedIncidentRow row = session.find(SharedIncidentRow.class, id);
+            // Only a row this model holds: the new model's column stays null until the backfill fills it.
+            if (row != null && side == Side.OLD && row.status != null) {
+                row.status = status;
+            } else if (row != null && side == Side.NEW && row.statusId != null) {
+                row.statusId = StatusIds.byName(session, row.organisationId, status).id;
+            }
+        });
+    }
 }

@@ -54,4 +54,14 @@ public final class StatusTableIncidents extends HibernateRepository implements I
             }
         });
     }
+
+    @Override
+    public void updateStatus(String id, String status) {
+        write(session -> {
+            StatusTableIncidentRow row = session.find(StatusTableIncidentRow.class, id);
+            if (row != null) {
+                row.status = statusOf(session, new Incident(id, row.organisationId, row.title, status));
+            }
+        });
+    }
 }
