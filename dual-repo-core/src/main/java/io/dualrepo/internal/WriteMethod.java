@@ -128,6 +128,9 @@ public final class WriteMethod<T> {
         public void recordSecondaryFailure(Throwable error) {
             reporter.failedWriteStands(method, FailedWrite.of(decorated.repository(), method.name(),
                     primary.other(), arguments, error, Instant.now()));
+            if (!scope.repairsFailedWrites()) {
+                routes.missedWrite(primary.other());
+            }
         }
 
         @Override

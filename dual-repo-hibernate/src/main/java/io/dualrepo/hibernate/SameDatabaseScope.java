@@ -98,6 +98,17 @@ public final class SameDatabaseScope implements DualWriteScope {
         return bothOrNeither;
     }
 
+    /** With write keys, a secondary write that fails in its savepoint leaves a pending-sync row for the repair. */
+    @Override
+    public boolean repairsFailedWrites() {
+        return pendingKeys != null;
+    }
+
+    @Override
+    public long pendingRepairs(String repository, Side target) {
+        return pendingKeys == null ? 0 : pendingKeys.pendingCount(repository, target);
+    }
+
     @Override
     public <R> R run(DualWrite<R> write) throws Throwable {
         if (bothOrNeither) {

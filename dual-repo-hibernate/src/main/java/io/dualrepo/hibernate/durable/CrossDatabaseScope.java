@@ -9,6 +9,8 @@ import io.dualrepo.write.DualWriteScope;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -68,6 +70,8 @@ import org.slf4j.LoggerFactory;
 public final class CrossDatabaseScope implements DualWriteScope {
 
     private static final Logger log = LoggerFactory.getLogger(CrossDatabaseScope.class);
+    /** How long a dual write's pending row may be its own in-flight marker before it counts as waiting. */
+    static final Duration IN_FLIGHT_GRACE = Duration.ofSeconds(5);
 
     private final Map<String, Registration<?>> registrations;
     private final Map<String, KeySync<?, ?>> syncs = new HashMap<>();
@@ -105,6 +109,26 @@ public final class CrossDatabaseScope implements DualWriteScope {
     @Override
     public boolean atomic() {
         return false;
+    }
+
+    /** A secondary write that fails leaves its pending rows, committed with the primary's write, for the repair. */
+    @Override
+    public boolean repairsFailedWrites() {
+        return true;
+    }
+
+    /**
+     * Keys whose rows for {@code target} wait in the other model's database: those a repair has tried, and those
+     * older than {@link #IN_FLIGHT_GRACE}, so that the rows of dual writes still running do not hold reads back.
+     */
+    @Override
+    public long pendingRepairs(String repository, Side target) {
+        Registration<?> registration = registrations.get(repository);
+        if (registration == null) {
+            return 0;
+        }
+        return table.waitingCount(registration.transactions(target.other()).sessionFactory(), repository, target,
+                Instant.now().minus(IN_FLIGHT_GRACE));
     }
 
     @Override

@@ -67,6 +67,18 @@ public final class PendingKeys {
         table.insert(session, repository, keys, target);
     }
 
+    /**
+     * Keys of a repository waiting for the repair to bring {@code target} up to date. Rows are written only with a
+     * failed secondary write, in the primary's transaction, so every row counts.
+     */
+    public long pendingCount(String repository, Side target) {
+        Registration<?> registration = registrations.get(repository);
+        if (registration == null) {
+            return 0;
+        }
+        return table.pendingCount(registration.transactions(target.other()).sessionFactory(), repository, target);
+    }
+
     /** Builds {@link PendingKeys}; {@link #build()} creates the pending-sync table where it is missing. */
     public static final class Builder {
 

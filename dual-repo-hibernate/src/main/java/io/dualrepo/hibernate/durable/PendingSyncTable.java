@@ -169,6 +169,25 @@ public final class PendingSyncTable {
     }
 
     /**
+     * Like {@link #pendingCount}, but leaves out rows younger than {@code writtenBefore} that no repair has tried
+     * yet: those of dual writes whose secondary half is still running, which clear themselves within moments.
+     */
+    long waitingCount(SessionFactory database, String repository, Side target, Instant writtenBefore) {
+        return Transactions.of(database).read(session -> session.doReturningWork(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("select count(distinct sync_key) from "
+                    + name + " where repository = ? and target_side = ? and (attempts > 0 or created_at < ?)")) {
+                statement.setString(1, repository);
+                statement.setString(2, target.name());
+                statement.setObject(3, OffsetDateTime.ofInstant(writtenBefore, ZoneOffset.UTC));
+                try (ResultSet result = statement.executeQuery()) {
+                    result.next();
+                    return result.getLong(1);
+                }
+            }
+        }));
+    }
+
+    /**
      * When the oldest row waiting in this database for a repository was written, by the clock of the instance that
      * wrote it; empty when none waits. Its age ({@code Duration.between(oldest, Instant.now())}) is how long a
      * write has been missing from the other model at most.

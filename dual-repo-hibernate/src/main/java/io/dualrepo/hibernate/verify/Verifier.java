@@ -11,10 +11,12 @@ import io.dualrepo.hibernate.durable.KeySync;
 import io.dualrepo.internal.WithheldMessage;
 import io.dualrepo.internal.compare.CompareOptions;
 import io.dualrepo.internal.compare.StructuralComparator;
+import io.dualrepo.record.MigrationRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -77,6 +79,7 @@ public final class Verifier<K extends Comparable<? super K>, V> {
     private final Counter differingCounter;
     private final Counter repairedCounter;
     private final Counter repairFailedCounter;
+    private final MigrationRecord record;
 
     private Verifier(Builder<K, V> builder) {
         this.migration = builder.migration;
@@ -91,6 +94,7 @@ public final class Verifier<K extends Comparable<? super K>, V> {
         this.differingCounter = discrepancies(registry, "differing");
         this.repairedCounter = repairs(registry, "success");
         this.repairFailedCounter = repairs(registry, "error");
+        this.record = builder.record;
     }
 
     public static <K extends Comparable<? super K>, V> Builder<K, V> builder(Migration<K, V> migration) {
@@ -112,6 +116,7 @@ public final class Verifier<K extends Comparable<? super K>, V> {
     }
 
     private VerificationResult<K> run(boolean repair) {
+        Instant startedAt = Instant.now();
         long start = System.nanoTime();
         log.info("{}: verifying OLD against NEW{}", migration.name(),
                 repair ? ", repairing from " + sourceOfTruth : "");
@@ -153,7 +158,28 @@ public final class Verifier<K extends Comparable<? super K>, V> {
         } else {
             log.warn("{}", result.summary());
         }
+        if (record != null) {
+            recordEvidence(result, startedAt);
+        }
         return result;
+    }
+
+    /**
+     * Tells the migration record what the scan found. Only a scan that found nothing counts as clean: one that
+     * repaired keys made them agree with the source of truth, which is evidence for the source, not for the model
+     * it overwrote; a second verification gives that. Counts only: the record never holds a value or key of the data.
+     */
+    private void recordEvidence(VerificationResult<K> result, Instant startedAt) {
+        String summary = result.oldRowsScanned() + " OLD and " + result.newRowsScanned() + " NEW rows scanned; "
+                + result.missingInNew() + " missing in NEW, " + result.missingInOld() + " missing in OLD, "
+                + result.differing() + " differing" + (result.repairSource().isPresent()
+                        ? "; " + result.repaired() + " repaired from " + result.repairSource().get() : "");
+        try {
+            record.recordVerification(migration.name(), startedAt, result.isClean(), summary, "verifier");
+        } catch (RuntimeException e) {
+            log.warn("{}: verified, but the migration record could not be told; verify again", migration.name(),
+                    WithheldMessage.of(e));
+        }
     }
 
     /** Reads every suspect again and counts, samples and (when asked) repairs those that still disagree. */
@@ -379,6 +405,7 @@ public final class Verifier<K extends Comparable<? super K>, V> {
         private Side sourceOfTruth = DEFAULT_SOURCE_OF_TRUTH;
         private CompareOptions options = CompareOptions.defaults();
         private MeterRegistry meterRegistry = Metrics.globalRegistry;
+        private MigrationRecord record;
 
         private Builder(Migration<K, V> migration) {
             this.migration = Objects.requireNonNull(migration, "migration");
@@ -438,6 +465,15 @@ public final class Verifier<K extends Comparable<? super K>, V> {
         /** Default: Micrometer's global registry. */
         public Builder<K, V> meterRegistry(MeterRegistry meterRegistry) {
             this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
+            return this;
+        }
+
+        /**
+         * Where each verification's outcome is recorded (counts only), as the evidence the transition rules ask for
+         * before a model serves reads. None by default: then nothing is recorded.
+         */
+        public Builder<K, V> migrationRecord(MigrationRecord record) {
+            this.record = Objects.requireNonNull(record, "record");
             return this;
         }
 
