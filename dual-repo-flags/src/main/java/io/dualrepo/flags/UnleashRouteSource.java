@@ -141,6 +141,11 @@ public final class UnleashRouteSource implements RouteSource, AutoCloseable {
     }
 
     @Override
+    public String name() {
+        return "Unleash flags " + prefix + "*";
+    }
+
+    @Override
     public Optional<Route> route(String repository, String routingKey) {
         if (!ready) {
             return Optional.empty();

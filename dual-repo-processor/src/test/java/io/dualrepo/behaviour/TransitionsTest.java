@@ -8,6 +8,7 @@ import io.dualrepo.record.MigrationRecord;
 import io.dualrepo.record.Origin;
 import io.dualrepo.record.RecordEntry;
 import io.dualrepo.record.SideStatus;
+import io.dualrepo.routing.InMemoryRouteSource;
 import io.dualrepo.routing.Route;
 import io.dualrepo.routing.RouteSource;
 import io.dualrepo.routing.Stage;
@@ -217,6 +218,20 @@ class TransitionsTest {
             assertThat(harness.dualRepo.migrationState("orders").newSide().forced()).isTrue();
             assertThat(harness.dualRepo.migrationRecord().history("orders", 10).get(0).to())
                     .isEqualTo(Stage.LIVE.route());
+        }
+    }
+
+    @Test
+    void aRouteChangeIsOnRecordWithTheNameOfTheSourceThatMadeIt() {
+        InMemoryRouteSource operatorPage = InMemoryRouteSource.named("operator page");
+        try (Harness harness = enforced(operatorPage, b -> { })) {
+            operatorPage.set("orders", Stage.DUAL_WRITE);
+            harness.orders.countAll();
+
+            RecordEntry change = harness.dualRepo.migrationRecord().history("orders", 10).get(0);
+            assertThat(change.origin()).isEqualTo(Origin.ROUTE_SOURCE);
+            assertThat(change.by()).isEqualTo("operator page");
+            assertThat(change.to()).isEqualTo(Stage.DUAL_WRITE.route());
         }
     }
 
