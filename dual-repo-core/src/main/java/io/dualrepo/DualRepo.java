@@ -16,7 +16,6 @@ import io.dualrepo.write.SecondaryWriteFailurePolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -98,10 +97,7 @@ public final class DualRepo implements AutoCloseable {
      * page or a deploy script that wants to say so before setting it. The record may change before it is offered.
      */
     public Optional<String> transitionProblem(String repository, Route route) {
-        return enforceTransitions
-                ? Transitions.refusal(migrationRecord.state(repository), route, migrationRecord.settleTime(),
-                        Instant.now())
-                : route.problem();
+        return runtime.routes(repository).problemWith(route);
     }
 
     /** Why the route last offered for a repository was refused, while it is still the one offered; else empty. */

@@ -200,6 +200,20 @@ public final class RouteGuard {
     }
 
     /**
+     * Why {@code route} would be refused now, or empty: the record's rules, then the keys waiting for the repair
+     * into the model reads would move to. For operator pages and deploy scripts; the record may change before the
+     * route is offered.
+     */
+    public Optional<String> problemWith(Route route) {
+        if (!enforce) {
+            return route.problem();
+        }
+        Optional<String> rule = Transitions.refusal(record.state(repository), route, record.settleTime(),
+                Instant.now());
+        return rule.isPresent() ? rule : waitingForRepair(route);
+    }
+
+    /**
      * Reads that move to a model must not find it behind writes the scope's repair has yet to bring to it: a caller
      * would read its own acknowledged write back stale, and a repair running after the move could not tell which
      * side holds the latest write. Checked only when reads move.

@@ -118,8 +118,9 @@ public final class CrossDatabaseScope implements DualWriteScope {
     }
 
     /**
-     * Keys whose rows for {@code target} wait in the other model's database: those a repair has tried, and those
-     * older than {@link #IN_FLIGHT_GRACE}, so that the rows of dual writes still running do not hold reads back.
+     * Keys whose rows for {@code target} wait in the other model's database: those whose secondary write failed or
+     * a repair has tried, and those older than {@link #IN_FLIGHT_GRACE} (a process that died between the two
+     * writes), so that the rows of dual writes still running do not hold reads back.
      */
     @Override
     public long pendingRepairs(String repository, Side target) {
@@ -279,6 +280,14 @@ public final class CrossDatabaseScope implements DualWriteScope {
             return;
         }
         left.get(registration.repository()).get(target).increment(pending.size());
+        try {
+            table.markNotTaken(registration.transactions(target.other()).sessionFactory(), pending);
+        } catch (RuntimeException e) {
+            // The rows stand and the repair finds them; only the barrier before reads move to the target waits
+            // for them to age past the in-flight grace.
+            log.warn("{}.{}: could not mark {} pending row(s) as not taken", registration.repository(),
+                    write.method(), pending.size(), WithheldMessage.of(e));
+        }
         log.warn("{}.{}: the {} model did not take the write; {} key(s) wait in {} for the repair",
                 registration.repository(), write.method(), target, pending.size(), table);
     }

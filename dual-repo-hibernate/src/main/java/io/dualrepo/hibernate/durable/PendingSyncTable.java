@@ -54,6 +54,8 @@ public final class PendingSyncTable {
     /** Longest key, as text, that the table holds. */
     public static final int MAX_KEY_LENGTH = 1000;
     static final int MAX_ERROR_LENGTH = 1000;
+    /** {@code last_error} of a row whose secondary write failed or changed nothing, before any repair tried it. */
+    static final String NOT_TAKEN = "secondary write not taken";
 
     // A plain or schema-qualified SQL identifier, short enough that the index name derived from it fits the
     // 63 characters PostgreSQL allows; no quoting, so nothing in it can break out of the statement.
@@ -170,12 +172,14 @@ public final class PendingSyncTable {
 
     /**
      * Like {@link #pendingCount}, but leaves out rows younger than {@code writtenBefore} that no repair has tried
-     * yet: those of dual writes whose secondary half is still running, which clear themselves within moments.
+     * and no failed secondary write has marked: those of dual writes whose secondary half is still running, which
+     * clear themselves within moments.
      */
     long waitingCount(SessionFactory database, String repository, Side target, Instant writtenBefore) {
         return Transactions.of(database).read(session -> session.doReturningWork(connection -> {
             try (PreparedStatement statement = connection.prepareStatement("select count(distinct sync_key) from "
-                    + name + " where repository = ? and target_side = ? and (attempts > 0 or created_at < ?)")) {
+                    + name + " where repository = ? and target_side = ? and (attempts > 0 or last_error is not null"
+                    + " or created_at < ?)")) {
                 statement.setString(1, repository);
                 statement.setString(2, target.name());
                 statement.setObject(3, OffsetDateTime.ofInstant(writtenBefore, ZoneOffset.UTC));
@@ -270,6 +274,24 @@ public final class PendingSyncTable {
                 statement.executeBatch();
             }
         });
+    }
+
+    /**
+     * Marks rows whose dual write's secondary half did not take the write, so that they count as waiting at once
+     * (see {@link #waitingCount}). Names no exception: the repair's attempts fill {@code last_error} with those.
+     */
+    void markNotTaken(SessionFactory database, Collection<Long> ids) {
+        Transactions.of(database).runInTransaction(session -> session.doWork(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "update " + name + " set last_error = ? where id = ? and last_error is null")) {
+                for (long id : ids) {
+                    statement.setString(1, NOT_TAKEN);
+                    statement.setLong(2, id);
+                    statement.addBatch();
+                }
+                statement.executeBatch();
+            }
+        }));
     }
 
     /** Up to {@code limit} rows of a repository after {@code afterId}, created no later than {@code createdBy}. */
