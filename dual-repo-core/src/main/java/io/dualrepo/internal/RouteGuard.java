@@ -363,7 +363,8 @@ public final class RouteGuard {
             if (problem.isEmpty()) {
                 return new Verdict(route, true, System.nanoTime());
             }
-            if (previous == null) {
+            // The same route refused repository-wide has had its ERROR line: one per refusal, not one per path.
+            if (previous == null && !offered.equals(lastRefused)) {
                 log.error("{}: the route offered for some routing keys ({}) is refused with the repository's write"
                         + " targets ({}); those keys keep {}: {}", repository, offered, repositoryWide.write(),
                         repositoryWide, problem.get());

@@ -33,6 +33,11 @@ final class InMemoryAccounts implements AccountRepository {
         rows.put(id, account);
     }
 
+    /** Takes every row of {@code other}, as a backfill would. */
+    void copyFrom(InMemoryAccounts other) {
+        rows.putAll(other.rows);
+    }
+
     boolean holds(String id) {
         return rows.containsKey(id);
     }

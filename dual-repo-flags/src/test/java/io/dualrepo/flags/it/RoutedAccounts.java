@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dualrepo.ComparisonMode;
 import io.dualrepo.DualRepo;
 import io.dualrepo.Side;
+import io.dualrepo.record.MigrationRecord;
 import io.dualrepo.flags.UnleashRouteSource;
 import io.dualrepo.metrics.DualRepoMetrics;
 import io.getunleash.DefaultUnleash;
@@ -56,6 +57,15 @@ final class RoutedAccounts implements AutoCloseable {
     final AtomicInteger failedFetches = new AtomicInteger();
 
     RoutedAccounts(UnleashServer server, String flagPrefix, String name, Duration refreshInterval) {
+        this(server.clientApi(), server.clientToken(), flagPrefix, name, refreshInterval, null);
+    }
+
+    /**
+     * An instance whose routes must pass the rules of {@code record} (shared by "instances" of one test); {@code
+     * clientApi} may name a server that does not answer, as after a restart during an outage.
+     */
+    RoutedAccounts(String clientApi, String clientToken, String flagPrefix, String name, Duration refreshInterval,
+            MigrationRecord record) {
         Path backups = Path.of(System.getProperty("unleash.backupDir", System.getProperty("java.io.tmpdir")));
         try {
             Files.createDirectories(backups);
@@ -66,8 +76,8 @@ final class RoutedAccounts implements AutoCloseable {
                 .unleash(subscriber -> new DefaultUnleash(UnleashConfig.builder()
                         .appName("dual-repo-it")
                         .instanceId(flagPrefix + name)
-                        .unleashAPI(server.clientApi())
-                        .apiKey(server.clientToken())
+                        .unleashAPI(clientApi)
+                        .apiKey(clientToken)
                         .fetchTogglesInterval(1)
                         // Only this test's flags: the database keeps the flags of earlier runs.
                         .namePrefix(flagPrefix)
@@ -78,13 +88,17 @@ final class RoutedAccounts implements AutoCloseable {
                 .meterRegistry(registry)
                 .refreshInterval(refreshInterval)
                 .build();
-        dualRepo = DualRepo.builder()
+        DualRepo.Builder builder = DualRepo.builder()
                 .routeSource(source)
                 .meterRegistry(registry)
-                .comparisonMode(ComparisonMode.SYNC)
-                // How flags map to routes, in whatever order a test turns them; FlagTransitionsTest has the rules.
-                .enforceTransitions(false)
-                .build();
+                .comparisonMode(ComparisonMode.SYNC);
+        if (record == null) {
+            // How flags map to routes, in whatever order a test turns them; the rules have tests of their own.
+            builder.enforceTransitions(false);
+        } else {
+            builder.migrationRecord(record);
+        }
+        dualRepo = builder.build();
         accounts = new DualAccountRepository(oldModel, newModel, dualRepo);
     }
 

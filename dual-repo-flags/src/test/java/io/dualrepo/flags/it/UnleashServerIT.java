@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.dualrepo.Side;
 import io.dualrepo.flags.FlagNames;
+import io.dualrepo.flags.UnleashRouteSource;
 import io.dualrepo.flags.internal.RepositoryRoutes;
 import io.dualrepo.metrics.DualRepoMetrics;
+import io.dualrepo.record.MigrationRecord;
+import io.dualrepo.routing.Stage;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -226,6 +230,55 @@ class UnleashServerIT {
                 assertThat(app.read("acct-stage-" + i)).isEqualTo(Side.OLD);
             }
             assertThat(app.save("acct-3")).containsExactly(Side.OLD, Side.NEW);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void withTheRulesOnFlagsCannotTakeReadsBackToAModelNoLongerWrittenAndARestartWithoutTheServerKeepsTheRoute() {
+        String prefix = prefix("rules");
+        FlagNames flags = flags(prefix);
+        MigrationRecord record = MigrationRecord.inMemory();
+        admin.create(flags.stage());
+        admin.rollout(flags.stage(), 100, "DUAL_WRITE");
+        admin.on(flags.stage());
+        try (RoutedAccounts app = new RoutedAccounts(server.clientApi(), server.clientToken(), prefix, "rules",
+                UnleashRouteSource.DEFAULT_REFRESH_INTERVAL, record).awaitReady()) {
+            RoutedAccounts.eventually("DUAL_WRITE taken from the flags", FLAG_CHANGE,
+                    () -> app.save("acct-0").equals(List.of(Side.OLD, Side.NEW)));
+            // The evidence a backfill and a verifier record (the Hibernate jobs do this through the same calls).
+            Instant backfillStart = Instant.now();
+            app.newModel.copyFrom(app.oldModel);
+            record.recordBackfill(RoutedAccounts.REPOSITORY, Side.NEW, backfillStart, Instant.now(), 0, "it");
+            record.recordVerification(RoutedAccounts.REPOSITORY, Instant.now(), true, "1 key each side", "it");
+            app.dualRepo.refreshRecord(RoutedAccounts.REPOSITORY);
+
+            for (String stage : List.of("LIVE", "RAMPDOWN", "NEW_ONLY")) {
+                admin.rollout(flags.stage(), 100, stage);
+                RoutedAccounts.eventually(stage + " taken from the flags", FLAG_CHANGE,
+                        () -> app.dualRepo.currentRoute(RoutedAccounts.REPOSITORY).equals(Stage.valueOf(stage)
+                                .route()));
+            }
+            assertThat(app.save("acct-1")).containsExactly(Side.NEW);
+
+            // OLD missed acct-1: reading it again would lose that write. Refused; the flags keep saying OLD_ONLY.
+            admin.rollout(flags.stage(), 100, "OLD_ONLY");
+            RoutedAccounts.eventually("the refusal of OLD_ONLY", FLAG_CHANGE,
+                    () -> app.read("acct-1") == Side.NEW
+                            && app.dualRepo.lastRefusal(RoutedAccounts.REPOSITORY).isPresent());
+            assertThat(app.dualRepo.lastRefusal(RoutedAccounts.REPOSITORY).orElseThrow())
+                    .contains("OLD cannot serve reads");
+            assertThat(app.read("acct-1")).isEqualTo(Side.NEW);
+            assertThat(app.save("acct-2")).containsExactly(Side.NEW);
+            assertThat(app.counter(DualRepoMetrics.ROUTE_REFUSED)).isPositive();
+        }
+
+        // A restart while the flag service cannot be reached: the record's route, not the default OLD_ONLY.
+        try (RoutedAccounts restarted = new RoutedAccounts("http://127.0.0.1:9/api/", server.clientToken(), prefix,
+                "rules-restarted", UnleashRouteSource.DEFAULT_REFRESH_INTERVAL, record)) {
+            assertThat(restarted.dualRepo.currentRoute(RoutedAccounts.REPOSITORY)).isEqualTo(Stage.NEW_ONLY.route());
+            assertThat(restarted.save("acct-3")).containsExactly(Side.NEW);
+            assertThat(restarted.read("acct-3")).isEqualTo(Side.NEW);
         }
     }
 
