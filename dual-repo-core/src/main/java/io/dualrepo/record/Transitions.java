@@ -89,15 +89,21 @@ public final class Transitions {
             return Optional.empty();
         }
         String todo = switch (standing.status()) {
-            case NOT_WRITTEN, STALE -> "write both models, backfill into " + side + ", then verify clean";
+            case NOT_WRITTEN, STALE -> "write both models, " + backfillInto(side) + ", then verify clean";
             case CATCHING_UP, RESYNCING -> standing.backfilledAt() == null
-                    ? "backfill into " + side + ", then verify clean"
+                    ? backfillInto(side) + " (one that starts after the settle time that followed "
+                            + standing.since() + " and reads every row), then verify clean"
                     : "verify clean (the verification must start after the backfill ended, "
                             + standing.backfilledAt() + ")";
             case COMPLETE -> "verify clean (a verification started after that missed write)";
         };
         return Optional.of(side + " cannot serve reads (" + why + "): it " + describe(standing) + ". To use it: "
                 + todo + "; or force " + side + " complete, on record, accepting what it may miss");
+    }
+
+    private static String backfillInto(Side side) {
+        return side == Side.NEW ? "backfill into NEW"
+                : "copy NEW into OLD and record it (MigrationRecord.recordBackfill with Side.OLD)";
     }
 
     private static Optional<String> stopWriting(MigrationState state, Side side, Duration settleTime, Instant now) {
@@ -110,9 +116,9 @@ public final class Transitions {
         }
         Instant settled = state.routeSince().plus(settleTime);
         if (now.isBefore(settled)) {
-            return Optional.of("writes to " + side + " cannot stop before " + settled + ": reads moved off " + side
-                    + " at " + state.routeSince() + " and the settle time (" + settleTime + ") lets every instance"
-                    + " follow; try again after it");
+            return Optional.of("writes to " + side + " cannot stop before " + settled + ": the route in force took"
+                    + " effect at " + state.routeSince() + ", instances may still be on the one before it, and the"
+                    + " settle time (" + settleTime + ") lets every instance follow; try again after it");
         }
         return Optional.empty();
     }
@@ -152,7 +158,7 @@ public final class Transitions {
         if (startedAt.isBefore(countsFrom)) {
             return new Change(state, what + " does not count: it started before " + countsFrom + " (" + target
                     + " written since " + standing.since() + ", plus the settle time), so rows written by instances"
-                    + " not yet dual-writing may be missing. Run it again");
+                    + " not yet dual-writing may be missing. Run it again from the first key after " + countsFrom);
         }
         if (rejectedRows > 0) {
             return new Change(state, what + " does not count: " + rejectedRows + " row(s) were rejected");

@@ -4,11 +4,15 @@ import io.dualrepo.Side;
 import io.dualrepo.hibernate.Migration;
 import io.dualrepo.internal.WithheldMessage;
 import io.dualrepo.record.MigrationRecord;
+import io.dualrepo.record.MigrationState;
+import io.dualrepo.record.RecordEntry;
+import io.dualrepo.record.SideStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -213,13 +217,11 @@ public final class Backfill<K extends Comparable<? super K>, V> {
 
     /** Where this run takes the job up: at its first key (it reads every old row itself), mid-way, or not at all. */
     private JobStart jobStart() {
-        LeaseStore.Checkpoint checkpoint;
-        try {
-            checkpoint = migration.newModel().transactions()
-                    .read(session -> new LeaseStore(job, clock, leaseDuration).checkpoint(session));
-        } catch (RuntimeException tablesNotCreatedYet) {
-            return JobStart.FIRST_KEY;
-        }
+        LeaseStore store = new LeaseStore(job, clock, leaseDuration);
+        // Asked first, so that a first run does not query tables its worker has yet to create (a database error
+        // in the log that looks like a failure).
+        LeaseStore.Checkpoint checkpoint = migration.newModel().transactions()
+                .read(session -> store.tablesExist(session) ? store.checkpoint(session) : null);
         if (checkpoint == null) {
             return JobStart.FIRST_KEY;
         }
@@ -236,9 +238,20 @@ public final class Backfill<K extends Comparable<? super K>, V> {
      */
     private void recordEvidence(Instant startedAt) {
         try {
-            record.recordBackfill(migration.name(), Side.NEW, startedAt == null ? Instant.EPOCH : startedAt,
-                    Instant.now(), 0, "backfill " + job + " (worker " + workerId + ")"
-                            + (startedAt == null ? ", resumed from an earlier run" : ""));
+            Instant finishedAt = Instant.now();
+            MigrationState state = record.recordBackfill(migration.name(), Side.NEW,
+                    startedAt == null ? Instant.EPOCH : startedAt, finishedAt, 0, "backfill " + job + " (worker "
+                            + workerId + ")" + (startedAt == null ? ", resumed from an earlier run" : ""));
+            Instant counted = state.newSide().backfilledAt();
+            boolean needsOne = state.newSide().status() == SideStatus.CATCHING_UP
+                    || state.newSide().status() == SideStatus.RESYNCING;
+            if (needsOne && (counted == null || counted.isBefore(finishedAt.truncatedTo(ChronoUnit.MILLIS)))) {
+                // The copy is done, but it is not the evidence the stage rules ask for: say so where it is seen.
+                String why = record.history(migration.name(), 1).stream().findFirst()
+                        .map(RecordEntry::detail).orElse("see the migration record's history");
+                LOG.warn("backfill {}: finished, but the migration record does not count it: {}. Run it again from"
+                        + " the first key with Backfill.builder(...).restart()", job, why);
+            }
         } catch (RuntimeException e) {
             LOG.warn("backfill {}: finished, but the migration record could not be told; run the verifier with the"
                     + " record, or record it by hand", job, WithheldMessage.of(e));

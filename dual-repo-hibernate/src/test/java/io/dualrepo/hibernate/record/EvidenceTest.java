@@ -2,6 +2,10 @@ package io.dualrepo.hibernate.record;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.dualrepo.Side;
 import io.dualrepo.hibernate.backfill.Backfill;
 import io.dualrepo.hibernate.backfill.BackfillResult;
@@ -14,11 +18,13 @@ import io.dualrepo.record.SideState;
 import io.dualrepo.record.SideStatus;
 import io.dualrepo.routing.Stage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the backfill and the verifier tell the migration record, and what they must not claim: a backfill resumed
@@ -118,6 +124,29 @@ class EvidenceTest {
         assertThat(newSide().status()).isIn(SideStatus.CATCHING_UP, SideStatus.RESYNCING);
         List<String> details = record.history("incidents", 10).stream().map(RecordEntry::detail).toList();
         assertThat(details).anyMatch(detail -> detail.contains("backfill") && !detail.contains("counts;"));
+    }
+
+    @Test
+    void aBackfillStartedWithinTheSettleTimeCopiesButSaysItDoesNotCount() {
+        DatabaseMigrationRecord settling = DatabaseMigrationRecord.builder(databases.oldSessions)
+                .table("dualrepo_settling").settleTime(Duration.ofHours(1)).build();
+        settling.takeRoute("incidents", Stage.DUAL_WRITE.route(), true, Origin.ROUTE_SOURCE, "test");
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        Logger backfillLog = (Logger) LoggerFactory.getLogger(Backfill.class);
+        backfillLog.addAppender(log);
+        try {
+            BackfillResult result = Backfill.builder(databases.migration).migrationRecord(settling).build().run();
+
+            assertThat(result.finished()).isTrue();
+            assertThat(settling.state("incidents").newSide().backfilledAt()).isNull();
+            assertThat(log.list).filteredOn(event -> event.getLevel() == Level.WARN)
+                    .map(ILoggingEvent::getFormattedMessage).singleElement().asString()
+                    .contains("the migration record does not count it").contains("started before")
+                    .contains(".restart()");
+        } finally {
+            backfillLog.detachAppender(log);
+        }
     }
 
     private Verifier<String, Incident> verifier() {
