@@ -44,6 +44,9 @@ final class RecordUpdates {
     }
 
     static String describeRoute(MigrationState before, MigrationState after) {
+        if (before.version() == 0) {
+            return "the record starts for this repository on " + describe(after.route());
+        }
         StringBuilder text = new StringBuilder(describe(before.route())).append(" -> ").append(describe(after.route()));
         for (io.dualrepo.Side side : io.dualrepo.Side.values()) {
             if (before.side(side).status() != after.side(side).status()) {
