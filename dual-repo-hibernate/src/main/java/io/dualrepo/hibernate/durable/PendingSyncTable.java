@@ -32,7 +32,8 @@ import org.hibernate.SessionFactory;
  *     target_side varchar(3)    not null,   -- OLD or NEW: the model to bring up to date
  *     created_at  timestamp with time zone not null,
  *     attempts    integer not null,         -- failed repairs so far
- *     last_error  varchar(1000))            -- the classes and SQLStates of what the last failed repair threw
+ *     last_error  varchar(1000))            -- why it waits: the classes and SQLStates of what the last failed
+                                           -- repair (or the failed secondary write) threw, or a deferral
  * create index dualrepo_pending_sync_by_repository on dualrepo_pending_sync (repository, id);
  * create index dualrepo_pending_sync_by_key on dualrepo_pending_sync (repository, sync_key);
  * </pre>
@@ -170,12 +171,13 @@ public final class PendingSyncTable {
 
     /**
      * Like {@link #pendingCount}, but leaves out rows younger than {@code writtenBefore} that no repair has tried
-     * yet: those of dual writes whose secondary half is still running, which clear themselves within moments.
+     * and no dual write has marked as missed ({@link #markMissed}): those of dual writes whose secondary half is
+     * still running, which clear themselves within moments.
      */
     long waitingCount(SessionFactory database, String repository, Side target, Instant writtenBefore) {
         return Transactions.of(database).read(session -> session.doReturningWork(connection -> {
             try (PreparedStatement statement = connection.prepareStatement("select count(distinct sync_key) from "
-                    + name + " where repository = ? and target_side = ? and (attempts > 0 or created_at < ?)")) {
+                    + name + " where repository = ? and target_side = ? and (attempts > 0 or last_error is not null or created_at < ?)")) {
                 statement.setString(1, repository);
                 statement.setString(2, target.name());
                 statement.setObject(3, OffsetDateTime.ofInstant(writtenBefore, ZoneOffset.UTC));
@@ -236,6 +238,26 @@ public final class PendingSyncTable {
                 }
             }
             return ids;
+        });
+    }
+
+    /**
+     * Says why rows wait, for rows whose target is known to have missed the write (its write failed or was
+     * deferred), so that {@link #waitingCount} counts them at once rather than as rows of writes still in flight.
+     * {@code reason} is classes and SQLStates or a fixed text, never a message.
+     */
+    void markMissed(Session session, Collection<Long> ids, String reason) {
+        String cut = reason.length() > MAX_ERROR_LENGTH ? reason.substring(0, MAX_ERROR_LENGTH - 1) + "…" : reason;
+        session.doWork(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "update " + name + " set last_error = ? where id = ? and last_error is null")) {
+                for (long id : ids) {
+                    statement.setString(1, cut);
+                    statement.setLong(2, id);
+                    statement.addBatch();
+                }
+                statement.executeBatch();
+            }
         });
     }
 
