@@ -7,8 +7,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -79,6 +81,7 @@ final class BoundedSecondary {
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     // One WARN when writes start being deferred, one INFO when they complete in time again.
     private final AtomicInteger deferringSince = new AtomicInteger();
+    private final Set<Gate> waiting = ConcurrentHashMap.newKeySet();
 
     BoundedSecondary(Duration timeout, int threads, MeterRegistry registry) {
         this.timeout = timeout;
@@ -117,13 +120,19 @@ final class BoundedSecondary {
             return deferred(repository, Deferral.BUSY);
         }
         boolean interrupted = false;
+        waiting.add(gate);
         try {
             try {
-                return gate.result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+                CompletableFuture.anyOf(gate.result, gate.expired).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
-                // fall through to the race below
+                // the race below decides
             } catch (InterruptedException e) {
                 interrupted = true;
+            } finally {
+                waiting.remove(gate);
+            }
+            if (gate.result.isDone()) {
+                return gate.result.getNow(null);
             }
             if (gate.state.compareAndSet(WAITED_FOR, GIVEN_UP)) {
                 return deferred(repository, Deferral.TIMEOUT);
@@ -136,12 +145,24 @@ final class BoundedSecondary {
                     interrupted = true;
                 }
             }
-        } catch (ExecutionException e) {
+        } catch (ExecutionException | CompletionException e) {
             throw new IllegalStateException("a secondary write's gate failed", e.getCause());
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** Callers waiting now. For tests, which end the wait with {@link #expireWaiting} instead of a clock. */
+    int waitingCallers() {
+        return waiting.size();
+    }
+
+    /** Ends the wait of every caller waiting now as the timeout would: interleavings forced without sleeps. */
+    void expireWaiting() {
+        for (Gate gate : waiting) {
+            gate.expired.complete(null);
         }
     }
 
@@ -176,6 +197,7 @@ final class BoundedSecondary {
 
         final AtomicInteger state = new AtomicInteger(WAITED_FOR);
         final CompletableFuture<Outcome> result = new CompletableFuture<>();
+        final CompletableFuture<Void> expired = new CompletableFuture<>();
         private final String repository;
         private final SessionFactory database;
         private final Function<Session, Boolean> work;

@@ -136,6 +136,11 @@ public final class CrossDatabaseScope implements DualWriteScope {
                 Instant.now().minus(IN_FLIGHT_GRACE));
     }
 
+    /** The bound's pool, under {@link Builder#secondaryWriteTimeout}; null without one. For tests. */
+    BoundedSecondary bounded() {
+        return bounded;
+    }
+
     @Override
     public <R> R run(DualWrite<R> write) throws Throwable {
         Registration<?> registration = registrations.get(write.repository());
