@@ -220,7 +220,8 @@ final class BoundedSecondary {
             try {
                 result.complete(write());
             } catch (Throwable unexpected) {
-                result.completeExceptionally(unexpected);
+                // A secondary that cannot even open a session is a failed secondary write, never the caller's.
+                result.complete(failed(unexpected));
             }
         }
 
@@ -234,12 +235,7 @@ final class BoundedSecondary {
                     session.flush();
                 } catch (Throwable error) {
                     rollBack(transaction, error);
-                    if (state.compareAndSet(WAITED_FOR, COMMITTING)) {
-                        return new Outcome(null, false, error);
-                    }
-                    abandoned("failed");
-                    late.accept(error);
-                    return new Outcome(Deferral.TIMEOUT, false, error);
+                    return failed(error);
                 } finally {
                     BoundSessions.unbind(database);
                 }
@@ -257,6 +253,22 @@ final class BoundedSecondary {
                 }
                 return new Outcome(null, Boolean.TRUE.equals(took), null);
             }
+        }
+
+        /** The caller's to handle if it still waits; else counted, and told to {@code late}. */
+        private Outcome failed(Throwable error) {
+            if (state.compareAndSet(WAITED_FOR, COMMITTING)) {
+                return new Outcome(null, false, error);
+            }
+            abandoned("failed");
+            try {
+                late.accept(error);
+            } catch (RuntimeException e) {
+                log.warn("{}: reporting a secondary write that failed after its caller returned failed", repository,
+                        WithheldMessage.of(e));
+            }
+            // Whoever still waits (a caller that saw the commit begin) keeps the rows.
+            return Outcome.deferred(Deferral.TIMEOUT);
         }
 
         private void abandoned(String outcome) {

@@ -226,6 +226,18 @@ class SlowSecondaryTest {
     }
 
     @Test
+    void aSecondaryThatCannotOpenASessionIsAFailedSecondaryWriteNotTheCallers() {
+        incidents.save(new Incident("i-1", "org-1", "database slow", "investigating"));
+        databases.newSessions.close();
+
+        incidents.save(new Incident("i-1", "org-1", "database slow", "fixing"));
+
+        assertThat(databases.oldIncidents()).containsExactly("i-1 database slow fixing");
+        assertThat(databases.pending(Side.OLD)).containsExactly("i-1 NEW 0");
+        assertThat(registry.get(SyncMetrics.PENDING_RECORDED).tag("side", "new").counter().count()).isEqualTo(1);
+    }
+
+    @Test
     void aSyncAfterTheCallersTransactionCommittedIsBoundedToo() throws Exception {
         incidents.save(new Incident("i-1", "org-1", "database slow", "investigating"));
         // NEW's database itself is slow: another transaction holds the row the sync must update.
