@@ -48,6 +48,11 @@ import org.slf4j.LoggerFactory;
  * secondary write leaves the primary's write in place, and the call succeeds or fails as the {@link
  * io.dualrepo.write.SecondaryWriteFailurePolicy} says.
  *
+ * <p>A slow secondary slows every write by as much, unless {@link Builder#secondaryWriteTimeout} bounds the wait:
+ * the secondary's write then runs on a bounded pool in a transaction that commits only while the caller waits, and
+ * one that does not finish in time is rolled back and left to the repair through the rows above ({@link
+ * BoundedSecondary}).
+ *
  * <p>When the caller already has a transaction open on the primary's database ({@link
  * Transactions#inTransaction}), the write and its rows join it, and the secondary is brought up to date by key
  * ({@link KeySync}) after that transaction commits; if it rolls back, neither model nor the table has anything.
