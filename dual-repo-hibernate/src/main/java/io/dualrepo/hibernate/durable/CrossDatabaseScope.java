@@ -50,8 +50,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A slow secondary slows every write by as much, unless {@link Builder#secondaryWriteTimeout} bounds the wait:
  * the secondary's write then runs on a bounded pool in a transaction that commits only while the caller waits, and
- * one that does not finish in time is rolled back and left to the repair through the rows above ({@link
- * BoundedSecondary}).
+ * one that does not finish in time is rolled back and left to the repair through the rows above.
  *
  * <p>When the caller already has a transaction open on the primary's database ({@link
  * Transactions#inTransaction}), the write and its rows join it, and the secondary is brought up to date by key
@@ -78,6 +77,9 @@ public final class CrossDatabaseScope implements DualWriteScope {
     /** How long a dual write's pending row may be its own in-flight marker before it counts as waiting. */
     static final Duration IN_FLIGHT_GRACE = Duration.ofSeconds(5);
     public static final int DEFAULT_SECONDARY_WRITE_THREADS = 8;
+    // What a kept row's last_error says when no exception names the reason.
+    private static final String NOT_TAKEN = "not taken: after the write a key was held by one model only";
+    private static final String FAILED = "failed: the secondary's write threw (counted, logged and sunk)";
 
     private final Map<String, Registration<?>> registrations;
     private final Map<String, KeySync<?, ?>> syncs = new HashMap<>();
@@ -182,7 +184,7 @@ public final class CrossDatabaseScope implements DualWriteScope {
         try {
             took = write.writeSecondary();
         } catch (Throwable e) {
-            keptPending(registration, write, primary.other(), pending);
+            keptPending(registration, write, primary.other(), pending, WithheldMessage.describe(e), false);
             throw e;
         }
         if (took && registration.transactions(primary.other()).inTransaction()) {
@@ -193,7 +195,7 @@ public final class CrossDatabaseScope implements DualWriteScope {
         } else if (took && bothOrNeitherHold(registration, write, keys, heldByPrimary)) {
             clear(registration, write, transactions, pending);
         } else {
-            keptPending(registration, write, primary.other(), pending);
+            keptPending(registration, write, primary.other(), pending, took ? NOT_TAKEN : FAILED, false);
         }
         return result;
     }
@@ -235,7 +237,7 @@ public final class CrossDatabaseScope implements DualWriteScope {
         if (outcome.took()) {
             clear(registration, write, transactions, pending);
         } else {
-            keptPending(registration, write, secondary, pending);
+            keptPending(registration, write, secondary, pending, NOT_TAKEN, false);
         }
     }
 
@@ -352,7 +354,7 @@ public final class CrossDatabaseScope implements DualWriteScope {
                 syncEncoded(registration, primary, key);
             }
         } catch (RuntimeException e) {
-            keptPending(registration, write, primary.other(), pending);
+            keptPending(registration, write, primary.other(), pending, WithheldMessage.describe(e), false);
             log.warn("{}.{}: could not bring {} up to date after the caller's transaction committed; {} key(s) wait"
                     + " for the repair", registration.repository(), write.method(), primary.other(), pending.size(),
                     WithheldMessage.of(e));
@@ -382,12 +384,8 @@ public final class CrossDatabaseScope implements DualWriteScope {
         }
     }
 
-    private void keptPending(Registration<?> registration, DualWrite<?> write, Side target, List<Long> pending) {
-        keptPending(registration, write, target, pending, null, false);
-    }
-
     /**
-     * @param reason when known, why: recorded on the rows so that they count as waiting at once, not only once
+     * @param reason why: recorded on the rows so that they count as waiting at once, not only once
      *     they outlive {@link #IN_FLIGHT_GRACE}; never a message, which could quote a value
      * @param quiet logged at DEBUG: a deferral, whose stretch {@link BoundedSecondary} logs once
      */
@@ -405,9 +403,6 @@ public final class CrossDatabaseScope implements DualWriteScope {
         } else {
             log.warn("{}.{}: the {} model did not take the write; {} key(s) wait in {} for the repair",
                     registration.repository(), write.method(), target, pending.size(), table);
-        }
-        if (reason == null) {
-            return;
         }
         try {
             registration.transactions(target.other()).runInTransaction(session -> {

@@ -70,12 +70,11 @@ class SlowSecondaryTest {
         if (dualRepo != null) {
             dualRepo.close();
         }
-        scope = CrossDatabaseScope.builder()
+        CrossDatabaseScope.Builder builder = CrossDatabaseScope.builder()
                 .migration(databases.migration, TwoDatabases.KEYS)
-                .secondaryWriteTimeout(bound)
                 .secondaryWriteThreads(threads)
-                .meterRegistry(registry)
-                .build();
+                .meterRegistry(registry);
+        scope = (bound == null ? builder : builder.secondaryWriteTimeout(bound)).build();
         // Stages are set straight to the one under test: the transition rules have tests of their own.
         dualRepo = DualRepo.builder().enforceTransitions(false).routeSource(routes).meterRegistry(registry)
                 .dualWriteScope(scope).secondaryWriteFailurePolicy(policy).comparisonMode(ComparisonMode.SYNC).build();
@@ -216,6 +215,7 @@ class SlowSecondaryTest {
         assertThat(databases.newIncidents()).containsExactly("i-1 database slow investigating");
         assertThat(databases.pending(Side.OLD)).containsExactly("i-4 NEW 0");
         assertThat(deferred("timeout")).isZero();
+        assertThat(scope.pendingRepairs("incidents", Side.NEW)).isEqualTo(1);
 
         incidents = incidents(FAR, 2, SecondaryWriteFailurePolicy.FAIL_CALL);
         // NEW has no status "unknown" for the organisation: its write fails, in time, and the caller is told.
@@ -223,6 +223,26 @@ class SlowSecondaryTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(databases.oldIncidents()).contains("i-5 mystery unknown");
         assertThat(databases.pending(Side.OLD)).containsExactlyInAnyOrder("i-4 NEW 0", "i-5 NEW 0");
+        assertThat(scope.pendingRepairs("incidents", Side.NEW)).isEqualTo(2);
+    }
+
+    @Test
+    void withoutABoundTooTheRowsOfWritesNewMissedHoldReadsBackAtOnce() {
+        incidents = incidents(null, 1, SecondaryWriteFailurePolicy.RECORD_AND_CONTINUE);
+        incidents.save(new Incident("i-1", "org-1", "database slow", "investigating"));
+        assertThat(scope.pendingRepairs("incidents", Side.NEW)).isZero();
+
+        // Not taken (NEW lacks the row a partial update needs), then failed (NEW lacks the status).
+        databases.put(Side.OLD, new Incident("i-4", "org-1", "cpu hot", "fixing"));
+        incidents.updateStatus("i-4", "closed");
+        incidents.save(new Incident("i-5", "org-1", "mystery", "unknown"));
+
+        // Rows of dual writes still running count only once older than the in-flight grace; these are known missed
+        // and count at once, so that reads cannot move to NEW in the seconds before they would.
+        assertThat(databases.pending(Side.OLD)).containsExactlyInAnyOrder("i-4 NEW 0", "i-5 NEW 0");
+        assertThat(scope.pendingRepairs("incidents", Side.NEW)).isEqualTo(2);
+        assertThat(databases.oldDatabase.rows("select last_error from " + PendingSyncTable.DEFAULT_NAME))
+                .allSatisfy(reason -> assertThat(reason).doesNotContain("mystery", "unknown'"));
     }
 
     @Test
