@@ -454,7 +454,7 @@ public final class CrossDatabaseScope implements DualWriteScope {
          *
          * <p>The trade-off: the secondary is behind the primary by up to the repair's interval for every deferred
          * key, reads that compare the two see the older value until then, and reads do not move to the secondary
-         * while keys wait ({@link #pendingRepairs}). Requires the secondary model's repository to write through the
+         * while keys wait ({@link CrossDatabaseScope#pendingRepairs}). Requires the secondary model's repository to write through the
          * migration's {@code SessionFactory} ({@link io.dualrepo.hibernate.HibernateRepository} does), so that its
          * write joins the transaction held back; a repository that commits on its own is not held back. When the
          * caller has a transaction open on the secondary's database, the secondary's half joins it on the caller's
