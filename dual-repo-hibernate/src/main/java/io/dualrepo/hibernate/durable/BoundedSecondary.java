@@ -226,33 +226,45 @@ final class BoundedSecondary {
         }
 
         private Outcome write() {
-            try (Session session = database.openSession()) {
-                Transaction transaction = session.beginTransaction();
-                Boolean took;
-                BoundSessions.bind(database, session);
+            Session session = database.openSession();
+            try {
+                return write(session);
+            } finally {
                 try {
-                    took = work.apply(session);
-                    session.flush();
-                } catch (Throwable error) {
-                    rollBack(transaction, error);
-                    return failed(error);
-                } finally {
-                    BoundSessions.unbind(database);
+                    session.close();
+                } catch (RuntimeException e) {
+                    // After the outcome is settled: a close that fails changes nothing the write did or did not do.
+                    log.debug("{}: closing a secondary write's session failed", repository, WithheldMessage.of(e));
                 }
-                if (!state.compareAndSet(WAITED_FOR, COMMITTING)) {
-                    // Its caller returned: committed now, it could land after a newer write or a repair.
-                    rollBack(transaction, null);
-                    abandoned("rolled_back");
-                    return Outcome.deferred(Deferral.TIMEOUT);
-                }
-                try {
-                    transaction.commit();
-                } catch (RuntimeException commitFailed) {
-                    rollBack(transaction, commitFailed);
-                    return new Outcome(null, false, commitFailed);
-                }
-                return new Outcome(null, Boolean.TRUE.equals(took), null);
             }
+        }
+
+        private Outcome write(Session session) {
+            Transaction transaction = session.beginTransaction();
+            Boolean took;
+            BoundSessions.bind(database, session);
+            try {
+                took = work.apply(session);
+                session.flush();
+            } catch (Throwable error) {
+                rollBack(transaction, error);
+                return failed(error);
+            } finally {
+                BoundSessions.unbind(database);
+            }
+            if (!state.compareAndSet(WAITED_FOR, COMMITTING)) {
+                // Its caller returned: committed now, it could land after a newer write or a repair.
+                rollBack(transaction, null);
+                abandoned("rolled_back");
+                return Outcome.deferred(Deferral.TIMEOUT);
+            }
+            try {
+                transaction.commit();
+            } catch (RuntimeException commitFailed) {
+                rollBack(transaction, commitFailed);
+                return new Outcome(null, false, commitFailed);
+            }
+            return new Outcome(null, Boolean.TRUE.equals(took), null);
         }
 
         /** The caller's to handle if it still waits; else counted, and told to {@code late}. */
