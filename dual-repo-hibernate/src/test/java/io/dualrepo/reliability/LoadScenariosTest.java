@@ -6,11 +6,14 @@ import io.dualrepo.DualRepo;
 import io.dualrepo.Side;
 import io.dualrepo.compare.Outcome;
 import io.dualrepo.compare.SkipReason;
+import io.dualrepo.hibernate.durable.CrossDatabaseScope;
+import io.dualrepo.hibernate.durable.SyncMetrics;
 import io.dualrepo.hibernate.model.DualIncidentRepository;
 import io.dualrepo.hibernate.model.IncidentRepository;
 import io.dualrepo.routing.InMemoryRouteSource;
 import io.dualrepo.routing.ReadSource;
 import io.dualrepo.routing.Stage;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -43,6 +47,7 @@ class LoadScenariosTest {
     private static final Duration COMPARISON_TIMEOUT = Duration.ofMillis(300);
     private static final Duration CIRCUIT_OPEN_FOR = Duration.ofMillis(500);
     private static final long SLOW_SECONDARY_MILLIS = 2_000;
+    private static final Duration SECONDARY_WRITE_TIMEOUT = Duration.ofMillis(300);
     /**
      * How long a fault that must open the circuit stays on, at most, until it has (callers running), and how long
      * recovery is driven, at most, until the circuit closes. Generous: on a loaded machine 16 callers made 129
@@ -74,7 +79,12 @@ class LoadScenariosTest {
     }
 
     private DualRepo dualRepo(Duration comparisonTimeout) {
+        return dualRepo(comparisonTimeout, stores.scope());
+    }
+
+    private DualRepo dualRepo(Duration comparisonTimeout, CrossDatabaseScope scope) {
         return stores.dualRepo()
+                .dualWriteScope(scope)
                 .routeSource(routes)
                 .comparisonTimeout(comparisonTimeout)
                 .circuitBreaker(50f, 20, CIRCUIT_OPEN_FOR)
@@ -238,6 +248,12 @@ class LoadScenariosTest {
 
     private void secondaryFault(String scenario, String fault, Runnable inject, Runnable clear,
             boolean circuitShouldOpen, String guarantee) throws Exception {
+        secondaryFault(scenario, fault, inject, clear, circuitShouldOpen, () -> guarantee);
+    }
+
+    /** @param guarantee read once the scenario has run, so that it can report what it saw */
+    private void secondaryFault(String scenario, String fault, Runnable inject, Runnable clear,
+            boolean circuitShouldOpen, Supplier<String> guarantee) throws Exception {
         routes.set(REPOSITORY, Stage.SHADOW);
         Callers callers = callers(dual());
         double seconds;
@@ -264,7 +280,7 @@ class LoadScenariosTest {
                 + " after %s)", dualRepo.runtime().circuitState(REPOSITORY), CONDITION_BOUND).isNotNegative();
         lastRow = new Report.Row(scenario, load(callers), fault, seconds, "0", lost,
                 callers.readLatencies().p99Millis(), callers.writeLatencies().p99Millis(),
-                "0 failed calls; " + circuit + "; " + guarantee);
+                "0 failed calls; " + circuit + "; " + guarantee.get());
         Report.add(lastRow);
     }
 
@@ -291,6 +307,25 @@ class LoadScenariosTest {
 
     @Test
     @Order(4)
+    void secondarySlowWithBoundedWrites() throws Exception {
+        // Issue 12, case 8: the same slow NEW, with the scope waiting for its writes SECONDARY_WRITE_TIMEOUT at most.
+        dualRepo.close();
+        dualRepo = dualRepo(COMPARISON_TIMEOUT, stores.scope(SECONDARY_WRITE_TIMEOUT));
+        secondaryFault("secondary slow, SHADOW, writes bounded at " + SECONDARY_WRITE_TIMEOUT.toMillis() + " ms",
+                "every NEW call takes 2 s more", () -> newFaults.delayMillis = SLOW_SECONDARY_MILLIS,
+                newFaults::clear, true, () -> "reads never wait for NEW, writes wait for it up to the bound ("
+                        + deferrals() + " writes deferred to the repair, repaired, verifier clean)");
+        assertThat(outcomes.get(Outcome.TIMEOUT).get()).as("comparisons that timed out").isPositive();
+        assertThat(deferrals()).as("secondary writes deferred to the repair").isPositive();
+    }
+
+    private long deferrals() {
+        return (long) registry.find(SyncMetrics.SECONDARY_DEFERRED).counters().stream()
+                .mapToDouble(Counter::count).sum();
+    }
+
+    @Test
+    @Order(5)
     void secondaryFailingOneCallInTen() throws Exception {
         // The guarantee here is that 10 % of errors stay under the circuit's threshold. A comparison timing out
         // on a loaded machine is a failure too, and the circuit rightly opens for a secondary that slow (see
@@ -304,7 +339,7 @@ class LoadScenariosTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void secondaryFlapping() throws Exception {
         AtomicBoolean flapping = new AtomicBoolean();
         Thread flapper = new Thread(() -> {
@@ -332,7 +367,7 @@ class LoadScenariosTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void primaryDown() throws Exception {
         routes.set(REPOSITORY, Stage.SHADOW);
         Callers callers = callers(dual());
@@ -359,7 +394,7 @@ class LoadScenariosTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void routeFlipsEveryFewMilliseconds() throws Exception {
         List<Stage> flipSet = List.of(Stage.DUAL_WRITE, Stage.SHADOW, Stage.LIVE, Stage.RAMPDOWN);
         routes.set(REPOSITORY, Stage.SHADOW);

@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.sql.SQLException;
 import java.util.List;
+import java.time.Duration;
 import java.util.Optional;
 import org.h2.tools.Server;
 import org.hibernate.SessionFactory;
@@ -126,6 +127,12 @@ final class Stores implements AutoCloseable {
 
     CrossDatabaseScope scope() {
         return CrossDatabaseScope.builder().migration(migration, KEYS).meterRegistry(registry).build();
+    }
+
+    /** The scope with the secondary's writes bounded: a caller waits for them {@code secondaryWriteTimeout} at most. */
+    CrossDatabaseScope scope(Duration secondaryWriteTimeout) {
+        return CrossDatabaseScope.builder().migration(migration, KEYS).meterRegistry(registry)
+                .secondaryWriteTimeout(secondaryWriteTimeout).build();
     }
 
     IncidentRepository oldRepository() {

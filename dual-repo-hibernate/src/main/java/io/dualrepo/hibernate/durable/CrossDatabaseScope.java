@@ -48,6 +48,10 @@ import org.slf4j.LoggerFactory;
  * secondary write leaves the primary's write in place, and the call succeeds or fails as the {@link
  * io.dualrepo.write.SecondaryWriteFailurePolicy} says.
  *
+ * <p>A slow secondary slows every write by as much, unless {@link Builder#secondaryWriteTimeout} bounds the wait:
+ * the secondary's write then runs on a bounded pool in a transaction that commits only while the caller waits, and
+ * one that does not finish in time is rolled back and left to the repair through the rows above.
+ *
  * <p>When the caller already has a transaction open on the primary's database ({@link
  * Transactions#inTransaction}), the write and its rows join it, and the secondary is brought up to date by key
  * ({@link KeySync}) after that transaction commits; if it rolls back, neither model nor the table has anything.
@@ -72,15 +76,23 @@ public final class CrossDatabaseScope implements DualWriteScope {
     private static final Logger log = LoggerFactory.getLogger(CrossDatabaseScope.class);
     /** How long a dual write's pending row may be its own in-flight marker before it counts as waiting. */
     static final Duration IN_FLIGHT_GRACE = Duration.ofSeconds(5);
+    public static final int DEFAULT_SECONDARY_WRITE_THREADS = 8;
+    // What a kept row's last_error says when no exception names the reason.
+    private static final String NOT_TAKEN = "not taken: after the write a key was held by one model only";
+    private static final String FAILED = "failed: the secondary's write threw (counted, logged and sunk)";
 
     private final Map<String, Registration<?>> registrations;
     private final Map<String, KeySync<?, ?>> syncs = new HashMap<>();
     private final Map<String, Map<Side, Counter>> left = new HashMap<>();
     private final PendingSyncTable table;
+    private final BoundedSecondary bounded;
 
     private CrossDatabaseScope(Builder builder) {
         this.registrations = Registration.byName(builder.registrations);
         this.table = builder.table;
+        this.bounded = builder.secondaryWriteTimeout == null ? null
+                : new BoundedSecondary(builder.secondaryWriteTimeout, builder.secondaryWriteThreads,
+                        builder.meterRegistry);
         for (Registration<?> registration : registrations.values()) {
             syncs.put(registration.repository(), KeySync.of(registration.migration));
             Map<Side, Counter> counters = new EnumMap<>(Side.class);
@@ -132,6 +144,11 @@ public final class CrossDatabaseScope implements DualWriteScope {
                 Instant.now().minus(IN_FLIGHT_GRACE));
     }
 
+    /** The bound's pool, under {@link Builder#secondaryWriteTimeout}; null without one. For tests. */
+    BoundedSecondary bounded() {
+        return bounded;
+    }
+
     @Override
     public <R> R run(DualWrite<R> write) throws Throwable {
         Registration<?> registration = registrations.get(write.repository());
@@ -160,11 +177,15 @@ public final class CrossDatabaseScope implements DualWriteScope {
         } catch (Carrier carrier) {
             throw carrier.getCause();
         }
+        if (bounded != null && !registration.transactions(primary.other()).inTransaction()) {
+            writeSecondaryBounded(registration, write, transactions, keys, heldByPrimary, pending);
+            return result;
+        }
         boolean took;
         try {
             took = write.writeSecondary();
         } catch (Throwable e) {
-            keptPending(registration, write, primary.other(), pending);
+            keptPending(registration, write, primary.other(), pending, WithheldMessage.describe(e), false);
             throw e;
         }
         if (took && registration.transactions(primary.other()).inTransaction()) {
@@ -175,9 +196,70 @@ public final class CrossDatabaseScope implements DualWriteScope {
         } else if (took && bothOrNeitherHold(registration, write, keys, heldByPrimary)) {
             clear(registration, write, transactions, pending);
         } else {
-            keptPending(registration, write, primary.other(), pending);
+            keptPending(registration, write, primary.other(), pending, took ? NOT_TAKEN : FAILED, false);
         }
         return result;
+    }
+
+    /**
+     * The secondary's half under {@link Builder#secondaryWriteTimeout}: in a transaction on a worker that commits only
+     * while this caller waits ({@link BoundedSecondary}). A write deferred to the repair leaves the rows, already
+     * committed with the primary's write, exactly as a failed one does.
+     */
+    private void writeSecondaryBounded(Registration<?> registration, DualWrite<?> write, Transactions transactions,
+            List<String> keys, Set<String> heldByPrimary, List<Long> pending) throws Throwable {
+        Side secondary = write.primary().other();
+        BoundedSecondary.Outcome outcome = bounded.run(registration.repository(),
+                registration.transactions(secondary).sessionFactory(),
+                session -> {
+                    Throwable error = write.writeSecondaryHoldingFailure();
+                    if (error != null) {
+                        throw new Carrier(error);
+                    }
+                    return heldAsByPrimary(registration, write, session, keys, heldByPrimary);
+                },
+                // Its caller has returned, its rows kept as deferred: the failure is still the sink's to see.
+                error -> write.recordSecondaryFailure(unwrap(error)));
+        if (outcome.deferred()) {
+            keptPending(registration, write, secondary, pending, "deferred: the " + secondary + " model's write"
+                    + " did not complete within " + bounded.timeout() + " (" + outcome.deferral().tag() + ")", true);
+            return;
+        }
+        bounded.completedInTime(registration.repository());
+        if (outcome.error() != null) {
+            Throwable error = unwrap(outcome.error());
+            write.recordSecondaryFailure(error);
+            keptPending(registration, write, secondary, pending, WithheldMessage.describe(error), false);
+            if (write.secondaryFailureFailsCall()) {
+                throw error;
+            }
+            return;
+        }
+        if (outcome.took()) {
+            clear(registration, write, transactions, pending);
+        } else {
+            keptPending(registration, write, secondary, pending, NOT_TAKEN, false);
+        }
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof Carrier carrier ? carrier.getCause() : error;
+    }
+
+    /** {@link #bothOrNeitherHold}, read in the secondary's own transaction, which sees its write before it commits. */
+    private boolean heldAsByPrimary(Registration<?> registration, DualWrite<?> write, org.hibernate.Session session,
+            List<String> keys, Set<String> heldByPrimary) {
+        if (keys.isEmpty()) {
+            return true;
+        }
+        Side secondary = write.primary().other();
+        try {
+            return registration.present(secondary, session, keys).equals(heldByPrimary);
+        } catch (RuntimeException e) {
+            log.warn("{}.{}: could not read whether the {} model took the write; its {} key(s) wait for the repair",
+                    registration.repository(), write.method(), secondary, keys.size(), WithheldMessage.of(e));
+            return false;
+        }
     }
 
     /**
@@ -238,12 +320,42 @@ public final class CrossDatabaseScope implements DualWriteScope {
     private void syncAfterCommit(Registration<?> registration, DualWrite<?> write, Transactions transactions,
             List<String> keys, List<Long> pending) {
         Side primary = write.primary();
+        if (bounded != null && !registration.transactions(primary.other()).inTransaction()) {
+            BoundedSecondary.Outcome outcome = bounded.run(registration.repository(),
+                    registration.transactions(primary.other()).sessionFactory(),
+                    session -> {
+                        // KeySync's transactions on the secondary's database join the gate's.
+                        for (String key : keys) {
+                            syncEncoded(registration, primary, key);
+                        }
+                        return true;
+                    },
+                    error -> log.debug("{}.{}: bringing {} up to date failed after its caller stopped waiting",
+                            registration.repository(), write.method(), primary.other(), WithheldMessage.of(error)));
+            if (outcome.deferred()) {
+                keptPending(registration, write, primary.other(), pending, "deferred: bringing the "
+                        + primary.other() + " model up to date did not complete within " + bounded.timeout()
+                        + " (" + outcome.deferral().tag() + ")", true);
+                return;
+            }
+            bounded.completedInTime(registration.repository());
+            if (outcome.error() == null) {
+                clear(registration, write, transactions, pending);
+                return;
+            }
+            keptPending(registration, write, primary.other(), pending, WithheldMessage.describe(outcome.error()),
+                    false);
+            log.warn("{}.{}: could not bring {} up to date after the caller's transaction committed; {} key(s) wait"
+                    + " for the repair", registration.repository(), write.method(), primary.other(), pending.size(),
+                    WithheldMessage.of(outcome.error()));
+            return;
+        }
         try {
             for (String key : keys) {
                 syncEncoded(registration, primary, key);
             }
         } catch (RuntimeException e) {
-            keptPending(registration, write, primary.other(), pending);
+            keptPending(registration, write, primary.other(), pending, WithheldMessage.describe(e), false);
             log.warn("{}.{}: could not bring {} up to date after the caller's transaction committed; {} key(s) wait"
                     + " for the repair", registration.repository(), write.method(), primary.other(), pending.size(),
                     WithheldMessage.of(e));
@@ -273,23 +385,34 @@ public final class CrossDatabaseScope implements DualWriteScope {
         }
     }
 
-    private void keptPending(Registration<?> registration, DualWrite<?> write, Side target, List<Long> pending) {
+    /**
+     * @param reason why: recorded on the rows so that they count as waiting at once, not only once
+     *     they outlive {@link #IN_FLIGHT_GRACE}; never a message, which could quote a value
+     * @param quiet logged at DEBUG: a deferral, whose stretch {@link BoundedSecondary} logs once
+     */
+    private void keptPending(Registration<?> registration, DualWrite<?> write, Side target, List<Long> pending,
+            String reason, boolean quiet) {
         if (pending.isEmpty()) {
             log.error("{}.{}: the {} model did not take a write that named no keys: nothing records it, only the"
                     + " verifier can find it", registration.repository(), write.method(), target);
             return;
         }
         left.get(registration.repository()).get(target).increment(pending.size());
-        try {
-            table.markNotTaken(registration.transactions(target.other()).sessionFactory(), pending);
-        } catch (RuntimeException e) {
-            // The rows stand and the repair finds them; only the barrier before reads move to the target waits
-            // for them to age past the in-flight grace.
-            log.warn("{}.{}: could not mark {} pending row(s) as not taken", registration.repository(),
-                    write.method(), pending.size(), WithheldMessage.of(e));
+        if (quiet) {
+            log.debug("{}.{}: the {} model's write was deferred; {} key(s) wait in {} for the repair",
+                    registration.repository(), write.method(), target, pending.size(), table);
+        } else {
+            log.warn("{}.{}: the {} model did not take the write; {} key(s) wait in {} for the repair",
+                    registration.repository(), write.method(), target, pending.size(), table);
         }
-        log.warn("{}.{}: the {} model did not take the write; {} key(s) wait in {} for the repair",
-                registration.repository(), write.method(), target, pending.size(), table);
+        try {
+            registration.transactions(target.other()).runInTransaction(session -> {
+                table.markMissed(session, pending, reason);
+            });
+        } catch (RuntimeException e) {
+            log.debug("{}.{}: could not mark {} pending row(s) as missed; they count as waiting once older than {}",
+                    registration.repository(), write.method(), pending.size(), IN_FLIGHT_GRACE, WithheldMessage.of(e));
+        }
     }
 
     private static <R> R writePrimary(DualWrite<R> write) {
@@ -313,8 +436,52 @@ public final class CrossDatabaseScope implements DualWriteScope {
         private final List<Registration<?>> registrations = new ArrayList<>();
         private PendingSyncTable table = PendingSyncTable.defaults();
         private MeterRegistry meterRegistry = Metrics.globalRegistry;
+        private Duration secondaryWriteTimeout;
+        private int secondaryWriteThreads = DEFAULT_SECONDARY_WRITE_THREADS;
 
         private Builder() {}
+
+        /**
+         * How long a caller waits for the secondary's half of its write. Default: no bound, the caller waits for it
+         * as for the primary's.
+         *
+         * <p>With a bound, the secondary's half runs on one of {@link #secondaryWriteThreads} threads, in a
+         * transaction of the secondary's database that commits only while the caller still waits. When the time
+         * runs out first, the caller returns with the primary's write committed, the secondary's is rolled back
+         * whenever it returns (it never lands late, so it cannot overwrite a newer write or undo a repair), and the
+         * key waits in the pending-sync table, as after a failed secondary write, until {@link PendingSyncRepair}
+         * copies the primary's value. A write whose commit has already begun when the time runs out is waited for.
+         * A deferral never fails the call, whatever the {@link io.dualrepo.write.SecondaryWriteFailurePolicy}.
+         *
+         * <p>The trade-off: the secondary is behind the primary by up to the repair's interval for every deferred
+         * key, reads that compare the two see the older value until then, and reads do not move to the secondary
+         * while keys wait ({@link CrossDatabaseScope#pendingRepairs}). Requires the secondary model's repository to write through the
+         * migration's {@code SessionFactory} ({@link io.dualrepo.hibernate.HibernateRepository} does), so that its
+         * write joins the transaction held back; a repository that commits on its own is not held back. When the
+         * caller has a transaction open on the secondary's database, the secondary's half joins it on the caller's
+         * thread, unbounded, as without a timeout.
+         */
+        public Builder secondaryWriteTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("secondaryWriteTimeout must be positive, was " + timeout);
+            }
+            this.secondaryWriteTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Threads that run secondary halves under {@link #secondaryWriteTimeout}, and as many may queue; beyond
+         * that a write is deferred to the repair at once (a secondary that hangs holds every thread, and then
+         * costs a write nothing). Default {@value #DEFAULT_SECONDARY_WRITE_THREADS}.
+         */
+        public Builder secondaryWriteThreads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("secondaryWriteThreads must be at least 1, was " + threads);
+            }
+            this.secondaryWriteThreads = threads;
+            return this;
+        }
 
         /** A repository whose dual writes this scope runs: its migration (name, key type, models) and write keys. */
         public <K extends Comparable<? super K>> Builder migration(Migration<K, ?> migration, WriteKeys<K> keys) {

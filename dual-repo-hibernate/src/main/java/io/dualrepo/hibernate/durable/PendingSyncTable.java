@@ -32,7 +32,8 @@ import org.hibernate.SessionFactory;
  *     target_side varchar(3)    not null,   -- OLD or NEW: the model to bring up to date
  *     created_at  timestamp with time zone not null,
  *     attempts    integer not null,         -- failed repairs so far
- *     last_error  varchar(1000))            -- the classes and SQLStates of what the last failed repair threw
+ *     last_error  varchar(1000))            -- why it waits: the classes and SQLStates of what the last failed
+                                           -- repair (or the failed secondary write) threw, or a deferral
  * create index dualrepo_pending_sync_by_repository on dualrepo_pending_sync (repository, id);
  * create index dualrepo_pending_sync_by_key on dualrepo_pending_sync (repository, sync_key);
  * </pre>
@@ -54,8 +55,6 @@ public final class PendingSyncTable {
     /** Longest key, as text, that the table holds. */
     public static final int MAX_KEY_LENGTH = 1000;
     static final int MAX_ERROR_LENGTH = 1000;
-    /** {@code last_error} of a row whose secondary write failed or changed nothing, before any repair tried it. */
-    static final String NOT_TAKEN = "secondary write not taken";
 
     // A plain or schema-qualified SQL identifier, short enough that the index name derived from it fits the
     // 63 characters PostgreSQL allows; no quoting, so nothing in it can break out of the statement.
@@ -172,8 +171,8 @@ public final class PendingSyncTable {
 
     /**
      * Like {@link #pendingCount}, but leaves out rows younger than {@code writtenBefore} that no repair has tried
-     * and no failed secondary write has marked: those of dual writes whose secondary half is still running, which
-     * clear themselves within moments.
+     * and no dual write has marked as missed ({@link #markMissed}): those of dual writes whose secondary half is
+     * still running, which clear themselves within moments.
      */
     long waitingCount(SessionFactory database, String repository, Side target, Instant writtenBefore) {
         return Transactions.of(database).read(session -> session.doReturningWork(connection -> {
@@ -243,6 +242,26 @@ public final class PendingSyncTable {
         });
     }
 
+    /**
+     * Says why rows wait, for rows whose target is known to have missed the write (its write failed or was
+     * deferred), so that {@link #waitingCount} counts them at once rather than as rows of writes still in flight.
+     * {@code reason} is classes and SQLStates or a fixed text, never a message.
+     */
+    void markMissed(Session session, Collection<Long> ids, String reason) {
+        String cut = reason.length() > MAX_ERROR_LENGTH ? reason.substring(0, MAX_ERROR_LENGTH - 1) + "…" : reason;
+        session.doWork(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "update " + name + " set last_error = ? where id = ? and last_error is null")) {
+                for (long id : ids) {
+                    statement.setString(1, cut);
+                    statement.setLong(2, id);
+                    statement.addBatch();
+                }
+                statement.executeBatch();
+            }
+        });
+    }
+
     void delete(Session session, Collection<Long> ids) {
         if (ids.isEmpty()) {
             return;
@@ -274,24 +293,6 @@ public final class PendingSyncTable {
                 statement.executeBatch();
             }
         });
-    }
-
-    /**
-     * Marks rows whose dual write's secondary half did not take the write, so that they count as waiting at once
-     * (see {@link #waitingCount}). Names no exception: the repair's attempts fill {@code last_error} with those.
-     */
-    void markNotTaken(SessionFactory database, Collection<Long> ids) {
-        Transactions.of(database).runInTransaction(session -> session.doWork(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "update " + name + " set last_error = ? where id = ? and last_error is null")) {
-                for (long id : ids) {
-                    statement.setString(1, NOT_TAKEN);
-                    statement.setLong(2, id);
-                    statement.addBatch();
-                }
-                statement.executeBatch();
-            }
-        }));
     }
 
     /** Up to {@code limit} rows of a repository after {@code afterId}, created no later than {@code createdBy}. */

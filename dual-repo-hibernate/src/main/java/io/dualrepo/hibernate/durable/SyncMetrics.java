@@ -21,6 +21,19 @@ public final class SyncMetrics {
     /** Counter: keys whose repair failed; they stay waiting. Tags: repository, side. */
     public static final String REPAIR_FAILURES = "dualrepo.sync.repair.failures";
 
+    /**
+     * Counter: dual writes whose secondary half was left to the repair because it did not complete within {@link
+     * CrossDatabaseScope.Builder#secondaryWriteTimeout} ({@code reason=timeout}) or every secondary-write thread was
+     * busy ({@code reason=busy}). Tags: repository, reason.
+     */
+    public static final String SECONDARY_DEFERRED = "dualrepo.sync.secondary.deferred";
+    /**
+     * Counter: secondary halves whose caller had stopped waiting, by what became of them: {@code rolled_back} (the
+     * write finished late and was rolled back, never committed), {@code failed} (it threw), {@code not_started}
+     * (it was still queued). Tags: repository, outcome.
+     */
+    public static final String SECONDARY_ABANDONED = "dualrepo.sync.secondary.abandoned";
+
     public static final String TAG_REPOSITORY = "repository";
     public static final String TAG_SIDE = "side";
 
