@@ -8,7 +8,11 @@ import io.dualrepo.hibernate.backfill.BackfillProgress;
 import io.dualrepo.hibernate.backfill.BackfillResult;
 import io.dualrepo.hibernate.verify.VerificationResult;
 import io.dualrepo.metrics.DualRepoMetrics;
+import io.dualrepo.record.MigrationState;
+import io.dualrepo.record.RecordEntry;
+import io.dualrepo.record.SideState;
 import io.dualrepo.routing.InMemoryRouteSource;
+import io.dualrepo.routing.Route;
 import io.dualrepo.routing.Stage;
 import io.dualrepo.sample.model.Layout;
 import io.dualrepo.sample.model.Statuses;
@@ -17,7 +21,11 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -44,7 +52,9 @@ public final class Demo implements AutoCloseable {
             long failedCalls,
             VerificationResult<String> afterBackfill,
             VerificationResult<String> finalVerification,
-            Optional<ComparisonResult> caughtMismatch) {
+            Optional<ComparisonResult> caughtMismatch,
+            Optional<Refusal> refusedRollback,
+            List<RecordEntry> history) {
 
         public boolean succeeded() {
             return lostWrites == 0 && failedCalls == 0 && afterBackfill.isClean() && finalVerification.isClean();
@@ -55,6 +65,9 @@ public final class Demo implements AutoCloseable {
                     .orElseThrow(() -> new IllegalArgumentException("no stage '" + label + "' in " + stages));
         }
     }
+
+    /** A stage the runtime refused: which, why, and the route that stayed in force. */
+    public record Refusal(Stage stage, String reason, Route kept) {}
 
     /** One row of the table: what happened while a stage was in force. */
     public record StageFigures(String label, long oldCalls, long newCalls, long matches, long mismatches,
@@ -179,15 +192,22 @@ public final class Demo implements AutoCloseable {
             finalVerification.set(verifyModels("final verify old against new"));
             setStage(Stage.NEW_ONLY);
         });
-        stage("NEW_ONLY", Side.NEW, () -> { });
+        AtomicReference<Refusal> refusedRollback = new AtomicReference<>();
+        // The old model has missed every write since NEW_ONLY: reading it again would lose them, so the rules
+        // refuse it and the route in force stays.
+        stage("NEW_ONLY", Side.NEW, () -> refusedRollback.set(tryStage(Stage.OLD_ONLY)));
+        stage("NEW_ONLY, rollback refused", Side.NEW, () -> { });
         stopTraffic();
 
         app.contract();
         int served = readAfterContract();
         step("contract: old column dropped; " + served + " incidents read from the new model after it");
 
+        List<RecordEntry> recorded = app.history(HISTORY_SHOWN);
+        printRecord(recorded);
         Result result = new Result(List.copyOf(stages), lostKeys.size(), failedCalls.get(), afterBackfill.get(),
-                finalVerification.get(), Optional.ofNullable(caught.get()));
+                finalVerification.get(), Optional.ofNullable(caught.get()), Optional.ofNullable(refusedRollback.get()),
+                recorded);
         out.printf("%nacknowledged writes lost: %d, failed calls: %d, final verification: %s (%d s)%n",
                 result.lostWrites(), result.failedCalls(),
                 result.finalVerification().isClean() ? "clean" : "NOT CLEAN",
@@ -378,11 +398,78 @@ public final class Demo implements AutoCloseable {
         return result;
     }
 
-    /** Called with the traffic paused, so that each call sees one stage and each row counts one. */
+    /**
+     * Called with the traffic paused, so that each call sees one stage and each row counts one. The demo walks only
+     * stages the migration record allows (its backfill and verification are the evidence): a refusal here is a
+     * bug, and fails the run.
+     */
     private void setStage(Stage stage) {
         routes.set(SampleApp.REPOSITORY, stage);
+        Route taken = app.currentRoute();
+        if (!taken.equals(stage.route())) {
+            throw new IllegalStateException("the runtime refused " + stage + ", keeping " + stageName(taken) + ": "
+                    + app.dualRepo().lastRefusal(SampleApp.REPOSITORY).orElse("no reason given"));
+        }
         comparing = stage.route().compare().isOn();
         previous = figures();
+    }
+
+    /**
+     * Offers a stage the rules refuse, with the traffic paused, and shows what the runtime did: refused it, said why,
+     * kept the route in force. The route source then offers that route again, as an operator would set it back.
+     */
+    private Refusal tryStage(Stage stage) {
+        Route before = app.currentRoute();
+        Optional<String> problem = app.dualRepo().transitionProblem(SampleApp.REPOSITORY, stage.route());
+        routes.set(SampleApp.REPOSITORY, stage);
+        Route kept = app.currentRoute();
+        String reason = app.dualRepo().lastRefusal(SampleApp.REPOSITORY).or(() -> problem).orElse("");
+        routes.set(SampleApp.REPOSITORY, before);
+        if (kept.equals(stage.route())) {
+            throw new IllegalStateException("the runtime took " + stage + " after " + stageName(before)
+                    + ", which the rules refuse");
+        }
+        step("try " + stage + " (rollback after " + stageName(before) + "): refused, " + stageName(kept)
+                + " stays. " + reason);
+        previous = figures();
+        return new Refusal(stage, reason, kept);
+    }
+
+    private static String stageName(Route route) {
+        return Arrays.stream(Stage.values()).filter(stage -> stage.route().equals(route)).findFirst()
+                .map(Stage::name).orElse(route.toString());
+    }
+
+    // ---- the migration record
+
+    private static final int HISTORY_SHOWN = 50;
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
+            .withZone(ZoneId.systemDefault());
+
+    /** The record as the fleet would read it: each side's standing, and the history, oldest first. */
+    private void printRecord(List<RecordEntry> history) {
+        out.println();
+        out.println("migration record (tables dualrepo_migration and dualrepo_migration_history in the old model's"
+                + " database):");
+        MigrationState state = app.migrationState();
+        out.println("  route " + stageName(state.route()) + " since " + TIME.format(state.routeSince()) + "; OLD "
+                + standing(state.oldSide()) + "; NEW " + standing(state.newSide()));
+        List<RecordEntry> oldestFirst = new ArrayList<>(history);
+        Collections.reverse(oldestFirst);
+        for (RecordEntry entry : oldestFirst) {
+            if (entry.to() == null) {
+                out.printf("  %s  %-13s %s: %s%n", TIME.format(entry.at()), entry.origin(), entry.by(),
+                        entry.detail());
+            } else {
+                String route = entry.from() == null || entry.from().equals(entry.to()) ? stageName(entry.to())
+                        : stageName(entry.from()) + " -> " + stageName(entry.to());
+                out.printf("  %s  %-13s %-24s by %s%n", TIME.format(entry.at()), entry.origin(), route, entry.by());
+            }
+        }
+    }
+
+    private static String standing(SideState side) {
+        return side.status() + " since " + TIME.format(side.since()) + (side.forced() ? " (forced)" : "");
     }
 
     /** Runs with the traffic paused: no call is half done meanwhile. */
