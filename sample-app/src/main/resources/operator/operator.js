@@ -241,7 +241,6 @@ function renderHistory(history) {
   const key = JSON.stringify(history);
   if (key === shownHistory) return;
   shownHistory = key;
-  byId('history-shown').textContent = history.length;
   const rows = history.map(entry => {
     const row = document.createElement('tr');
     const cell = (text, className) => {
