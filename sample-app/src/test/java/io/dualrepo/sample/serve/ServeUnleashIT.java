@@ -56,12 +56,12 @@ class ServeUnleashIT {
             assertThat(shadowTaken.get("to").getAsString()).isEqualTo("SHADOW");
             assertThat(shadowTaken.get("origin").getAsString()).isEqualTo("ROUTE_SOURCE");
 
-            // A flag the rules refuse changes nothing: writes to OLD cannot stop while SHADOW reads it. The runtime
-            // keeps SHADOW and says why, on the page too.
+            // A flag the rules refuse changes nothing: NEW cannot serve reads before its backfill and a clean
+            // verification. The runtime keeps SHADOW and says why, on the page too.
             admin.rollout(stage, 100, "NEW_ONLY");
             JsonObject record = eventually(() -> api.state().getAsJsonObject("record"),
                     r -> !r.get("lastRefusal").isJsonNull(), "the runtime to refuse NEW_ONLY");
-            assertThat(record.get("lastRefusal").getAsString()).contains("writes to OLD cannot stop");
+            assertThat(record.get("lastRefusal").getAsString()).contains("NEW cannot serve reads");
             assertThat(stageOf(api)).isEqualTo("SHADOW");
 
             // Changed in Unleash, not here: with the backfill and a clean verification on record, reads move to the
