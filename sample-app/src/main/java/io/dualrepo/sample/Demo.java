@@ -76,6 +76,7 @@ public final class Demo implements AutoCloseable {
     static final int ORGANISATIONS = 20;
     static final int INCIDENTS_PER_ORGANISATION = 150;
     private static final int CLIENTS = 4;
+    private static final long PLANTED_BUG_MISMATCHES = 100;
 
     private final PrintStream out;
     private final SampleApp app;
@@ -175,6 +176,9 @@ public final class Demo implements AutoCloseable {
             app.newModel().plantBug(true);
             setStage(Stage.SHADOW);
         });
+        // Long enough for the bug to show many times over, however busy the machine: the rows after it compare
+        // against this one.
+        awaitMismatches(PLANTED_BUG_MISMATCHES, Duration.ofSeconds(30));
         stage("SHADOW, planted bug", Side.OLD, () -> {
             Optional.ofNullable(caught.get()).ifPresentOrElse(
                     mismatch -> step("caught: " + mismatch.method() + " " + mismatch.differences()),
@@ -328,6 +332,14 @@ public final class Demo implements AutoCloseable {
      * Lets the stage run under traffic, then pauses the traffic to count and check what it did, and runs the next
      * step (a switch of stage, a verification) before the traffic resumes, so that no call falls between two rows.
      */
+    /** Lets the traffic run until the current stage has counted {@code count} mismatches, or {@code bound} passed. */
+    private void awaitMismatches(long count, Duration bound) throws InterruptedException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (System.nanoTime() < deadline && comparisons("mismatch") - previous[3] < count) {
+            Thread.sleep(50);
+        }
+    }
+
     private void stage(String label, Side serving, Duration duration, Runnable thenWhilePaused)
             throws InterruptedException {
         Thread.sleep(duration.toMillis());
