@@ -8,9 +8,7 @@ import io.dualrepo.hibernate.backfill.BackfillProgress;
 import io.dualrepo.hibernate.backfill.BackfillResult;
 import io.dualrepo.hibernate.verify.VerificationResult;
 import io.dualrepo.metrics.DualRepoMetrics;
-import io.dualrepo.record.MigrationState;
 import io.dualrepo.record.RecordEntry;
-import io.dualrepo.record.SideState;
 import io.dualrepo.routing.InMemoryRouteSource;
 import io.dualrepo.routing.Route;
 import io.dualrepo.routing.Stage;
@@ -21,11 +19,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -207,8 +201,8 @@ public final class Demo implements AutoCloseable {
         int served = readAfterContract();
         step("contract: old column dropped; " + served + " incidents read from the new model after it");
 
-        List<RecordEntry> recorded = app.history(HISTORY_SHOWN);
-        printRecord(recorded);
+        List<RecordEntry> recorded = app.history(RecordReport.HISTORY_SHOWN);
+        RecordReport.print(out, app.migrationState(), recorded);
         Result result = new Result(List.copyOf(stages), lostKeys.size(), failedCalls.get(), afterBackfill.get(),
                 finalVerification.get(), Optional.ofNullable(caught.get()), Optional.ofNullable(refusedRollback.get()),
                 recorded);
@@ -419,7 +413,7 @@ public final class Demo implements AutoCloseable {
         routes.set(SampleApp.REPOSITORY, stage);
         Route taken = app.currentRoute();
         if (!taken.equals(stage.route())) {
-            throw new IllegalStateException("the runtime refused " + stage + ", keeping " + stageName(taken) + ": "
+            throw new IllegalStateException("the runtime refused " + stage + ", keeping " + RecordReport.stageName(taken) + ": "
                     + app.dualRepo().lastRefusal(SampleApp.REPOSITORY).orElse("no reason given"));
         }
         comparing = stage.route().compare().isOn();
@@ -438,50 +432,13 @@ public final class Demo implements AutoCloseable {
         String reason = app.dualRepo().lastRefusal(SampleApp.REPOSITORY).or(() -> problem).orElse("");
         routes.set(SampleApp.REPOSITORY, before);
         if (kept.equals(stage.route())) {
-            throw new IllegalStateException("the runtime took " + stage + " after " + stageName(before)
+            throw new IllegalStateException("the runtime took " + stage + " after " + RecordReport.stageName(before)
                     + ", which the rules refuse");
         }
-        step("try " + stage + " (rollback after " + stageName(before) + "): refused, " + stageName(kept)
+        step("try " + stage + " (rollback after " + RecordReport.stageName(before) + "): refused, " + RecordReport.stageName(kept)
                 + " stays. " + reason);
         previous = figures();
         return new Refusal(stage, reason, kept);
-    }
-
-    private static String stageName(Route route) {
-        return Arrays.stream(Stage.values()).filter(stage -> stage.route().equals(route)).findFirst()
-                .map(Stage::name).orElse(route.toString());
-    }
-
-    // ---- the migration record
-
-    private static final int HISTORY_SHOWN = 50;
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
-            .withZone(ZoneId.systemDefault());
-
-    /** The record as the fleet would read it: each side's standing, and the history, oldest first. */
-    private void printRecord(List<RecordEntry> history) {
-        out.println();
-        out.println("migration record (tables dualrepo_migration and dualrepo_migration_history in the old model's"
-                + " database):");
-        MigrationState state = app.migrationState();
-        out.println("  route " + stageName(state.route()) + " since " + TIME.format(state.routeSince()) + "; OLD "
-                + standing(state.oldSide()) + "; NEW " + standing(state.newSide()));
-        List<RecordEntry> oldestFirst = new ArrayList<>(history);
-        Collections.reverse(oldestFirst);
-        for (RecordEntry entry : oldestFirst) {
-            if (entry.to() == null) {
-                out.printf("  %s  %-13s %s: %s%n", TIME.format(entry.at()), entry.origin(), entry.by(),
-                        entry.detail());
-            } else {
-                String route = entry.from() == null || entry.from().equals(entry.to()) ? stageName(entry.to())
-                        : stageName(entry.from()) + " -> " + stageName(entry.to());
-                out.printf("  %s  %-13s %-24s by %s%n", TIME.format(entry.at()), entry.origin(), route, entry.by());
-            }
-        }
-    }
-
-    private static String standing(SideState side) {
-        return side.status() + " since " + TIME.format(side.since()) + (side.forced() ? " (forced)" : "");
     }
 
     /** Runs with the traffic paused: no call is half done meanwhile. */

@@ -67,12 +67,11 @@ final class DemoRuns {
         assertThat(result.stage("RAMPDOWN").matches() + result.stage("RAMPDOWN").mismatches()).isZero();
         assertThat(result.stage("NEW_ONLY").oldCalls()).isZero();
         assertThat(result.stage("NEW_ONLY").newCalls()).isPositive();
-        if (settings.newDatabase().isEmpty()) {
-            // One database, one transaction per dual write: a second write cannot fail on its own. (Across two
-            // databases it can, racing the backfill's insert of a row just created; the pending-sync repair then
-            // brings it over, which the clean verifications above show.)
-            assertThat(result.stages()).allSatisfy(stage -> assertThat(stage.secondaryWriteFailures()).isZero());
-        }
+        // A second write can fail on its own only racing the backfill's copy of the same row (a unique violation; in
+        // one database, in the savepoint that keeps the first write): the pending-sync repair then brings it over,
+        // which the clean verifications and the zero lost above show. Outside the backfill, none fails.
+        assertThat(result.stages()).filteredOn(stage -> !stage.label().startsWith("backfill:"))
+                .allSatisfy(stage -> assertThat(stage.secondaryWriteFailures()).as(stage.label()).isZero());
 
         // The walk was the rules' own: every stage taken in order, on evidence the backfill and verifier recorded.
         List<RecordEntry> oldestFirst = new ArrayList<>(result.history());
