@@ -190,6 +190,76 @@ function renderVerification(state) {
   }
 }
 
+// The record's figures, from GET /api/operator/state's "record", "stageRefusal" and "pendingSync".
+function renderRecord(state) {
+  const record = state.record;
+  const stageRefusal = byId('stage-refusal');
+  stageRefusal.hidden = !state.stageRefusal;
+  if (state.stageRefusal) {
+    stageRefusal.textContent = `Last refused here, ${clock(state.stageRefusal.at)}: ${state.stageRefusal.reason}`;
+  }
+  const runtimeRefusal = byId('runtime-refusal');
+  runtimeRefusal.hidden = !record.lastRefusal;
+  runtimeRefusal.textContent = record.lastRefusal ? `Last refusal by the runtime: ${record.lastRefusal}` : '';
+  if (record.error) {
+    byId('record-backfill').textContent = record.error;
+    return;
+  }
+  byId('route-since').textContent = clock(record.routeSince);
+  const sides = record.sides.map(side => {
+    const row = document.createElement('tr');
+    row.id = `side-${side.side}`;
+    const cell = (text, className) => {
+      const td = document.createElement('td');
+      td.textContent = text;
+      if (className) td.className = className;
+      row.appendChild(td);
+    };
+    cell(side.side);
+    cell(side.status + (side.forced ? ' (forced)' : ''));
+    cell(clock(side.since));
+    cell(side.backfilledAt === null ? '–' : clock(side.backfilledAt));
+    cell(side.missedSince === null ? '–' : clock(side.missedSince));
+    cell(side.servesReads ? 'yes' : 'no', side.servesReads ? '' : 'no');
+    return row;
+  });
+  byId('record-sides').tBodies[0].replaceChildren(...sides);
+  const evidence = entry => entry ? `${clock(entry.at)}: ${entry.detail}` : 'none recorded';
+  byId('record-backfill').textContent = evidence(record.lastBackfill);
+  byId('record-verification').textContent = evidence(record.lastVerification);
+  const pending = state.pendingSync;
+  byId('record-pending').textContent = pending.error ? pending.error
+      : pending.oldestAt === null ? 'none waiting'
+      : `${pending.oldestAgeSeconds} s (written ${clock(pending.oldestAt)})`;
+  renderHistory(record.history);
+}
+
+let shownHistory = null;
+
+// Redrawn only when an entry was added, so a row being read or selected stays put.
+function renderHistory(history) {
+  const key = JSON.stringify(history);
+  if (key === shownHistory) return;
+  shownHistory = key;
+  const rows = history.map(entry => {
+    const row = document.createElement('tr');
+    const cell = (text, className) => {
+      const td = document.createElement('td');
+      td.textContent = text;
+      if (className) td.className = className;
+      row.appendChild(td);
+    };
+    cell(clock(entry.at));
+    cell(entry.to === null ? '–' : entry.from === null || entry.from === entry.to ? entry.to
+        : `${entry.from} → ${entry.to}`, 'route');
+    cell(entry.origin);
+    cell(entry.by);
+    cell(entry.detail, 'detail');
+    return row;
+  });
+  byId('history').tBodies[0].replaceChildren(...rows);
+}
+
 let plantedBugBusy = false;
 
 function render(state) {
@@ -197,6 +267,7 @@ function render(state) {
   renderComparisons(state.comparisons);
   renderBackfills(state);
   renderVerification(state);
+  renderRecord(state);
   if (!plantedBugBusy) byId('planted-bug').checked = state.plantedBug;
 }
 

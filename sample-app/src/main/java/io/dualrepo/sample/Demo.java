@@ -8,7 +8,9 @@ import io.dualrepo.hibernate.backfill.BackfillProgress;
 import io.dualrepo.hibernate.backfill.BackfillResult;
 import io.dualrepo.hibernate.verify.VerificationResult;
 import io.dualrepo.metrics.DualRepoMetrics;
+import io.dualrepo.record.RecordEntry;
 import io.dualrepo.routing.InMemoryRouteSource;
+import io.dualrepo.routing.Route;
 import io.dualrepo.routing.Stage;
 import io.dualrepo.sample.model.Layout;
 import io.dualrepo.sample.model.Statuses;
@@ -44,7 +46,9 @@ public final class Demo implements AutoCloseable {
             long failedCalls,
             VerificationResult<String> afterBackfill,
             VerificationResult<String> finalVerification,
-            Optional<ComparisonResult> caughtMismatch) {
+            Optional<ComparisonResult> caughtMismatch,
+            Optional<Refusal> refusedRollback,
+            List<RecordEntry> history) {
 
         public boolean succeeded() {
             return lostWrites == 0 && failedCalls == 0 && afterBackfill.isClean() && finalVerification.isClean();
@@ -56,6 +60,9 @@ public final class Demo implements AutoCloseable {
         }
     }
 
+    /** A stage the runtime refused: which, why, and the route that stayed in force. */
+    public record Refusal(Stage stage, String reason, Route kept) {}
+
     /** One row of the table: what happened while a stage was in force. */
     public record StageFigures(String label, long oldCalls, long newCalls, long matches, long mismatches,
             long otherComparisons, long secondaryWriteFailures, long failedCalls, long lostWrites) {}
@@ -63,6 +70,7 @@ public final class Demo implements AutoCloseable {
     static final int ORGANISATIONS = 20;
     static final int INCIDENTS_PER_ORGANISATION = 150;
     private static final int CLIENTS = 4;
+    private static final long PLANTED_BUG_MISMATCHES = 100;
 
     private final PrintStream out;
     private final SampleApp app;
@@ -162,6 +170,9 @@ public final class Demo implements AutoCloseable {
             app.newModel().plantBug(true);
             setStage(Stage.SHADOW);
         });
+        // Long enough for the bug to show many times over, however busy the machine: the rows after it compare
+        // against this one.
+        awaitMismatches(PLANTED_BUG_MISMATCHES, Duration.ofSeconds(30));
         stage("SHADOW, planted bug", Side.OLD, () -> {
             Optional.ofNullable(caught.get()).ifPresentOrElse(
                     mismatch -> step("caught: " + mismatch.method() + " " + mismatch.differences()),
@@ -179,15 +190,22 @@ public final class Demo implements AutoCloseable {
             finalVerification.set(verifyModels("final verify old against new"));
             setStage(Stage.NEW_ONLY);
         });
-        stage("NEW_ONLY", Side.NEW, () -> { });
+        AtomicReference<Refusal> refusedRollback = new AtomicReference<>();
+        // The old model has missed every write since NEW_ONLY: reading it again would lose them, so the rules
+        // refuse it and the route in force stays.
+        stage("NEW_ONLY", Side.NEW, () -> refusedRollback.set(tryStage(Stage.OLD_ONLY)));
+        stage("NEW_ONLY, rollback refused", Side.NEW, () -> { });
         stopTraffic();
 
         app.contract();
         int served = readAfterContract();
         step("contract: old column dropped; " + served + " incidents read from the new model after it");
 
+        List<RecordEntry> recorded = app.history(RecordReport.HISTORY_SHOWN);
+        RecordReport.print(out, app.migrationState(), recorded);
         Result result = new Result(List.copyOf(stages), lostKeys.size(), failedCalls.get(), afterBackfill.get(),
-                finalVerification.get(), Optional.ofNullable(caught.get()));
+                finalVerification.get(), Optional.ofNullable(caught.get()), Optional.ofNullable(refusedRollback.get()),
+                recorded);
         out.printf("%nacknowledged writes lost: %d, failed calls: %d, final verification: %s (%d s)%n",
                 result.lostWrites(), result.failedCalls(),
                 result.finalVerification().isClean() ? "clean" : "NOT CLEAN",
@@ -308,6 +326,14 @@ public final class Demo implements AutoCloseable {
      * Lets the stage run under traffic, then pauses the traffic to count and check what it did, and runs the next
      * step (a switch of stage, a verification) before the traffic resumes, so that no call falls between two rows.
      */
+    /** Lets the traffic run until the current stage has counted {@code count} mismatches, or {@code bound} passed. */
+    private void awaitMismatches(long count, Duration bound) throws InterruptedException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (System.nanoTime() < deadline && comparisons("mismatch") - previous[3] < count) {
+            Thread.sleep(50);
+        }
+    }
+
     private void stage(String label, Side serving, Duration duration, Runnable thenWhilePaused)
             throws InterruptedException {
         Thread.sleep(duration.toMillis());
@@ -378,11 +404,41 @@ public final class Demo implements AutoCloseable {
         return result;
     }
 
-    /** Called with the traffic paused, so that each call sees one stage and each row counts one. */
+    /**
+     * Called with the traffic paused, so that each call sees one stage and each row counts one. The demo walks only
+     * stages the migration record allows (its backfill and verification are the evidence): a refusal here is a
+     * bug, and fails the run.
+     */
     private void setStage(Stage stage) {
         routes.set(SampleApp.REPOSITORY, stage);
+        Route taken = app.currentRoute();
+        if (!taken.equals(stage.route())) {
+            throw new IllegalStateException("the runtime refused " + stage + ", keeping " + RecordReport.stageName(taken) + ": "
+                    + app.dualRepo().lastRefusal(SampleApp.REPOSITORY).orElse("no reason given"));
+        }
         comparing = stage.route().compare().isOn();
         previous = figures();
+    }
+
+    /**
+     * Offers a stage the rules refuse, with the traffic paused, and shows what the runtime did: refused it, said why,
+     * kept the route in force. The route source then offers that route again, as an operator would set it back.
+     */
+    private Refusal tryStage(Stage stage) {
+        Route before = app.currentRoute();
+        Optional<String> problem = app.dualRepo().transitionProblem(SampleApp.REPOSITORY, stage.route());
+        routes.set(SampleApp.REPOSITORY, stage);
+        Route kept = app.currentRoute();
+        String reason = app.dualRepo().lastRefusal(SampleApp.REPOSITORY).or(() -> problem).orElse("");
+        routes.set(SampleApp.REPOSITORY, before);
+        if (kept.equals(stage.route())) {
+            throw new IllegalStateException("the runtime took " + stage + " after " + RecordReport.stageName(before)
+                    + ", which the rules refuse");
+        }
+        step("try " + stage + " (rollback after " + RecordReport.stageName(before) + "): refused, " + RecordReport.stageName(kept)
+                + " stays. " + reason);
+        previous = figures();
+        return new Refusal(stage, reason, kept);
     }
 
     /** Runs with the traffic paused: no call is half done meanwhile. */

@@ -13,9 +13,14 @@ import io.dualrepo.hibernate.backfill.BackfillResult;
 import io.dualrepo.hibernate.backfill.ProgressListener;
 import io.dualrepo.hibernate.durable.CrossDatabaseScope;
 import io.dualrepo.hibernate.durable.PendingSyncRepair;
+import io.dualrepo.hibernate.durable.PendingSyncTable;
 import io.dualrepo.hibernate.durable.WriteKeys;
+import io.dualrepo.hibernate.record.DatabaseMigrationRecord;
 import io.dualrepo.hibernate.verify.VerificationResult;
 import io.dualrepo.hibernate.verify.Verifier;
+import io.dualrepo.record.MigrationRecord;
+import io.dualrepo.record.MigrationState;
+import io.dualrepo.record.RecordEntry;
 import io.dualrepo.routing.InMemoryRouteSource;
 import io.dualrepo.routing.Route;
 import io.dualrepo.routing.RouteSource;
@@ -35,6 +40,7 @@ import io.getunleash.DefaultUnleash;
 import io.getunleash.util.UnleashConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,6 +70,7 @@ public final class SampleApp implements AutoCloseable {
     private final SessionFactory oldDatabase;
     private final SessionFactory newDatabase;
     private final Transactions oldTransactions;
+    private final MigrationRecord migrationRecord;
     private final boolean freshDatabase;
     private final MeterRegistry meterRegistry;
     private final RouteSource routeSource;
@@ -105,6 +112,10 @@ public final class SampleApp implements AutoCloseable {
         }
         Schema.createOldModel(oldDatabase);
         this.oldTransactions = Transactions.of(oldDatabase);
+        // In the old model's database, where the application already writes: every instance pointed at it shares
+        // the record, and one that restarts (even without its flag service) routes by the last route taken. The
+        // settle time stays zero: each instance of this sample sets or polls its own routes.
+        this.migrationRecord = DatabaseMigrationRecord.builder(oldDatabase).build();
 
         if (settings.unleashUrl().isPresent()) {
             String url = settings.unleashUrl().get();
@@ -131,8 +142,11 @@ public final class SampleApp implements AutoCloseable {
         newModel.plantBug(settings.plantedBug());
         this.migration = IncidentModels.migration(oldDatabase, newDatabase, layout);
 
+        // The transition rules are on (the default): a stage the record says is unsafe is refused, and the route in
+        // force stays.
         DualRepo.Builder builder = DualRepo.builder()
                 .routeSource(routeSource)
+                .migrationRecord(migrationRecord)
                 .meterRegistry(meterRegistry)
                 // A systematic mismatch would otherwise log on every read: a few lines a minute show what it is,
                 // and the counters and the operator page have all of them.
@@ -222,6 +236,37 @@ public final class SampleApp implements AutoCloseable {
 
     public Migration<String, Incident> migration() {
         return migration;
+    }
+
+    /** Where the migration's state and history are kept: tables in the old model's database. */
+    public MigrationRecord migrationRecord() {
+        return migrationRecord;
+    }
+
+    /** What the record holds for the incidents repository now. */
+    public MigrationState migrationState() {
+        return dualRepo.migrationState(REPOSITORY);
+    }
+
+    /** The newest {@code limit} entries of the incidents repository's history, newest first. */
+    public List<RecordEntry> history(int limit) {
+        return migrationRecord.history(REPOSITORY, limit);
+    }
+
+    /**
+     * When the oldest pending-sync row of the incidents repository was written, over both databases (a row lives
+     * in the database of the model that took the write); empty when none waits. Its age is how long a write has
+     * been missing from the other model at most.
+     */
+    public Optional<Instant> oldestPendingSync() {
+        Optional<Instant> oldest = PendingSyncTable.defaults().oldestPending(oldDatabase, REPOSITORY);
+        if (newDatabase != oldDatabase) {
+            Optional<Instant> inNew = PendingSyncTable.defaults().oldestPending(newDatabase, REPOSITORY);
+            if (inNew.isPresent() && (oldest.isEmpty() || inNew.get().isBefore(oldest.get()))) {
+                oldest = inNew;
+            }
+        }
+        return oldest;
     }
 
     /** The route in force for the incidents repository now. */
@@ -333,7 +378,7 @@ public final class SampleApp implements AutoCloseable {
      * killed run stopped; never overwrites what a dual write put there.
      */
     public BackfillResult backfillIncidents(double rowsPerSecond) {
-        return Backfill.builder(migration)
+        BackfillResult result = Backfill.builder(migration)
                 // Incident ids are random, so a batch spans a slice of the whole key range in which live inserts
                 // land; a smaller slice meets fewer of them (each meeting is a unique violation and a retry of the
                 // batch, where the new model is a table of its own).
@@ -341,13 +386,21 @@ public final class SampleApp implements AutoCloseable {
                 .rowsPerSecond(rowsPerSecond)
                 .onProgress(this::progressMade)
                 .meterRegistry(meterRegistry)
+                // Its result is the first half of the evidence that lets reads move to the new model.
+                .migrationRecord(migrationRecord)
                 .build()
                 .run();
+        dualRepo.refreshRecord(REPOSITORY);
+        return result;
     }
 
     /** Compares both models row by row; the result says what is missing or differs on either side. */
     public VerificationResult<String> verify() {
-        return Verifier.builder(migration).meterRegistry(meterRegistry).build().verify();
+        // A clean scan after the backfill is the second half of the evidence; any scan is on record.
+        VerificationResult<String> result = Verifier.builder(migration).meterRegistry(meterRegistry)
+                .migrationRecord(migrationRecord).build().verify();
+        dualRepo.refreshRecord(REPOSITORY);
+        return result;
     }
 
     /**

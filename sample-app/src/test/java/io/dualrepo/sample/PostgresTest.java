@@ -3,6 +3,7 @@ package io.dualrepo.sample;
 import static io.dualrepo.sample.serve.ApiClient.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.gson.JsonArray;
 import io.dualrepo.sample.Settings.Database;
 import io.dualrepo.sample.serve.ApiClient;
 import io.dualrepo.sample.serve.Server;
@@ -88,12 +89,21 @@ class PostgresTest {
                     Map.of("repository", "incidents", "method", "findById", "outcome", "mismatch")))
                     .isGreaterThanOrEqualTo(20);
 
+            // Reads move to the new model on evidence only: the backfill and a clean verification, on record in
+            // PostgreSQL next to the data.
+            assertThat(api.post("/api/operator/planted-bug", "{\"planted\": false}").status()).isEqualTo(200);
+            api.backfillAndVerify();
             api.setStage("LIVE");
             assertThat(api.put("/api/incidents/" + id + "/status", "{\"status\": \"closed\"}").status())
                     .isEqualTo(200);
             api.setStage("DUAL_WRITE");
             assertThat(api.get("/api/incidents/" + id).object().get("status").getAsString())
                     .as("the write in LIVE reached the old model too").isEqualTo("closed");
+            JsonArray history = api.state().getAsJsonObject("record").getAsJsonArray("history");
+            assertThat(history.get(0).getAsJsonObject().get("to").getAsString()).isEqualTo("DUAL_WRITE");
+            assertThat(history.get(1).getAsJsonObject().get("to").getAsString()).isEqualTo("LIVE");
+            assertThat(api.post("/api/operator/stage", "{\"stage\": \"NEW_ONLY\"}").status())
+                    .as("writes to OLD cannot stop while DUAL_WRITE reads it").isEqualTo(409);
         }
     }
 }

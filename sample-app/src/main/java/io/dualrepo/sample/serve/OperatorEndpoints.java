@@ -4,9 +4,15 @@ import static io.dualrepo.sample.serve.Http.badRequest;
 import static io.dualrepo.sample.serve.Http.conflict;
 
 import com.google.gson.JsonObject;
+import io.dualrepo.Side;
 import io.dualrepo.hibernate.backfill.BackfillProgress;
 import io.dualrepo.hibernate.backfill.BackfillResult;
 import io.dualrepo.hibernate.verify.VerificationResult;
+import io.dualrepo.internal.WithheldMessage;
+import io.dualrepo.record.MigrationState;
+import io.dualrepo.record.Origin;
+import io.dualrepo.record.RecordEntry;
+import io.dualrepo.record.SideState;
 import io.dualrepo.routing.InMemoryRouteSource;
 import io.dualrepo.routing.Route;
 import io.dualrepo.routing.Stage;
@@ -16,12 +22,15 @@ import io.dualrepo.sample.serve.Http.Request;
 import io.dualrepo.sample.serve.Http.Response;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -53,9 +62,18 @@ final class OperatorEndpoints implements AutoCloseable {
     private final AtomicBoolean verifying = new AtomicBoolean();
     private volatile String lastBackfill;
     private volatile Verification lastVerification;
+    private volatile StageRefusal lastStageRefusal;
 
     /** The last verification as the page shows it. */
     record Verification(long at, boolean clean, long discrepancies, String summary) {}
+
+    /** A stage this page was asked for and refused, and why. */
+    record StageRefusal(long at, String stage, String reason) {}
+
+    /** How many entries of the record's history the page shows, newest first. */
+    static final int HISTORY_SHOWN = 20;
+    /** How far back the page looks for the last backfill and verification entries. */
+    private static final int HISTORY_SEARCHED = 200;
 
     OperatorEndpoints(SampleApp app, Clock clock) {
         this.app = app;
@@ -91,7 +109,91 @@ final class OperatorEndpoints implements AutoCloseable {
         state.put("verifying", verifying.get());
         state.put("verification", lastVerification);
         state.put("plantedBug", app.newModel().bugPlanted());
+        state.put("record", record());
+        state.put("stageRefusal", lastStageRefusal);
+        state.put("pendingSync", pendingSync());
         return state;
+    }
+
+    /** The migration record: each model's standing, the evidence, the history, and the runtime's last refusal. */
+    private Map<String, Object> record() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        // The runtime's, not the database's: it holds even while the record cannot be read.
+        json.put("lastRefusal", app.dualRepo().lastRefusal(SampleApp.REPOSITORY).orElse(null));
+        MigrationState state;
+        List<RecordEntry> history;
+        try {
+            state = app.migrationState();
+            history = app.history(HISTORY_SEARCHED);
+        } catch (RuntimeException e) {
+            log.warn("the operator page could not read the migration record", WithheldMessage.of(e));
+            json.put("error", "the migration record could not be read (details in the server's log)");
+            return json;
+        }
+        json.put("version", state.version());
+        json.put("route", label(state.route()));
+        json.put("routeSince", state.routeSince().toEpochMilli());
+        json.put("sides", List.of(side(Side.OLD, state.oldSide()), side(Side.NEW, state.newSide())));
+        json.put("lastBackfill", latest(history, Origin.BACKFILL));
+        json.put("lastVerification", latest(history, Origin.VERIFICATION));
+        json.put("history", history.stream().limit(HISTORY_SHOWN).map(OperatorEndpoints::entry).toList());
+        return json;
+    }
+
+    private static Map<String, Object> side(Side side, SideState standing) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("side", side.name());
+        json.put("status", standing.status().name());
+        json.put("since", standing.since().toEpochMilli());
+        json.put("backfilledAt", millis(standing.backfilledAt()));
+        json.put("missedSince", millis(standing.missedSince()));
+        json.put("forced", standing.forced());
+        json.put("servesReads", standing.servesReads());
+        return json;
+    }
+
+    private static Map<String, Object> latest(List<RecordEntry> history, Origin origin) {
+        return history.stream().filter(entry -> entry.origin() == origin).findFirst().map(OperatorEndpoints::entry)
+                .orElse(null);
+    }
+
+    private static Map<String, Object> entry(RecordEntry entry) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("at", entry.at().toEpochMilli());
+        json.put("origin", entry.origin().name());
+        json.put("from", entry.from() == null ? null : label(entry.from()));
+        json.put("to", entry.to() == null ? null : label(entry.to()));
+        json.put("by", entry.by());
+        json.put("detail", entry.detail());
+        return json;
+    }
+
+    private static Long millis(Instant instant) {
+        return instant == null ? null : instant.toEpochMilli();
+    }
+
+    /** A route as people name it: its preset stage's name, else its parts. */
+    static String label(Route route) {
+        return stageOf(route).map(Stage::name).orElse(route.toString());
+    }
+
+    private static Optional<Stage> stageOf(Route route) {
+        return Arrays.stream(Stage.values()).filter(stage -> stage.route().equals(route)).findFirst();
+    }
+
+    /** The oldest write still waiting for the repair to reach the other model, and its age. */
+    private Map<String, Object> pendingSync() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        try {
+            Optional<Instant> oldest = app.oldestPendingSync();
+            json.put("oldestAt", oldest.map(Instant::toEpochMilli).orElse(null));
+            json.put("oldestAgeSeconds", oldest.map(at -> Math.max(0, Duration.between(at, clock.instant())
+                    .toSeconds())).orElse(null));
+        } catch (RuntimeException e) {
+            log.warn("the operator page could not read the pending-sync table", WithheldMessage.of(e));
+            json.put("error", "the pending-sync table could not be read (details in the server's log)");
+        }
+        return json;
     }
 
     private Map<String, Object> route() {
@@ -101,8 +203,7 @@ final class OperatorEndpoints implements AutoCloseable {
         json.put("write", route.write().name());
         json.put("compare", route.compare().toString());
         // A route set through Unleash need not be one of the presets.
-        json.put("stage", Arrays.stream(Stage.values()).filter(stage -> stage.route().equals(route)).findFirst()
-                .map(Stage::name).orElse(null));
+        json.put("stage", stageOf(route).map(Stage::name).orElse(null));
         json.put("origin", app.routeOrigin());
         json.put("controllable", app.stageControl().isPresent());
         return json;
@@ -121,7 +222,12 @@ final class OperatorEndpoints implements AutoCloseable {
         return json;
     }
 
-    private Response setStage(Request request) throws IOException {
+    /**
+     * Sets the stage if the migration record's rules allow it; else answers 409 with the reason, and the route in
+     * force stays. Judged before it is offered, so that a refused stage never waits in the route source to take
+     * effect on its own once the evidence arrives; and judged again by the runtime as it takes it.
+     */
+    private synchronized Response setStage(Request request) throws IOException {
         InMemoryRouteSource control = app.stageControl().orElseThrow(() -> conflict("Routes come from "
                 + app.routeOrigin() + "; change them there"));
         String name = Http.requiredString(request.body(), "stage");
@@ -131,9 +237,30 @@ final class OperatorEndpoints implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw badRequest("unknown stage '" + name + "': expected one of " + Arrays.toString(Stage.values()));
         }
+        Route before = app.currentRoute();
+        Optional<String> problem = app.dualRepo().transitionProblem(SampleApp.REPOSITORY, stage.route());
+        if (problem.isPresent()) {
+            throw refused(stage, before, problem.get());
+        }
         control.set(SampleApp.REPOSITORY, stage);
+        Route taken = app.currentRoute();
+        if (!taken.equals(stage.route())) {
+            // The runtime has checks of its own (writes still waiting for the repair) and the record may have
+            // changed meanwhile: offer the route in force again, so the refused one does not wait in the source.
+            control.set(SampleApp.REPOSITORY, taken);
+            throw refused(stage, taken, app.dualRepo().lastRefusal(SampleApp.REPOSITORY)
+                    .orElse("the runtime kept " + label(taken)));
+        }
         log.info("{}: stage set to {} from the operator page", SampleApp.REPOSITORY, stage);
         return Response.ok(route());
+    }
+
+    private Http.ClientError refused(Stage stage, Route kept, String reason) {
+        String message = stage + " refused, " + label(kept) + " stays: " + reason;
+        lastStageRefusal = new StageRefusal(clock.millis(), stage.name(), message);
+        // The runtime logs refusals it makes itself; this one was judged before the route source saw it.
+        log.warn("{}: {} (asked from the operator page)", SampleApp.REPOSITORY, message);
+        return conflict(message);
     }
 
     private Response startBackfill(Request request) throws IOException {

@@ -98,6 +98,20 @@ public final class ApiClient {
         return reply;
     }
 
+    /**
+     * Runs the incident backfill and then the verifier from the operator endpoints, with dual writes on: the evidence
+     * the migration record asks for before reads move to the new model.
+     */
+    public void backfillAndVerify() {
+        Reply started = post("/api/operator/backfill", "{\"rowsPerSecond\": 100000}");
+        assertThat(started.status()).as(started.body()).isEqualTo(202);
+        eventually(this::state, s -> !s.getAsJsonObject("incidentBackfill").get("running").getAsBoolean(),
+                "the incident backfill to end");
+        Reply verified = post("/api/operator/verify", "{}");
+        assertThat(verified.status()).as(verified.body()).isEqualTo(200);
+        assertThat(verified.object().get("clean").getAsBoolean()).as(verified.body()).isTrue();
+    }
+
     public JsonObject state() {
         Reply reply = get("/api/operator/state");
         assertThat(reply.status()).as(reply.body()).isEqualTo(200);

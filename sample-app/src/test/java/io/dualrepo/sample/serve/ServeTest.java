@@ -10,6 +10,14 @@ import io.dualrepo.sample.Settings;
 import io.dualrepo.sample.Settings.Database;
 import io.dualrepo.sample.model.Layout;
 import io.dualrepo.sample.serve.ApiClient.Reply;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +94,9 @@ class ServeTest {
                 .satisfies(incident -> assertThat(incident.getAsJsonObject().get("status").getAsString())
                         .isEqualTo("monitoring"));
 
-        // Reading from the new model now shows that the dual writes reached it.
+        // Reading from the new model now shows that the dual writes reached it; the backfill and a clean verification
+        // first, as the migration record's rules ask.
+        api.backfillAndVerify();
         api.setStage("LIVE");
         assertThat(api.get(INCIDENTS + "/" + id).object().get("status").getAsString()).isEqualTo("monitoring");
 
@@ -264,6 +274,120 @@ class ServeTest {
         Reply after = api.post("/api/operator/verify", "{}");
         assertThat(after.object().get("clean").getAsBoolean()).as(after.body()).isTrue();
         assertThat(api.state().getAsJsonObject("verification").get("summary").getAsString()).contains("clean");
+    }
+
+    @Test
+    void theStateHoldsTheMigrationRecordWithItsRouteHistoryAndEvidence() throws Exception {
+        ApiClient api = serve();
+        JsonObject initial = api.state().getAsJsonObject("record");
+        assertThat(initial.get("route").getAsString()).isEqualTo("OLD_ONLY");
+        assertThat(side(initial, "NEW").get("status").getAsString()).isEqualTo("NOT_WRITTEN");
+        assertThat(initial.get("lastBackfill").isJsonNull()).isTrue();
+
+        api.setStage("DUAL_WRITE");
+        api.backfillAndVerify();
+        api.setStage("SHADOW");
+        api.setStage("LIVE");
+
+        JsonObject record = api.state().getAsJsonObject("record");
+        assertThat(record.get("route").getAsString()).isEqualTo("LIVE");
+        JsonObject newSide = side(record, "NEW");
+        assertThat(newSide.get("status").getAsString()).isEqualTo("COMPLETE");
+        assertThat(newSide.get("servesReads").getAsBoolean()).isTrue();
+        assertThat(newSide.get("backfilledAt").getAsLong()).isPositive();
+        assertThat(side(record, "OLD").get("status").getAsString()).isEqualTo("COMPLETE");
+        assertThat(record.getAsJsonObject("lastBackfill").get("detail").getAsString()).contains("counts");
+        assertThat(record.getAsJsonObject("lastVerification").get("detail").getAsString())
+                .startsWith("clean verification").contains("NEW is complete");
+
+        List<JsonObject> history = new ArrayList<>();
+        record.getAsJsonArray("history").forEach(entry -> history.add(entry.getAsJsonObject()));
+        // Newest first: each route change with where it came from, and the evidence between them.
+        assertThat(history).extracting(entry -> entry.get("origin").getAsString() + " "
+                        + (entry.get("to").isJsonNull() ? "-" : entry.get("to").getAsString()))
+                .containsExactly("ROUTE_SOURCE LIVE", "ROUTE_SOURCE SHADOW", "VERIFICATION -", "BACKFILL -",
+                        "ROUTE_SOURCE DUAL_WRITE", "DEFAULT_ROUTE OLD_ONLY");
+        assertThat(history.get(0).get("from").getAsString()).isEqualTo("SHADOW");
+        assertThat(history.get(0).get("by").getAsString()).isEqualTo("in-memory routes");
+        assertThat(history.get(0).get("at").getAsLong()).isGreaterThanOrEqualTo(history.get(1).get("at").getAsLong());
+        assertThat(api.state().getAsJsonObject("pendingSync").get("oldestAt").isJsonNull())
+                .as("no write waits for the repair").isTrue();
+    }
+
+    private static JsonObject side(JsonObject record, String name) {
+        for (JsonElement side : record.getAsJsonArray("sides")) {
+            if (side.getAsJsonObject().get("side").getAsString().equals(name)) {
+                return side.getAsJsonObject();
+            }
+        }
+        throw new AssertionError("no side " + name + " in " + record);
+    }
+
+    @Test
+    void aStageTheRulesRefuseAnswers409WithTheReasonAndTheRouteStays() throws Exception {
+        ApiClient api = serve();
+        // Case 1 of issue 12: straight to reads from a model that was never written.
+        assertError(api.post("/api/operator/stage", "{\"stage\": \"LIVE\"}"), 409,
+                "LIVE refused, OLD_ONLY stays: NEW cannot serve reads");
+        assertError(api.post("/api/operator/stage", "{\"stage\": \"NEW_ONLY\"}"), 409, "NEW cannot serve reads");
+        assertThat(api.state().getAsJsonObject("route").get("stage").getAsString()).isEqualTo("OLD_ONLY");
+
+        api.setStage("DUAL_WRITE");
+        String id = api.createIncident("org-006", "Webhooks delayed", "investigating");
+        assertError(api.post("/api/operator/stage", "{\"stage\": \"LIVE\"}"), 409, "backfill into NEW");
+        // The refused stage does not wait to take effect on its own once the evidence is in.
+        api.backfillAndVerify();
+        assertThat(api.state().getAsJsonObject("route").get("stage").getAsString()).isEqualTo("DUAL_WRITE");
+        JsonObject refusal = api.state().getAsJsonObject("stageRefusal");
+        assertThat(refusal.get("stage").getAsString()).isEqualTo("LIVE");
+        assertThat(refusal.get("reason").getAsString()).contains("LIVE refused, DUAL_WRITE stays");
+
+        for (String stage : List.of("LIVE", "RAMPDOWN", "NEW_ONLY")) {
+            api.setStage(stage);
+        }
+        api.put(INCIDENTS + "/" + id + "/status", "{\"status\": \"closed\"}");
+        // Case 1 again: after NEW_ONLY the old model misses every write; reading it again would lose them.
+        for (String stage : List.of("OLD_ONLY", "SHADOW", "DUAL_WRITE")) {
+            assertError(api.post("/api/operator/stage", "{\"stage\": \"" + stage + "\"}"), 409,
+                    stage + " refused, NEW_ONLY stays: ");
+            assertThat(api.state().getAsJsonObject("route").get("stage").getAsString()).as(stage)
+                    .isEqualTo("NEW_ONLY");
+        }
+        assertThat(api.state().getAsJsonObject("stageRefusal").get("reason").getAsString())
+                .contains("OLD cannot serve reads (reads would come from it): it has not been written since");
+        assertThat(api.get(INCIDENTS + "/" + id).object().get("status").getAsString())
+                .as("the write made under NEW_ONLY is still what reads return").isEqualTo("closed");
+        JsonObject record = api.state().getAsJsonObject("record");
+        assertThat(side(record, "OLD").get("status").getAsString()).isEqualTo("STALE");
+        assertThat(record.getAsJsonArray("history").get(0).getAsJsonObject().get("to").getAsString())
+                .as("refusals change nothing on record").isEqualTo("NEW_ONLY");
+
+        // Writing OLD again while NEW serves reads is the way back: allowed, but OLD must be re-synced first.
+        api.setStage("RAMPDOWN");
+        assertThat(side(api.state().getAsJsonObject("record"), "OLD").get("status").getAsString())
+                .isEqualTo("RESYNCING");
+        assertError(api.post("/api/operator/stage", "{\"stage\": \"SHADOW\"}"), 409, "OLD cannot serve reads");
+    }
+
+    @Test
+    void theOldestPendingSyncRowShowsWithItsAge() throws Exception {
+        String url = "jdbc:h2:mem:serve-pending-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        ApiClient api = serve(new Settings("serve", Optional.of(new Database(url, Optional.of("sa"),
+                Optional.of(""))), Optional.empty(), Optional.empty(), Optional.empty(), 0, false));
+        assertThat(api.state().getAsJsonObject("pendingSync").get("oldestAt").isJsonNull()).isTrue();
+        // Stamped ahead: the scheduled repair takes rows 5 s old or more, so this one stays while the test reads.
+        Instant written = Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MILLIS);
+        try (Connection connection = DriverManager.getConnection(url, "sa", "");
+                PreparedStatement insert = connection.prepareStatement("insert into dualrepo_pending_sync"
+                        + " (repository, sync_key, target_side, created_at, attempts) values ('incidents', ?, 'NEW',"
+                        + " ?, 0)")) {
+            insert.setString(1, UUID.randomUUID().toString());
+            insert.setObject(2, OffsetDateTime.ofInstant(written, ZoneOffset.UTC));
+            insert.executeUpdate();
+        }
+        JsonObject pending = api.state().getAsJsonObject("pendingSync");
+        assertThat(pending.get("oldestAt").getAsLong()).isEqualTo(written.toEpochMilli());
+        assertThat(pending.get("oldestAgeSeconds").getAsLong()).isZero();
     }
 
     @Test

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Serve mode with its routes from a real Unleash server: the stage flag's variant decides, the operator page says
- * where routes come from and refuses to set them itself, and a flag change reaches the calls. Profile
+ * where routes come from and refuses to set them itself, a flag change reaches the calls, and a flag the migration
+ * record's rules refuse changes nothing (the page shows why). Profile
  * {@code unleash-it}; the server is the flags suite's ({@code dual-repo-flags/src/it/unleash-server.sh start}).
  */
 class ServeUnleashIT {
@@ -49,8 +50,23 @@ class ServeUnleashIT {
             }
             eventually(() -> api.comparisons("mismatch"), count -> count >= 10, "mismatches of the planted bug");
 
-            // Changed in Unleash, not here: reads move to the new model within the SDK's polling interval.
             assertThat(api.post("/api/operator/planted-bug", "{\"planted\": false}").status()).isEqualTo(200);
+            JsonObject shadowTaken = api.state().getAsJsonObject("record").getAsJsonArray("history").get(0)
+                    .getAsJsonObject();
+            assertThat(shadowTaken.get("to").getAsString()).isEqualTo("SHADOW");
+            assertThat(shadowTaken.get("origin").getAsString()).isEqualTo("ROUTE_SOURCE");
+
+            // A flag the rules refuse changes nothing: NEW cannot serve reads before its backfill and a clean
+            // verification. The runtime keeps SHADOW and says why, on the page too.
+            admin.rollout(stage, 100, "NEW_ONLY");
+            JsonObject record = eventually(() -> api.state().getAsJsonObject("record"),
+                    r -> !r.get("lastRefusal").isJsonNull(), "the runtime to refuse NEW_ONLY");
+            assertThat(record.get("lastRefusal").getAsString()).contains("NEW cannot serve reads");
+            assertThat(stageOf(api)).isEqualTo("SHADOW");
+
+            // Changed in Unleash, not here: with the backfill and a clean verification on record, reads move to the
+            // new model within the SDK's polling interval.
+            api.backfillAndVerify();
             admin.rollout(stage, 100, "LIVE");
             eventually(() -> route(api).get("read").getAsString(), "NEW"::equals, "reads from NEW after the flag");
             assertThat(status(api, id)).as("written to both in SHADOW, so NEW has it").isEqualTo("monitoring");

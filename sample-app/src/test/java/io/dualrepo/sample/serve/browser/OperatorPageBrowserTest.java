@@ -28,9 +28,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The operator page in headless Chromium: an operator switches to SHADOW, backfills and verifies from the page while
- * the API takes traffic, and the page shows the comparisons and the planted bug's mismatches. Needs the system's
+ * the API takes traffic, and the page shows the comparisons and the planted bug's mismatches, the migration record
+ * with its route history, and the reason a stage the rules refuse is refused. Needs the system's
  * Chromium and its driver ({@code apt-get install chromium chromium-driver}); only the Maven profile {@code browser}
- * runs it. Leaves a screenshot in {@code target/operator-page.png}.
+ * runs it. Leaves screenshots in {@code target/operator-page.png} and {@code target/operator-page-record.png}.
  */
 @Tag("browser")
 class OperatorPageBrowserTest {
@@ -132,6 +133,29 @@ class OperatorPageBrowserTest {
         ApiClient.eventually(() -> api.state().get("plantedBug").getAsBoolean(), planted -> !planted,
                 "the planted bug to be switched off");
         wait.until(ExpectedConditions.elementSelectionStateToBe(By.id("planted-bug"), false));
+
+        // The migration record: the route history, newest first, with where each change came from, and the
+        // evidence that made the new model complete.
+        By shadowTaken = By.xpath("//table[@id='history']/tbody/tr[td[contains(@class, 'route')"
+                + " and starts-with(., 'OLD_ONLY') and contains(., 'SHADOW')]]");
+        String taken = wait.until(page -> page.findElements(shadowTaken).stream().findFirst()
+                .map(WebElement::getText).orElse(null));
+        assertThat(taken).contains("ROUTE_SOURCE", "in-memory routes");
+        assertThat(text(browser, "history")).contains("BACKFILL", "VERIFICATION", "DEFAULT_ROUTE");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("side-NEW"), "COMPLETE"));
+        assertThat(text(browser, "record-verification")).contains("clean verification");
+        assertThat(text(browser, "record-pending")).isEqualTo("none waiting");
+
+        // A stage the rules refuse: the page says why, and the route stays.
+        browser.findElement(By.id("stage-NEW_ONLY")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"),
+                "NEW_ONLY refused, SHADOW stays"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("stage-refusal"),
+                "writes to OLD cannot stop"));
+        assertThat(text(browser, "route-stage")).isEqualTo("SHADOW");
+        assertThat(api.state().getAsJsonObject("route").get("stage").getAsString()).isEqualTo("SHADOW");
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('record-heading').scrollIntoView();");
+        Files.write(TARGET.resolve("operator-page-record.png"), screenshot(browser));
     }
 
     private static String text(WebDriver browser, String id) {
