@@ -145,15 +145,26 @@ public final class RouteGuard {
         Route route = offered.get();
         Route valid = lastValid;
         if (route == valid) {
+            if (lastRefusal != null) {
+                // The source offers the route in force again: the refusal no longer stands.
+                withdrawRefusal();
+            }
             return valid;
         }
         return accept(route);
+    }
+
+    private synchronized void withdrawRefusal() {
+        lastRefused = null;
+        lastRefusal = null;
     }
 
     private synchronized Route accept(Route route) {
         Route previous = lastValid;
         if (route.equals(previous)) {
             lastValid = route;
+            lastRefused = null;
+            lastRefusal = null;
             return route;
         }
         long now = System.nanoTime();

@@ -66,6 +66,10 @@ class TransitionsTest {
             assertThat(harness.counter("dualrepo.route.refused", "repository", "orders")).isGreaterThanOrEqualTo(2);
             assertThat(harness.logLines("io.dualrepo.internal.RouteGuard"))
                     .anySatisfy(line -> assertThat(line).contains("route refused").contains("backfill into NEW"));
+
+            // The source offers the route in force again: nothing stands refused any more.
+            assertThat(set(harness, Stage.OLD_ONLY)).isEqualTo(Stage.OLD_ONLY.route());
+            assertThat(harness.dualRepo.lastRefusal("orders")).isEmpty();
         }
     }
 
