@@ -6,7 +6,9 @@ import io.dualrepo.hibernate.model.Incident;
 import io.dualrepo.hibernate.model.IncidentRepository;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -18,8 +20,14 @@ final class IncidentModel implements TenantIncidents, ReadThroughIncidents {
     private final IncidentRepository model;
     private final Transactions transactions;
     private final String entity;
-    final AtomicLong tenantReads = new AtomicLong();
+    /** Tenant reads this model answered, by organisation. */
+    final Map<String, AtomicLong> tenantReads = new ConcurrentHashMap<>();
     final AtomicLong writes = new AtomicLong();
+
+    long tenantReads(String organisationId) {
+        AtomicLong reads = tenantReads.get(organisationId);
+        return reads == null ? 0 : reads.get();
+    }
 
     IncidentModel(Stores stores, Side side) {
         this.model = side == Side.OLD ? stores.oldRepository() : stores.newRepository();
@@ -29,7 +37,7 @@ final class IncidentModel implements TenantIncidents, ReadThroughIncidents {
 
     @Override
     public List<Incident> findByOrganisation(String organisationId) {
-        tenantReads.incrementAndGet();
+        tenantReads.computeIfAbsent(organisationId, organisation -> new AtomicLong()).incrementAndGet();
         List<String> ids = transactions.read(session -> session.createSelectionQuery(
                         "select id from " + entity + " where organisationId = :organisation order by id", String.class)
                 .setParameter("organisation", organisationId).getResultList());

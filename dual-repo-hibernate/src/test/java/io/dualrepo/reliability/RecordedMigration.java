@@ -56,9 +56,16 @@ final class RecordedMigration {
         this.record = record(stores);
     }
 
+    /** The scope every instance of the scenario writes through; it counts the keys waiting for the repair. */
     CrossDatabaseScope scope() {
-        return CrossDatabaseScope.builder().migration(migration, Stores.KEYS).meterRegistry(stores.registry).build();
+        if (scope == null) {
+            scope = CrossDatabaseScope.builder().migration(migration, Stores.KEYS).meterRegistry(stores.registry)
+                    .build();
+        }
+        return scope;
     }
+
+    private CrossDatabaseScope scope;
 
     PendingSyncRepair repair() {
         return PendingSyncRepair.builder().migration(migration).meterRegistry(stores.registry).build();
@@ -91,6 +98,12 @@ final class RecordedMigration {
     /** The operator offers a stage; the route in force after the instance's next call. */
     Route offer(DualRepo dualRepo, Stage stage) {
         routes.set(repository, stage);
+        return dualRepo.currentRoute(repository);
+    }
+
+    /** The operator offers a route that is no stage's preset (read-through). */
+    Route offer(DualRepo dualRepo, Route route) {
+        routes.set(repository, route);
         return dualRepo.currentRoute(repository);
     }
 
