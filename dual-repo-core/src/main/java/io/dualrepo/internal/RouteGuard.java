@@ -159,7 +159,21 @@ public final class RouteGuard {
         lastRefusal = null;
     }
 
-    private synchronized Route accept(Route route) {
+    private synchronized Route accept(Route offered) {
+        // The offer was read before the lock: another caller may have taken a newer one since, and applying this one
+        // would bring back a route nobody offers any more (once the rules allow it from the newer state, a step the
+        // operator never asked for from there; a stale NEW_ONLY, refused in SHADOW, taken in LIVE, makes OLD stale).
+        // What the source offers now decides.
+        Optional<Route> offeredNow;
+        try {
+            offeredNow = source.route(repository, null);
+        } catch (RuntimeException e) {
+            return sourceFailed(e);
+        }
+        if (offeredNow == null || offeredNow.isEmpty()) {
+            return lastValid;
+        }
+        Route route = offeredNow.get();
         Route previous = lastValid;
         if (route.equals(previous)) {
             lastValid = route;

@@ -179,7 +179,8 @@ final class Callers {
         List<String> lost = new ArrayList<>();
         for (Map.Entry<String, Set<Optional<Incident>>> entry : acceptable.entrySet()) {
             if (!entry.getValue().contains(stores.find(side, entry.getKey()))) {
-                lost.add(entry.getKey() + " (" + side + " holds " + stores.find(side, entry.getKey()) + ")");
+                lost.add(entry.getKey() + " (" + side + " holds " + stores.find(side, entry.getKey())
+                        + "; acknowledged, or attempted since: " + entry.getValue() + ")");
             }
         }
         return lost;

@@ -14,6 +14,7 @@ import io.dualrepo.routing.RouteSource;
 import io.dualrepo.routing.Stage;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -254,6 +255,33 @@ class TransitionsTest {
             harness.dualRepo.migrationRecord().recordVerification("orders", Instant.now(), true, "clean", "test");
             assertThat(set(harness, Stage.LIVE)).isEqualTo(Stage.LIVE.route());
             assertThat(harness.orders.findById("o-lost-in-new")).isPresent();
+        }
+    }
+
+    @Test
+    void anOfferReadBeforeANewerOneTookEffectIsNotTakenAfterIt() {
+        InMemoryRouteSource operator = InMemoryRouteSource.create();
+        AtomicReference<Route> readEarlier = new AtomicReference<>();
+        // A caller read SHADOW from the source, then the operator moved on to LIVE and another caller took it; the
+        // first caller reaches the guard only now. Found by the reliability suite (AcrossTimeScenariosTest), where a
+        // NEW_ONLY refused in SHADOW was taken later in LIVE by such a caller and left OLD stale.
+        RouteSource source = (repository, key) -> {
+            Route stale = readEarlier.getAndSet(null);
+            return stale != null ? Optional.of(stale) : operator.route(repository, key);
+        };
+        try (Harness harness = enforced(source, b -> { })) {
+            operator.set("orders", Stage.DUAL_WRITE);
+            harness.orders.countAll();
+            harness.dualRepo.force("orders", Side.NEW, "test data", "test");
+            operator.set("orders", Stage.LIVE);
+            assertThat(harness.dualRepo.currentRoute("orders")).isEqualTo(Stage.LIVE.route());
+
+            readEarlier.set(Stage.SHADOW.route());
+            harness.orders.countAll();
+
+            assertThat(harness.dualRepo.currentRoute("orders")).isEqualTo(Stage.LIVE.route());
+            assertThat(harness.dualRepo.migrationRecord().history("orders", 10)).extracting(RecordEntry::to)
+                    .as("routes taken").doesNotContain(Stage.SHADOW.route());
         }
     }
 }
