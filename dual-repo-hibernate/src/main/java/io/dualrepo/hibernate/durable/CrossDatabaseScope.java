@@ -163,7 +163,7 @@ public final class CrossDatabaseScope implements DualWriteScope {
         try {
             took = write.writeSecondary();
         } catch (Throwable e) {
-            keptPending(registration, write, primary.other(), pending);
+            keptPending(registration, write, transactions, pending, e);
             throw e;
         }
         if (took && registration.transactions(primary.other()).inTransaction()) {
@@ -174,7 +174,7 @@ public final class CrossDatabaseScope implements DualWriteScope {
         } else if (took && bothOrNeitherHold(registration, write, keys, heldByPrimary)) {
             clear(registration, write, transactions, pending);
         } else {
-            keptPending(registration, write, primary.other(), pending);
+            keptPending(registration, write, transactions, pending, null);
         }
         return result;
     }
@@ -242,7 +242,7 @@ public final class CrossDatabaseScope implements DualWriteScope {
                 syncEncoded(registration, primary, key);
             }
         } catch (RuntimeException e) {
-            keptPending(registration, write, primary.other(), pending);
+            keptPending(registration, write, transactions, pending, e);
             log.warn("{}.{}: could not bring {} up to date after the caller's transaction committed; {} key(s) wait"
                     + " for the repair", registration.repository(), write.method(), primary.other(), pending.size(),
                     WithheldMessage.of(e));
@@ -272,13 +272,29 @@ public final class CrossDatabaseScope implements DualWriteScope {
         }
     }
 
-    private void keptPending(Registration<?> registration, DualWrite<?> write, Side target, List<Long> pending) {
+    /**
+     * The secondary did not take the write: its rows stay for the repair, marked as left behind before the call
+     * returns, so that reads cannot move to the secondary while they wait (a young unmarked row is taken for a dual
+     * write still running). Should the mark fail, the rows count as waiting once their grace is over.
+     */
+    private void keptPending(Registration<?> registration, DualWrite<?> write, Transactions transactions,
+            List<Long> pending, Throwable failure) {
+        Side target = write.primary().other();
         if (pending.isEmpty()) {
             log.error("{}.{}: the {} model did not take a write that named no keys: nothing records it, only the"
                     + " verifier can find it", registration.repository(), write.method(), target);
             return;
         }
         left.get(registration.repository()).get(target).increment(pending.size());
+        try {
+            transactions.runInTransaction(session -> {
+                table.markLeft(session, pending, failure);
+            });
+        } catch (RuntimeException e) {
+            log.warn("{}.{}: could not mark {} pending row(s) as left behind; reads may move to {} before the repair"
+                    + " for up to {}", registration.repository(), write.method(), pending.size(), target,
+                    IN_FLIGHT_GRACE, WithheldMessage.of(e));
+        }
         log.warn("{}.{}: the {} model did not take the write; {} key(s) wait in {} for the repair",
                 registration.repository(), write.method(), target, pending.size(), table);
     }

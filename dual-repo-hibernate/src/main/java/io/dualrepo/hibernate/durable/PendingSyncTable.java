@@ -170,12 +170,14 @@ public final class PendingSyncTable {
 
     /**
      * Like {@link #pendingCount}, but leaves out rows younger than {@code writtenBefore} that no repair has tried
-     * yet: those of dual writes whose secondary half is still running, which clear themselves within moments.
+     * and no dual write has marked as left behind ({@link #markLeft}): those of dual writes whose secondary half is
+     * still running, which clear themselves within moments.
      */
     long waitingCount(SessionFactory database, String repository, Side target, Instant writtenBefore) {
         return Transactions.of(database).read(session -> session.doReturningWork(connection -> {
             try (PreparedStatement statement = connection.prepareStatement("select count(distinct sync_key) from "
-                    + name + " where repository = ? and target_side = ? and (attempts > 0 or created_at < ?)")) {
+                    + name + " where repository = ? and target_side = ?"
+                    + " and (attempts > 0 or last_error is not null or created_at < ?)")) {
                 statement.setString(1, repository);
                 statement.setString(2, target.name());
                 statement.setObject(3, OffsetDateTime.ofInstant(writtenBefore, ZoneOffset.UTC));
@@ -248,6 +250,30 @@ public final class PendingSyncTable {
                     connection.prepareStatement("delete from " + name + " where id = ?")) {
                 for (long id : ids) {
                     statement.setLong(1, id);
+                    statement.addBatch();
+                }
+                statement.executeBatch();
+            }
+        });
+    }
+
+    /**
+     * Marks rows whose dual write is over and left the secondary behind, with why ({@code failure}'s classes and
+     * SQLStates, or a note when it is null): from then on they wait for the repair at once, not only after the
+     * grace that rows of dual writes still running get. Attempts stay as they are: no repair has tried them. (A
+     * secondary's failure handled by the failure policy reaches here as null: the sink and the log have it.)
+     */
+    void markLeft(Session session, Collection<Long> ids, Throwable failure) {
+        String error = failure == null
+                ? "the secondary did not take the write"
+                : "the secondary's write failed: " + WithheldMessage.describe(failure);
+        String cut = error.length() > MAX_ERROR_LENGTH ? error.substring(0, MAX_ERROR_LENGTH - 1) + "…" : error;
+        session.doWork(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "update " + name + " set last_error = ? where id = ?")) {
+                for (long id : ids) {
+                    statement.setString(1, cut);
+                    statement.setLong(2, id);
                     statement.addBatch();
                 }
                 statement.executeBatch();
