@@ -99,7 +99,8 @@ class StageSequencesTest {
             }
         }
         // For whoever tunes the generator: how far sequences get through the playbook, and how long the run took.
-        LoggerFactory.getLogger(StageSequencesTest.class).warn("{} sequences (seed {}) in {} ms; furthest stage {};"
+        // Not under io.dualrepo, which is silenced above.
+        LoggerFactory.getLogger("model-based test").warn("{} sequences (seed {}) in {} ms; furthest stage {};"
                 + " {}", sequences, runSeed, (System.nanoTime() - started) / 1_000_000, furthest, outcomes);
         assertThat(furthest.keySet()).as("sequences that got past the rules to every stage")
                 .hasSizeGreaterThan(sequences >= 500 ? 5 : 0);

@@ -159,8 +159,12 @@ final class StageWorld implements AutoCloseable {
             incidents.findById(read.key());
             return "";
         } else if (step instanceof Step.Backfill) {
-            BackfillResult result = Backfill.builder(databases.migration).restart().migrationRecord(record).build()
-                    .run();
+            BackfillResult result;
+            try {
+                result = Backfill.builder(databases.migration).restart().migrationRecord(record).build().run();
+            } catch (IllegalStateException newIsThePrimary) {
+                return "refused";
+            }
             dualRepo.refreshRecord(REPOSITORY);
             return result.finished() ? "" : "not finished";
         } else if (step instanceof Step.Verify) {
