@@ -49,31 +49,40 @@ class StageSequencesTest {
     static final int SEQUENCES_POSTGRESQL = 300;
     static final int MAX_STEPS = 30;
 
-    private static StageWorld world;
     private static Level dualRepoLevel;
 
     @BeforeAll
-    static void open() {
+    static void quiet() {
         // Every refused route logs an ERROR and every failed write a WARN: by design, and thousands of times here.
         Logger dualRepoLog = (Logger) LoggerFactory.getLogger("io.dualrepo");
         dualRepoLevel = dualRepoLog.getLevel();
         dualRepoLog.setLevel(Level.OFF);
-        world = new StageWorld();
     }
 
     @AfterAll
-    static void close() throws Exception {
+    static void loud() {
         ((Logger) LoggerFactory.getLogger("io.dualrepo")).setLevel(dualRepoLevel);
-        if (world != null) {
-            world.close();
-        }
     }
 
     @Test
-    void noAcknowledgedWriteIsLostOrReadStale() {
+    void acrossTwoDatabases() throws Exception {
+        try (StageWorld world = new StageWorld(StageLayout.twoDatabases())) {
+            check(world, 1);
+        }
+    }
+
+    /** Half as many: the same runtime, with the scope that keeps both models in one transaction. */
+    @Test
+    void inOneDatabase() throws Exception {
+        try (StageWorld world = new StageWorld(StageLayout.oneDatabase())) {
+            check(world, 2);
+        }
+    }
+
+    private static void check(StageWorld world, int fraction) {
         long runSeed = Long.getLong("dualrepo.model.seed", new Random().nextLong());
         int sequences = Integer.getInteger("dualrepo.model.sequences",
-                StageWorld.postgresql() ? SEQUENCES_POSTGRESQL : SEQUENCES_H2);
+                (StageWorld.postgresql() ? SEQUENCES_POSTGRESQL : SEQUENCES_H2) / fraction);
         Map<Stage, Integer> furthest = new EnumMap<>(Stage.class);
         Map<String, Integer> outcomes = new TreeMap<>();
         long started = System.nanoTime();
@@ -81,13 +90,13 @@ class StageSequencesTest {
             // The first sequence's seed is the run's, so that a reported seed replays with sequences=1.
             long seed = i == 0 ? runSeed : new Random(runSeed + i).nextLong();
             List<Step> steps = generate(new Random(seed));
-            Failure failure = run(steps);
+            Failure failure = run(world, steps);
             if (failure != null) {
-                Failure shrunk = shrink(steps, failure);
-                throw new AssertionError("invariant broken; seed " + seed + " (replay: -Ddualrepo.model.seed=" + seed
-                        + " -Ddualrepo.model.sequences=1), " + steps.size() + " steps shrunk to "
-                        + shrunk.steps.size() + ":\n  " + String.join("\n  ", shrunk.trace) + "\nfound:\n  "
-                        + String.join("\n  ", shrunk.problems), shrunk.error);
+                Failure shrunk = shrink(world, steps, failure);
+                throw new AssertionError("invariant broken (" + world + "); seed " + seed + " (replay:"
+                        + " -Ddualrepo.model.seed=" + seed + " -Ddualrepo.model.sequences=1), " + steps.size()
+                        + " steps shrunk to " + shrunk.steps.size() + ":\n  " + String.join("\n  ", shrunk.trace)
+                        + "\nfound:\n  " + String.join("\n  ", shrunk.problems), shrunk.error);
             }
             furthest.merge(furthest(world.trace()), 1, Integer::sum);
             for (String line : world.trace()) {
@@ -100,8 +109,8 @@ class StageSequencesTest {
         }
         // For whoever tunes the generator: how far sequences get through the playbook, and how long the run took.
         // Not under io.dualrepo, which is silenced above.
-        LoggerFactory.getLogger("model-based test").warn("{} sequences (seed {}) in {} ms; furthest stage {};"
-                + " {}", sequences, runSeed, (System.nanoTime() - started) / 1_000_000, furthest, outcomes);
+        LoggerFactory.getLogger("model-based test").warn("{}: {} sequences (seed {}) in {} ms; furthest stage {}; {}",
+                world, sequences, runSeed, (System.nanoTime() - started) / 1_000_000, furthest, outcomes);
         assertThat(furthest.keySet()).as("sequences that got past the rules to every stage")
                 .hasSizeGreaterThan(sequences >= 500 ? 5 : 0);
     }
@@ -109,7 +118,7 @@ class StageSequencesTest {
     private record Failure(List<Step> steps, List<String> trace, List<String> problems, Throwable error) {}
 
     /** Runs one sequence on emptied databases; null when the invariant held after every step. */
-    private static Failure run(List<Step> steps) {
+    private static Failure run(StageWorld world, List<Step> steps) {
         world.reset();
         for (Step step : steps) {
             List<String> problems;
@@ -131,7 +140,7 @@ class StageSequencesTest {
      * A smaller sequence that still fails: drops runs of steps, halving the run length down to single steps, then
      * makes faulty writes plain, while the invariant still breaks. Any failure counts, not only the first one's.
      */
-    private static Failure shrink(List<Step> steps, Failure failure) {
+    private static Failure shrink(StageWorld world, List<Step> steps, Failure failure) {
         Failure smallest = failure;
         List<Step> current = steps;
         boolean progress = true;
@@ -141,7 +150,7 @@ class StageSequencesTest {
                 for (int from = 0; from + length <= current.size(); ) {
                     List<Step> candidate = new ArrayList<>(current.subList(0, from));
                     candidate.addAll(current.subList(from + length, current.size()));
-                    Failure again = candidate.isEmpty() ? null : run(candidate);
+                    Failure again = candidate.isEmpty() ? null : run(world, candidate);
                     if (again != null) {
                         current = candidate;
                         smallest = again;
@@ -156,7 +165,7 @@ class StageSequencesTest {
                 if (plain != null) {
                     List<Step> candidate = new ArrayList<>(current);
                     candidate.set(i, plain);
-                    Failure again = run(candidate);
+                    Failure again = run(world, candidate);
                     if (again != null) {
                         current = candidate;
                         smallest = again;

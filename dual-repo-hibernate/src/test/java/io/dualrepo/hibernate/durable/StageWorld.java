@@ -32,11 +32,11 @@ import java.util.Optional;
 /**
  * The system under test of {@link StageSequencesTest} and its reference model, for one generated sequence at a time.
  *
- * <p>The real thing: the generated {@link DualIncidentRepository} over two H2 databases (or two PostgreSQL schemas)
- * with a {@link CrossDatabaseScope}, a {@link DatabaseMigrationRecord} in OLD's database (settle time 0), the rules
- * enforced, routes from an {@link InMemoryRouteSource}; each model wrapped in a {@link SwitchableFailure} so that a
- * step can make its write throw. The databases live as long as the property; {@link #reset()} empties them
- * between sequences, which is much cheaper than building two session factories per sequence.
+ * <p>The real thing: the generated {@link DualIncidentRepository} over real databases ({@link StageLayout}: two with
+ * a {@link CrossDatabaseScope}, or one with a {@code SameDatabaseScope}), a {@link DatabaseMigrationRecord} in OLD's
+ * database (settle time 0), the rules enforced, routes from an {@link InMemoryRouteSource}; each model wrapped in a
+ * {@link SwitchableFailure} so that a step can make its write throw. The databases live as long as the test; {@link
+ * #reset()} empties them between sequences, which is much cheaper than building session factories per sequence.
  *
  * <p>The reference model: per key, the last acknowledged value (absent after a delete). A call that returned is
  * acknowledged (with RECORD_AND_CONTINUE it returns when only the secondary failed: the primary committed); a call
@@ -50,16 +50,16 @@ import java.util.Optional;
  * acknowledged after the force are not covered by it, with one exception: a model forced while the route in force
  * does not write it stays complete on record when it is written again (the operator vouched that it is kept complete
  * by other means, {@code Transitions.take}), so the force covers the writes it did not get until the route writes it
- * again; each such write renews the waiver of its key with what that model holds. And wherever nothing waits for the repair (no pending-sync
- * row in either database), a model the record says may serve reads, and that the route in force writes, holds
- * exactly the acknowledged values (waived keys aside): "complete" must mean complete.
+ * again; each such write renews the waiver of its key with what that model holds. And wherever nothing waits for
+ * the repair (no pending-sync row in any database), a model the record says may serve reads, and that the route in
+ * force writes, holds exactly the acknowledged values (waived keys aside): "complete" must mean complete.
  */
 final class StageWorld implements AutoCloseable {
 
     static final String REPOSITORY = "incidents";
     static final List<String> KEYS = List.of("i-1", "i-2", "i-3");
 
-    private final TwoDatabases databases;
+    private final StageLayout databases;
     private final SwitchableFailure oldModel;
     private final SwitchableFailure newModel;
 
@@ -79,13 +79,13 @@ final class StageWorld implements AutoCloseable {
     /** What happened so far in this sequence, for the failure message. */
     private final List<String> trace = new ArrayList<>();
 
-    StageWorld() {
-        databases = TwoDatabases.inMemory();
-        oldModel = new SwitchableFailure(new LegacyIncidents(databases.oldSessions));
-        newModel = new SwitchableFailure(new StatusTableIncidents(databases.newSessions));
+    StageWorld(StageLayout layout) {
+        databases = layout;
+        oldModel = new SwitchableFailure(new LegacyIncidents(databases.oldSessions()));
+        newModel = new SwitchableFailure(new StatusTableIncidents(databases.newSessions()));
         // The backfill's tables exist from here on, so that reset() can empty them.
-        Backfill.builder(databases.migration).build().run();
-        DatabaseMigrationRecord.builder(databases.oldSessions).build();
+        Backfill.builder(databases.migration()).build().run();
+        DatabaseMigrationRecord.builder(databases.oldSessions()).build();
     }
 
     /** Empties both databases and the reference model, and starts a process on them. */
@@ -93,11 +93,7 @@ final class StageWorld implements AutoCloseable {
         if (dualRepo != null) {
             dualRepo.close();
         }
-        databases.oldDatabase.execute("delete from incidents", "delete from " + PendingSyncTable.DEFAULT_NAME,
-                "delete from " + DatabaseMigrationRecord.DEFAULT_TABLE,
-                "delete from " + DatabaseMigrationRecord.DEFAULT_TABLE + "_history");
-        databases.newDatabase.execute("delete from incidents_v2", "delete from " + PendingSyncTable.DEFAULT_NAME,
-                "delete from dualrepo_backfill_lease", "delete from dualrepo_backfill_checkpoint");
+        databases.reset();
         acknowledged.clear();
         for (String key : KEYS) {
             acknowledged.put(key, Optional.empty());
@@ -117,11 +113,9 @@ final class StageWorld implements AutoCloseable {
     private void start(InMemoryRouteSource source) {
         routes = source;
         // A new record object per process, over the same tables: what a restarted process has.
-        record = DatabaseMigrationRecord.builder(databases.oldSessions).settleTime(Duration.ZERO)
+        record = DatabaseMigrationRecord.builder(databases.oldSessions()).settleTime(Duration.ZERO)
                 .recheckInterval(Duration.ZERO).build();
-        CrossDatabaseScope scope = CrossDatabaseScope.builder()
-                .migration(databases.migration, TwoDatabases.KEYS).meterRegistry(new SimpleMeterRegistry()).build();
-        dualRepo = DualRepo.builder().routeSource(routes).migrationRecord(record).dualWriteScope(scope)
+        dualRepo = DualRepo.builder().routeSource(routes).migrationRecord(record).dualWriteScope(databases.scope())
                 .meterRegistry(new SimpleMeterRegistry()).build();
         incidents = new DualIncidentRepository(oldModel, newModel, dualRepo);
     }
@@ -161,14 +155,14 @@ final class StageWorld implements AutoCloseable {
         } else if (step instanceof Step.Backfill) {
             BackfillResult result;
             try {
-                result = Backfill.builder(databases.migration).restart().migrationRecord(record).build().run();
+                result = Backfill.builder(databases.migration()).restart().migrationRecord(record).build().run();
             } catch (IllegalStateException newIsThePrimary) {
                 return "refused";
             }
             dualRepo.refreshRecord(REPOSITORY);
             return result.finished() ? "" : "not finished";
         } else if (step instanceof Step.Verify) {
-            boolean clean = Verifier.builder(databases.migration).migrationRecord(record)
+            boolean clean = Verifier.builder(databases.migration()).migrationRecord(record)
                     .meterRegistry(new SimpleMeterRegistry()).build().verify().isClean();
             dualRepo.refreshRecord(REPOSITORY);
             return clean ? "clean" : "not clean";
@@ -186,7 +180,7 @@ final class StageWorld implements AutoCloseable {
             dualRepo.force(REPOSITORY, force.side(), "model-based test", "operator");
             return "";
         } else if (step instanceof Step.Repair) {
-            RepairResult result = PendingSyncRepair.builder().migration(databases.migration)
+            RepairResult result = PendingSyncRepair.builder().migration(databases.migration())
                     .meterRegistry(new SimpleMeterRegistry()).build().repairNow();
             dualRepo.refreshRecord(REPOSITORY);
             return result.keysFailed() == 0 ? "" : result.keysFailed() + " failed";
@@ -262,12 +256,12 @@ final class StageWorld implements AutoCloseable {
     }
 
     private long pendingRows() {
-        return databases.pending(Side.OLD).size() + databases.pending(Side.NEW).size();
+        return databases.pendingRows();
     }
 
     /** The title a model holds at a key, read straight from its database. */
     private Optional<String> held(Side side, String key) {
-        var model = databases.migration.model(side);
+        var model = databases.migration().model(side);
         return model.transactions().read(session -> model.find(session, key)).map(Incident::title);
     }
 
@@ -290,6 +284,11 @@ final class StageWorld implements AutoCloseable {
             dualRepo.close();
         }
         databases.close();
+    }
+
+    @Override
+    public String toString() {
+        return databases.toString();
     }
 
     static boolean postgresql() {
