@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import io.dualrepo.Side;
 import io.dualrepo.routing.Stage;
+import io.dualrepo.write.SecondaryWriteFailurePolicy;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -21,19 +22,21 @@ import org.slf4j.LoggerFactory;
  * Model-based test of issue 12's invariant: generated sequences of stage changes (all six stages, most refused by
  * the rules), the evidence that makes them legal (backfill, verification), forces, saves and deletes with a failing
  * model, reads, pending-sync repairs and process restarts (with and without the flag service), run against the real
- * generated decorator, a {@link CrossDatabaseScope} over two real databases and a {@link
- * io.dualrepo.hibernate.record.DatabaseMigrationRecord}. After every step, every key is read through the decorator
- * and compared with the last acknowledged write; {@link StageWorld} states the invariant and its one relaxation (what
- * a force covers) precisely.
+ * generated decorator, real databases (two with a {@link CrossDatabaseScope}, or one with a {@code
+ * SameDatabaseScope}) and a {@link io.dualrepo.hibernate.record.DatabaseMigrationRecord}; one sequence in four under
+ * the FAIL_CALL policy, the others under RECORD_AND_CONTINUE. After every step, every key is read through the
+ * decorator and compared with the reference model; {@link StageWorld} states the invariant and what a force relaxes,
+ * precisely.
  *
  * <p>Each sequence has a seed of its own, derived from the run's seed (random unless given). A failing sequence is
- * shrunk (steps removed, faults dropped, while it still fails) and reported with its seed, the shrunk steps, each
- * with its outcome and the route in force after it, and what the invariant found. To replay exactly that sequence:
+ * shrunk (steps removed, faults dropped, while it still fails) and reported with its layout, policy and seed, the
+ * shrunk steps, each with its outcome and the route in force after it, and what the invariant found. To replay
+ * exactly that sequence, name the test method of its layout (and add -Ppostgresql if it failed there):
  * <pre>
- * mvn -o -q -pl dual-repo-hibernate -am test -Dtest=StageSequencesTest -Dsurefire.failIfNoSpecifiedTests=false \
- *     -Ddualrepo.model.seed=SEED -Ddualrepo.model.sequences=1
+ * mvn -o -q -pl dual-repo-hibernate -am test -Dtest='StageSequencesTest#acrossTwoDatabases' \
+ *     -Dsurefire.failIfNoSpecifiedTests=false -Ddualrepo.model.seed=SEED -Ddualrepo.model.sequences=1
  * </pre>
- * {@code -Ddualrepo.model.sequences=N} also runs more (or fewer) sequences than the default.
+ * {@code -Ddualrepo.model.sequences=N} runs more (or fewer) sequences than the default.
  *
  * <p>Not jqwik, though the issue names it: from 1.10 on jqwik prints an instruction aimed at coding agents into every
  * test run's output, and its author asks that agents not use it; this project is worked on by agents. The generator
@@ -42,11 +45,12 @@ import org.slf4j.LoggerFactory;
 class StageSequencesTest {
 
     /**
-     * Sequences per run, and their length. Measured on the 2-core machine, idle: on H2 about 25 ms a sequence (2,000
-     * in ~50 s); on PostgreSQL (-Ppostgresql) several times that, so it runs fewer.
+     * Sequences per run and layout. Measured on the 2-core machine with other builds running: across two H2
+     * databases 45-100 ms a sequence, in one 25-45 ms, so 1,000 each take 70-140 s together; on PostgreSQL
+     * (-Ppostgresql) about 0.8 s a sequence (a commit is a round trip to the server), so 100 each, about 2 min.
      */
-    static final int SEQUENCES_H2 = 2000;
-    static final int SEQUENCES_POSTGRESQL = 300;
+    static final int SEQUENCES_H2 = 1000;
+    static final int SEQUENCES_POSTGRESQL = 100;
     static final int MAX_STEPS = 30;
 
     private static Level dualRepoLevel;
@@ -67,40 +71,44 @@ class StageSequencesTest {
     @Test
     void acrossTwoDatabases() throws Exception {
         try (StageWorld world = new StageWorld(StageLayout.twoDatabases())) {
-            check(world, 1);
+            check(world);
         }
     }
 
-    /** Half as many: the same runtime, with the scope that keeps both models in one transaction. */
+    /** The same runtime, with the scope that writes both models in one transaction (the secondary in a savepoint). */
     @Test
     void inOneDatabase() throws Exception {
         try (StageWorld world = new StageWorld(StageLayout.oneDatabase())) {
-            check(world, 2);
+            check(world);
         }
     }
 
-    private static void check(StageWorld world, int fraction) {
+    private static void check(StageWorld world) {
         long runSeed = Long.getLong("dualrepo.model.seed", new Random().nextLong());
         int sequences = Integer.getInteger("dualrepo.model.sequences",
-                (StageWorld.postgresql() ? SEQUENCES_POSTGRESQL : SEQUENCES_H2) / fraction);
+                StageWorld.postgresql() ? SEQUENCES_POSTGRESQL : SEQUENCES_H2);
         Map<Stage, Integer> furthest = new EnumMap<>(Stage.class);
         Map<String, Integer> outcomes = new TreeMap<>();
         long started = System.nanoTime();
         for (int i = 0; i < sequences; i++) {
             // The first sequence's seed is the run's, so that a reported seed replays with sequences=1.
             long seed = i == 0 ? runSeed : new Random(runSeed + i).nextLong();
-            List<Step> steps = generate(new Random(seed));
-            Failure failure = run(world, steps);
+            Random random = new Random(seed);
+            // One sequence in four fails the caller when the secondary's write fails (the primary's stands).
+            SecondaryWriteFailurePolicy policy = random.nextInt(4) == 0
+                    ? SecondaryWriteFailurePolicy.FAIL_CALL : SecondaryWriteFailurePolicy.RECORD_AND_CONTINUE;
+            List<Step> steps = generate(random);
+            Failure failure = run(world, policy, steps);
             if (failure != null) {
-                Failure shrunk = shrink(world, steps, failure);
-                throw new AssertionError("invariant broken (" + world + "); seed " + seed + " (replay:"
+                Failure shrunk = shrink(world, policy, steps, failure);
+                throw new AssertionError("invariant broken (" + world + ", " + policy + "); seed " + seed + " (replay:"
                         + " -Ddualrepo.model.seed=" + seed + " -Ddualrepo.model.sequences=1), " + steps.size()
                         + " steps shrunk to " + shrunk.steps.size() + ":\n  " + String.join("\n  ", shrunk.trace)
                         + "\nfound:\n  " + String.join("\n  ", shrunk.problems), shrunk.error);
             }
             furthest.merge(furthest(world.trace()), 1, Integer::sum);
             for (String line : world.trace()) {
-                if (line.contains("[refused]")) {
+                if (line.contains("[refused")) {
                     outcomes.merge("refused", 1, Integer::sum);
                 } else if (line.contains("[clean]")) {
                     outcomes.merge("clean verification", 1, Integer::sum);
@@ -118,8 +126,8 @@ class StageSequencesTest {
     private record Failure(List<Step> steps, List<String> trace, List<String> problems, Throwable error) {}
 
     /** Runs one sequence on emptied databases; null when the invariant held after every step. */
-    private static Failure run(StageWorld world, List<Step> steps) {
-        world.reset();
+    private static Failure run(StageWorld world, SecondaryWriteFailurePolicy policy, List<Step> steps) {
+        world.reset(policy);
         for (Step step : steps) {
             List<String> problems;
             try {
@@ -140,7 +148,8 @@ class StageSequencesTest {
      * A smaller sequence that still fails: drops runs of steps, halving the run length down to single steps, then
      * makes faulty writes plain, while the invariant still breaks. Any failure counts, not only the first one's.
      */
-    private static Failure shrink(StageWorld world, List<Step> steps, Failure failure) {
+    private static Failure shrink(StageWorld world, SecondaryWriteFailurePolicy policy, List<Step> steps,
+            Failure failure) {
         Failure smallest = failure;
         List<Step> current = steps;
         boolean progress = true;
@@ -150,7 +159,7 @@ class StageSequencesTest {
                 for (int from = 0; from + length <= current.size(); ) {
                     List<Step> candidate = new ArrayList<>(current.subList(0, from));
                     candidate.addAll(current.subList(from + length, current.size()));
-                    Failure again = candidate.isEmpty() ? null : run(world, candidate);
+                    Failure again = candidate.isEmpty() ? null : run(world, policy, candidate);
                     if (again != null) {
                         current = candidate;
                         smallest = again;
@@ -165,7 +174,7 @@ class StageSequencesTest {
                 if (plain != null) {
                     List<Step> candidate = new ArrayList<>(current);
                     candidate.set(i, plain);
-                    Failure again = run(world, candidate);
+                    Failure again = run(world, policy, candidate);
                     if (again != null) {
                         current = candidate;
                         smallest = again;

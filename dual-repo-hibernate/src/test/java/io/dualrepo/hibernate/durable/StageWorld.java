@@ -19,15 +19,18 @@ import io.dualrepo.record.SideStatus;
 import io.dualrepo.routing.InMemoryRouteSource;
 import io.dualrepo.routing.Route;
 import io.dualrepo.routing.Stage;
+import io.dualrepo.write.SecondaryWriteFailurePolicy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The system under test of {@link StageSequencesTest} and its reference model, for one generated sequence at a time.
@@ -36,23 +39,26 @@ import java.util.Optional;
  * a {@link CrossDatabaseScope}, or one with a {@code SameDatabaseScope}), a {@link DatabaseMigrationRecord} in OLD's
  * database (settle time 0), the rules enforced, routes from an {@link InMemoryRouteSource}; each model wrapped in a
  * {@link SwitchableFailure} so that a step can make its write throw. The databases live as long as the test; {@link
- * #reset()} empties them between sequences, which is much cheaper than building session factories per sequence.
+ * #reset} empties them between sequences, which is much cheaper than building session factories per sequence.
  *
  * <p>The reference model: per key, the last acknowledged value (absent after a delete). A call that returned is
- * acknowledged (with RECORD_AND_CONTINUE it returns when only the secondary failed: the primary committed); a call
- * that threw is not, and had no effect, since only the primary's failure makes it throw and the primary's write and
- * its pending-sync rows roll back together.
+ * acknowledged (with RECORD_AND_CONTINUE it returns when only the secondary failed: the primary committed). A call
+ * that threw is not; under RECORD_AND_CONTINUE it had no effect (only the primary's failure makes it throw, and the
+ * primary's write and its pending-sync rows roll back together), under FAIL_CALL it may have committed in the
+ * primary, so until the key's next acknowledged write a read may also return its value (it is newer, not older,
+ * than the acknowledged one).
  *
  * <p>The invariant ({@link #violations}): a read through the decorator returns the key's last acknowledged value,
- * unless the model serving it was forced complete and the read returns what that model held when it was forced
- * (a <i>waiver</i>: the force vouched for that model as it was, missing writes and all). A waiver of a key ends with
- * the next acknowledged write of that key, which reaches the model serving reads (it is the primary). Writes
- * acknowledged after the force are not covered by it, with one exception: a model forced while the route in force
- * does not write it stays complete on record when it is written again (the operator vouched that it is kept complete
- * by other means, {@code Transitions.take}), so the force covers the writes it did not get until the route writes it
- * again; each such write renews the waiver of its key with what that model holds. And wherever nothing waits for
- * the repair (no pending-sync row in any database), a model the record says may serve reads, and that the route in
- * force writes, holds exactly the acknowledged values (waived keys aside): "complete" must mean complete.
+ * unless a force covers the key. What a force covers (a <i>waiver</i>): forcing a model complete declares what it
+ * holds acceptable, missing writes and all, so at each key where it held something else than the last acknowledged
+ * value, that value is acceptable too, from either model (a backfill or a repair may copy it over, as they copy any
+ * value of a complete model), until the key's next acknowledged write. Writes acknowledged after the force are not
+ * covered, with one exception: a model forced while the route in force does not write it stays complete on record
+ * when it is written again (the operator vouched that it is kept complete by other means, {@code Transitions.take}),
+ * so the force also covers the writes it does not get until the route writes it again: each renews the waiver of its
+ * key with what that model holds. And wherever nothing waits for the repair (no pending-sync row in any database), a
+ * model the record says may serve reads, and that the route in force writes, holds the acknowledged value of each
+ * key, or one a waiver allows: "complete" must mean complete.
  */
 final class StageWorld implements AutoCloseable {
 
@@ -72,10 +78,17 @@ final class StageWorld implements AutoCloseable {
 
     /** Key -> last acknowledged title, or empty when deleted or never written. */
     private final Map<String, Optional<String>> acknowledged = new LinkedHashMap<>();
-    /** Model -> key -> what it held when it was forced, where that differs from the acknowledged value. */
-    private final Map<Side, Map<String, Optional<String>>> waived = new EnumMap<>(Side.class);
+    /** Key -> values a force made acceptable (what a forced model held there) until the key's next acknowledged write. */
+    private final Map<String, Set<Optional<String>>> waived = new LinkedHashMap<>();
+    /**
+     * Key -> values of writes since its last acknowledged one that threw after their primary committed (the policy
+     * FAIL_CALL, a secondary that failed): a read may return one of them, as it is not older than an acknowledged
+     * write. Cleared by the next acknowledged write of the key.
+     */
+    private final Map<String, Set<Optional<String>>> unacknowledged = new LinkedHashMap<>();
+    private SecondaryWriteFailurePolicy policy = SecondaryWriteFailurePolicy.RECORD_AND_CONTINUE;
     /** Models forced complete while the route did not write them, and not written since. */
-    private final java.util.Set<Side> vouchedUnwritten = java.util.EnumSet.noneOf(Side.class);
+    private final Set<Side> vouchedUnwritten = EnumSet.noneOf(Side.class);
     /** What happened so far in this sequence, for the failure message. */
     private final List<String> trace = new ArrayList<>();
 
@@ -83,13 +96,15 @@ final class StageWorld implements AutoCloseable {
         databases = layout;
         oldModel = new SwitchableFailure(new LegacyIncidents(databases.oldSessions()));
         newModel = new SwitchableFailure(new StatusTableIncidents(databases.newSessions()));
-        // The backfill's tables exist from here on, so that reset() can empty them.
+        // The backfill's tables exist from here on, so that reset can empty them.
         Backfill.builder(databases.migration()).build().run();
         DatabaseMigrationRecord.builder(databases.oldSessions()).build();
     }
 
-    /** Empties both databases and the reference model, and starts a process on them. */
-    void reset() {
+    /** Empties the databases and the reference model, and starts a process on them with this failure policy. */
+    void reset(SecondaryWriteFailurePolicy policy) {
+        this.policy = policy;
+        unacknowledged.clear();
         if (dualRepo != null) {
             dualRepo.close();
         }
@@ -100,8 +115,6 @@ final class StageWorld implements AutoCloseable {
         }
         waived.clear();
         vouchedUnwritten.clear();
-        waived.put(Side.OLD, new LinkedHashMap<>());
-        waived.put(Side.NEW, new LinkedHashMap<>());
         trace.clear();
         writes = 0;
         offered = null;
@@ -115,7 +128,7 @@ final class StageWorld implements AutoCloseable {
         // A new record object per process, over the same tables: what a restarted process has.
         record = DatabaseMigrationRecord.builder(databases.oldSessions()).settleTime(Duration.ZERO)
                 .recheckInterval(Duration.ZERO).build();
-        dualRepo = DualRepo.builder().routeSource(routes).migrationRecord(record).dualWriteScope(databases.scope())
+        dualRepo = DualRepo.builder().secondaryWriteFailurePolicy(policy).routeSource(routes).migrationRecord(record).dualWriteScope(databases.scope())
                 .meterRegistry(new SimpleMeterRegistry()).build();
         incidents = new DualIncidentRepository(oldModel, newModel, dualRepo);
     }
@@ -167,11 +180,10 @@ final class StageWorld implements AutoCloseable {
             dualRepo.refreshRecord(REPOSITORY);
             return clean ? "clean" : "not clean";
         } else if (step instanceof Step.Force force) {
-            Map<String, Optional<String>> snapshot = waived.get(force.side());
             for (String key : KEYS) {
                 Optional<String> held = held(force.side(), key);
                 if (!held.equals(acknowledged.get(key))) {
-                    snapshot.put(key, held);
+                    waived.computeIfAbsent(key, k -> new HashSet<>()).add(held);
                 }
             }
             if (!dualRepo.currentRoute(REPOSITORY).write().includes(force.side())) {
@@ -204,6 +216,7 @@ final class StageWorld implements AutoCloseable {
         try {
             call.run();
         } catch (RuntimeException notAcknowledged) {
+            unacknowledged.computeIfAbsent(key, k -> new HashSet<>()).add(value);
             return "threw";
         } finally {
             if (failing != null) {
@@ -211,12 +224,12 @@ final class StageWorld implements AutoCloseable {
             }
         }
         acknowledged.put(key, value);
-        for (Side side : Side.values()) {
+        unacknowledged.remove(key);
+        waived.remove(key);
+        for (Side side : vouchedUnwritten) {
             Optional<String> held = held(side, key);
-            if (vouchedUnwritten.contains(side) && !held.equals(value)) {
-                waived.get(side).put(key, held);
-            } else {
-                waived.get(side).remove(key);
+            if (!held.equals(value)) {
+                waived.computeIfAbsent(key, k -> new HashSet<>()).add(held);
             }
         }
         return "";
@@ -229,8 +242,7 @@ final class StageWorld implements AutoCloseable {
         for (String key : KEYS) {
             Optional<String> read = incidents.findById(key).map(Incident::title);
             Optional<String> expected = acknowledged.get(key);
-            boolean waivedRead = waived.get(serving).containsKey(key) && waived.get(serving).get(key).equals(read);
-            if (!read.equals(expected) && !waivedRead) {
+            if (!read.equals(expected) && !allowed(waived, key, read) && !allowed(unacknowledged, key, read)) {
                 found.add("read " + key + " from " + serving + " returned " + show(read) + ", last acknowledged "
                         + show(expected));
             }
@@ -245,7 +257,8 @@ final class StageWorld implements AutoCloseable {
                 }
                 for (String key : KEYS) {
                     Optional<String> held = held(side, key);
-                    if (!held.equals(acknowledged.get(key)) && !waived.get(side).containsKey(key)) {
+                    if (!held.equals(acknowledged.get(key)) && !allowed(waived, key, held)
+                            && !allowed(unacknowledged, key, held)) {
                         found.add(side + " is complete on record with nothing pending, but holds " + show(held)
                                 + " at " + key + ", last acknowledged " + show(acknowledged.get(key)));
                     }
@@ -253,6 +266,11 @@ final class StageWorld implements AutoCloseable {
             }
         }
         return found;
+    }
+
+    private static boolean allowed(Map<String, Set<Optional<String>>> values, String key,
+            Optional<String> value) {
+        return values.getOrDefault(key, Set.of()).contains(value);
     }
 
     private long pendingRows() {
