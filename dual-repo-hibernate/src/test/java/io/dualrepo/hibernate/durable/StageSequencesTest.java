@@ -47,7 +47,7 @@ class StageSequencesTest {
     /**
      * Sequences per run and layout. Measured on the 2-core machine with other builds running: across two H2
      * databases 45-100 ms a sequence, in one 25-45 ms, so 1,000 each take 70-140 s together; on PostgreSQL
-     * (-Ppostgresql) about 0.8 s a sequence (a commit is a round trip to the server), so 100 each, about 2 min.
+     * (-Ppostgresql) 0.25-0.8 s a sequence (every commit is a round trip to the server), so 100 each, 1-2 min.
      */
     static final int SEQUENCES_H2 = 1000;
     static final int SEQUENCES_POSTGRESQL = 100;
