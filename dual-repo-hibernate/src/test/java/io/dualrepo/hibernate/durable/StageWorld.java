@@ -78,7 +78,7 @@ final class StageWorld implements AutoCloseable {
 
     /** Key -> last acknowledged title, or empty when deleted or never written. */
     private final Map<String, Optional<String>> acknowledged = new LinkedHashMap<>();
-    /** Key -> values a force made acceptable (what a forced model held there) until the key's next acknowledged write. */
+    /** Key -> values a force made acceptable (what a forced model held there) until its next acknowledged write. */
     private final Map<String, Set<Optional<String>>> waived = new LinkedHashMap<>();
     /**
      * Key -> values of writes since its last acknowledged one that threw after their primary committed (the policy
@@ -128,8 +128,8 @@ final class StageWorld implements AutoCloseable {
         // A new record object per process, over the same tables: what a restarted process has.
         record = DatabaseMigrationRecord.builder(databases.oldSessions()).settleTime(Duration.ZERO)
                 .recheckInterval(Duration.ZERO).build();
-        dualRepo = DualRepo.builder().secondaryWriteFailurePolicy(policy).routeSource(routes).migrationRecord(record).dualWriteScope(databases.scope())
-                .meterRegistry(new SimpleMeterRegistry()).build();
+        dualRepo = DualRepo.builder().secondaryWriteFailurePolicy(policy).routeSource(routes).migrationRecord(record)
+                .dualWriteScope(databases.scope()).meterRegistry(new SimpleMeterRegistry()).build();
         incidents = new DualIncidentRepository(oldModel, newModel, dualRepo);
     }
 
