@@ -216,7 +216,10 @@ final class StageWorld implements AutoCloseable {
         try {
             call.run();
         } catch (RuntimeException notAcknowledged) {
-            unacknowledged.computeIfAbsent(key, k -> new HashSet<>()).add(value);
+            // Under RECORD_AND_CONTINUE only the primary's failure throws, and it rolled back: nothing to allow.
+            if (policy == SecondaryWriteFailurePolicy.FAIL_CALL) {
+                unacknowledged.computeIfAbsent(key, k -> new HashSet<>()).add(value);
+            }
             return "threw";
         } finally {
             if (failing != null) {
