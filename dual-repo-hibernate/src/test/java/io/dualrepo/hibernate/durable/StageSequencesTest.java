@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * mvn -o -q -pl dual-repo-hibernate -am test -Dtest='StageSequencesTest#acrossTwoDatabases' \
  *     -Dsurefire.failIfNoSpecifiedTests=false -Ddualrepo.model.seed=SEED -Ddualrepo.model.sequences=1
  * </pre>
- * {@code -Ddualrepo.model.sequences=N} runs more (or fewer) sequences than the default.
+ * {@code -Ddualrepo.model.sequences=N} runs more (or fewer) sequences than the default, {@code
+ * -Ddualrepo.model.steps=N} longer ones (at most 30 by default); a replay needs the same steps as the failing run.
  *
  * <p>Not jqwik, though the issue names it: from 1.10 on jqwik prints an instruction aimed at coding agents into every
  * test run's output, and its author asks that agents not use it; this project is worked on by agents. The generator
@@ -53,7 +54,7 @@ class StageSequencesTest {
      */
     static final int SEQUENCES_H2 = 2000;
     static final int SEQUENCES_POSTGRESQL = 200;
-    static final int MAX_STEPS = 30;
+    static final int MAX_STEPS = Integer.getInteger("dualrepo.model.steps", 30);
 
     private static Level dualRepoLevel;
 
@@ -104,7 +105,8 @@ class StageSequencesTest {
             if (failure != null) {
                 Failure shrunk = shrink(world, policy, steps, failure);
                 throw new AssertionError("invariant broken (" + world + ", " + policy + "); seed " + seed + " (replay:"
-                        + " -Ddualrepo.model.seed=" + seed + " -Ddualrepo.model.sequences=1), " + steps.size()
+                        + " -Ddualrepo.model.seed=" + seed + " -Ddualrepo.model.sequences=1"
+                        + " -Ddualrepo.model.steps=" + MAX_STEPS + "), " + steps.size()
                         + " steps shrunk to " + shrunk.steps.size() + ":\n  " + String.join("\n  ", shrunk.trace)
                         + "\nfound:\n  " + String.join("\n  ", shrunk.problems), shrunk.error);
             }
@@ -200,7 +202,7 @@ class StageSequencesTest {
     }
 
     /**
-     * A sequence of 1 to {@value #MAX_STEPS} steps. Weights: offers of a stage and moves to the next or previous one
+     * A sequence of 1 to {@link #MAX_STEPS} steps. Weights: offers of a stage and moves to the next or previous one
      * dominate (most are refused until the evidence is there), then saves and deletes, one in three with a failing
      * model, then the evidence, repairs, forces and restarts.
      */
