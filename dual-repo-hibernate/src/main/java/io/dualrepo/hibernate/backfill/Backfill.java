@@ -7,6 +7,7 @@ import io.dualrepo.record.MigrationRecord;
 import io.dualrepo.record.MigrationState;
 import io.dualrepo.record.RecordEntry;
 import io.dualrepo.record.SideStatus;
+import io.dualrepo.routing.Route;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
@@ -192,6 +193,9 @@ public final class Backfill<K extends Comparable<? super K>, V> {
             throw new IllegalStateException("backfill " + job + " must not run inside a transaction: it commits"
                     + " each batch on its own");
         }
+        if (record != null && !dryRun) {
+            refuseWhileNewIsPrimary();
+        }
         if (!running.compareAndSet(false, true)) {
             throw new IllegalStateException("backfill " + job + " (worker " + workerId + ") is already running;"
                     + " build one Backfill per worker");
@@ -210,6 +214,21 @@ public final class Backfill<K extends Comparable<? super K>, V> {
             return result;
         } finally {
             running.set(false);
+        }
+    }
+
+    /**
+     * A copy trusts OLD to say which rows exist. Once NEW is the primary, a delete reaches NEW first and may miss
+     * OLD (a failed secondary write waiting for the repair, or OLD no longer written at all): the copy would insert
+     * the deleted row into the model serving reads, and the repair would then spread it back to OLD.
+     */
+    private void refuseWhileNewIsPrimary() {
+        Route inForce = record.state(migration.name()).route();
+        if (inForce.primary() == Side.NEW) {
+            throw new IllegalStateException("backfill " + job + " refused: the migration record's route (" + inForce
+                    + ") reads NEW, and a copy from OLD would bring back rows deleted from NEW since. Backfill while"
+                    + " OLD is the primary (DUAL_WRITE or SHADOW); to re-sync OLD from NEW, use the verifier with NEW"
+                    + " as the source of truth");
         }
     }
 

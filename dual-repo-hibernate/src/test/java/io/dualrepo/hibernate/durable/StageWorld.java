@@ -1,0 +1,318 @@
+package io.dualrepo.hibernate.durable;
+
+import io.dualrepo.DualRepo;
+import io.dualrepo.Side;
+import io.dualrepo.hibernate.TestDatabase;
+import io.dualrepo.hibernate.backfill.Backfill;
+import io.dualrepo.hibernate.backfill.BackfillResult;
+import io.dualrepo.hibernate.model.DualIncidentRepository;
+import io.dualrepo.hibernate.model.Incident;
+import io.dualrepo.hibernate.model.IncidentRepository;
+import io.dualrepo.hibernate.model.LegacyIncidents;
+import io.dualrepo.hibernate.model.StatusTableIncidents;
+import io.dualrepo.hibernate.record.DatabaseMigrationRecord;
+import io.dualrepo.hibernate.verify.Verifier;
+import io.dualrepo.record.MigrationRecord;
+import io.dualrepo.record.MigrationState;
+import io.dualrepo.record.SideState;
+import io.dualrepo.record.SideStatus;
+import io.dualrepo.routing.InMemoryRouteSource;
+import io.dualrepo.routing.Route;
+import io.dualrepo.routing.Stage;
+import io.dualrepo.write.SecondaryWriteFailurePolicy;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The system under test of {@link StageSequencesTest} and its reference model, for one generated sequence at a time.
+ *
+ * <p>The real thing: the generated {@link DualIncidentRepository} over real databases ({@link StageLayout}: two with
+ * a {@link CrossDatabaseScope}, or one with a {@code SameDatabaseScope}), a {@link DatabaseMigrationRecord} in OLD's
+ * database (settle time 0), the rules enforced, routes from an {@link InMemoryRouteSource}; each model wrapped in a
+ * {@link SwitchableFailure} so that a step can make its write throw. The databases live as long as the test; {@link
+ * #reset} empties them between sequences, which is much cheaper than building session factories per sequence.
+ *
+ * <p>The reference model: per key, the last acknowledged value (absent after a delete). A call that returned is
+ * acknowledged (with RECORD_AND_CONTINUE it returns when only the secondary failed: the primary committed). A call
+ * that threw is not; under RECORD_AND_CONTINUE it had no effect (only the primary's failure makes it throw, and the
+ * primary's write and its pending-sync rows roll back together), under FAIL_CALL it may have committed in the
+ * primary, so until the key's next acknowledged write a read may also return its value (it is newer, not older,
+ * than the acknowledged one).
+ *
+ * <p>The invariant ({@link #violations}): a read through the decorator returns the key's last acknowledged value,
+ * unless a force covers the key. What a force covers (a <i>waiver</i>): forcing a model complete declares what it
+ * holds acceptable, missing writes and all, so at each key where it held something else than the last acknowledged
+ * value, that value is acceptable too, from either model (a backfill or a repair may copy it over, as they copy any
+ * value of a complete model), until the key's next acknowledged write. Writes acknowledged after the force are not
+ * covered, with one exception: a model forced while the route in force does not write it stays complete on record
+ * when it is written again (the operator vouched that it is kept complete by other means, {@code Transitions.take}),
+ * so the force also covers the writes it does not get until the route writes it again: each renews the waiver of its
+ * key with what that model holds. And wherever nothing waits for the repair (no pending-sync row in any database), a
+ * model the record says may serve reads, and that the route in force writes, holds the acknowledged value of each
+ * key, or one a waiver allows: "complete" must mean complete.
+ */
+final class StageWorld implements AutoCloseable {
+
+    static final String REPOSITORY = "incidents";
+    static final List<String> KEYS = List.of("i-1", "i-2", "i-3");
+
+    private final StageLayout databases;
+    private final SwitchableFailure oldModel;
+    private final SwitchableFailure newModel;
+
+    private InMemoryRouteSource routes;
+    private DualRepo dualRepo;
+    private MigrationRecord record;
+    private IncidentRepository incidents;
+    private Stage offered;
+    private int writes;
+
+    /** Key -> last acknowledged title, or empty when deleted or never written. */
+    private final Map<String, Optional<String>> acknowledged = new LinkedHashMap<>();
+    /** Key -> values a force made acceptable (what a forced model held there) until its next acknowledged write. */
+    private final Map<String, Set<Optional<String>>> waived = new LinkedHashMap<>();
+    /**
+     * Key -> values of writes since its last acknowledged one that threw after their primary committed (the policy
+     * FAIL_CALL, a secondary that failed): a read may return one of them, as it is not older than an acknowledged
+     * write. Cleared by the next acknowledged write of the key.
+     */
+    private final Map<String, Set<Optional<String>>> unacknowledged = new LinkedHashMap<>();
+    private SecondaryWriteFailurePolicy policy = SecondaryWriteFailurePolicy.RECORD_AND_CONTINUE;
+    /** Models forced complete while the route did not write them, and not written since. */
+    private final Set<Side> vouchedUnwritten = EnumSet.noneOf(Side.class);
+    /** What happened so far in this sequence, for the failure message. */
+    private final List<String> trace = new ArrayList<>();
+
+    StageWorld(StageLayout layout) {
+        databases = layout;
+        oldModel = new SwitchableFailure(new LegacyIncidents(databases.oldSessions()));
+        newModel = new SwitchableFailure(new StatusTableIncidents(databases.newSessions()));
+        // The backfill's tables exist from here on, so that reset can empty them.
+        Backfill.builder(databases.migration()).build().run();
+        DatabaseMigrationRecord.builder(databases.oldSessions()).build();
+    }
+
+    /** Empties the databases and the reference model, and starts a process on them with this failure policy. */
+    void reset(SecondaryWriteFailurePolicy policy) {
+        this.policy = policy;
+        unacknowledged.clear();
+        if (dualRepo != null) {
+            dualRepo.close();
+        }
+        databases.reset();
+        acknowledged.clear();
+        for (String key : KEYS) {
+            acknowledged.put(key, Optional.empty());
+        }
+        waived.clear();
+        vouchedUnwritten.clear();
+        trace.clear();
+        writes = 0;
+        offered = null;
+        oldModel.failing(false);
+        newModel.failing(false);
+        start(InMemoryRouteSource.create());
+    }
+
+    private void start(InMemoryRouteSource source) {
+        routes = source;
+        // A new record object per process, over the same tables: what a restarted process has.
+        record = DatabaseMigrationRecord.builder(databases.oldSessions()).settleTime(Duration.ZERO)
+                .recheckInterval(Duration.ZERO).build();
+        dualRepo = DualRepo.builder().secondaryWriteFailurePolicy(policy).routeSource(routes).migrationRecord(record)
+                .dualWriteScope(databases.scope()).meterRegistry(new SimpleMeterRegistry()).build();
+        incidents = new DualIncidentRepository(oldModel, newModel, dualRepo);
+    }
+
+    /** Runs one step and returns what the invariant found wrong after it (empty: nothing). */
+    List<String> run(Step step) {
+        String outcome = apply(step);
+        Route route = dualRepo.currentRoute(REPOSITORY);
+        vouchedUnwritten.removeIf(side -> route.write().includes(side));
+        trace.add(step + (outcome.isBlank() ? "" : " [" + outcome.strip() + "]") + " -> " + stageOf(route));
+        return violations();
+    }
+
+    List<String> trace() {
+        return trace;
+    }
+
+    private String apply(Step step) {
+        if (step instanceof Step.Offer offer) {
+            offered = offer.stage();
+            routes.set(REPOSITORY, offer.stage());
+            dualRepo.currentRoute(REPOSITORY);
+            return dualRepo.lastRefusal(REPOSITORY).isPresent() ? "refused" : "";
+        } else if (step instanceof Step.Move move) {
+            Stage now = stageOf(dualRepo.currentRoute(REPOSITORY));
+            int next = Math.max(0, Math.min(Stage.values().length - 1, now.ordinal() + move.by()));
+            return apply(new Step.Offer(Stage.values()[next])) + " " + Stage.values()[next];
+        } else if (step instanceof Step.Save save) {
+            String title = "t" + (++writes);
+            return write(save.key(), save.fault(), Optional.of(title),
+                    () -> incidents.save(new Incident(save.key(), TwoDatabases.ORGANISATION, title, "fixing")));
+        } else if (step instanceof Step.Delete delete) {
+            return write(delete.key(), delete.fault(), Optional.empty(), () -> incidents.deleteById(delete.key()));
+        } else if (step instanceof Step.Read read) {
+            incidents.findById(read.key());
+            return "";
+        } else if (step instanceof Step.Backfill) {
+            BackfillResult result;
+            try {
+                result = Backfill.builder(databases.migration()).restart().migrationRecord(record).build().run();
+            } catch (IllegalStateException newIsThePrimary) {
+                return "refused";
+            }
+            dualRepo.refreshRecord(REPOSITORY);
+            return result.finished() ? "" : "not finished";
+        } else if (step instanceof Step.Verify) {
+            boolean clean = Verifier.builder(databases.migration()).migrationRecord(record)
+                    .meterRegistry(new SimpleMeterRegistry()).build().verify().isClean();
+            dualRepo.refreshRecord(REPOSITORY);
+            return clean ? "clean" : "not clean";
+        } else if (step instanceof Step.Force force) {
+            for (String key : KEYS) {
+                Optional<String> held = held(force.side(), key);
+                if (!held.equals(acknowledged.get(key))) {
+                    waived.computeIfAbsent(key, k -> new HashSet<>()).add(held);
+                }
+            }
+            if (!dualRepo.currentRoute(REPOSITORY).write().includes(force.side())) {
+                vouchedUnwritten.add(force.side());
+            }
+            dualRepo.force(REPOSITORY, force.side(), "model-based test", "operator");
+            return "";
+        } else if (step instanceof Step.Repair) {
+            RepairResult result = PendingSyncRepair.builder().migration(databases.migration())
+                    .meterRegistry(new SimpleMeterRegistry()).build().repairNow();
+            dualRepo.refreshRecord(REPOSITORY);
+            return result.keysFailed() == 0 ? "" : result.keysFailed() + " failed";
+        } else if (step instanceof Step.Restart restart) {
+            dualRepo.close();
+            InMemoryRouteSource source = InMemoryRouteSource.create();
+            if (!restart.flagsDown() && offered != null) {
+                source.set(REPOSITORY, offered);
+            }
+            start(source);
+            return "";
+        }
+        throw new IllegalArgumentException("unknown step " + step);
+    }
+
+    private String write(String key, Step.Fault fault, Optional<String> value, Runnable call) {
+        SwitchableFailure failing = fault == Step.Fault.OLD ? oldModel : fault == Step.Fault.NEW ? newModel : null;
+        if (failing != null) {
+            failing.failing(true);
+        }
+        try {
+            call.run();
+        } catch (RuntimeException notAcknowledged) {
+            // Under RECORD_AND_CONTINUE only the primary's failure throws, and it rolled back: nothing to allow.
+            if (policy == SecondaryWriteFailurePolicy.FAIL_CALL) {
+                unacknowledged.computeIfAbsent(key, k -> new HashSet<>()).add(value);
+            }
+            return "threw";
+        } finally {
+            if (failing != null) {
+                failing.failing(false);
+            }
+        }
+        acknowledged.put(key, value);
+        unacknowledged.remove(key);
+        waived.remove(key);
+        for (Side side : vouchedUnwritten) {
+            Optional<String> held = held(side, key);
+            if (!held.equals(value)) {
+                waived.computeIfAbsent(key, k -> new HashSet<>()).add(held);
+            }
+        }
+        return "";
+    }
+
+    private List<String> violations() {
+        List<String> found = new ArrayList<>();
+        Route route = dualRepo.currentRoute(REPOSITORY);
+        Side serving = route.primary();
+        for (String key : KEYS) {
+            Optional<String> read = incidents.findById(key).map(Incident::title);
+            Optional<String> expected = acknowledged.get(key);
+            if (!read.equals(expected) && !allowed(waived, key, read) && !allowed(unacknowledged, key, read)) {
+                found.add("read " + key + " from " + serving + " returned " + show(read) + ", last acknowledged "
+                        + show(expected));
+            }
+        }
+        if (pendingRows() == 0) {
+            MigrationState state = record.state(REPOSITORY);
+            for (Side side : Side.values()) {
+                SideState standing = state.side(side);
+                if (!standing.servesReads() || !state.route().write().includes(side)
+                        || standing.status() != SideStatus.COMPLETE) {
+                    continue;
+                }
+                for (String key : KEYS) {
+                    Optional<String> held = held(side, key);
+                    if (!held.equals(acknowledged.get(key)) && !allowed(waived, key, held)
+                            && !allowed(unacknowledged, key, held)) {
+                        found.add(side + " is complete on record with nothing pending, but holds " + show(held)
+                                + " at " + key + ", last acknowledged " + show(acknowledged.get(key)));
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    private static boolean allowed(Map<String, Set<Optional<String>>> values, String key,
+            Optional<String> value) {
+        return values.getOrDefault(key, Set.of()).contains(value);
+    }
+
+    private long pendingRows() {
+        return databases.pendingRows();
+    }
+
+    /** The title a model holds at a key, read straight from its database. */
+    private Optional<String> held(Side side, String key) {
+        var model = databases.migration().model(side);
+        return model.transactions().read(session -> model.find(session, key)).map(Incident::title);
+    }
+
+    private static String show(Optional<String> value) {
+        return value.orElse("nothing");
+    }
+
+    private static Stage stageOf(Route route) {
+        for (Stage stage : Stage.values()) {
+            if (stage.route().equals(route)) {
+                return stage;
+            }
+        }
+        throw new IllegalStateException("not a stage: " + route);
+    }
+
+    @Override
+    public void close() throws SQLException {
+        if (dualRepo != null) {
+            dualRepo.close();
+        }
+        databases.close();
+    }
+
+    @Override
+    public String toString() {
+        return databases.toString();
+    }
+
+    static boolean postgresql() {
+        return TestDatabase.postgresql();
+    }
+}
