@@ -7,8 +7,25 @@ const POLL_MILLIS = 1000;
 const SVG = 'http://www.w3.org/2000/svg';
 const byId = id => document.getElementById(id);
 
+const TOKEN_KEY = 'dualrepo.operatorToken';
+
+// The server prints the page's address with the operator token in its fragment, which browsers never send to a
+// server. Kept for this tab only, and taken out of the address bar so that it is not bookmarked or shared.
+function takeTokenFromAddress() {
+  const match = /(?:^#|&)token=([^&]*)/.exec(location.hash);
+  if (!match) return;
+  sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(match[1]));
+  history.replaceState(null, '', location.pathname + location.search);
+}
+
+takeTokenFromAddress();
+// An address with a token pasted into a tab already showing the page changes only its fragment.
+window.addEventListener('hashchange', takeTokenFromAddress);
+
 async function api(method, path, body) {
   const init = { method, headers: { Accept: 'application/json' } };
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (token) init.headers.Authorization = `Bearer ${token}`;
   if (method !== 'GET') {
     // The server takes only JSON requests, which other sites' pages cannot send it.
     init.headers['Content-Type'] = 'application/json';
