@@ -34,7 +34,9 @@ async function api(method, path, body) {
   const response = await fetch(path, init);
   const json = response.status === 204 ? null : await response.json().catch(() => null);
   if (!response.ok) {
-    throw new Error(json && json.error ? json.error : `${response.status} ${response.statusText}`);
+    const error = new Error(json && json.error ? json.error : `${response.status} ${response.statusText}`);
+    error.status = response.status;
+    throw error;
   }
   return json;
 }
@@ -296,7 +298,8 @@ async function refresh() {
     connection.textContent = `Updated ${clock(state.now)}`;
     connection.classList.remove('down');
   } catch (e) {
-    connection.textContent = `Cannot reach the server: ${e.message}`;
+    // A 401 is the server answering: only the token is missing, and its message says how to open the page.
+    connection.textContent = e.status === 401 ? e.message : `Cannot reach the server: ${e.message}`;
     connection.classList.add('down');
   }
 }

@@ -61,6 +61,7 @@ final class RequestGuard {
                 throw new ClientError(403, "requests from another site's page are refused");
             }
         }
+        // Routes match the raw path exactly, so no other spelling of an operator path reaches an operator route.
         if (path.startsWith(OPERATOR_API) && !authorised(headers)) {
             exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"operator\"");
             throw new ClientError(401, "the operator API needs the operator token: open the operator page at the"

@@ -23,6 +23,7 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -66,13 +67,6 @@ public final class Server implements AutoCloseable {
     public static final long MAX_REQUEST_SECONDS = 10;
     /** From a request read to its answer written; the verifier, the slowest handler, runs one at a time. */
     public static final long MAX_RESPONSE_SECONDS = 60;
-
-    static {
-        // The JDK's server reads these once, when its first instance is made, and by default has no limit at all.
-        // A value given on the command line (-Dsun.net.httpserver.maxReqTime=...) wins.
-        setIfAbsent("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
-        setIfAbsent("sun.net.httpserver.maxRspTime", MAX_RESPONSE_SECONDS);
-    }
     private static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     // The page's own files and nothing else: no inline script or style, no other origin.
     private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; frame-ancestors 'none'";
@@ -80,6 +74,13 @@ public final class Server implements AutoCloseable {
             "/", "index.html",
             "/operator.js", "operator.js",
             "/operator.css", "operator.css");
+
+    static {
+        // The JDK's server reads these once, when its first instance is made, and by default has no limit at all.
+        // A value given on the command line (-Dsun.net.httpserver.maxReqTime=...) wins.
+        setIfAbsent("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
+        setIfAbsent("sun.net.httpserver.maxRspTime", MAX_RESPONSE_SECONDS);
+    }
 
     private final SampleApp app;
     private final PrometheusMeterRegistry registry;
@@ -202,7 +203,8 @@ public final class Server implements AutoCloseable {
      * moves it to its session storage and out of the address bar.
      */
     public URI operatorPageUri() {
-        return URI.create(uri() + "#token=" + operatorToken);
+        // Escaped, as the page unescapes it: a token of one's own may hold '&', '#' or '%'.
+        return URI.create(uri() + "#token=" + URLEncoder.encode(operatorToken, StandardCharsets.UTF_8));
     }
 
     /** The operator API's bearer token, for tests and embedding: never log it. */

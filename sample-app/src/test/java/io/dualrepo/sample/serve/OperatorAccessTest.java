@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -155,6 +156,14 @@ class OperatorAccessTest {
         assertThat(configured.operatorToken()).isEqualTo(TOKEN);
         assertThat(configured.consoleLine()).doesNotContain(TOKEN).contains("#token=<OPERATOR_TOKEN>");
         assertThat(settings.withOperatorToken(TOKEN).toString()).doesNotContain(TOKEN);
+
+        String odd = "odd&token#with%signs+0123456789";
+        Server oddServer = serve(settings.withOperatorToken(odd));
+        String fragment = oddServer.operatorPageUri().getRawFragment();
+        assertThat(fragment).startsWith("token=").doesNotContain("&", "#");
+        assertThat(URLDecoder.decode(fragment.substring("token=".length()), StandardCharsets.UTF_8)).isEqualTo(odd);
+        assertThat(new ApiClient(oddServer).state().getAsJsonObject("route").get("stage").getAsString())
+                .isEqualTo("OLD_ONLY");
     }
 
     @Test
