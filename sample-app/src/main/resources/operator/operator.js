@@ -7,8 +7,25 @@ const POLL_MILLIS = 1000;
 const SVG = 'http://www.w3.org/2000/svg';
 const byId = id => document.getElementById(id);
 
+const TOKEN_KEY = 'dualrepo.operatorToken';
+
+// The server prints the page's address with the operator token in its fragment, which browsers never send to a
+// server. Kept for this tab only, and taken out of the address bar so that it is not bookmarked or shared.
+function takeTokenFromAddress() {
+  const match = /(?:^#|&)token=([^&]*)/.exec(location.hash);
+  if (!match) return;
+  sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(match[1]));
+  history.replaceState(null, '', location.pathname + location.search);
+}
+
+takeTokenFromAddress();
+// An address with a token pasted into a tab already showing the page changes only its fragment.
+window.addEventListener('hashchange', takeTokenFromAddress);
+
 async function api(method, path, body) {
   const init = { method, headers: { Accept: 'application/json' } };
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (token) init.headers.Authorization = `Bearer ${token}`;
   if (method !== 'GET') {
     // The server takes only JSON requests, which other sites' pages cannot send it.
     init.headers['Content-Type'] = 'application/json';
@@ -17,7 +34,9 @@ async function api(method, path, body) {
   const response = await fetch(path, init);
   const json = response.status === 204 ? null : await response.json().catch(() => null);
   if (!response.ok) {
-    throw new Error(json && json.error ? json.error : `${response.status} ${response.statusText}`);
+    const error = new Error(json && json.error ? json.error : `${response.status} ${response.statusText}`);
+    error.status = response.status;
+    throw error;
   }
   return json;
 }
@@ -279,7 +298,8 @@ async function refresh() {
     connection.textContent = `Updated ${clock(state.now)}`;
     connection.classList.remove('down');
   } catch (e) {
-    connection.textContent = `Cannot reach the server: ${e.message}`;
+    // A 401 is the server answering: only the token is missing, and its message says how to open the page.
+    connection.textContent = e.status === 401 ? e.message : `Cannot reach the server: ${e.message}`;
     connection.classList.add('down');
   }
 }

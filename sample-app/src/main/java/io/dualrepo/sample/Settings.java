@@ -23,6 +23,8 @@ import java.util.function.Function;
  *   <tr><td>--flag-prefix</td><td>FLAG_PREFIX</td><td>the flags' prefix (default {@code dualrepo.})</td></tr>
  *   <tr><td>--port</td><td>PORT</td><td>serve mode's HTTP port (default 8080; 0 picks a free one)</td></tr>
  *   <tr><td>--planted-bug</td><td>PLANTED_BUG</td><td>serve mode: start with the new model's mapping bug</td></tr>
+ *   <tr><td>--operator-token</td><td>OPERATOR_TOKEN</td><td>serve mode: the bearer token of the operator API (default:
+ *   a random one, printed once on the console in the operator page's address)</td></tr>
  * </table>
  *
  * @param mode {@code demo} or {@code serve}
@@ -35,22 +37,43 @@ public record Settings(
         Optional<String> unleashApiToken,
         int port,
         boolean plantedBug,
-        String flagPrefix) {
+        String flagPrefix,
+        Optional<String> operatorToken) {
 
     /** A JDBC database; user and password empty to leave them to the URL. */
     public record Database(String url, Optional<String> user, Optional<String> password) {
         public boolean isPostgreSql() {
             return url.startsWith("jdbc:postgresql:");
         }
+
+        @Override
+        public String toString() {
+            return "Database[url=" + url + ", user=" + user + ", password=" + password.map(secret -> "(set)") + "]";
+        }
     }
 
     public static final List<String> MODES = List.of("demo", "serve");
     public static final int DEFAULT_PORT = 8080;
     public static final String DEFAULT_FLAG_PREFIX = "dualrepo.";
+    /** A shorter operator token could be guessed; the generated ones are 43 characters. */
+    public static final int MIN_OPERATOR_TOKEN_LENGTH = 16;
 
     public Settings(String mode, Optional<Database> database, Optional<Database> newDatabase,
             Optional<String> unleashUrl, Optional<String> unleashApiToken, int port, boolean plantedBug) {
         this(mode, database, newDatabase, unleashUrl, unleashApiToken, port, plantedBug, DEFAULT_FLAG_PREFIX);
+    }
+
+    public Settings(String mode, Optional<Database> database, Optional<Database> newDatabase,
+            Optional<String> unleashUrl, Optional<String> unleashApiToken, int port, boolean plantedBug,
+            String flagPrefix) {
+        this(mode, database, newDatabase, unleashUrl, unleashApiToken, port, plantedBug, flagPrefix,
+                Optional.empty());
+    }
+
+    /** The same settings with this operator token. */
+    public Settings withOperatorToken(String token) {
+        return new Settings(mode, database, newDatabase, unleashUrl, unleashApiToken, port, plantedBug, flagPrefix,
+                Optional.of(token));
     }
 
     public Settings {
@@ -67,6 +90,22 @@ public record Settings(
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port " + port + " is not a TCP port");
         }
+        // The token travels in a header and in the page's address: printable ASCII without spaces only. The
+        // message never repeats it.
+        if (operatorToken.isPresent() && !operatorToken.get().matches("[\\x21-\\x7e]{"
+                + MIN_OPERATOR_TOKEN_LENGTH + ",}")) {
+            throw new IllegalArgumentException("OPERATOR_TOKEN must be at least " + MIN_OPERATOR_TOKEN_LENGTH
+                    + " printable ASCII characters without spaces (leave it unset for a random one)");
+        }
+    }
+
+    /** Like the record's, but never with the operator token: settings may be logged, the token must not be. */
+    @Override
+    public String toString() {
+        return "Settings[mode=" + mode + ", database=" + database + ", newDatabase=" + newDatabase + ", unleashUrl="
+                + unleashUrl + ", unleashApiToken=" + unleashApiToken.map(token -> "(set)") + ", port=" + port
+                + ", plantedBug=" + plantedBug + ", flagPrefix=" + flagPrefix + ", operatorToken="
+                + operatorToken.map(token -> "(set)") + "]";
     }
 
     /** Everything embedded: the demo as the README runs it. */
@@ -113,9 +152,10 @@ public record Settings(
         boolean plantedBug = setting.apply("planted-bug").map(Boolean::parseBoolean).orElse(false);
         return new Settings(mode, database, newDatabase, setting.apply("unleash-url"),
                 setting.apply("unleash-api-token"), port, plantedBug,
-                setting.apply("flag-prefix").orElse(DEFAULT_FLAG_PREFIX));
+                setting.apply("flag-prefix").orElse(DEFAULT_FLAG_PREFIX), setting.apply("operator-token"));
     }
 
     private static final List<String> FLAGS = List.of("db-url", "db-user", "db-password", "new-db-url",
-            "new-db-user", "new-db-password", "unleash-url", "unleash-api-token", "flag-prefix", "port", "planted-bug");
+            "new-db-user", "new-db-password", "unleash-url", "unleash-api-token", "flag-prefix", "port", "planted-bug",
+            "operator-token");
 }

@@ -73,7 +73,7 @@ class PostgresTest {
         Settings settings = new Settings("serve", Optional.of(schema("serve")), Optional.empty(), Optional.empty(),
                 Optional.empty(), 0, true);
         try (Server server = Server.start(settings)) {
-            ApiClient api = new ApiClient(server.uri());
+            ApiClient api = new ApiClient(server);
             api.setStage("SHADOW");
             ApiClient.Reply created = api.post("/api/incidents",
                     "{\"organisationId\": \"org-001\", \"title\": \"Payments failing\", \"status\": \"monitoring\"}");

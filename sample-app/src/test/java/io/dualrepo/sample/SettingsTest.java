@@ -50,6 +50,29 @@ class SettingsTest {
     }
 
     @Test
+    void theOperatorTokenComesFromTheFlagOrTheEnvironmentAndIsNeverShown() {
+        String token = "env-token-0123456789abcdef";
+        assertThat(parse(Map.of()).operatorToken()).isEmpty();
+        Settings fromEnvironment = parse(Map.of("OPERATOR_TOKEN", token), "serve");
+        assertThat(fromEnvironment.operatorToken()).contains(token);
+        assertThat(fromEnvironment.toString()).doesNotContain(token).contains("operatorToken=Optional[(set)]");
+        assertThat(parse(Map.of("OPERATOR_TOKEN", token), "serve", "--operator-token=flag-token-0123456789abcdef")
+                .operatorToken()).contains("flag-token-0123456789abcdef");
+        assertThatThrownBy(() -> parse(Map.of("OPERATOR_TOKEN", "short-secret"), "serve"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 16")
+                .hasMessageNotContaining("short-secret");
+        assertThatThrownBy(() -> parse(Map.of(), "serve", "--operator-token=with a space in it, long enough"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without spaces");
+    }
+
+    @Test
+    void secretsAreLeftOutOfTheSettingsText() {
+        Settings settings = parse(Map.of("DB_URL", "jdbc:postgresql://db/x", "DB_PASSWORD", "db-secret",
+                "UNLEASH_URL", "http://unleash:4242", "UNLEASH_API_TOKEN", "unleash-secret"));
+        assertThat(settings.toString()).contains("jdbc:postgresql://db/x").doesNotContain("db-secret", "unleash-secret");
+    }
+
+    @Test
     void blankValuesCountAsUnset() {
         assertThat(parse(Map.of("DB_URL", " ", "UNLEASH_URL", "")).database()).isEmpty();
     }

@@ -23,6 +23,7 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -43,8 +44,12 @@ import org.slf4j.LoggerFactory;
  * Serve mode: the sample app as an HTTP service, with the incidents API, Prometheus metrics at {@code /metrics} and
  * an operator page at {@code /} that shows the migration as it runs and steers it.
  *
- * <p>It listens on the loopback interface only: the operator page changes routes and plants bugs, and has no
- * authentication. Built on the JDK's {@code HttpServer}, with no web framework.
+ * <p>The operator API ({@code /api/operator/*}) changes where reads come from, starts backfills and plants bugs,
+ * so it asks for a bearer token ({@link Settings#operatorToken()}, else a random one the console shows once in the
+ * page's address, {@code #token=...}). It listens on the loopback interface only and answers only requests naming
+ * it there (Host), and refuses state-changing requests from other sites' pages (Origin): see {@link RequestGuard}.
+ * A request must arrive within {@link #MAX_REQUEST_SECONDS} and be answered within {@link #MAX_RESPONSE_SECONDS},
+ * else its connection is closed. Built on the JDK's {@code HttpServer}, with no web framework.
  */
 public final class Server implements AutoCloseable {
 
@@ -54,7 +59,14 @@ public final class Server implements AutoCloseable {
     public static final int SEED_ORGANISATIONS = 20;
     public static final int SEED_INCIDENTS_PER_ORGANISATION = 50;
 
-    private static final int REQUEST_THREADS = 8;
+    static final int REQUEST_THREADS = 8;
+    /**
+     * From a request's first byte to its last: a client sending slower has its connection closed, which frees the
+     * request thread blocked reading it (the JDK's server reads requests on its executor's threads).
+     */
+    public static final long MAX_REQUEST_SECONDS = 10;
+    /** From a request read to its answer written; the verifier, the slowest handler, runs one at a time. */
+    public static final long MAX_RESPONSE_SECONDS = 60;
     private static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     // The page's own files and nothing else: no inline script or style, no other origin.
     private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; frame-ancestors 'none'";
@@ -63,15 +75,27 @@ public final class Server implements AutoCloseable {
             "/operator.js", "operator.js",
             "/operator.css", "operator.css");
 
+    static {
+        // The JDK's server reads these once, when its first instance is made, and by default has no limit at all.
+        // A value given on the command line (-Dsun.net.httpserver.maxReqTime=...) wins.
+        setIfAbsent("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
+        setIfAbsent("sun.net.httpserver.maxRspTime", MAX_RESPONSE_SECONDS);
+    }
+
     private final SampleApp app;
     private final PrometheusMeterRegistry registry;
     private final OperatorEndpoints operator;
     private final List<Route> routes = new ArrayList<>();
     private final ExecutorService requestThreads;
     private final HttpServer http;
+    private final String operatorToken;
+    private final boolean tokenGenerated;
+    private final RequestGuard guard;
     private final CountDownLatch closed = new CountDownLatch(1);
 
     private Server(Settings settings) throws IOException {
+        this.operatorToken = settings.operatorToken().orElseGet(RequestGuard::generateToken);
+        this.tokenGenerated = settings.operatorToken().isEmpty();
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -107,6 +131,7 @@ public final class Server implements AutoCloseable {
                 return thread;
             });
             this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port()), 0);
+            this.guard = new RequestGuard(http.getAddress().getPort(), operatorToken);
             http.createContext("/", this::dispatch);
             http.setExecutor(requestThreads);
             http.start();
@@ -148,10 +173,19 @@ public final class Server implements AutoCloseable {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "server-shutdown"));
         log.info("serving on {}", server.uri());
-        System.out.println("dual-repo sample app serving on " + server.uri() + " (operator page; API under "
-                + server.uri().resolve("/api/") + ", metrics at " + server.uri().resolve("/metrics")
-                + "); Ctrl-C stops it");
+        // The one place the token is shown: samples may use the console, and the log must never hold it.
+        System.out.println(server.consoleLine());
         server.closed.await();
+    }
+
+    /** What {@link #run} prints: with a generated token, the only place the token is ever shown. */
+    String consoleLine() {
+        String page = tokenGenerated
+                ? "open the operator page at " + operatorPageUri()
+                : "operator page at " + uri() + " (open it as " + uri() + "#token=<OPERATOR_TOKEN>)";
+        return "dual-repo sample app serving on " + uri() + "; " + page + "; API under " + uri().resolve("/api/")
+                + " (/api/operator/* needs Authorization: Bearer <token>), metrics at " + uri().resolve("/metrics")
+                + "; Ctrl-C stops it";
     }
 
     /** The port the server listens on. */
@@ -162,6 +196,20 @@ public final class Server implements AutoCloseable {
     /** The operator page's address. */
     public URI uri() {
         return URI.create("http://127.0.0.1:" + port() + "/");
+    }
+
+    /**
+     * The operator page's address with the operator token in its fragment, which browsers never send: the page
+     * moves it to its session storage and out of the address bar.
+     */
+    public URI operatorPageUri() {
+        // Escaped, as the page unescapes it: a token of one's own may hold '&', '#' or '%'.
+        return URI.create(uri() + "#token=" + URLEncoder.encode(operatorToken, StandardCharsets.UTF_8));
+    }
+
+    /** The operator API's bearer token, for tests and embedding: never log it. */
+    public String operatorToken() {
+        return operatorToken;
     }
 
     /** The app being served, for tests and embedding. */
@@ -191,6 +239,7 @@ public final class Server implements AutoCloseable {
         String path = exchange.getRequestURI().getRawPath();
         Response response;
         try {
+            guard.check(exchange, method, path);
             response = route(method, path, exchange);
         } catch (ClientError e) {
             response = Response.error(e.status, e.getMessage());
@@ -241,6 +290,12 @@ public final class Server implements AutoCloseable {
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(response.body());
             }
+        }
+    }
+
+    private static void setIfAbsent(String property, long seconds) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, Long.toString(seconds));
         }
     }
 

@@ -44,11 +44,24 @@ public final class ApiClient {
         }
     }
 
-    private final URI base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    public ApiClient(URI base) {
+    private final URI base;
+    private final Map<String, String> headers;
+
+    /** A client of this server with its operator token, as the operator page and scripts are. */
+    public ApiClient(Server server) {
+        this(server.uri(), Map.of("Authorization", "Bearer " + server.operatorToken()));
+    }
+
+    private ApiClient(URI base, Map<String, String> headers) {
         this.base = base;
+        this.headers = Map.copyOf(headers);
+    }
+
+    /** The same client sending these headers instead (no token unless they hold one). */
+    public ApiClient withHeaders(Map<String, String> headers) {
+        return new ApiClient(base, headers);
     }
 
     public Reply get(String path) {
@@ -73,8 +86,9 @@ public final class ApiClient {
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
+        headers.forEach(request::header);
         try {
-            var response = http.send(request.build(), BodyHandlers.ofString());
+            var response = HTTP.send(request.build(), BodyHandlers.ofString());
             return new Reply(response.statusCode(), response.body(), response.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(method + " " + path, e);

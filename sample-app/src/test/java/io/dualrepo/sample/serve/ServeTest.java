@@ -45,7 +45,7 @@ class ServeTest {
         Server server = Server.start(settings);
         servers.add(server);
         assertThat(server.port()).isPositive();
-        return new ApiClient(server.uri());
+        return new ApiClient(server);
     }
 
     private ApiClient serve() throws Exception {

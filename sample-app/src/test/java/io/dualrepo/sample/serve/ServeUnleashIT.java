@@ -34,7 +34,7 @@ class ServeUnleashIT {
         Settings settings = new Settings("serve", Optional.empty(), Optional.empty(),
                 Optional.of(unleash.url().toString()), Optional.of(unleash.clientToken()), 0, true, prefix);
         try (Server server = Server.start(settings)) {
-            ApiClient api = new ApiClient(server.uri());
+            ApiClient api = new ApiClient(server);
             eventually(() -> stageOf(api), "SHADOW"::equals, "the stage from Unleash");
             assertThat(route(api).get("origin").getAsString())
                     .isEqualTo("Unleash at " + unleash.url() + " (flags " + prefix + "incidents.*)");

@@ -48,7 +48,7 @@ class OperatorPageBrowserTest {
         Settings settings = new Settings("serve", Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), 0, true);
         try (Server server = Server.start(settings)) {
-            ApiClient api = new ApiClient(server.uri());
+            ApiClient api = new ApiClient(server);
             ChromeDriverService service = new ChromeDriverService.Builder()
                     .usingDriverExecutable(CHROMEDRIVER.toFile())
                     .usingAnyFreePort()
@@ -77,12 +77,15 @@ class OperatorPageBrowserTest {
         // The page redraws what changed every second: an element found a moment ago may be gone; look again.
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
         wait.ignoring(StaleElementReferenceException.class);
-        browser.get(server.uri().toString());
+        // As the console prints it: the token in the fragment, which the page keeps and takes out of the address.
+        browser.get(server.operatorPageUri().toString());
         // --window-size counts the window's frame too: make the page itself 1280 by 900 for the screenshot.
         long frame = (Long) ((JavascriptExecutor) browser).executeScript(
                 "return window.outerHeight - window.innerHeight;");
         browser.manage().window().setSize(new Dimension(1280, 900 + (int) frame));
         wait.until(ExpectedConditions.textToBe(By.id("route-stage"), "OLD_ONLY"));
+        assertThat(browser.getCurrentUrl()).as("the token is out of the address bar")
+                .isEqualTo(server.uri().toString()).doesNotContain(server.operatorToken());
         assertThat(text(browser, "route-origin")).isEqualTo("in memory (set from this process)");
         assertThat(text(browser, "count-match")).isEqualTo("0");
         assertThat(text(browser, "count-mismatch")).isEqualTo("0");
@@ -156,6 +159,14 @@ class OperatorPageBrowserTest {
         assertThat(api.state().getAsJsonObject("route").get("stage").getAsString()).isEqualTo("SHADOW");
         ((JavascriptExecutor) browser).executeScript("document.getElementById('record-heading').scrollIntoView();");
         Files.write(TARGET.resolve("operator-page-record.png"), screenshot(browser));
+
+        // Without the token (another tab, or its session storage gone) the page shows nothing of the migration
+        // and says how to open it.
+        ((JavascriptExecutor) browser).executeScript("sessionStorage.clear();");
+        browser.navigate().refresh();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("connection"),
+                "the operator API needs the operator token"));
+        assertThat(text(browser, "route-stage")).isEqualTo("–");
     }
 
     private static String text(WebDriver browser, String id) {
