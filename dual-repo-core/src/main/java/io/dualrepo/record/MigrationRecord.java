@@ -117,6 +117,9 @@ public interface MigrationRecord {
      * Declares {@code side} complete without the evidence the rules ask for, on record: the entry names who and why.
      * Whatever writes it missed stay missed; use it when a migration was under way before this record existed, or when
      * its data was repaired by other means.
+     *
+     * @throws IllegalStateException when the route in force does not write {@code side}: the writes it would miss
+     *     after the force would count as held
      */
     default MigrationState force(String repository, Side side, String reason, String by) {
         Objects.requireNonNull(reason, "reason");

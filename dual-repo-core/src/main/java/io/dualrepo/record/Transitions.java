@@ -134,8 +134,9 @@ public final class Transitions {
                 next = next.with(side, switch (standing.status()) {
                     case NOT_WRITTEN -> SideState.of(SideStatus.CATCHING_UP, now);
                     case STALE -> SideState.of(SideStatus.RESYNCING, now);
-                    // Forced complete while not written: the operator vouched for it; keep their word.
-                    default -> standing;
+                    // Forces are refused while a model is not written, so a model not written was never forced
+                    // since it stopped; a record from before that rule may still hold one: it starts over.
+                    default -> SideState.of(SideStatus.RESYNCING, now);
                 });
             } else if (was && !is) {
                 next = next.with(side, SideState.of(SideStatus.STALE, now));
@@ -194,6 +195,13 @@ public final class Transitions {
     }
 
     static Change forced(MigrationState state, Side side, String reason) {
+        if (!state.route().write().includes(side)) {
+            // A force vouches for the model as it is now. Taken while nothing writes it, it would stay complete
+            // through every write it misses until the route writes it again, and those would be read back missing.
+            throw new IllegalStateException("cannot force " + side + " complete while the route in force ("
+                    + state.route() + ") does not write it: the writes it misses from now on would count as held."
+                    + " Make the route write " + side + " first (a stage that writes both), then force it");
+        }
         SideState standing = state.side(side);
         return new Change(state.with(side, new SideState(SideStatus.COMPLETE, standing.since(),
                 standing.backfilledAt(), null, true)),

@@ -1,6 +1,7 @@
 package io.dualrepo.behaviour;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualrepo.DualRepo;
 import io.dualrepo.Side;
@@ -223,6 +224,20 @@ class TransitionsTest {
             assertThat(harness.dualRepo.migrationState("orders").newSide().forced()).isTrue();
             assertThat(harness.dualRepo.migrationRecord().history("orders", 10).get(0).to())
                     .isEqualTo(Stage.LIVE.route());
+        }
+    }
+
+    @Test
+    void aForceOfAModelTheRouteDoesNotWriteIsRefused() {
+        try (Harness harness = enforced()) {
+            // Vouched for while nothing writes it, NEW would stay complete through every write it misses.
+            assertThatThrownBy(() -> harness.dualRepo.force("orders", Side.NEW, "migrated by hand", "alice"))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("does not write it");
+            harness.orders.save(Order.of("o-1", "c-1"));
+
+            assertThat(set(harness, Stage.DUAL_WRITE)).isEqualTo(Stage.DUAL_WRITE.route());
+            assertThat(harness.dualRepo.migrationState("orders").newSide().status()).isEqualTo(SideStatus.CATCHING_UP);
+            assertThat(set(harness, Stage.LIVE)).isEqualTo(Stage.DUAL_WRITE.route());
         }
     }
 

@@ -42,6 +42,7 @@ class BackfillPrimaryTest {
     void aBackfillWhileNewIsThePrimaryIsRefusedAndBringsNothingBack() {
         Incident deleted = new Incident("i-1", TwoDatabases.ORGANISATION, "deleted under NEW_ONLY", "fixing");
         databases.put(Side.OLD, deleted);
+        record.takeRoute("incidents", Stage.DUAL_WRITE.route(), true, Origin.ROUTE_SOURCE, "test");
         record.force("incidents", Side.NEW, "test", "test");
         record.takeRoute("incidents", Stage.RAMPDOWN.route(), true, Origin.ROUTE_SOURCE, "test");
         record.takeRoute("incidents", Stage.NEW_ONLY.route(), true, Origin.ROUTE_SOURCE, "test");
