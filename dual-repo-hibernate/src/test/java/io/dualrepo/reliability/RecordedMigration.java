@@ -107,10 +107,24 @@ final class RecordedMigration {
         return dualRepo.currentRoute(repository);
     }
 
-    /** A step that the rules allow: it takes effect. */
+    /**
+     * A step that the rules allow: it takes effect. Callers writing meanwhile may leave keys for the repair (a key
+     * another caller changed between a write's two halves is not taken as synced): then, as the refusal says, the
+     * operator runs the repair and offers the stage again, a bounded number of times.
+     */
     void take(DualRepo dualRepo, Stage stage) {
-        assertThat(offer(dualRepo, stage)).as("%s offered; refusal: %s", stage, dualRepo.lastRefusal(repository))
+        Route taken = offer(dualRepo, stage);
+        for (int round = 0; round < 10 && !taken.equals(stage.route()) && waitingForRepair(dualRepo); round++) {
+            repair().repairNow();
+            dualRepo.refreshRecord(repository);
+            taken = offer(dualRepo, stage);
+        }
+        assertThat(taken).as("%s offered; refusal: %s", stage, dualRepo.lastRefusal(repository))
                 .isEqualTo(stage.route());
+    }
+
+    private boolean waitingForRepair(DualRepo dualRepo) {
+        return dualRepo.lastRefusal(repository).map(reason -> reason.contains("wait for the repair")).orElse(false);
     }
 
     /**
