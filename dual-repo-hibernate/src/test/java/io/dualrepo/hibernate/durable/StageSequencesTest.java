@@ -219,7 +219,7 @@ class StageSequencesTest {
         String key = StageWorld.KEYS.get(random.nextInt(StageWorld.KEYS.size()));
         int fault = random.nextInt(6);
         Step.Fault faulty = fault < 4 ? Step.Fault.NONE : fault == 4 ? Step.Fault.OLD : Step.Fault.NEW;
-        int pick = random.nextInt(36);
+        int pick = random.nextInt(40);
         if (pick < 4) {
             return new Step.Offer(Stage.values()[random.nextInt(Stage.values().length)]);
         } else if (pick < 10) {
@@ -240,6 +240,11 @@ class StageSequencesTest {
             return new Step.Force(random.nextBoolean() ? Side.OLD : Side.NEW);
         } else if (pick < 34) {
             return new Step.Repair();
+        } else if (pick < 36) {
+            return new Step.Hold(key, random.nextInt(4) == 0, random.nextInt(3) == 0 ? Step.HoldPoint.BEFORE_PRIMARY
+                    : Step.HoldPoint.BEFORE_SECONDARY);
+        } else if (pick < 38) {
+            return new Step.Release();
         } else {
             return new Step.Restart(random.nextBoolean());
         }
