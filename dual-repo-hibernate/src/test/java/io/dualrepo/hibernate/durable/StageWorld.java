@@ -294,7 +294,8 @@ final class StageWorld implements AutoCloseable {
             return "one is held already";
         }
         Side primary = dualRepo.currentRoute(REPOSITORY).primary();
-        boolean beforePrimary = hold.point() == Step.HoldPoint.BEFORE_PRIMARY || !databases.secondaryOutsideTransaction();
+        boolean beforePrimary = hold.point() == Step.HoldPoint.BEFORE_PRIMARY
+                || !databases.secondaryOutsideTransaction();
         HeldWrites model = holding.get(beforePrimary ? primary : primary.other());
         String key = hold.key();
         Optional<String> value = hold.delete() ? Optional.empty() : Optional.of("t" + (++writes));

@@ -97,7 +97,7 @@ sealed interface Step {
         }
     }
 
-    /** Where a second caller's write is held: before its primary's write, or between the primary's and the secondary's. */
+    /** Where a second caller's write is held: before its primary's write, or between its two writes. */
     enum HoldPoint { BEFORE_PRIMARY, BEFORE_SECONDARY }
 
     /**
