@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -79,6 +80,8 @@ public final class CrossDatabaseScope implements DualWriteScope {
     public static final int DEFAULT_SECONDARY_WRITE_THREADS = 8;
     // What a kept row's last_error says when no exception names the reason.
     private static final String NOT_TAKEN = "not taken: after the write a key was held by one model only";
+    private static final String RACED = "raced: after the write the models held different values (a concurrent"
+            + " write to the key landed in another order on each side)";
     private static final String FAILED = "failed: the secondary's write threw (counted, logged and sunk)";
 
     private final Map<String, Registration<?>> registrations;
@@ -194,7 +197,7 @@ public final class CrossDatabaseScope implements DualWriteScope {
             log.debug("{}.{}: the {} model's write is in the caller's open transaction; its {} pending row(s) stay"
                     + " for the repair", registration.repository(), write.method(), primary.other(), pending.size());
         } else if (took && bothOrNeitherHold(registration, write, keys, heldByPrimary)) {
-            clear(registration, write, transactions, pending);
+            clearUnlessRaced(registration, write, transactions, keys, pending);
         } else {
             keptPending(registration, write, primary.other(), pending, took ? NOT_TAKEN : FAILED, false);
         }
@@ -236,10 +239,57 @@ public final class CrossDatabaseScope implements DualWriteScope {
             return;
         }
         if (outcome.took()) {
-            clear(registration, write, transactions, pending);
+            clearUnlessRaced(registration, write, transactions, keys, pending);
         } else {
             keptPending(registration, write, secondary, pending, NOT_TAKEN, false);
         }
+    }
+
+    /**
+     * Clears a taken write's rows when the two models now hold the same values at its keys. They may not: another
+     * caller's write to a key can commit in the primary after this one's and reach the secondary before it, so that
+     * this write, taken, leaves the secondary older than the primary with both holding the key (found by {@code
+     * StageSequencesTest}). Its rows may be gone by then (a repair that ran while it was in flight synced the key and
+     * deleted them), so new rows, recorded as missed, leave the key to the repair, which copies the primary's value.
+     * A difference that is only another write still in flight costs the repair a sync that finds nothing to change.
+     */
+    private void clearUnlessRaced(Registration<?> registration, DualWrite<?> write, Transactions transactions,
+            List<String> keys, List<Long> pending) {
+        boolean agree;
+        try {
+            agree = valuesAgree(registration, write.primary(), keys);
+        } catch (RuntimeException e) {
+            log.warn("{}.{}: could not compare the models' values after the write; its {} key(s) wait for the repair",
+                    registration.repository(), write.method(), keys.size(), WithheldMessage.of(e));
+            agree = false;
+        }
+        if (agree) {
+            clear(registration, write, transactions, pending);
+            return;
+        }
+        List<Long> rows = new ArrayList<>(pending);
+        try {
+            transactions.runInTransaction(session -> {
+                rows.addAll(table.insert(session, registration.repository(), keys, write.primary().other()));
+            });
+        } catch (RuntimeException e) {
+            log.warn("{}.{}: could not record the {} key(s) a concurrent write left apart; only their own rows, if the"
+                    + " repair has not taken them yet, and the verifier can find them", registration.repository(),
+                    write.method(), keys.size(), WithheldMessage.of(e));
+        }
+        keptPending(registration, write, write.primary().other(), rows, RACED, false);
+    }
+
+    private <K extends Comparable<? super K>> boolean valuesAgree(Registration<K> registration, Side primary,
+            List<String> keys) {
+        @SuppressWarnings("unchecked")
+        KeySync<K, ?> sync = (KeySync<K, ?>) syncs.get(registration.repository());
+        for (String key : new LinkedHashSet<>(keys)) {
+            if (!sync.inSync(primary, registration.migration.keyType().decode(key))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Throwable unwrap(Throwable error) {

@@ -122,6 +122,22 @@ public final class KeySync<K extends Comparable<? super K>, V> {
                 + " model does not store what it is given)");
     }
 
+    /**
+     * Whether the other model holds what {@code source} holds at {@code key}, each read in a transaction of its own:
+     * a write that ran on both can still leave them apart when another write to the key landed in between on one
+     * side and around it on the other.
+     */
+    boolean inSync(Side source, K key) {
+        KeyedModel<K, V> from = migration.model(source);
+        KeyedModel<K, V> to = migration.model(source.other());
+        Optional<V> wanted = from.transactions().read(session -> from.find(session, key));
+        Optional<V> held = to.transactions().read(session -> to.find(session, key));
+        if (wanted.isEmpty() || held.isEmpty()) {
+            return wanted.isEmpty() == held.isEmpty();
+        }
+        return equivalent(source, wanted.get(), held.get());
+    }
+
     private static void vetoIfAsked(Veto veto, Session targetSession) {
         // Flushed first, so that the write holds its row locks and a write racing it has either committed, and is
         // visible to the veto, or waits for this transaction to end.

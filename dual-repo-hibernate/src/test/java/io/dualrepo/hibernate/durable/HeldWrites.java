@@ -22,6 +22,11 @@ final class HeldWrites implements IncidentRepository {
             return entered.await(30, TimeUnit.SECONDS);
         }
 
+        /** Whether the write reached its hold within {@code millis}: short waits, for a caller that polls. */
+        boolean awaitEntered(long millis) throws InterruptedException {
+            return entered.await(millis, TimeUnit.MILLISECONDS);
+        }
+
         boolean waiting() {
             return entered.getCount() == 0 && released.getCount() == 1;
         }

@@ -37,6 +37,12 @@ interface StageLayout extends AutoCloseable {
     /** Empties the data, the pending-sync rows, the record and the backfill's tables. */
     void reset();
 
+    /**
+     * Whether the secondary's write runs after the primary's transaction committed (so a write held there holds no
+     * lock), rather than in a savepoint of it.
+     */
+    boolean secondaryOutsideTransaction();
+
     /** Pending-sync rows, in whichever database they are. */
     long pendingRows();
 
@@ -75,6 +81,11 @@ interface StageLayout extends AutoCloseable {
                 databases.newDatabase.execute("delete from incidents_v2",
                         "delete from " + PendingSyncTable.DEFAULT_NAME, "delete from dualrepo_backfill_lease",
                         "delete from dualrepo_backfill_checkpoint");
+            }
+
+            @Override
+            public boolean secondaryOutsideTransaction() {
+                return true;
             }
 
             @Override
@@ -131,6 +142,11 @@ interface StageLayout extends AutoCloseable {
                         "delete from " + DatabaseMigrationRecord.DEFAULT_TABLE,
                         "delete from " + DatabaseMigrationRecord.DEFAULT_TABLE + "_history",
                         "delete from dualrepo_backfill_lease", "delete from dualrepo_backfill_checkpoint");
+            }
+
+            @Override
+            public boolean secondaryOutsideTransaction() {
+                return false;
             }
 
             @Override

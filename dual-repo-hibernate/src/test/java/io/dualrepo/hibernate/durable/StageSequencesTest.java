@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Model-based test of issue 12's invariant: generated sequences of stage changes (all six stages, most refused by
  * the rules), the evidence that makes them legal (backfill, verification), forces, saves and deletes with a failing
- * model, reads, pending-sync repairs and process restarts (with and without the flag service), run against the real
+ * model, reads, pending-sync repairs, process restarts (with and without the flag service) and a second caller whose
+ * write is held part-way while other steps run, then released, run against the real
  * generated decorator, real databases (two with a {@link CrossDatabaseScope}, or one with a {@code
  * SameDatabaseScope}) and a {@link io.dualrepo.hibernate.record.DatabaseMigrationRecord}; one sequence in four under
  * the FAIL_CALL policy, the others under RECORD_AND_CONTINUE. After every step, every key is read through the
@@ -117,6 +118,12 @@ class StageSequencesTest {
                 } else if (line.contains("[clean]")) {
                     outcomes.merge("clean verification", 1, Integer::sum);
                 }
+                if (line.startsWith("a second caller") && !line.contains("not held") && !line.contains("already")) {
+                    outcomes.merge("held", 1, Integer::sum);
+                }
+                if (line.contains("raced:")) {
+                    outcomes.merge("raced", 1, Integer::sum);
+                }
             }
         }
         // For whoever tunes the generator: how far sequences get through the playbook, and how long the run took.
@@ -204,7 +211,7 @@ class StageSequencesTest {
     /**
      * A sequence of 1 to {@link #MAX_STEPS} steps. Weights: offers of a stage and moves to the next or previous one
      * dominate (most are refused until the evidence is there), then saves and deletes, one in three with a failing
-     * model, then the evidence, repairs, forces and restarts.
+     * model, then the evidence, repairs, forces, a second caller's held writes and their releases, and restarts.
      */
     static List<Step> generate(Random random) {
         int length = 1 + random.nextInt(MAX_STEPS);
@@ -219,7 +226,7 @@ class StageSequencesTest {
         String key = StageWorld.KEYS.get(random.nextInt(StageWorld.KEYS.size()));
         int fault = random.nextInt(6);
         Step.Fault faulty = fault < 4 ? Step.Fault.NONE : fault == 4 ? Step.Fault.OLD : Step.Fault.NEW;
-        int pick = random.nextInt(36);
+        int pick = random.nextInt(40);
         if (pick < 4) {
             return new Step.Offer(Stage.values()[random.nextInt(Stage.values().length)]);
         } else if (pick < 10) {
@@ -240,6 +247,11 @@ class StageSequencesTest {
             return new Step.Force(random.nextBoolean() ? Side.OLD : Side.NEW);
         } else if (pick < 34) {
             return new Step.Repair();
+        } else if (pick < 36) {
+            return new Step.Hold(key, random.nextInt(4) == 0, random.nextInt(3) == 0 ? Step.HoldPoint.BEFORE_PRIMARY
+                    : Step.HoldPoint.BEFORE_SECONDARY);
+        } else if (pick < 38) {
+            return new Step.Release();
         } else {
             return new Step.Restart(random.nextBoolean());
         }

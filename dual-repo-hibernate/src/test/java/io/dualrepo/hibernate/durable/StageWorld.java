@@ -30,6 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The system under test of {@link StageSequencesTest} and its reference model, for one generated sequence at a time.
@@ -56,6 +58,28 @@ import java.util.Set;
  * model misses afterwards (found by this test). And wherever nothing waits for the repair (no pending-sync row in any database), a
  * model the record says may serve reads, and that the route in force writes, holds the acknowledged value of each
  * key, or one a waiver allows: "complete" must mean complete.
+ *
+ * <p>Several callers: a second caller's write ({@link Step.Hold}) runs on a thread of its own and stops in a {@link
+ * HeldWrites} wrapper, before the primary's write or between the primary's commit and the secondary's write (where
+ * {@link CrossDatabaseScope} holds no transaction; with the one database's scope the secondary's write is in the
+ * primary's transaction, so the hold is before the primary's write there, where no lock is held yet), while the
+ * sequence's other steps run, until {@link Step.Release} lets it go on and waits (bounded) for its call. At most one
+ * write is held at a time. The model:
+ * <ul>
+ *   <li>While it is held, it is in flight, not acknowledged: a read of its key may return its value as well as
+ *       whatever the rules above allow.
+ *   <li>Once it returns, it is acknowledged, concurrently with every write to its key acknowledged while it was in
+ *       flight. Of those, the one its primary (the route's when it started) committed last is the key's value: the
+ *       primary must hold one of them, and from then on that one is the key's last acknowledged value, everything
+ *       above applies to it, the other model included (when nothing is pending, a complete model holds it). So a
+ *       concurrent write may not leave the models apart with nothing recorded (found by this test: see {@code
+ *       CrossDatabaseScope#clearUnlessRaced}).
+ *   <li>A held write that throws is not acknowledged; its value may be read until the key's next acknowledged write.
+ *   <li>No route is offered while a write is held: a write that took its route before a change and lands after it
+ *       is an instance that has not followed the change yet, which only a settle time longer than the write covers
+ *       ({@link io.dualrepo.record.MigrationRecord#settleTime()}), and this record's settle time is 0. A restart
+ *       lets the held write return first.
+ * </ul>
  */
 final class StageWorld implements AutoCloseable {
 
@@ -65,6 +89,16 @@ final class StageWorld implements AutoCloseable {
     private final StageLayout databases;
     private final SwitchableFailure oldModel;
     private final SwitchableFailure newModel;
+    private final Map<Side, HeldWrites> holding = new java.util.EnumMap<>(Side.class);
+    private final ExecutorService secondThread = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "model-test-second-caller");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** The second caller's write, while it is held (or released and not yet judged); null otherwise. */
+    private SecondCaller second;
+    /** What judging a returned second caller found wrong, reported with the step's other violations. */
+    private final List<String> settled = new ArrayList<>();
 
     private InMemoryRouteSource routes;
     private DualRepo dualRepo;
@@ -89,8 +123,11 @@ final class StageWorld implements AutoCloseable {
 
     StageWorld(StageLayout layout) {
         databases = layout;
-        oldModel = new SwitchableFailure(new LegacyIncidents(databases.oldSessions()));
-        newModel = new SwitchableFailure(new StatusTableIncidents(databases.newSessions()));
+        // The failure switch outside the hold: a held write has passed its check, so faults of later steps miss it.
+        holding.put(Side.OLD, new HeldWrites(new LegacyIncidents(databases.oldSessions())));
+        holding.put(Side.NEW, new HeldWrites(new StatusTableIncidents(databases.newSessions())));
+        oldModel = new SwitchableFailure(holding.get(Side.OLD));
+        newModel = new SwitchableFailure(holding.get(Side.NEW));
         // The backfill's tables exist from here on, so that reset can empty them.
         Backfill.builder(databases.migration()).build().run();
         DatabaseMigrationRecord.builder(databases.oldSessions()).build();
@@ -99,6 +136,12 @@ final class StageWorld implements AutoCloseable {
     /** Empties the databases and the reference model, and starts a process on them with this failure policy. */
     void reset(SecondaryWriteFailurePolicy policy) {
         this.policy = policy;
+        if (second != null) {
+            // Its outcome does not matter any more; it must not write into the next sequence.
+            second.release();
+            second = null;
+        }
+        settled.clear();
         unacknowledged.clear();
         if (dualRepo != null) {
             dualRepo.close();
@@ -141,6 +184,11 @@ final class StageWorld implements AutoCloseable {
 
     private String apply(Step step) {
         if (step instanceof Step.Offer offer) {
+            if (second != null) {
+                // A write that took its route before a change and lands after it is an instance that has not followed
+                // yet: only a settle time longer than the write covers it, and this record's settle time is 0.
+                return "not offered while a write is held";
+            }
             offered = offer.stage();
             routes.set(REPOSITORY, offer.stage());
             dualRepo.currentRoute(REPOSITORY);
@@ -195,14 +243,21 @@ final class StageWorld implements AutoCloseable {
                     .meterRegistry(new SimpleMeterRegistry()).build().repairNow();
             dualRepo.refreshRecord(REPOSITORY);
             return result.keysFailed() == 0 ? "" : result.keysFailed() + " failed";
+        } else if (step instanceof Step.Hold hold) {
+            return hold(hold);
+        } else if (step instanceof Step.Release) {
+            return second == null ? "nothing held" : settle();
         } else if (step instanceof Step.Restart restart) {
+            // A process that stops lets its callers return first: a death between the two writes is the pending-sync
+            // tests' (ProcessDeathTest), and a thread cannot be killed here.
+            String finished = second == null ? "" : "the held write finished first: " + settle();
             dualRepo.close();
             InMemoryRouteSource source = InMemoryRouteSource.create();
             if (!restart.flagsDown() && offered != null) {
                 source.set(REPOSITORY, offered);
             }
             start(source);
-            return "";
+            return finished;
         }
         throw new IllegalArgumentException("unknown step " + step);
     }
@@ -228,17 +283,68 @@ final class StageWorld implements AutoCloseable {
         acknowledged.put(key, value);
         unacknowledged.remove(key);
         waived.remove(key);
+        if (second != null && second.key.equals(key)) {
+            second.concurrent.add(value);
+        }
         return "";
     }
 
+    private String hold(Step.Hold hold) {
+        if (second != null) {
+            return "one is held already";
+        }
+        Side primary = dualRepo.currentRoute(REPOSITORY).primary();
+        boolean beforePrimary = hold.point() == Step.HoldPoint.BEFORE_PRIMARY
+                || !databases.secondaryOutsideTransaction();
+        HeldWrites model = holding.get(beforePrimary ? primary : primary.other());
+        String key = hold.key();
+        Optional<String> value = hold.delete() ? Optional.empty() : Optional.of("t" + (++writes));
+        Runnable call = hold.delete() ? () -> incidents.deleteById(key)
+                : () -> incidents.save(new Incident(key, TwoDatabases.ORGANISATION, value.get(), "fixing"));
+        second = SecondCaller.start(key, value, primary, model, call, secondThread);
+        if (second.neverHeld()) {
+            return "not held (no secondary write): " + settle();
+        }
+        return beforePrimary && hold.point() == Step.HoldPoint.BEFORE_SECONDARY ? "held before the primary's write"
+                + " instead: the secondary's is in the primary's transaction" : "";
+    }
+
+    /**
+     * Judges the second caller's write once it returned: acknowledged now, so the key's value is whichever of the
+     * writes acknowledged while it was in flight (its own included) its primary committed last; the primary must hold
+     * one of them, and from here on that one is the key's acknowledged value.
+     */
+    private String settle() {
+        SecondCaller done = second;
+        second = null;
+        Throwable error = done.release();
+        if (error != null) {
+            // Not acknowledged; it may have committed in the primary, so its value may be read until the next write.
+            unacknowledged.computeIfAbsent(done.key, k -> new HashSet<>()).add(done.value);
+            return "threw";
+        }
+        Optional<String> decided = held(done.primary, done.key);
+        if (done.concurrent.contains(decided)) {
+            acknowledged.put(done.key, decided);
+            unacknowledged.remove(done.key);
+            waived.remove(done.key);
+        } else if (!allowed(unacknowledged, done.key, decided)) {
+            settled.add("the held write of " + done.key + " returned, and " + done.primary + " (its primary) holds "
+                    + show(decided) + ", none of the writes acknowledged meanwhile " + done.concurrent);
+        }
+        return done.concurrent.size() > 1 ? "raced: " + done.primary + " holds " + show(decided) : "returned";
+    }
+
     private List<String> violations() {
-        List<String> found = new ArrayList<>();
+        List<String> found = new ArrayList<>(settled);
+        settled.clear();
         Route route = dualRepo.currentRoute(REPOSITORY);
         Side serving = route.primary();
         for (String key : KEYS) {
             Optional<String> read = incidents.findById(key).map(Incident::title);
             Optional<String> expected = acknowledged.get(key);
-            if (!read.equals(expected) && !allowed(waived, key, read) && !allowed(unacknowledged, key, read)) {
+            if (!read.equals(expected) && !allowed(waived, key, read) && !allowed(unacknowledged, key, read)
+                    && !inFlight(key, read)) {
                 found.add("read " + key + " from " + serving + " returned " + show(read) + ", last acknowledged "
                         + show(expected));
             }
@@ -254,7 +360,7 @@ final class StageWorld implements AutoCloseable {
                 for (String key : KEYS) {
                     Optional<String> held = held(side, key);
                     if (!held.equals(acknowledged.get(key)) && !allowed(waived, key, held)
-                            && !allowed(unacknowledged, key, held)) {
+                            && !allowed(unacknowledged, key, held) && !inFlight(key, held)) {
                         found.add(side + " is complete on record with nothing pending, but holds " + show(held)
                                 + " at " + key + ", last acknowledged " + show(acknowledged.get(key)));
                     }
@@ -262,6 +368,11 @@ final class StageWorld implements AutoCloseable {
             }
         }
         return found;
+    }
+
+    /** While the second caller's write is held, its value may be read as well as the one before it. */
+    private boolean inFlight(String key, Optional<String> value) {
+        return second != null && second.key.equals(key) && second.value.equals(value);
     }
 
     private static boolean allowed(Map<String, Set<Optional<String>>> values, String key,
@@ -294,6 +405,11 @@ final class StageWorld implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
+        if (second != null) {
+            second.release();
+            second = null;
+        }
+        secondThread.shutdown();
         if (dualRepo != null) {
             dualRepo.close();
         }

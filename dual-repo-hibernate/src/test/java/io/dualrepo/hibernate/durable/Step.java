@@ -96,4 +96,29 @@ sealed interface Step {
             return flagsDown ? "restart (flag service down)" : "restart";
         }
     }
+
+    /** Where a second caller's write is held: before its primary's write, or between its two writes. */
+    enum HoldPoint { BEFORE_PRIMARY, BEFORE_SECONDARY }
+
+    /**
+     * A second caller starts a save of a fresh value ({@code delete} false) or a delete of the key, on a thread of its
+     * own, and stops at {@code point} until a {@link Release}: other steps run meanwhile. At most one held write at a
+     * time; a second hold while one is held does nothing.
+     */
+    record Hold(String key, boolean delete, HoldPoint point) implements Step {
+        @Override
+        public String toString() {
+            return "a second caller starts " + (delete ? "delete " : "save ") + key + ", held "
+                    + (point == HoldPoint.BEFORE_PRIMARY ? "before the primary's write"
+                            : "between the primary's and the secondary's write");
+        }
+    }
+
+    /** The held write goes on, and the step waits (bounded) for its call to return. */
+    record Release() implements Step {
+        @Override
+        public String toString() {
+            return "the held write goes on";
+        }
+    }
 }
