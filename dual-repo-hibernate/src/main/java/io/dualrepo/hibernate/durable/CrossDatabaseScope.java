@@ -277,6 +277,21 @@ public final class CrossDatabaseScope implements DualWriteScope {
                     + " repair has not taken them yet, and the verifier can find them", registration.repository(),
                     write.method(), keys.size(), WithheldMessage.of(e));
         }
+        // Recorded, so nothing is lost if what follows fails. Until the key is synced the secondary holds the older
+        // value, and reads may have moved there while this write was in flight (its row was young, taken for a write
+        // still running): sync it now rather than at the repair's next pass.
+        try {
+            for (String key : new LinkedHashSet<>(keys)) {
+                syncEncoded(registration, write.primary(), key);
+            }
+            clear(registration, write, transactions, rows);
+            log.debug("{}.{}: a concurrent write to the same key(s) reached the {} model in the other order; synced",
+                    registration.repository(), write.method(), write.primary().other());
+            return;
+        } catch (RuntimeException e) {
+            log.warn("{}.{}: a concurrent write left the models apart and the sync right after failed; the repair"
+                    + " has the key(s)", registration.repository(), write.method(), WithheldMessage.of(e));
+        }
         keptPending(registration, write, write.primary().other(), rows, RACED, false);
     }
 

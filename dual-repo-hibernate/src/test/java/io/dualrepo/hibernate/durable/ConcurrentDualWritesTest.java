@@ -64,7 +64,7 @@ class ConcurrentDualWritesTest {
     }
 
     @Test
-    void aWriteThatReachesTheSecondaryAfterANewerOneLeavesTheKeyToTheRepair() throws Exception {
+    void aWriteThatReachesTheSecondaryAfterANewerOneIsSyncedBeforeItReturns() throws Exception {
         incidents.save(new Incident("i-1", "org-1", "database slow", "investigating"));
         HeldWrites.Hold first = newModel.holdNextWrite();
         Future<?> firstCall = callers.submit(
@@ -77,19 +77,16 @@ class ConcurrentDualWritesTest {
         first.release();
         firstCall.get(30, TimeUnit.SECONDS);
 
+        // The held write landed in NEW after the newer one; seen when it read both back, and synced before it
+        // returned: reads may have moved to NEW meanwhile, so the repair's next pass would be too late.
         assertThat(databases.oldIncidents()).containsExactly("i-1 database slow monitoring");
-        assertThat(databases.newIncidents()).containsExactly("i-1 database slow fixing");
-        assertThat(databases.pending(Side.OLD)).as("the key waits for the repair").isNotEmpty();
-
-        repair.repairNow();
-
         assertThat(databases.newIncidents()).containsExactly("i-1 database slow monitoring");
         assertThat(databases.pending(Side.OLD)).isEmpty();
         assertThat(Verifier.builder(databases.migration).meterRegistry(new SimpleMeterRegistry()).build().verify()
                 .isClean()).isTrue();
     }
 
-    /** A repair that ran while the first write was held took its rows: new ones must stand for the key. */
+    /** A repair that ran while the first write was held took its rows: the key is still brought in line. */
     @Test
     void aRepairThatTookTheHeldWritesRowsDoesNotLeaveTheKeyUnrecorded() throws Exception {
         incidents.save(new Incident("i-1", "org-1", "database slow", "investigating"));
@@ -104,10 +101,8 @@ class ConcurrentDualWritesTest {
         first.release();
         firstCall.get(30, TimeUnit.SECONDS);
 
-        assertThat(databases.newIncidents()).containsExactly("i-1 database slow fixing");
-        assertThat(databases.pending(Side.OLD)).isNotEmpty();
-        repair.repairNow();
         assertThat(databases.newIncidents()).containsExactly("i-1 database slow monitoring");
         assertThat(databases.oldIncidents()).containsExactly("i-1 database slow monitoring");
+        assertThat(databases.pending(Side.OLD)).isEmpty();
     }
 }

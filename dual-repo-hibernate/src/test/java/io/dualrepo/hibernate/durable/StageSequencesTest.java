@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * decorator and compared with the reference model; {@link StageWorld} states the invariant and what a force relaxes,
  * precisely.
  *
- * <p>Each sequence has a seed of its own, derived from the run's seed (random unless given). A failing sequence is
+ * <p>Each sequence has a seed of its own, derived from the run's seed: {@value #DEFAULT_SEED} unless given, so that
+ * the build is reproducible; {@code -Ddualrepo.model.seed=random} explores new sequences (a soak run; each found
+ * failure becomes a fixed-seed regression). A failing sequence is
  * shrunk (steps removed, faults dropped, while it still fails) and reported with its layout, policy and seed, the
  * shrunk steps, each with its outcome and the route in force after it, and what the invariant found. To replay
  * exactly that sequence, name the test method of its layout (and add -Ppostgresql if it failed there):
@@ -87,8 +89,12 @@ class StageSequencesTest {
         }
     }
 
+    /** The build's run seed; its 2,000 sequences per layout passed, and so did thousands of random ones. */
+    static final long DEFAULT_SEED = 20261206L;
+
     private static void check(StageWorld world) {
-        long runSeed = Long.getLong("dualrepo.model.seed", new Random().nextLong());
+        String given = System.getProperty("dualrepo.model.seed", String.valueOf(DEFAULT_SEED));
+        long runSeed = "random".equals(given) ? new Random().nextLong() : Long.parseLong(given);
         int sequences = Integer.getInteger("dualrepo.model.sequences",
                 StageWorld.postgresql() ? SEQUENCES_POSTGRESQL : SEQUENCES_H2);
         Map<Stage, Integer> furthest = new EnumMap<>(Stage.class);
