@@ -18,6 +18,8 @@ import io.dualrepo.hibernate.durable.WriteKeys;
 import io.dualrepo.hibernate.record.DatabaseMigrationRecord;
 import io.dualrepo.hibernate.verify.VerificationResult;
 import io.dualrepo.hibernate.verify.Verifier;
+import io.dualrepo.record.SideState;
+import io.dualrepo.record.SideStatus;
 import io.dualrepo.record.MigrationRecord;
 import io.dualrepo.record.MigrationState;
 import io.dualrepo.record.RecordEntry;
@@ -378,7 +380,16 @@ public final class SampleApp implements AutoCloseable {
      * killed run stopped; never overwrites what a dual write put there.
      */
     public BackfillResult backfillIncidents(double rowsPerSecond) {
-        BackfillResult result = Backfill.builder(migration)
+        // A job that resumes, or finished in an earlier round, is no evidence for the record: while it still asks
+        // for a backfill (NEW written again after a rollback, a restarted server), copy from the first key.
+        SideState newSide = dualRepo.migrationState(REPOSITORY).newSide();
+        boolean recordAsksForOne = newSide.backfilledAt() == null
+                && (newSide.status() == SideStatus.CATCHING_UP || newSide.status() == SideStatus.RESYNCING);
+        Backfill.Builder<String, Incident> backfill = Backfill.builder(migration);
+        if (recordAsksForOne) {
+            backfill.restart();
+        }
+        BackfillResult result = backfill
                 // Incident ids are random, so a batch spans a slice of the whole key range in which live inserts
                 // land; a smaller slice meets fewer of them (each meeting is a unique violation and a retry of the
                 // batch, where the new model is a table of its own).

@@ -324,6 +324,27 @@ class ServeTest {
     }
 
     @Test
+    void afterARollbackToOldOnlyThePagesBackfillAndVerificationMoveReadsToNewAgain() throws Exception {
+        ApiClient api = serve();
+        api.setStage("DUAL_WRITE");
+        api.backfillAndVerify();
+        api.setStage("SHADOW");
+        api.setStage("OLD_ONLY");
+        api.createIncident("org-007", "Written while NEW was not", "investigating");
+        api.setStage("DUAL_WRITE");
+        assertThat(side(api.state().getAsJsonObject("record"), "NEW").get("status").getAsString())
+                .isEqualTo("RESYNCING");
+        assertError(api.post("/api/operator/stage", "{\"stage\": \"LIVE\"}"), 409, "NEW cannot serve reads");
+
+        // The job finished in the first round; the record asks for a copy from the first key, and gets one.
+        api.backfillAndVerify();
+
+        api.setStage("LIVE");
+        assertThat(side(api.state().getAsJsonObject("record"), "NEW").get("status").getAsString())
+                .isEqualTo("COMPLETE");
+    }
+
+    @Test
     void aStageTheRulesRefuseAnswers409WithTheReasonAndTheRouteStays() throws Exception {
         ApiClient api = serve();
         // Case 1 of issue 12: straight to reads from a model that was never written.
