@@ -248,18 +248,7 @@ public final class PendingSyncTable {
      * {@code reason} is classes and SQLStates or a fixed text, never a message.
      */
     void markMissed(Session session, Collection<Long> ids, String reason) {
-        String cut = reason.length() > MAX_ERROR_LENGTH ? reason.substring(0, MAX_ERROR_LENGTH - 1) + "…" : reason;
-        session.doWork(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "update " + name + " set last_error = ? where id = ? and last_error is null")) {
-                for (long id : ids) {
-                    statement.setString(1, cut);
-                    statement.setLong(2, id);
-                    statement.addBatch();
-                }
-                statement.executeBatch();
-            }
-        });
+        setError(session, "update " + name + " set last_error = ? where id = ? and last_error is null", ids, reason);
     }
 
     void delete(Session session, Collection<Long> ids) {
@@ -280,11 +269,15 @@ public final class PendingSyncTable {
 
     /** One more attempt for each row, and the failure as its classes and SQLStates: never its messages. */
     void recordFailure(Session session, Collection<Long> ids, Throwable failure) {
-        String error = WithheldMessage.describe(failure);
+        setError(session, "update " + name + " set attempts = attempts + 1, last_error = ? where id = ?", ids,
+                WithheldMessage.describe(failure));
+    }
+
+    /** Runs {@code update} (error text, then id) for each row, the text cut to the column's length. */
+    private static void setError(Session session, String update, Collection<Long> ids, String error) {
         String cut = error.length() > MAX_ERROR_LENGTH ? error.substring(0, MAX_ERROR_LENGTH - 1) + "…" : error;
         session.doWork(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "update " + name + " set attempts = attempts + 1, last_error = ? where id = ?")) {
+            try (PreparedStatement statement = connection.prepareStatement(update)) {
                 for (long id : ids) {
                     statement.setString(1, cut);
                     statement.setLong(2, id);
