@@ -384,7 +384,9 @@ public final class RouteGuard {
                 return new Verdict(repositoryWide, true, System.nanoTime());
             }
             MigrationState current = previous == null ? state : record.state(repository);
-            Optional<String> problem = enforce ? Transitions.readRefusal(current, route) : route.problem();
+            Optional<String> problem = enforce
+                    ? Transitions.readRefusal(current, route, record.settleTime(), Instant.now())
+                    : route.problem();
             if (problem.isEmpty()) {
                 return new Verdict(route, true, System.nanoTime());
             }

@@ -15,7 +15,10 @@ import java.util.List;
 
 /**
  * A write of a decorated repository: to the route's read source first, then, when the route writes both, to the
- * other model. A primary failure never reaches the secondary; a secondary failure follows the configured policy.
+ * other model. A primary failure never reaches the secondary; a secondary failure follows the configured policy,
+ * except under read-through, where it always fails the call: OLD is written second there but is read too (where NEW
+ * has nothing), so until the repair reaches it, a read of a key the write deleted from NEW, or left unmigrated,
+ * would answer with what OLD held before the write. The caller must not take such a write as done.
  */
 public final class WriteMethod<T> {
 
@@ -65,7 +68,7 @@ public final class WriteMethod<T> {
             return method.timed(primary, decorated.model(primary), call);
         }
         try {
-            return scope.run(new Pair<>(primary, arguments, call));
+            return scope.run(new Pair<>(primary, route.read() == ReadSource.NEW_THEN_OLD, arguments, call));
         } catch (Throwable e) {
             throw Sneaky.rethrow(e);
         }
@@ -75,11 +78,15 @@ public final class WriteMethod<T> {
     private final class Pair<R> implements DualWrite<R> {
 
         private final Side primary;
+        private final boolean secondaryServesReads;
+        private final boolean secondaryFailureFailsCall;
         private final Object[] arguments;
         private final ModelCall<T, R> call;
 
-        Pair(Side primary, Object[] arguments, ModelCall<T, R> call) {
+        Pair(Side primary, boolean secondaryServesReads, Object[] arguments, ModelCall<T, R> call) {
             this.primary = primary;
+            this.secondaryServesReads = secondaryServesReads;
+            this.secondaryFailureFailsCall = failOnSecondaryFailure || secondaryServesReads;
             this.arguments = arguments;
             this.call = call;
         }
@@ -134,8 +141,13 @@ public final class WriteMethod<T> {
         }
 
         @Override
+        public boolean secondaryServesReads() {
+            return secondaryServesReads;
+        }
+
+        @Override
         public boolean secondaryFailureFailsCall() {
-            return failOnSecondaryFailure;
+            return secondaryFailureFailsCall;
         }
 
         @Override
@@ -158,7 +170,7 @@ public final class WriteMethod<T> {
                 if (!scope.repairsFailedWrites()) {
                     routes.missedWrite(secondary);
                 }
-                if (failOnSecondaryFailure) {
+                if (secondaryFailureFailsCall) {
                     throw error;
                 }
                 return false;

@@ -36,9 +36,11 @@ public interface MigrationRecord {
     List<RecordEntry> history(String repository, int limit);
 
     /**
-     * How long a change of route takes to reach every instance (the flag service's polling, caches). Writes to a
-     * model stop no sooner than this after reads moved off it, and a backfill counts only if it started this long
-     * after its target began to be written. Default zero: one process, or routes that reach every instance at once.
+     * How long a change of route takes to reach every instance (the flag service's polling, caches), and every call
+     * that took the route before it to return. Writes to a model stop no sooner than this after reads moved off it;
+     * a backfill counts, read-through starts and a force is taken only this long after the model began to be written.
+     * Default zero: one process whose calls never run across a route change, or routes that reach every instance at
+     * once.
      */
     default Duration settleTime() {
         return Duration.ZERO;
@@ -110,7 +112,22 @@ public interface MigrationRecord {
     default MigrationState recordVerification(String repository, Instant startedAt, boolean clean, String summary,
             String by) {
         return RecordUpdates.update(this, repository,
-                state -> Transitions.verified(state, startedAt, clean, summary), Origin.VERIFICATION, by, false);
+                state -> Transitions.verified(state, startedAt, clean, summary, settleTime()), Origin.VERIFICATION,
+                by, false);
+    }
+
+    /**
+     * Records a verification that found every row {@code side} holds equal to the other model's, though rows were
+     * missing from it: the evidence read-through needs in a fleet ({@link Transitions}). A clean verification ({@link
+     * #recordVerification}) is that evidence too.
+     *
+     * @param summary for people; never a value from the data
+     */
+    default MigrationState recordRowsVerified(String repository, Side side, Instant startedAt, String summary,
+            String by) {
+        return RecordUpdates.update(this, repository,
+                state -> Transitions.rowsVerified(state, side, startedAt, summary, settleTime()),
+                Origin.VERIFICATION, by, false);
     }
 
     /**
@@ -118,15 +135,17 @@ public interface MigrationRecord {
      * Whatever writes it missed stay missed; use it when a migration was under way before this record existed, or when
      * its data was repaired by other means.
      *
-     * @throws IllegalStateException when the route in force does not write {@code side}: the writes it would miss
-     *     after the force would count as held
+     * @throws IllegalStateException when the route in force does not write {@code side}, or has written it for less
+     *     than the {@linkplain #settleTime() settle time}: the writes it would miss after the force would count as
+     *     held
      */
     default MigrationState force(String repository, Side side, String reason, String by) {
         Objects.requireNonNull(reason, "reason");
         if (reason.isBlank()) {
             throw new IllegalArgumentException("a force needs a reason, for the record");
         }
-        return RecordUpdates.update(this, repository, state -> Transitions.forced(state, side, reason),
+        return RecordUpdates.update(this, repository,
+                state -> Transitions.forced(state, side, reason, settleTime(), RecordUpdates.now()),
                 Origin.FORCE, by, false);
     }
 

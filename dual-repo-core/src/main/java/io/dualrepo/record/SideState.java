@@ -14,8 +14,11 @@ import java.util.Objects;
  * @param missedSince when it first failed to take a dual write that nothing durable will repair, or null; it
  *     serves no reads until a clean verification that started after that time
  * @param forced whether an operator declared it complete rather than the evidence proving it
+ * @param rowsVerifiedAt when a verification that found every row it holds equal to the other model's started, since
+ *     it has been written (one that found rows missing from it counts: read-through needs no more); or null
  */
-public record SideState(SideStatus status, Instant since, Instant backfilledAt, Instant missedSince, boolean forced) {
+public record SideState(SideStatus status, Instant since, Instant backfilledAt, Instant missedSince, boolean forced,
+        Instant rowsVerifiedAt) {
 
     public SideState {
         Objects.requireNonNull(status, "status");
@@ -23,7 +26,7 @@ public record SideState(SideStatus status, Instant since, Instant backfilledAt, 
     }
 
     static SideState of(SideStatus status, Instant since) {
-        return new SideState(status, since, null, null, false);
+        return new SideState(status, since, null, null, false, null);
     }
 
     /** Whether it may serve reads: complete, and no unrepaired missed write. */
@@ -32,6 +35,6 @@ public record SideState(SideStatus status, Instant since, Instant backfilledAt, 
     }
 
     SideState withMissed(Instant at) {
-        return new SideState(status, since, backfilledAt, at, forced);
+        return new SideState(status, since, backfilledAt, at, forced, rowsVerifiedAt);
     }
 }

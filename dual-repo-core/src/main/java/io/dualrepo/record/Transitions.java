@@ -21,7 +21,9 @@ import java.util.Optional;
  *       MigrationRecord#settleTime() settle time}: instances still on that route would read a model nobody writes.
  *   <li>Read-through ({@link ReadSource#NEW_THEN_OLD}) needs the old model complete, and a new model that never had
  *       a gap in its writes: a new model that was stale may hold values older than writes made meanwhile, and a
- *       read-through read would answer with them.
+ *       read-through read would answer with them. With a settle time (a fleet), also a new model whose rows a
+ *       verification found equal to the old model's once the settle time had passed since it began to be written:
+ *       instances still on the route before may have written the old model alone over rows the new one held.
  * </ul>
  */
 public final class Transitions {
@@ -37,7 +39,7 @@ public final class Transitions {
         if (route.equals(state.route())) {
             return Optional.empty();
         }
-        Optional<String> reads = readRefusal(state, route);
+        Optional<String> reads = readRefusal(state, route, settleTime, now);
         if (reads.isPresent()) {
             return reads;
         }
@@ -57,7 +59,7 @@ public final class Transitions {
      * part of {@link #refusal} that applies to a route offered for some routing keys only, whose writes are the
      * repository's.
      */
-    public static Optional<String> readRefusal(MigrationState state, Route route) {
+    public static Optional<String> readRefusal(MigrationState state, Route route, Duration settleTime, Instant now) {
         Optional<String> invalid = route.problem();
         if (invalid.isPresent()) {
             return invalid;
@@ -74,11 +76,45 @@ public final class Transitions {
                         + ", so it may hold values older than acknowledged writes. Re-sync it first: write both,"
                         + " backfill into NEW, verify clean (or force NEW complete, on record)");
             }
+            if (!settleTime.isZero()) {
+                Optional<String> rows = unverifiedRows(state, settleTime);
+                if (rows.isPresent()) {
+                    return rows;
+                }
+            }
         } else {
             Optional<String> reader = notServing(state, route.primary(), "reads would come from it");
             if (reader.isPresent()) {
                 return reader;
             }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Read-through answers from every row NEW holds, with no verification of its own, and a fleet takes the settle
+     * time to follow a route change: instances still on a route that did not write NEW may have written OLD alone
+     * over rows NEW already held (found by the model-based test). So NEW's rows must have been found equal to OLD's
+     * by a verification that started once the settle time had passed since NEW began to be written.
+     */
+    private static Optional<String> unverifiedRows(MigrationState state, Duration settleTime) {
+        SideState newSide = state.newSide();
+        if (newSide.servesReads()) {
+            return Optional.empty();
+        }
+        if (!state.route().write().includes(Side.NEW)) {
+            return Optional.of("read-through answers from NEW wherever it has a row, but the route in force ("
+                    + state.route() + ") does not write NEW: instances still on it would write OLD alone over rows"
+                    + " NEW holds. Write both first (DUAL_WRITE); after the settle time (" + settleTime + "), verify"
+                    + " (a verification that finds every row NEW holds equal to OLD's is enough), then read through");
+        }
+        Instant countsFrom = newSide.since().plus(settleTime);
+        if (newSide.rowsVerifiedAt() == null) {
+            return Optional.of("read-through answers from NEW wherever it has a row, and instances that had not yet"
+                    + " followed the route that began writing NEW (at " + newSide.since() + ", settle time "
+                    + settleTime + ") may have written OLD alone over rows NEW held. Verify after " + countsFrom
+                    + " (a verification that finds every row NEW holds equal to OLD's is enough; rows missing from"
+                    + " NEW are read through), then read through");
         }
         return Optional.empty();
     }
@@ -165,10 +201,11 @@ public final class Transitions {
             return new Change(state, what + " does not count: " + rejectedRows + " row(s) were rejected");
         }
         return new Change(state.with(target, new SideState(standing.status(), standing.since(), finishedAt,
-                standing.missedSince(), false)), what + " counts; " + target + " needs a clean verification next");
+                standing.missedSince(), false, standing.rowsVerifiedAt())), what + " counts; " + target + " needs a clean verification next");
     }
 
-    static Change verified(MigrationState state, Instant startedAt, boolean clean, String summary) {
+    static Change verified(MigrationState state, Instant startedAt, boolean clean, String summary,
+            Duration settleTime) {
         String what = (clean ? "clean" : "failed") + " verification (started " + startedAt + "): " + summary;
         if (!clean) {
             return new Change(state, what);
@@ -181,20 +218,50 @@ public final class Transitions {
                     || standing.status() == SideStatus.RESYNCING;
             if (catchingUp && standing.backfilledAt() != null && !startedAt.isBefore(standing.backfilledAt())) {
                 standing = new SideState(SideStatus.COMPLETE, standing.since(), standing.backfilledAt(),
-                        standing.missedSince(), false);
+                        standing.missedSince(), false, standing.rowsVerifiedAt());
                 changed.append("; ").append(side).append(" is complete");
             }
             if (standing.missedSince() != null && !startedAt.isBefore(standing.missedSince())) {
                 standing = new SideState(standing.status(), standing.since(), standing.backfilledAt(), null,
-                        standing.forced());
+                        standing.forced(), standing.rowsVerifiedAt());
                 changed.append("; ").append(side).append("'s missed writes are accounted for");
             }
-            next = next.with(side, standing);
+            next = next.with(side, rowsVerified(standing, startedAt, settleTime));
         }
         return new Change(next, what + (changed.length() == 0 ? "; nothing changes" : changed.toString()));
     }
 
-    static Change forced(MigrationState state, Side side, String reason) {
+    /**
+     * A verification that found every row {@code side} holds equal to the other model's, and rows missing from it:
+     * not clean, but what read-through needs (it answers from the other model where this one has nothing).
+     */
+    static Change rowsVerified(MigrationState state, Side side, Instant startedAt, String summary,
+            Duration settleTime) {
+        String what = "verification (started " + startedAt + ") found every row " + side + " holds equal to "
+                + side.other() + "'s: " + summary;
+        SideState standing = state.side(side);
+        SideState next = rowsVerified(standing, startedAt, settleTime);
+        if (next != standing) {
+            return new Change(state.with(side, next), what + "; read-through may answer from its rows");
+        }
+        return new Change(state, what + "; does not count for read-through: " + (standing.status().written()
+                ? "it started before " + standing.since().plus(settleTime) + " (" + side + " written since "
+                        + standing.since() + ", plus the settle time)"
+                : side + " " + describe(standing)));
+    }
+
+    /**
+     * Only while written, and only by a verification that started once the settle time had passed since it began to
+     * be: by then every instance writes it, so rows found right stay right. Judged when recorded, as a backfill is.
+     */
+    private static SideState rowsVerified(SideState standing, Instant startedAt, Duration settleTime) {
+        boolean counts = standing.status().written() && !startedAt.isBefore(standing.since().plus(settleTime))
+                && (standing.rowsVerifiedAt() == null || startedAt.isAfter(standing.rowsVerifiedAt()));
+        return counts ? new SideState(standing.status(), standing.since(), standing.backfilledAt(),
+                standing.missedSince(), standing.forced(), startedAt) : standing;
+    }
+
+    static Change forced(MigrationState state, Side side, String reason, Duration settleTime, Instant now) {
         if (!state.route().write().includes(side)) {
             // A force vouches for the model as it is now. Taken while nothing writes it, it would stay complete
             // through every write it misses until the route writes it again, and those would be read back missing.
@@ -203,8 +270,17 @@ public final class Transitions {
                     + " Make the route write " + side + " first (a stage that writes both), then force it");
         }
         SideState standing = state.side(side);
+        Instant settled = standing.since().plus(settleTime);
+        if (now.isBefore(settled)) {
+            // Instances still on the route before may write without it for a while yet: found by the model-based
+            // test, a write held across the change that started writing the model landed after the force.
+            throw new IllegalStateException("cannot force " + side + " complete before " + settled + ": it is"
+                    + " written since " + standing.since() + ", and instances still on the route before may write"
+                    + " without it until the settle time (" + settleTime + ") has passed; the force would count"
+                    + " those writes as held. Try again after " + settled);
+        }
         return new Change(state.with(side, new SideState(SideStatus.COMPLETE, standing.since(),
-                standing.backfilledAt(), null, true)),
+                standing.backfilledAt(), null, true, standing.rowsVerifiedAt())),
                 side + " forced complete (it " + describe(standing) + "): " + reason);
     }
 

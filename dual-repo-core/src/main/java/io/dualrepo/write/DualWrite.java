@@ -47,8 +47,15 @@ public interface DualWrite<R> {
     void recordSecondaryFailure(Throwable error);
 
     /**
-     * Whether a failed secondary write fails the call: under {@link SecondaryWriteFailurePolicy#FAIL_CALL}, or in
-     * an {@linkplain DualWriteScope#atomic() atomic} scope.
+     * Whether a failed secondary write fails the call: under {@link SecondaryWriteFailurePolicy#FAIL_CALL}, in an
+     * {@linkplain DualWriteScope#atomic() atomic} scope, or when {@link #secondaryServesReads()}.
      */
     boolean secondaryFailureFailsCall();
+
+    /**
+     * Whether the route reads the secondary model too: under read-through, where OLD is written second and answers
+     * where NEW has nothing. Its write must then not be deferred (a scope that bounds the wait for the secondary
+     * waits for it in full) and its failure fails the call, since a read would answer with what it held before.
+     */
+    boolean secondaryServesReads();
 }

@@ -9,10 +9,12 @@ import io.dualrepo.record.MigrationRecord;
 import io.dualrepo.record.Origin;
 import io.dualrepo.record.RecordEntry;
 import io.dualrepo.record.SideStatus;
+import io.dualrepo.routing.Comparison;
 import io.dualrepo.routing.InMemoryRouteSource;
 import io.dualrepo.routing.Route;
 import io.dualrepo.routing.RouteSource;
 import io.dualrepo.routing.Stage;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -238,6 +240,89 @@ class TransitionsTest {
             assertThat(set(harness, Stage.DUAL_WRITE)).isEqualTo(Stage.DUAL_WRITE.route());
             assertThat(harness.dualRepo.migrationState("orders").newSide().status()).isEqualTo(SideStatus.CATCHING_UP);
             assertThat(set(harness, Stage.LIVE)).isEqualTo(Stage.DUAL_WRITE.route());
+        }
+    }
+
+    /**
+     * Found by the model-based test: a write that took OLD_ONLY before DUAL_WRITE took effect, and landed after the
+     * force, was missing from a NEW on record as complete. A force counts only writes made after it as NEW's to take,
+     * so it waits for the settle time after NEW began to be written, like a backfill.
+     */
+    @Test
+    void aForceBeforeTheSettleTimeAfterTheModelBeganToBeWrittenIsRefused() {
+        MigrationRecord record = MigrationRecord.inMemory(Duration.ofHours(1));
+        try (Harness harness = enforced(b -> b.migrationRecord(record))) {
+            assertThat(set(harness, Stage.DUAL_WRITE)).isEqualTo(Stage.DUAL_WRITE.route());
+
+            assertThatThrownBy(() -> harness.dualRepo.force("orders", Side.NEW, "migrated by hand", "alice"))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot force NEW complete before")
+                    .hasMessageContaining("settle time");
+            assertThat(harness.dualRepo.migrationState("orders").newSide().status()).isEqualTo(SideStatus.CATCHING_UP);
+        }
+    }
+
+    /**
+     * Found by the model-based test: a write that took OLD_ONLY before DUAL_WRITE took effect landed in OLD alone
+     * over a row dual writes had put in NEW; read-through, entered once the settle time had passed, answered with NEW's
+     * older row. In a fleet, read-through waits for a verification, started after the settle time, that finds every
+     * row NEW holds equal to OLD's (rows missing from NEW are fine: they are read through).
+     */
+    @Test
+    void underASettleTimeReadThroughWaitsForNewsRowsToBeVerifiedAfterIt() {
+        MigrationRecord record = MigrationRecord.inMemory(Duration.ofHours(1));
+        try (Harness harness = enforced(b -> b.migrationRecord(record))) {
+            assertThat(offerReadThrough(harness)).isEqualTo(Stage.OLD_ONLY.route());
+            assertThat(harness.dualRepo.lastRefusal("orders")).get().asString().contains("does not write NEW");
+
+            assertThat(set(harness, Stage.DUAL_WRITE)).isEqualTo(Stage.DUAL_WRITE.route());
+            assertThat(offerReadThrough(harness)).isEqualTo(Stage.DUAL_WRITE.route());
+            Instant since = harness.dualRepo.migrationState("orders").newSide().since();
+            assertThat(harness.dualRepo.lastRefusal("orders")).get().asString()
+                    .contains("Verify after " + since.plus(Duration.ofHours(1)));
+
+            record.recordRowsVerified("orders", Side.NEW, since.plusSeconds(60), "within the settle time", "test");
+            assertThat(offerReadThrough(harness)).isEqualTo(Stage.DUAL_WRITE.route());
+
+            record.recordRowsVerified("orders", Side.NEW, since.plus(Duration.ofHours(1)), "after it", "test");
+            assertThat(offerReadThrough(harness)).isEqualTo(Stage.readThrough(Comparison.OFF));
+        }
+    }
+
+    /** One process whose calls never run across a route change (settle time zero): NEW is written from the switch. */
+    @Test
+    void withoutASettleTimeReadThroughStartsStraightFromOldOnly() {
+        try (Harness harness = enforced()) {
+            assertThat(offerReadThrough(harness)).isEqualTo(Stage.readThrough(Comparison.OFF));
+        }
+    }
+
+    private static Route offerReadThrough(Harness harness) {
+        harness.routes.set("orders", Stage.readThrough(Comparison.OFF));
+        harness.orders.countAll();
+        return harness.dualRepo.currentRoute("orders");
+    }
+
+    /**
+     * Found by the model-based test: under read-through a delete reached NEW and its OLD half failed; the call
+     * returned (RECORD_AND_CONTINUE), and the next read, finding nothing in NEW, answered from OLD with the deleted
+     * row. OLD is read there too, so its failure fails the call whatever the policy.
+     */
+    @Test
+    void underReadThroughAFailedOldWriteFailsTheCall() {
+        try (Harness harness = enforced()) {
+            harness.orders.save(Order.of("o-1", "c-1"));
+            assertThat(set(harness, Stage.DUAL_WRITE)).isEqualTo(Stage.DUAL_WRITE.route());
+            harness.routes.set("orders", Stage.readThrough(Comparison.OFF));
+            harness.orders.countAll();
+            assertThat(harness.dualRepo.currentRoute("orders")).isEqualTo(Stage.readThrough(Comparison.OFF));
+
+            harness.oldModel.failWrites = new IllegalStateException("OLD is down");
+            assertThatThrownBy(() -> harness.orders.deleteById("o-1")).hasMessage("OLD is down");
+            harness.oldModel.failWrites = null;
+
+            // Not acknowledged, so OLD's row may still answer; the write stands in NEW and is on record as missed.
+            assertThat(harness.newModel.rows).doesNotContainKey("o-1");
+            assertThat(harness.dualRepo.migrationState("orders").oldSide().missedSince()).isNotNull();
         }
     }
 

@@ -194,7 +194,7 @@ public final class Backfill<K extends Comparable<? super K>, V> {
                     + " each batch on its own");
         }
         if (record != null && !dryRun) {
-            refuseWhileNewIsPrimary();
+            refuseUnlessItCounts();
         }
         if (!running.compareAndSet(false, true)) {
             throw new IllegalStateException("backfill " + job + " (worker " + workerId + ") is already running;"
@@ -220,15 +220,32 @@ public final class Backfill<K extends Comparable<? super K>, V> {
     /**
      * A copy trusts OLD to say which rows exist. Once NEW is the primary, a delete reaches NEW first and may miss
      * OLD (a failed secondary write waiting for the repair, or OLD no longer written at all): the copy would insert
-     * the deleted row into the model serving reads, and the repair would then spread it back to OLD.
+     * the deleted row into the model serving reads, and the repair would then spread it back to OLD. And a copy
+     * into a NEW that the route does not write yet (or only since less than the settle time) keeps values that
+     * writes to OLD alone overwrite afterwards: such a backfill would not count, yet read-through, which needs no
+     * verification, would answer with what it left (found by the model-based test).
      */
-    private void refuseWhileNewIsPrimary() {
-        Route inForce = record.state(migration.name()).route();
+    private void refuseUnlessItCounts() {
+        MigrationState state = record.state(migration.name());
+        Route inForce = state.route();
         if (inForce.primary() == Side.NEW) {
             throw new IllegalStateException("backfill " + job + " refused: the migration record's route (" + inForce
                     + ") reads NEW, and a copy from OLD would bring back rows deleted from NEW since. Backfill while"
                     + " OLD is the primary (DUAL_WRITE or SHADOW); to re-sync OLD from NEW, use the verifier with NEW"
                     + " as the source of truth");
+        }
+        if (!inForce.write().includes(Side.NEW)) {
+            throw new IllegalStateException("backfill " + job + " refused: the migration record's route (" + inForce
+                    + ") does not write NEW, so every write from now on would leave the copied rows behind. Set a"
+                    + " route that writes both (DUAL_WRITE) first, and backfill after the settle time ("
+                    + record.settleTime() + ")");
+        }
+        Instant countsFrom = state.newSide().since().plus(record.settleTime());
+        if (Instant.now().isBefore(countsFrom)) {
+            throw new IllegalStateException("backfill " + job + " refused until " + countsFrom + ": NEW is written"
+                    + " since " + state.newSide().since() + ", and instances still on the route before may write OLD"
+                    + " only until the settle time (" + record.settleTime() + ") has passed; rows copied before then"
+                    + " may miss their writes. Start it after " + countsFrom);
         }
     }
 

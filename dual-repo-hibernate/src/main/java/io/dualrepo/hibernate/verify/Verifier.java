@@ -176,6 +176,10 @@ public final class Verifier<K extends Comparable<? super K>, V> {
                         ? "; " + result.repaired() + " repaired from " + result.repairSource().get() : "");
         try {
             record.recordVerification(migration.name(), startedAt, result.isClean(), summary, "verifier");
+            if (!result.isClean() && result.missingInOld() == 0 && result.differing() == 0) {
+                // Rows only missing from NEW: every row NEW holds is right, which is what read-through needs.
+                record.recordRowsVerified(migration.name(), Side.NEW, startedAt, summary, "verifier");
+            }
         } catch (RuntimeException e) {
             log.warn("{}: verified, but the migration record could not be told; verify again", migration.name(),
                     WithheldMessage.of(e));

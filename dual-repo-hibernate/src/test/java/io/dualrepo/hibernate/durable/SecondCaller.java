@@ -1,6 +1,7 @@
 package io.dualrepo.hibernate.durable;
 
 import io.dualrepo.Side;
+import io.dualrepo.routing.Route;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -9,10 +10,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * {@link StageWorld}'s second caller: one write on a thread of its own, stopped at a {@link HeldWrites} hold while the
- * sequence's other steps run, and what the reference model needs to judge it once it returns.
+ * {@link StageWorld}'s second caller: one call on a thread of its own, stopped at a {@link HeldWrites} hold while the
+ * sequence's other steps run, and what the reference model needs to judge it once it returns. A write leaves {@link
+ * #value} at its key; a read (held at its read-through copy, which is a write into NEW) answers {@link #answer}.
  */
 final class SecondCaller {
 
@@ -20,13 +23,25 @@ final class SecondCaller {
     static final long BOUND_MILLIS = 30_000;
 
     final String key;
-    /** What the write leaves at its key: a fresh title, or empty for a delete. */
+    /** Whether the call is a read; else a write. */
+    final boolean read;
+    /** What the write leaves at its key: a fresh title, or empty for a delete; for a read, the value at its start. */
     final Optional<String> value;
+    /** What the read answered, once it returned; null for a write. */
+    final AtomicReference<Optional<String>> answer;
+    /** The route in force when the call started. */
+    final Route route;
+    /**
+     * Whether another route took effect while the call was held: the call is then an instance that has not followed
+     * the change yet, which the settle time must cover ({@link SettlingRecord}).
+     */
+    boolean onAnEarlierRoute;
     /** The route's primary when the call started: its commit order decides between concurrent writes. */
     final Side primary;
     /**
      * The values of the writes to the key acknowledged while this one was in flight, and this one's: once it returns,
-     * whichever of them the primary committed last is the key's value.
+     * whichever of them the primary committed last is the key's value. For a read: the values it may answer, those
+     * acceptable at its start and those acknowledged while it was in flight.
      */
     final Set<Optional<String>> concurrent = new LinkedHashSet<>();
     private final HeldWrites.Hold hold;
@@ -34,11 +49,14 @@ final class SecondCaller {
     private final CompletableFuture<Void> call;
     private boolean neverHeld;
 
-    private SecondCaller(String key, Optional<String> value, Side primary, HeldWrites holding, Runnable write,
-            ExecutorService thread) {
+    private SecondCaller(String key, AtomicReference<Optional<String>> answer, Optional<String> value, Route route,
+            HeldWrites holding, Runnable write, ExecutorService thread) {
         this.key = key;
+        this.read = answer != null;
+        this.answer = answer;
         this.value = value;
-        this.primary = primary;
+        this.route = route;
+        this.primary = route.primary();
         this.holding = holding;
         this.hold = holding.holdNextWrite();
         this.call = CompletableFuture.runAsync(write, thread);
@@ -46,12 +64,13 @@ final class SecondCaller {
     }
 
     /**
-     * Starts the write and waits until it reaches its hold, or returns without reaching it (nothing to hold: the route
-     * writes one model only, or {@link #neverHeld} with nothing held).
+     * Starts the call ({@code answer} receives a read's answer; null for a write) and waits until it reaches its
+     * hold, or returns without reaching it (nothing to hold: the route writes one model only, or the read copied
+     * nothing; {@link #neverHeld}).
      */
-    static SecondCaller start(String key, Optional<String> value, Side primary, HeldWrites holding, Runnable write,
-            ExecutorService thread) {
-        SecondCaller caller = new SecondCaller(key, value, primary, holding, write, thread);
+    static SecondCaller start(String key, AtomicReference<Optional<String>> answer, Optional<String> value,
+            Route route, HeldWrites holding, Runnable write, ExecutorService thread) {
+        SecondCaller caller = new SecondCaller(key, answer, value, route, holding, write, thread);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BOUND_MILLIS);
         try {
             while (!caller.hold.awaitEntered(5)) {

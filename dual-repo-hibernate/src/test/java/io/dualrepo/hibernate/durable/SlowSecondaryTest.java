@@ -13,6 +13,7 @@ import io.dualrepo.hibernate.model.IncidentRepository;
 import io.dualrepo.hibernate.model.LegacyIncidents;
 import io.dualrepo.hibernate.model.StatusTableIncidents;
 import io.dualrepo.hibernate.verify.Verifier;
+import io.dualrepo.routing.Comparison;
 import io.dualrepo.routing.InMemoryRouteSource;
 import io.dualrepo.routing.Stage;
 import io.dualrepo.write.SecondaryWriteFailurePolicy;
@@ -125,6 +126,33 @@ class SlowSecondaryTest {
         assertThat(databases.oldIncidents()).containsExactly("i-1 database slow monitoring");
         assertThat(databases.pending(Side.OLD)).isEmpty();
         assertThat(Verifier.builder(databases.migration).build().verify().isClean()).isTrue();
+    }
+
+    /**
+     * Under read-through OLD is the secondary and is read too (where NEW has nothing): a deferred OLD write would be
+     * read back as the value before it. The bound does not apply there; the write waits for OLD in full.
+     */
+    @Test
+    void underReadThroughTheWriteWaitsForOldInFull() throws Exception {
+        HeldWrites oldModel = new HeldWrites(new LegacyIncidents(databases.oldSessions));
+        IncidentRepository readingThrough = new DualIncidentRepository(oldModel, newModel, dualRepo);
+        routes.set("incidents", Stage.readThrough(Comparison.OFF));
+        readingThrough.save(new Incident("i-1", "org-1", "database slow", "investigating"));
+        HeldWrites.Hold slow = oldModel.holdNextWrite();
+
+        Future<?> write = callers.submit(() -> readingThrough.deleteById("i-1"));
+        assertThat(slow.awaitEntered()).isTrue();
+        assertThat(scope.bounded().waitingCallers()).as("waiting on OLD itself, not on the bound").isZero();
+        scope.bounded().expireWaiting();
+        assertThat(write).isNotDone();
+        slow.release();
+        write.get(30, TimeUnit.SECONDS);
+
+        assertThat(databases.oldIncidents()).isEmpty();
+        assertThat(databases.newIncidents()).isEmpty();
+        assertThat(readingThrough.findById("i-1")).isEmpty();
+        assertThat(deferred("timeout")).isZero();
+        assertThat(databases.pending(Side.NEW)).isEmpty();
     }
 
     @Test

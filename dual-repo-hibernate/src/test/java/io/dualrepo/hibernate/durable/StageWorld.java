@@ -16,13 +16,14 @@ import io.dualrepo.record.MigrationRecord;
 import io.dualrepo.record.MigrationState;
 import io.dualrepo.record.SideState;
 import io.dualrepo.record.SideStatus;
+import io.dualrepo.routing.Comparison;
 import io.dualrepo.routing.InMemoryRouteSource;
+import io.dualrepo.routing.ReadSource;
 import io.dualrepo.routing.Route;
 import io.dualrepo.routing.Stage;
 import io.dualrepo.write.SecondaryWriteFailurePolicy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -32,21 +33,23 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The system under test of {@link StageSequencesTest} and its reference model, for one generated sequence at a time.
  *
  * <p>The real thing: the generated {@link DualIncidentRepository} over real databases ({@link StageLayout}: two with
  * a {@link CrossDatabaseScope}, or one with a {@code SameDatabaseScope}), a {@link DatabaseMigrationRecord} in OLD's
- * database (settle time 0), the rules enforced, routes from an {@link InMemoryRouteSource}; each model wrapped in a
- * {@link SwitchableFailure} so that a step can make its write throw. The databases live as long as the test; {@link
+ * database (its settle time set by {@link SettlingRecord}), the rules enforced, routes from an {@link
+ * InMemoryRouteSource}, including read-through; each model wrapped in a {@link SwitchableFailure} so that a step can
+ * make its write throw. The databases live as long as the test; {@link
  * #reset} empties them between sequences, which is much cheaper than building session factories per sequence.
  *
  * <p>The reference model: per key, the last acknowledged value (absent after a delete). A call that returned is
  * acknowledged (with RECORD_AND_CONTINUE it returns when only the secondary failed: the primary committed). A call
  * that threw is not; under RECORD_AND_CONTINUE it had no effect (only the primary's failure makes it throw, and the
- * primary's write and its pending-sync rows roll back together), under FAIL_CALL it may have committed in the
- * primary, so until the key's next acknowledged write a read may also return its value (it is newer, not older,
+ * primary's write and its pending-sync rows roll back together), under FAIL_CALL, and under read-through whatever the
+ * policy (OLD's failure fails the call there), it may have committed in the primary, so until the key's next acknowledged write a read may also return its value (it is newer, not older,
  * than the acknowledged one).
  *
  * <p>The invariant ({@link #violations}): a read through the decorator returns the key's last acknowledged value,
@@ -75,10 +78,15 @@ import java.util.concurrent.Executors;
  *       concurrent write may not leave the models apart with nothing recorded (found by this test: see {@code
  *       CrossDatabaseScope#clearUnlessRaced}).
  *   <li>A held write that throws is not acknowledged; its value may be read until the key's next acknowledged write.
- *   <li>No route is offered while a write is held: a write that took its route before a change and lands after it
- *       is an instance that has not followed the change yet, which only a settle time longer than the write covers
- *       ({@link io.dualrepo.record.MigrationRecord#settleTime()}), and this record's settle time is 0. A restart
- *       lets the held write return first.
+ *   <li>Routes change while a call is held. A call that took its route before a change and returns after it is an
+ *       instance that has not followed the change yet, which the rules cover only within the record's settle time
+ *       ({@link io.dualrepo.record.MigrationRecord#settleTime()}): {@link SettlingRecord} makes the settle time
+ *       longer than the hold while a call is held, passed once it returned, and zero until a call is first held. A
+ *       restart lets the held call return first.
+ *   <li>A held read (read-through, stopped just before it copies what OLD answered into NEW, while writes and route
+ *       changes run) may answer any value acceptable at its start or acknowledged while it was in flight; after it
+ *       returned, the invariant above holds for every key as always, so a copy that brought back a deleted row or an
+ *       overwritten value is found by the next step's reads.
  * </ul>
  */
 final class StageWorld implements AutoCloseable {
@@ -104,7 +112,11 @@ final class StageWorld implements AutoCloseable {
     private DualRepo dualRepo;
     private MigrationRecord record;
     private IncidentRepository incidents;
-    private Stage offered;
+    private Route offered;
+    /** Whether a call is held: read by the record ({@link SettlingRecord}), on any thread. */
+    private volatile boolean callHeld;
+    /** Whether a call was held in this sequence: the settle time is a fleet's from then on. */
+    private volatile boolean callsHeldBefore;
     private int writes;
 
     /** Key -> last acknowledged title, or empty when deleted or never written. */
@@ -142,6 +154,8 @@ final class StageWorld implements AutoCloseable {
             second = null;
         }
         settled.clear();
+        callHeld = false;
+        callsHeldBefore = false;
         unacknowledged.clear();
         if (dualRepo != null) {
             dualRepo.close();
@@ -163,8 +177,8 @@ final class StageWorld implements AutoCloseable {
     private void start(InMemoryRouteSource source) {
         routes = source;
         // A new record object per process, over the same tables: what a restarted process has.
-        record = DatabaseMigrationRecord.builder(databases.oldSessions()).settleTime(Duration.ZERO)
-                .recheckInterval(Duration.ZERO).build();
+        record = new SettlingRecord(DatabaseMigrationRecord.builder(databases.oldSessions()).build(),
+                () -> callHeld, () -> callsHeldBefore);
         dualRepo = DualRepo.builder().secondaryWriteFailurePolicy(policy).routeSource(routes).migrationRecord(record)
                 .dualWriteScope(databases.scope()).meterRegistry(new SimpleMeterRegistry()).build();
         incidents = new DualIncidentRepository(oldModel, newModel, dualRepo);
@@ -174,7 +188,10 @@ final class StageWorld implements AutoCloseable {
     List<String> run(Step step) {
         String outcome = apply(step);
         Route route = dualRepo.currentRoute(REPOSITORY);
-        trace.add(step + (outcome.isBlank() ? "" : " [" + outcome.strip() + "]") + " -> " + stageOf(route));
+        if (second != null && !route.equals(second.route)) {
+            second.onAnEarlierRoute = true;
+        }
+        trace.add(step + (outcome.isBlank() ? "" : " [" + outcome.strip() + "]") + " -> " + nameOf(route));
         return violations();
     }
 
@@ -184,19 +201,16 @@ final class StageWorld implements AutoCloseable {
 
     private String apply(Step step) {
         if (step instanceof Step.Offer offer) {
-            if (second != null) {
-                // A write that took its route before a change and lands after it is an instance that has not followed
-                // yet: only a settle time longer than the write covers it, and this record's settle time is 0.
-                return "not offered while a write is held";
-            }
-            offered = offer.stage();
-            routes.set(REPOSITORY, offer.stage());
-            dualRepo.currentRoute(REPOSITORY);
-            return dualRepo.lastRefusal(REPOSITORY).isPresent() ? "refused" : "";
+            return offer(offer.stage().route());
+        } else if (step instanceof Step.OfferReadThrough) {
+            return offer(Stage.readThrough(Comparison.OFF));
         } else if (step instanceof Step.Move move) {
-            Stage now = stageOf(dualRepo.currentRoute(REPOSITORY));
-            int next = Math.max(0, Math.min(Stage.values().length - 1, now.ordinal() + move.by()));
-            return apply(new Step.Offer(Stage.values()[next])) + " " + Stage.values()[next];
+            Route now = dualRepo.currentRoute(REPOSITORY);
+            // Read-through sits between DUAL_WRITE (both written, OLD read) and LIVE (NEW read).
+            int at = stageOf(now).map(Stage::ordinal).orElse(move.by() > 0 ? Stage.SHADOW.ordinal()
+                    : Stage.DUAL_WRITE.ordinal() + 1);
+            int next = Math.max(0, Math.min(Stage.values().length - 1, at + move.by()));
+            return offer(Stage.values()[next].route()) + " " + Stage.values()[next];
         } else if (step instanceof Step.Save save) {
             String title = "t" + (++writes);
             return write(save.key(), save.fault(), Optional.of(title),
@@ -204,7 +218,8 @@ final class StageWorld implements AutoCloseable {
         } else if (step instanceof Step.Delete delete) {
             return write(delete.key(), delete.fault(), Optional.empty(), () -> incidents.deleteById(delete.key()));
         } else if (step instanceof Step.Read read) {
-            incidents.findById(read.key());
+            // A read that migrates on read under read-through; the invariant's reads (findById) copy nothing.
+            incidents.findMigrating(read.key());
             return "";
         } else if (step instanceof Step.Backfill) {
             BackfillResult result;
@@ -221,22 +236,25 @@ final class StageWorld implements AutoCloseable {
             dualRepo.refreshRecord(REPOSITORY);
             return clean ? "clean" : "not clean";
         } else if (step instanceof Step.Force force) {
+            Map<String, Optional<String>> holds = new LinkedHashMap<>();
+            for (String key : KEYS) {
+                holds.put(key, held(force.side(), key));
+            }
+            try {
+                dualRepo.force(REPOSITORY, force.side(), "model-based test", "operator");
+            } catch (IllegalStateException refused) {
+                // Vouching for a model nothing writes, or one that calls still on an earlier route may write without,
+                // would cover the writes it misses afterwards.
+                return "refused";
+            }
             if (!dualRepo.currentRoute(REPOSITORY).write().includes(force.side())) {
-                // Refused: vouching for a model nothing writes would cover every write it misses afterwards.
-                try {
-                    dualRepo.force(REPOSITORY, force.side(), "model-based test", "operator");
-                } catch (IllegalStateException refused) {
-                    return "refused";
-                }
                 throw new AssertionError("a force of " + force.side() + ", which the route does not write, was taken");
             }
-            for (String key : KEYS) {
-                Optional<String> held = held(force.side(), key);
+            holds.forEach((key, held) -> {
                 if (!held.equals(acknowledged.get(key))) {
                     waived.computeIfAbsent(key, k -> new HashSet<>()).add(held);
                 }
-            }
-            dualRepo.force(REPOSITORY, force.side(), "model-based test", "operator");
+            });
             return "";
         } else if (step instanceof Step.Repair) {
             RepairResult result = PendingSyncRepair.builder().migration(databases.migration())
@@ -262,7 +280,17 @@ final class StageWorld implements AutoCloseable {
         throw new IllegalArgumentException("unknown step " + step);
     }
 
+    private String offer(Route route) {
+        offered = route;
+        routes.set(REPOSITORY, route);
+        dualRepo.currentRoute(REPOSITORY);
+        return dualRepo.lastRefusal(REPOSITORY).isPresent() ? "refused" : "";
+    }
+
     private String write(String key, Step.Fault fault, Optional<String> value, Runnable call) {
+        // Under read-through OLD's failure fails the call too, with NEW's write standing.
+        boolean primaryMayStand = policy == SecondaryWriteFailurePolicy.FAIL_CALL
+                || dualRepo.currentRoute(REPOSITORY).read() == ReadSource.NEW_THEN_OLD;
         SwitchableFailure failing = fault == Step.Fault.OLD ? oldModel : fault == Step.Fault.NEW ? newModel : null;
         if (failing != null) {
             failing.failing(true);
@@ -270,8 +298,8 @@ final class StageWorld implements AutoCloseable {
         try {
             call.run();
         } catch (RuntimeException notAcknowledged) {
-            // Under RECORD_AND_CONTINUE only the primary's failure throws, and it rolled back: nothing to allow.
-            if (policy == SecondaryWriteFailurePolicy.FAIL_CALL) {
+            // Otherwise only the primary's failure throws, and it rolled back: nothing to allow.
+            if (primaryMayStand) {
                 unacknowledged.computeIfAbsent(key, k -> new HashSet<>()).add(value);
             }
             return "threw";
@@ -293,20 +321,52 @@ final class StageWorld implements AutoCloseable {
         if (second != null) {
             return "one is held already";
         }
-        Side primary = dualRepo.currentRoute(REPOSITORY).primary();
+        Route route = dualRepo.currentRoute(REPOSITORY);
+        if (hold.call() == Step.Call.READ) {
+            String key = unmigrated(hold.key());
+            // A read-through read's copy is a write into NEW: the hold stops it there, after it read OLD.
+            AtomicReference<Optional<String>> answer = new AtomicReference<>();
+            callHeld = true;
+            second = SecondCaller.start(key, answer, acknowledged.get(key), route, holding.get(Side.NEW),
+                    () -> answer.set(incidents.findMigrating(key).map(Incident::title)), secondThread);
+            second.concurrent.addAll(unacknowledged.getOrDefault(key, Set.of()));
+            second.concurrent.addAll(waived.getOrDefault(key, Set.of()));
+            callsHeldBefore |= !second.neverHeld();
+            return (key.equals(hold.key()) ? "" : "of " + key + ", which NEW lacks: ")
+                    + (second.neverHeld() ? "not held (no copy): " + settle() : "");
+        }
+        String key = hold.key();
+        Side primary = route.primary();
         boolean beforePrimary = hold.point() == Step.HoldPoint.BEFORE_PRIMARY
                 || !databases.secondaryOutsideTransaction();
         HeldWrites model = holding.get(beforePrimary ? primary : primary.other());
-        String key = hold.key();
-        Optional<String> value = hold.delete() ? Optional.empty() : Optional.of("t" + (++writes));
-        Runnable call = hold.delete() ? () -> incidents.deleteById(key)
+        boolean delete = hold.call() == Step.Call.DELETE;
+        Optional<String> value = delete ? Optional.empty() : Optional.of("t" + (++writes));
+        Runnable call = delete ? () -> incidents.deleteById(key)
                 : () -> incidents.save(new Incident(key, TwoDatabases.ORGANISATION, value.get(), "fixing"));
-        second = SecondCaller.start(key, value, primary, model, call, secondThread);
+        callHeld = true;
+        second = SecondCaller.start(key, null, value, route, model, call, secondThread);
+        callsHeldBefore |= !second.neverHeld();
         if (second.neverHeld()) {
             return "not held (no secondary write): " + settle();
         }
         return beforePrimary && hold.point() == Step.HoldPoint.BEFORE_SECONDARY ? "held before the primary's write"
                 + " instead: the secondary's is in the primary's transaction" : "";
+    }
+
+    /**
+     * A key that OLD holds and NEW lacks, starting from {@code key}, or {@code key} when there is none: a read there
+     * copies under read-through, and such keys are rare otherwise (every write under read-through reaches NEW).
+     */
+    private String unmigrated(String key) {
+        int from = KEYS.indexOf(key);
+        for (int i = 0; i < KEYS.size(); i++) {
+            String candidate = KEYS.get((from + i) % KEYS.size());
+            if (held(Side.NEW, candidate).isEmpty() && held(Side.OLD, candidate).isPresent()) {
+                return candidate;
+            }
+        }
+        return key;
     }
 
     /**
@@ -318,6 +378,10 @@ final class StageWorld implements AutoCloseable {
         SecondCaller done = second;
         second = null;
         Throwable error = done.release();
+        callHeld = false;
+        if (done.read) {
+            return judgeRead(done, error);
+        }
         if (error != null) {
             // Not acknowledged; it may have committed in the primary, so its value may be read until the next write.
             unacknowledged.computeIfAbsent(done.key, k -> new HashSet<>()).add(done.value);
@@ -332,7 +396,23 @@ final class StageWorld implements AutoCloseable {
             settled.add("the held write of " + done.key + " returned, and " + done.primary + " (its primary) holds "
                     + show(decided) + ", none of the writes acknowledged meanwhile " + done.concurrent);
         }
-        return done.concurrent.size() > 1 ? "raced: " + done.primary + " holds " + show(decided) : "returned";
+        String when = done.onAnEarlierRoute ? " (on an earlier route)" : "";
+        return (done.concurrent.size() > 1 ? "raced: " + done.primary + " holds " + show(decided) : "returned") + when;
+    }
+
+    /** A held read may answer what was acceptable at its start or acknowledged while it was in flight. */
+    private String judgeRead(SecondCaller done, Throwable error) {
+        if (error != null) {
+            settled.add("the held read of " + done.key + " threw " + error);
+            return "threw";
+        }
+        Optional<String> answer = done.answer.get();
+        if (!done.concurrent.contains(answer) && !allowed(unacknowledged, done.key, answer)
+                && !allowed(waived, done.key, answer)) {
+            settled.add("the held read of " + done.key + " answered " + show(answer) + ", none of the values"
+                    + " acceptable at its start or acknowledged while it was in flight " + done.concurrent);
+        }
+        return "answered " + show(answer) + (done.onAnEarlierRoute ? " (on an earlier route)" : "");
     }
 
     private List<String> violations() {
@@ -372,7 +452,7 @@ final class StageWorld implements AutoCloseable {
 
     /** While the second caller's write is held, its value may be read as well as the one before it. */
     private boolean inFlight(String key, Optional<String> value) {
-        return second != null && second.key.equals(key) && second.value.equals(value);
+        return second != null && !second.read && second.key.equals(key) && second.value.equals(value);
     }
 
     private static boolean allowed(Map<String, Set<Optional<String>>> values, String key,
@@ -394,13 +474,20 @@ final class StageWorld implements AutoCloseable {
         return value.orElse("nothing");
     }
 
-    private static Stage stageOf(Route route) {
+    private static Optional<Stage> stageOf(Route route) {
         for (Stage stage : Stage.values()) {
             if (stage.route().equals(route)) {
-                return stage;
+                return Optional.of(stage);
             }
         }
-        throw new IllegalStateException("not a stage: " + route);
+        return Optional.empty();
+    }
+
+    private static String nameOf(Route route) {
+        if (route.read() == ReadSource.NEW_THEN_OLD) {
+            return "READ_THROUGH";
+        }
+        return stageOf(route).map(Stage::name).orElseThrow(() -> new IllegalStateException("not a stage: " + route));
     }
 
     @Override

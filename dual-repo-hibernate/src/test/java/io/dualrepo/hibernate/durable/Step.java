@@ -21,6 +21,17 @@ sealed interface Step {
     }
 
     /**
+     * The flag service offers read-through (lazy migration: reads from NEW, falling back to OLD where NEW has nothing,
+     * copying what OLD answered into NEW; writes to both, NEW first).
+     */
+    record OfferReadThrough() implements Step {
+        @Override
+        public String toString() {
+            return "offer read-through";
+        }
+    }
+
+    /**
      * The flag service offers the stage after ({@code by} 1) or before ({@code by} -1) the one in force, so that
      * sequences get through the playbook and back more often than uniform offers would take them.
      */
@@ -46,7 +57,7 @@ sealed interface Step {
         }
     }
 
-    /** A caller reads a key through the decorator. */
+    /** A caller reads a key through the decorator, migrating it on read under read-through. */
     record Read(String key) implements Step {
         @Override
         public String toString() {
@@ -100,25 +111,32 @@ sealed interface Step {
     /** Where a second caller's write is held: before its primary's write, or between its two writes. */
     enum HoldPoint { BEFORE_PRIMARY, BEFORE_SECONDARY }
 
+    /** What the second caller does: save a fresh value, delete, or read (held before its read-through copy). */
+    enum Call { SAVE, DELETE, READ }
+
     /**
-     * A second caller starts a save of a fresh value ({@code delete} false) or a delete of the key, on a thread of its
-     * own, and stops at {@code point} until a {@link Release}: other steps run meanwhile. At most one held write at a
-     * time; a second hold while one is held does nothing.
+     * A second caller starts a call of the key on a thread of its own, and stops until a {@link Release} while other
+     * steps run (route changes included). A save or a delete stops at {@code point}; a read stops where a
+     * read-through read copies what OLD answered into NEW (a read that copies nothing is not held). At most one held
+     * call at a time; a second hold while one is held does nothing.
      */
-    record Hold(String key, boolean delete, HoldPoint point) implements Step {
+    record Hold(String key, Call call, HoldPoint point) implements Step {
         @Override
         public String toString() {
-            return "a second caller starts " + (delete ? "delete " : "save ") + key + ", held "
-                    + (point == HoldPoint.BEFORE_PRIMARY ? "before the primary's write"
-                            : "between the primary's and the secondary's write");
+            return switch (call) {
+                case READ -> "a second caller starts read " + key + ", held before its read-through copy into NEW";
+                case SAVE, DELETE -> "a second caller starts " + (call == Call.DELETE ? "delete " : "save ") + key
+                        + ", held " + (point == HoldPoint.BEFORE_PRIMARY ? "before the primary's write"
+                                : "between the primary's and the secondary's write");
+            };
         }
     }
 
-    /** The held write goes on, and the step waits (bounded) for its call to return. */
+    /** The held call goes on, and the step waits (bounded) for it to return. */
     record Release() implements Step {
         @Override
         public String toString() {
-            return "the held write goes on";
+            return "the held call goes on";
         }
     }
 }

@@ -66,7 +66,7 @@ public final class TwoDatabases implements AutoCloseable {
     }
 
     /** The NEW model's incidents as "id title status". */
-    List<String> newIncidents() {
+    public List<String> newIncidents() {
         return newDatabase.rows("select i.id, i.title, s.name from incidents_v2 i"
                 + " join incident_statuses s on s.id = i.incident_status_id");
     }

@@ -82,6 +82,26 @@ class DatabaseMigrationRecordTest {
         assertThat(history.get(2).by()).isEqualTo("backfill incidents");
     }
 
+    /** A table an earlier version created lacks the rows-verified columns: building the record adds them. */
+    @Test
+    void aTableFromBeforeRowVerificationsGainsItsColumns() {
+        String sides = "%1$s_status varchar(12) not null, %1$s_since timestamp with time zone not null, "
+                + "%1$s_backfilled_at timestamp with time zone, %1$s_missed_since timestamp with time zone, "
+                + "%1$s_forced boolean not null";
+        database.execute("create table " + DatabaseMigrationRecord.DEFAULT_TABLE
+                + " (repository varchar(200) primary key, version bigint not null, read_source varchar(12) not null, write_targets varchar(4) not null,"
+                + " compare_ratio double precision not null, route_since timestamp with time zone not null, "
+                + sides.formatted("old") + ", " + sides.formatted("new") + ")");
+        MigrationRecord record = DatabaseMigrationRecord.builder(first).build();
+        record.takeRoute("incidents", Stage.DUAL_WRITE.route(), true, Origin.ROUTE_SOURCE, "flags");
+        Instant started = Instant.now();
+
+        record.recordRowsVerified("incidents", Side.NEW, started, "rows only missing from NEW", "verifier");
+
+        assertThat(DatabaseMigrationRecord.builder(second).build().state("incidents").newSide().rowsVerifiedAt())
+                .isEqualTo(started.truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+    }
+
     @Test
     void twoWritersOfTheSameVersionCannotBothWin() {
         MigrationRecord one = DatabaseMigrationRecord.builder(first).build();
