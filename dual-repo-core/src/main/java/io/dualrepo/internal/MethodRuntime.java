@@ -38,6 +38,8 @@ final class MethodRuntime {
         CompareOptions options = new CompareOptions(
                 compare == null ? Set.of() : Set.of(compare.ignoreFields()),
                 compare != null && compare.unordered(),
+                compare != null && compare.positional(),
+                compare == null ? "" : compare.key(),
                 settings.sensitiveFields(),
                 settings.maxDifferences(),
                 CompareOptions.defaults().maxRenderedLength());

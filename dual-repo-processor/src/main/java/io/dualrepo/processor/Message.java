@@ -67,6 +67,11 @@ enum Message {
     COMPARE_ON_WRITE(
             "@Compare on write `%s` has no effect: only reads are compared; remove it, or annotate the method"
                     + " @Read if it is a read"),
+    COMPARE_OPTIONS_CONFLICT(
+            "@Compare on `%s` sets %s and %s, which exclude each other: %s; remove one of them"),
+    COMPARE_KEY_UNKNOWN(
+            "@Compare key \"%s\" on `%s` names no field of the list elements in its result (%s): name the field"
+                    + " that identifies an element, such as its id, or remove the key"),
     EQUIVALENCE_NOT_CONCRETE(
             "@Compare equivalence `%s` is %s, so the runtime cannot create it: name a concrete class with a public"
                     + " no-argument constructor"),

@@ -9,7 +9,6 @@ import static io.dualrepo.processor.Annotations.explicitValue;
 import static io.dualrepo.processor.Annotations.find;
 import static io.dualrepo.processor.TypeDescriptions.simpleName;
 
-import io.dualrepo.compare.Equivalence;
 import io.dualrepo.processor.RoutedMethod.Copy;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -23,10 +22,8 @@ import java.util.stream.BaseStream;
 import java.util.stream.Collectors;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
-import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
-import javax.lang.model.element.NestingKind;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.DeclaredType;
@@ -34,7 +31,6 @@ import javax.lang.model.type.ExecutableType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.type.TypeVariable;
-import javax.lang.model.type.WildcardType;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
@@ -53,6 +49,8 @@ final class MethodsAnalyzer {
     private final AnnotationMirror dualModel;
     private final Diagnostics diagnostics;
     private final SingleUseTypes singleUseTypes;
+    private final TypeShapes shapes;
+    private final CompareAnalyzer compareAnalyzer;
 
     MethodsAnalyzer(Elements elements, Types types, TypeElement type, AnnotationMirror dualModel,
             Diagnostics diagnostics) {
@@ -63,6 +61,8 @@ final class MethodsAnalyzer {
         this.dualModel = dualModel;
         this.diagnostics = diagnostics;
         this.singleUseTypes = new SingleUseTypes(elements, types);
+        this.shapes = new TypeShapes(elements, types);
+        this.compareAnalyzer = new CompareAnalyzer(elements, types, shapes, diagnostics);
     }
 
     /** The routed methods, in the order the decorator declares them; reports every problem on the way. */
@@ -206,7 +206,11 @@ final class MethodsAnalyzer {
         if (compare.isPresent() && operation == Operation.WRITE) {
             diagnostics.report(Message.COMPARE_ON_WRITE, at(method, compare.get()), describe(method));
         } else if (compare.isPresent()) {
-            checkEquivalence(method, resolved, compare.get());
+            AnnotationMirror annotation = compare.get();
+            compareAnalyzer.check(resolved, annotation, describe(method),
+                    value -> method.getEnclosingElement().equals(type)
+                            ? Position.of(method, annotation, value)
+                            : at(method));
         }
         Optional<Copy> copy = Optional.empty();
         Optional<AnnotationMirror> readThrough = find(method, READ_THROUGH);
@@ -247,7 +251,8 @@ final class MethodsAnalyzer {
         Position position = find(method, READ).map(read -> at(method, read)).orElse(at(method));
         if (result.getKind() == TypeKind.VOID) {
             diagnostics.report(Message.READ_RETURNS_VOID, position, describe(method));
-        } else if (isSubtypeOfErasure(result, BaseStream.class) || isSubtypeOfErasure(result, Iterator.class)) {
+        } else if (shapes.isSubtypeOfErasure(result, BaseStream.class)
+                || shapes.isSubtypeOfErasure(result, Iterator.class)) {
             diagnostics.report(Message.READ_RETURNS_SINGLE_USE, position, describe(method), simpleName(result));
         }
     }
@@ -266,55 +271,6 @@ final class MethodsAnalyzer {
             diagnostics.report(Message.ROUTING_KEY_TWICE, position, describe(method), names);
         }
         return keys.stream().findFirst();
-    }
-
-    private void checkEquivalence(ExecutableElement method, ExecutableType resolved, AnnotationMirror compare) {
-        Optional<AnnotationValue> value = explicitValue(compare, "equivalence");
-        if (value.isEmpty() || !(value.get().getValue() instanceof DeclaredType equivalenceType)) {
-            return;
-        }
-        TypeElement equivalence = (TypeElement) equivalenceType.asElement();
-        TypeElement equivalenceInterface = elements.getTypeElement(Equivalence.class.getCanonicalName());
-        if (equivalence.equals(equivalenceInterface)) {
-            return;
-        }
-        Position position = method.getEnclosingElement().equals(type)
-                ? Position.of(method, compare, value.get())
-                : at(method);
-        String className = equivalence.getQualifiedName().toString();
-        boolean isClass = equivalence.getKind() == ElementKind.CLASS || equivalence.getKind() == ElementKind.RECORD;
-        if (!isClass || equivalence.getModifiers().contains(Modifier.ABSTRACT)) {
-            diagnostics.report(Message.EQUIVALENCE_NOT_CONCRETE, position,
-                    className, TypeDescriptions.kind(equivalence));
-            return;
-        }
-        if (!equivalence.getModifiers().contains(Modifier.PUBLIC)) {
-            diagnostics.report(Message.EQUIVALENCE_NOT_PUBLIC, position, className);
-        }
-        if (equivalence.getNestingKind() == NestingKind.MEMBER
-                && !equivalence.getModifiers().contains(Modifier.STATIC)) {
-            diagnostics.report(Message.EQUIVALENCE_INNER_CLASS, position,
-                    className, ((TypeElement) equivalence.getEnclosingElement()).getSimpleName());
-        }
-        // A default constructor has the class's access: making the class public, as reported above, fixes it.
-        boolean hasPublicNoArgConstructor = ElementFilter.constructorsIn(equivalence.getEnclosedElements()).stream()
-                .anyMatch(c -> c.getParameters().isEmpty() && (c.getModifiers().contains(Modifier.PUBLIC)
-                        || elements.getOrigin(c) == Elements.Origin.MANDATED));
-        if (!hasPublicNoArgConstructor) {
-            diagnostics.report(Message.EQUIVALENCE_NO_CONSTRUCTOR, position, className);
-        }
-        // A generic equivalence is taken raw: whatever it is instantiated with is the user's choice.
-        TypeMirror candidate = equivalence.getTypeParameters().isEmpty()
-                ? equivalence.asType()
-                : types.erasure(equivalence.asType());
-        TypeMirror result = boxed(resolved.getReturnType());
-        if (result.getKind() != TypeKind.VOID) {
-            DeclaredType wanted = types.getDeclaredType(equivalenceInterface, types.getWildcardType(null, result));
-            if (!types.isAssignable(candidate, wanted)) {
-                diagnostics.report(Message.EQUIVALENCE_WRONG_TYPE, position,
-                        className, simpleName(result), describe(method));
-            }
-        }
     }
 
     /**
@@ -356,11 +312,11 @@ final class MethodsAnalyzer {
         if (unary.stream().anyMatch(write -> accepts(write, result))) {
             return Optional.of(new Copy(copyWith, Copy.Shape.RESULT, null, throwsChecked, null));
         }
-        Optional<TypeMirror> optionalValue = typeArgumentOf(result, Optional.class);
+        Optional<TypeMirror> optionalValue = shapes.typeArgumentOf(result, Optional.class);
         if (optionalValue.isPresent() && unary.stream().anyMatch(write -> accepts(write, optionalValue.get()))) {
             return Optional.of(new Copy(copyWith, Copy.Shape.OPTIONAL_VALUE, optionalValue.get(), throwsChecked, null));
         }
-        Optional<TypeMirror> element = elementType(result);
+        Optional<TypeMirror> element = shapes.elementType(result);
         if (element.isPresent() && unary.stream().anyMatch(write -> accepts(write, element.get()))) {
             return Optional.of(new Copy(copyWith, Copy.Shape.EACH_ELEMENT, element.get(), throwsChecked, null));
         }
@@ -433,56 +389,6 @@ final class MethodsAnalyzer {
         TypeMirror error = elements.getTypeElement(Error.class.getCanonicalName()).asType();
         return method.getThrownTypes().stream()
                 .anyMatch(t -> !types.isSubtype(t, runtimeException) && !types.isSubtype(t, error));
-    }
-
-    /** Of {@code Optional<X>}: X, with a wildcard replaced by its bound. */
-    private Optional<TypeMirror> typeArgumentOf(TypeMirror type, Class<?> generic) {
-        if (!(type instanceof DeclaredType declared)
-                || !((TypeElement) declared.asElement()).getQualifiedName().contentEquals(generic.getCanonicalName())
-                || declared.getTypeArguments().size() != 1) {
-            return Optional.empty();
-        }
-        return Optional.of(upperBound(declared.getTypeArguments().get(0)));
-    }
-
-    /** Of an {@code Iterable<X>} (a {@code List<X>}, a {@code Set<X>}, ...): X. */
-    private Optional<TypeMirror> elementType(TypeMirror type) {
-        if (!(type instanceof DeclaredType declared) || !isSubtypeOfErasure(type, Iterable.class)) {
-            return Optional.empty();
-        }
-        TypeElement iterable = elements.getTypeElement(Iterable.class.getCanonicalName());
-        ExecutableElement iterator = ElementFilter.methodsIn(iterable.getEnclosedElements()).stream()
-                .filter(m -> m.getSimpleName().contentEquals("iterator"))
-                .findFirst()
-                .orElseThrow();
-        TypeMirror iteratorType = ((ExecutableType) types.asMemberOf(declared, iterator)).getReturnType();
-        List<? extends TypeMirror> arguments = ((DeclaredType) iteratorType).getTypeArguments();
-        return Optional.of(arguments.isEmpty()
-                ? elements.getTypeElement(Object.class.getCanonicalName()).asType()
-                : upperBound(arguments.get(0)));
-    }
-
-    private TypeMirror upperBound(TypeMirror type) {
-        if (type instanceof WildcardType wildcard) {
-            return wildcard.getExtendsBound() != null
-                    ? wildcard.getExtendsBound()
-                    : elements.getTypeElement(Object.class.getCanonicalName()).asType();
-        }
-        return type;
-    }
-
-    private boolean isSubtypeOfErasure(TypeMirror type, Class<?> supertype) {
-        if (type.getKind() != TypeKind.DECLARED) {
-            return false;
-        }
-        TypeElement element = elements.getTypeElement(supertype.getCanonicalName());
-        return types.isSubtype(types.erasure(type), types.erasure(element.asType()));
-    }
-
-    private TypeMirror boxed(TypeMirror type) {
-        return type.getKind().isPrimitive()
-                ? types.boxedClass(types.getPrimitiveType(type.getKind())).asType()
-                : type;
     }
 
     /** Where a method's problem is reported: see the class comment. */

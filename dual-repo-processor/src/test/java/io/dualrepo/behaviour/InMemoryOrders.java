@@ -132,6 +132,26 @@ final class InMemoryOrders implements OrderRepository {
     }
 
     @Override
+    public List<Order> findShippingQueue() {
+        touch("findShippingQueue", null);
+        beforeRead();
+        List<Order> all = new ArrayList<>(rows.values());
+        all.sort(Comparator.comparing(Order::id));
+        all.replaceAll(readBug);
+        return all;
+    }
+
+    @Override
+    public List<Order> findAllByCard() {
+        touch("findAllByCard", null);
+        beforeRead();
+        List<Order> all = new ArrayList<>(rows.values());
+        all.sort(Comparator.comparing(Order::cardNumber));
+        all.replaceAll(readBug);
+        return all;
+    }
+
+    @Override
     public long countAll() {
         touch("countAll", null);
         beforeRead();

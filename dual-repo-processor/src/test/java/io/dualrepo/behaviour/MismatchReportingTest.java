@@ -118,6 +118,56 @@ class MismatchReportingTest {
     }
 
     @Test
+    void aListReadNamesTheRowsOneModelLacksByTheirKeyAndMasksWhatIsSensitive() {
+        try (Harness harness = new Harness(b -> b.comparisonMode(ComparisonMode.SYNC))) {
+            for (String id : List.of("o-1", "o-2", "o-3")) {
+                harness.oldModel.rows.put(id, Order.of(id, "c-1"));
+                harness.newModel.rows.put(id, Order.of(id, "c-1"));
+            }
+            // The planted bug: the new model lost the first row and maps one status wrong.
+            harness.newModel.rows.remove("o-1");
+            harness.newModel.rows.put("o-3", Order.of("o-3", "c-1").withStatus("closed"));
+            harness.routes.set("orders", Stage.SHADOW);
+
+            harness.orders.findByCustomer("c-1");
+
+            assertThat(harness.comparisons("findByCustomer", "mismatch")).isEqualTo(1);
+            assertThat(harness.comparisons.peek().differences()).containsExactly(
+                    new Difference("$", "size=3", "size=2"),
+                    new Difference("$[id=\"o-1\"]",
+                            "Order{id=\"o-1\", customerId=\"c-1\", status=\"open\", cardNumber=***, items=[\"book\","
+                                    + " \"pen\"]}",
+                            "<absent>"),
+                    new Difference("$[id=\"o-3\"].status", "\"open\"", "\"closed\""));
+            assertThat(harness.logLines("io.dualrepo.Mismatch")).singleElement().satisfies(line -> assertThat(line)
+                    .contains("$[id=\"o-1\"]: old=Order{id=\"o-1\"")
+                    .contains("$[id=\"o-3\"].status: old=\"open\" new=\"closed\"")
+                    .doesNotContain(CARD));
+        }
+    }
+
+    @Test
+    void positionalAndKeyComeFromTheMethodsCompareAnnotation() {
+        try (Harness harness = new Harness(b -> b.comparisonMode(ComparisonMode.SYNC))) {
+            harness.oldModel.rows.put("o-1", Order.of("o-1", "c-1").withCardNumber("1111"));
+            harness.oldModel.rows.put("o-2", Order.of("o-2", "c-1").withCardNumber("2222"));
+            harness.newModel.rows.put("o-2", Order.of("o-2", "c-1").withCardNumber("2222"));
+            harness.routes.set("orders", Stage.SHADOW);
+
+            harness.orders.findShippingQueue();
+            harness.orders.findAllByCard();
+
+            List<ComparisonResult> results = List.copyOf(harness.comparisons);
+            assertThat(results.get(0).differences()).extracting(Difference::path)
+                    .containsExactly("$", "$[0].id", "$[0].cardNumber", "$[1]");
+            // Keyed by the card number, which is sensitive: the key is masked as the field is.
+            assertThat(results.get(1).differences()).extracting(Difference::path)
+                    .containsExactly("$", "$[cardNumber=***]");
+            assertThat(results.get(1).differences().toString()).doesNotContain("1111", "2222");
+        }
+    }
+
+    @Test
     void strictModeThrowsOnAMismatchSoThatATestSuiteFails() {
         try (Harness harness = new Harness(b -> b.comparisonMode(ComparisonMode.STRICT))) {
             harness.oldModel.rows.put("o-1", Order.of("o-1", "c-1"));

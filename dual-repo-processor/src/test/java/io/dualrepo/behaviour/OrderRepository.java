@@ -29,6 +29,14 @@ public interface OrderRepository {
     @Compare(unordered = true, ignoreFields = "cardNumber")
     List<Order> findAllUnordered();
 
+    /** The order of shipping, where the position itself is the point. */
+    @Compare(positional = true)
+    List<Order> findShippingQueue();
+
+    /** Aligned by a key other than the id, and a sensitive one. */
+    @Compare(key = "cardNumber")
+    List<Order> findAllByCard();
+
     long countAll();
 
     /** Spring Data's shape: an Iterable, which the caller may be able to iterate only once. */

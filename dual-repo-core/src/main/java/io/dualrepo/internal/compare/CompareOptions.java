@@ -13,7 +13,13 @@ import java.util.Set;
  * @param ignoredFields fields left out of the comparison: a plain name ({@code updatedAt}) at any depth, a
  *     dotted path ({@code organisation.updatedAt}) only along that chain of fields from the result; elements
  *     of collections and arrays, map values and {@code Optional} contents do not add a step to that chain
- * @param unorderedCollections compare every collection and array as a multiset (sets always are)
+ * @param unorderedCollections compare every collection and array as a multiset (sets always are), by key where
+ *     the elements have one
+ * @param positionalLists compare lists and arrays by position even where their elements have an identity;
+ *     excludes {@code unorderedCollections} and an {@code elementKey}
+ * @param elementKey the property identifying an element of a list, for element classes that have it (others
+ *     keep their {@code @Id} or {@code id}); empty for none. It must not be an ignored field: elements cannot be
+ *     aligned by what the comparison leaves out
  * @param sensitiveFieldNames field names masked as if annotated {@link io.dualrepo.Sensitive}, for classes
  *     that cannot be annotated
  * @param maxDifferences the comparison stops after this many differences
@@ -22,6 +28,8 @@ import java.util.Set;
 public record CompareOptions(
         Set<String> ignoredFields,
         boolean unorderedCollections,
+        boolean positionalLists,
+        String elementKey,
         Set<String> sensitiveFieldNames,
         int maxDifferences,
         int maxRenderedLength) {
@@ -33,11 +41,17 @@ public record CompareOptions(
     public static final int MIN_RENDERED_LENGTH = 10;
 
     private static final CompareOptions DEFAULTS =
-            new CompareOptions(Set.of(), false, Set.of(), DEFAULT_MAX_DIFFERENCES, DEFAULT_MAX_RENDERED_LENGTH);
+            new CompareOptions(Set.of(), false, false, "", Set.of(), DEFAULT_MAX_DIFFERENCES,
+                    DEFAULT_MAX_RENDERED_LENGTH);
 
     public CompareOptions {
         ignoredFields = checkNames("ignoredFields", ignoredFields, true);
         sensitiveFieldNames = checkNames("sensitiveFieldNames", sensitiveFieldNames, false);
+        checkElementKey(elementKey, ignoredFields, positionalLists);
+        if (positionalLists && unorderedCollections) {
+            throw new IllegalArgumentException("positional and unordered exclude each other: positional compares"
+                    + " lists by position, unordered as multisets; keep one");
+        }
         if (maxDifferences < 1) {
             throw new IllegalArgumentException("maxDifferences must be at least 1, was " + maxDifferences);
         }
@@ -47,7 +61,10 @@ public record CompareOptions(
         }
     }
 
-    /** No ignored fields, ordered collections, no extra sensitive names, 20 differences, 200 characters. */
+    /**
+     * No ignored fields, lists in order (by key where their elements have an identity), no extra sensitive names,
+     * 20 differences, 200 characters.
+     */
     public static CompareOptions defaults() {
         return DEFAULTS;
     }
@@ -62,13 +79,27 @@ public record CompareOptions(
         return new CompareOptions(
                 Set.copyOf(nonNull("ignoredFields", fields)),
                 unorderedCollections,
+                positionalLists,
+                elementKey,
                 sensitiveFieldNames,
                 maxDifferences,
                 maxRenderedLength);
     }
 
     public CompareOptions withUnorderedCollections(boolean unordered) {
-        return new CompareOptions(ignoredFields, unordered, sensitiveFieldNames, maxDifferences, maxRenderedLength);
+        return new CompareOptions(ignoredFields, unordered, positionalLists, elementKey, sensitiveFieldNames,
+                maxDifferences, maxRenderedLength);
+    }
+
+    public CompareOptions withPositionalLists(boolean positional) {
+        return new CompareOptions(ignoredFields, unorderedCollections, positional, elementKey, sensitiveFieldNames,
+                maxDifferences, maxRenderedLength);
+    }
+
+    /** Replaces the element key; empty for none. */
+    public CompareOptions withElementKey(String key) {
+        return new CompareOptions(ignoredFields, unorderedCollections, positionalLists, key, sensitiveFieldNames,
+                maxDifferences, maxRenderedLength);
     }
 
     /** Replaces the extra sensitive field names. */
@@ -81,17 +112,21 @@ public record CompareOptions(
         return new CompareOptions(
                 ignoredFields,
                 unorderedCollections,
+                positionalLists,
+                elementKey,
                 Set.copyOf(nonNull("sensitiveFieldNames", names)),
                 maxDifferences,
                 maxRenderedLength);
     }
 
     public CompareOptions withMaxDifferences(int max) {
-        return new CompareOptions(ignoredFields, unorderedCollections, sensitiveFieldNames, max, maxRenderedLength);
+        return new CompareOptions(ignoredFields, unorderedCollections, positionalLists, elementKey,
+                sensitiveFieldNames, max, maxRenderedLength);
     }
 
     public CompareOptions withMaxRenderedLength(int max) {
-        return new CompareOptions(ignoredFields, unorderedCollections, sensitiveFieldNames, maxDifferences, max);
+        return new CompareOptions(ignoredFields, unorderedCollections, positionalLists, elementKey,
+                sensitiveFieldNames, maxDifferences, max);
     }
 
     private static <C extends Collection<String>> C nonNull(String option, C names) {
@@ -123,6 +158,26 @@ public record CompareOptions(
             }
         }
         return Set.copyOf(names);
+    }
+
+    private static void checkElementKey(String key, Set<String> ignoredFields, boolean positionalLists) {
+        if (key == null) {
+            throw new IllegalArgumentException("elementKey must not be null; empty for none");
+        }
+        if (key.isEmpty()) {
+            return;
+        }
+        if (!isIdentifier(key)) {
+            throw new IllegalArgumentException("elementKey \"" + key + "\" is not a field name");
+        }
+        if (positionalLists) {
+            throw new IllegalArgumentException("elementKey \"" + key + "\" has no effect with positional lists,"
+                    + " which are not aligned by key; keep one");
+        }
+        if (ignoredFields.contains(key)) {
+            throw new IllegalArgumentException("elementKey \"" + key + "\" is also an ignored field: elements cannot"
+                    + " be aligned by a field the comparison leaves out; keep one");
+        }
     }
 
     private static boolean isIdentifier(String s) {

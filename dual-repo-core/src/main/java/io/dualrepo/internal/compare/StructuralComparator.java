@@ -13,8 +13,13 @@ import java.util.Objects;
  * equals(), except {@code BigDecimal} (numeric value, scale ignored) and {@code URL} (text, as its equals()
  * resolves host names). Values of different classes at the same place differ, except collections against
  * collections, maps against maps and object arrays against object arrays, since two repositories rarely
- * return the same implementation. {@code Optional} is transparent. Lists and arrays compare by position, sets
- * (and every collection with {@link CompareOptions#unorderedCollections()}) as multisets, maps by key.
+ * return the same implementation. {@code Optional} is transparent. Maps compare by key. Lists and arrays of
+ * elements with an identity (a property annotated {@code @Id}, else one named {@code id}, or the one {@link
+ * CompareOptions#elementKey()} names) compare by key, in order: elements one side lacks are reported by key, as
+ * is the first element out of order (see {@link ElementKeys} and {@link KeyedFrame}). Other lists and arrays,
+ * and all of them with {@link CompareOptions#positionalLists()}, compare by position. Sets, and every
+ * collection with {@link CompareOptions#unorderedCollections()}, compare as multisets, by key where their
+ * elements have one.
  *
  * <p>The walk uses its own stack and remembers the pairs of objects already compared, so cyclic and shared
  * graphs terminate and arbitrarily deep ones do not overflow the thread's stack. Exceptions thrown by the
@@ -61,6 +66,10 @@ public final class StructuralComparator {
 
     boolean unordered() {
         return options.unorderedCollections();
+    }
+
+    boolean positional() {
+        return options.positionalLists();
     }
 
     boolean ignoredAnywhere(String field) {

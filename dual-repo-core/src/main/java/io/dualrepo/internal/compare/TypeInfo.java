@@ -1,6 +1,7 @@
 package io.dualrepo.internal.compare;
 
 import io.dualrepo.Sensitive;
+import java.lang.annotation.Annotation;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -62,6 +63,12 @@ final class TypeInfo {
     final Property[] properties;
 
     /**
+     * The property that tells an instance apart from the others of a list (see {@link #identityOf}), or null:
+     * lists of such elements are aligned by it rather than by position.
+     */
+    final Property identity;
+
+    /**
      * Whether a value of this class can reach itself again (directly or through others), so the walk must
      * remember having compared it. Records and beans made only of leaf-typed properties cannot, and skipping
      * the bookkeeping for them keeps a comparison of a million such rows cheap.
@@ -69,10 +76,15 @@ final class TypeInfo {
     final boolean tracked;
 
     private TypeInfo(Kind kind, String displayName, Property[] properties, boolean tracked) {
+        this(kind, displayName, properties, tracked, null);
+    }
+
+    private TypeInfo(Kind kind, String displayName, Property[] properties, boolean tracked, Property identity) {
         this.kind = kind;
         this.displayName = displayName;
         this.properties = properties;
         this.tracked = tracked;
+        this.identity = identity;
     }
 
     static TypeInfo of(Class<?> type) {
@@ -92,6 +104,16 @@ final class TypeInfo {
 
     boolean isArray() {
         return kind == Kind.OBJECT_ARRAY || kind == Kind.PRIMITIVE_ARRAY;
+    }
+
+    /** The compared property of that name, or null; a linear search, for callers that remember the answer. */
+    Property property(String name) {
+        for (Property property : properties) {
+            if (property.name.equals(name)) {
+                return property;
+            }
+        }
+        return null;
     }
 
     // Package-private so that tests can inspect a class afresh: the cache would answer from an earlier inspection.
@@ -128,7 +150,11 @@ final class TypeInfo {
         if (isPlatform(type)) {
             return new TypeInfo(Kind.LEAF, name, NONE, false);
         }
-        Property[] properties = type.isRecord() ? recordComponents(type) : beanFields(type);
+        Getters getters = annotatedGetters(type);
+        Set<String> idNames = new HashSet<>(getters.ids);
+        Property[] properties = type.isRecord()
+                ? recordComponents(type, getters.sensitive, idNames)
+                : beanFields(type, getters.sensitive, idNames);
         if (properties == null) {
             return new TypeInfo(Kind.OPAQUE, name, NONE, false);
         }
@@ -136,12 +162,36 @@ final class TypeInfo {
         for (Property property : properties) {
             tracked |= !property.leafType;
         }
-        return new TypeInfo(type.isRecord() ? Kind.RECORD : Kind.BEAN, name, properties, tracked);
+        Kind kind = type.isRecord() ? Kind.RECORD : Kind.BEAN;
+        return new TypeInfo(kind, name, properties, tracked, identityOf(properties, idNames));
     }
 
-    /** Null when an accessor cannot be made accessible. */
-    private static Property[] recordComponents(Class<?> type) {
-        Set<String> sensitiveGetters = sensitiveGetterNames(type);
+    /**
+     * The one property annotated {@code @Id} (on its field, record component or getter), else the one named
+     * {@code id}. The annotation is recognised by its simple name, so that {@code jakarta.persistence.Id},
+     * {@code javax.persistence.Id} and Spring Data's {@code @Id} all count without this module depending on them.
+     * Several {@code @Id} properties make a composite identity (JPA's {@code @IdClass}), which is not a single
+     * value to align by: such a class has none.
+     */
+    static Property identityOf(Property[] properties, Set<String> idNames) {
+        if (idNames.size() > 1) {
+            return null;
+        }
+        String name = idNames.isEmpty() ? "id" : idNames.iterator().next();
+        for (Property property : properties) {
+            if (property.name.equals(name)) {
+                return property;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Null when an accessor cannot be made accessible. Adds the names of components annotated {@code @Id} to
+     * {@code idNames}: on the component itself or, as an annotation meant for fields or methods lands, on the
+     * private field or the accessor.
+     */
+    private static Property[] recordComponents(Class<?> type, Set<String> sensitiveGetters, Set<String> idNames) {
         RecordComponent[] components = type.getRecordComponents();
         Property[] properties = new Property[components.length];
         for (int i = 0; i < components.length; i++) {
@@ -154,6 +204,9 @@ final class TypeInfo {
             boolean sensitive = component.isAnnotationPresent(Sensitive.class)
                     || accessor.isAnnotationPresent(Sensitive.class)
                     || sensitiveGetters.contains(name);
+            if (hasId(component.getAnnotations()) || hasId(accessor.getAnnotations()) || fieldHasId(type, name)) {
+                idNames.add(name);
+            }
             properties[i] = Property.ofAccessor(name, accessor, sensitive, isLeafType(component.getType()));
         }
         return properties;
@@ -164,12 +217,11 @@ final class TypeInfo {
      * their private state is not domain data and strong encapsulation would refuse it anyway, so a domain
      * exception or a bean extending a JDK class is compared by its own fields.
      */
-    private static Property[] beanFields(Class<?> type) {
+    private static Property[] beanFields(Class<?> type, Set<String> sensitiveGetters, Set<String> idNames) {
         Deque<Class<?>> hierarchy = new ArrayDeque<>();
         for (Class<?> c = type; c != null && c != Object.class && !isPlatform(c); c = c.getSuperclass()) {
             hierarchy.addFirst(c);
         }
-        Set<String> sensitiveGetters = sensitiveGetterNames(type);
         List<Property> properties = new ArrayList<>();
         for (Class<?> c : hierarchy) {
             for (Field field : c.getDeclaredFields()) {
@@ -182,19 +234,26 @@ final class TypeInfo {
                 }
                 boolean sensitive = field.isAnnotationPresent(Sensitive.class)
                         || sensitiveGetters.contains(field.getName());
+                if (hasId(field.getAnnotations())) {
+                    idNames.add(field.getName());
+                }
                 properties.add(Property.ofField(field, sensitive, isLeafType(field.getType())));
             }
         }
         return properties.toArray(NONE);
     }
 
+    /** Property names whose getter carries {@code @Sensitive}, and those whose getter carries {@code @Id}. */
+    private record Getters(Set<String> sensitive, Set<String> ids) {}
+
     /**
-     * Property names whose zero-argument getter ({@code getX()}, {@code isX()} or {@code x()}) carries
-     * {@code @Sensitive} anywhere in the class, its superclasses or its interfaces: annotations on methods
-     * are not inherited, and an interface is a natural place to mark them.
+     * The getters ({@code getX()}, {@code isX()} or {@code x()}) annotated {@code @Sensitive} or {@code @Id}
+     * anywhere in the class, its superclasses or its interfaces: annotations on methods are not inherited, and
+     * an interface is a natural place to mark them. A sensitive getter counts under its own name too.
      */
-    private static Set<String> sensitiveGetterNames(Class<?> type) {
-        Set<String> names = new HashSet<>();
+    private static Getters annotatedGetters(Class<?> type) {
+        Set<String> sensitive = new HashSet<>();
+        Set<String> ids = new HashSet<>();
         Set<Class<?>> seen = new HashSet<>();
         Deque<Class<?>> pending = new ArrayDeque<>();
         pending.add(type);
@@ -204,9 +263,15 @@ final class TypeInfo {
                 continue;
             }
             for (Method method : c.getDeclaredMethods()) {
-                if (method.getParameterCount() == 0 && method.isAnnotationPresent(Sensitive.class)) {
-                    names.add(method.getName());
-                    names.add(propertyName(method.getName()));
+                if (method.getParameterCount() != 0 || method.isSynthetic()) {
+                    continue;
+                }
+                if (method.isAnnotationPresent(Sensitive.class)) {
+                    sensitive.add(method.getName());
+                    sensitive.add(propertyName(method.getName()));
+                }
+                if (hasId(method.getAnnotations())) {
+                    ids.add(propertyName(method.getName()));
                 }
             }
             if (c.getSuperclass() != null) {
@@ -214,7 +279,24 @@ final class TypeInfo {
             }
             pending.addAll(List.of(c.getInterfaces()));
         }
-        return names;
+        return new Getters(sensitive, ids);
+    }
+
+    private static boolean hasId(Annotation[] annotations) {
+        for (Annotation annotation : annotations) {
+            if (annotation.annotationType().getSimpleName().equals("Id")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean fieldHasId(Class<?> record, String component) {
+        try {
+            return hasId(record.getDeclaredField(component).getAnnotations());
+        } catch (NoSuchFieldException e) {
+            return false;
+        }
     }
 
     private static String propertyName(String method) {

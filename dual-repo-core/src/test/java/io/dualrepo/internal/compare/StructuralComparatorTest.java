@@ -56,6 +56,9 @@ class StructuralComparatorTest {
 
     record Row(long id, String name, Status status, BigDecimal amount, Instant createdAt) {}
 
+    /** A Row without an identity: a multiset of these is paired by value, not by key. */
+    record Reading(long sensor, String name, Status status, BigDecimal amount, Instant createdAt) {}
+
     static class Address {
         final String street;
         final String city;
@@ -66,26 +69,29 @@ class StructuralComparatorTest {
         }
     }
 
-    /** Equal by id alone, as JPA entities often are: the comparison must still look at every field. */
+    /**
+     * Equal by its code alone, as JPA entities often are by their id: the comparison must still look at every
+     * field. Not named id, so that a multiset of them is paired by equals(), not aligned by key.
+     */
     static class Customer {
-        final String id;
+        final String code;
         final String name;
         final Address address;
 
-        Customer(String id, String name, Address address) {
-            this.id = id;
+        Customer(String code, String name, Address address) {
+            this.code = code;
             this.name = name;
             this.address = address;
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Customer other && other.id.equals(id);
+            return o instanceof Customer other && other.code.equals(code);
         }
 
         @Override
         public int hashCode() {
-            return id.hashCode();
+            return code.hashCode();
         }
     }
 
@@ -264,11 +270,11 @@ class StructuralComparatorTest {
     class OrderedCollections {
 
         @Test
-        void listElementIsReportedByIndex() {
+        void listElementWithAnIdIsReportedByItsKey() {
             List<Incident> old = List.of(new Incident("1", Status.OPEN, "a"), new Incident("2", Status.OPEN, "b"));
             List<Incident> neu = List.of(new Incident("1", Status.OPEN, "a"), new Incident("2", Status.CLOSED, "b"));
 
-            assertThat(diff(old, neu)).containsExactly(new Difference("$[1].status", "OPEN", "CLOSED"));
+            assertThat(diff(old, neu)).containsExactly(new Difference("$[id=\"2\"].status", "OPEN", "CLOSED"));
         }
 
         @Test
@@ -441,17 +447,17 @@ class StructuralComparatorTest {
             StructuralComparator comparator = with(CompareOptions.defaults()
                     .withUnorderedCollections(true)
                     .withIgnoredFields("createdAt"));
-            List<Row> old = new ArrayList<>();
-            List<Row> neu = new ArrayList<>();
+            List<Reading> old = new ArrayList<>();
+            List<Reading> neu = new ArrayList<>();
             for (int i = 0; i < 5_000; i++) {
-                old.add(new Row(i, "r" + i, Status.OPEN, BigDecimal.valueOf(i, 2), Instant.ofEpochSecond(i)));
-                neu.add(new Row(i, "r" + i, Status.OPEN, BigDecimal.valueOf(i * 10L, 3), Instant.ofEpochSecond(-i)));
+                old.add(new Reading(i, "r" + i, Status.OPEN, BigDecimal.valueOf(i, 2), Instant.ofEpochSecond(i)));
+                neu.add(new Reading(i, "r" + i, Status.OPEN, BigDecimal.valueOf(i * 10L, 3), Instant.ofEpochSecond(-i)));
             }
             Collections.reverse(neu);
 
             assertThat(comparator.diff(old, neu)).isEmpty();
 
-            neu.set(0, new Row(4_999, "r4999", Status.CLOSED, BigDecimal.valueOf(4_999, 2), Instant.EPOCH));
+            neu.set(0, new Reading(4_999, "r4999", Status.CLOSED, BigDecimal.valueOf(4_999, 2), Instant.EPOCH));
             assertThat(comparator.diff(old, neu))
                     .extracting(Difference::path)
                     .containsExactly("$[?]", "$[?]");
@@ -605,7 +611,7 @@ class StructuralComparatorTest {
             List<Order> neu = IntStream.range(0, 2_000)
                     .mapToObj(i -> new Order("o" + i, List.of(new Line("a", i), new Line("b", i == 1_500 ? -1 : i))))
                     .toList();
-            List<Difference> expected = List.of(new Difference("$[1500].lines[1].quantity", "1500", "-1"));
+            List<Difference> expected = List.of(new Difference("$[id=\"o1500\"].lines[1].quantity", "1500", "-1"));
 
             ExecutorService pool = Executors.newFixedThreadPool(4);
             try {

@@ -103,6 +103,39 @@ class TypeInfoTest {
         }
     }
 
+    @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+    @interface Id {}
+
+    static class IdInSuperclass {
+        @Id
+        long key;
+    }
+
+    static class Entity extends IdInSuperclass {
+        String id;
+        String name;
+    }
+
+    interface Keyed {
+        @Id
+        String getCode();
+    }
+
+    record ViaInterface(String code, String id) implements Keyed {
+        @Override
+        public String getCode() {
+            return code;
+        }
+    }
+
+    static class Composite {
+        @Id
+        String left;
+        @Id
+        String right;
+        String id;
+    }
+
     private static List<String> names(TypeInfo info) {
         return Arrays.stream(info.properties).map(p -> p.name).toList();
     }
@@ -127,6 +160,17 @@ class TypeInfoTest {
         assertThat(TypeInfo.inspect(Instant.class).kind).isEqualTo(Kind.LEAF);
         assertThat(TypeInfo.inspect(Leafy.class).kind).isEqualTo(Kind.RECORD);
         assertThat(TypeInfo.inspect(Node.class).kind).isEqualTo(Kind.BEAN);
+    }
+
+    @Test
+    void theIdentityIsTheOnePropertyAnnotatedIdElseTheOneNamedId() {
+        assertThat(TypeInfo.inspect(Nested.class).identity.name).isEqualTo("id");
+        assertThat(TypeInfo.inspect(Entity.class).identity.name).as("annotated in a superclass").isEqualTo("key");
+        assertThat(TypeInfo.inspect(ViaInterface.class).identity.name).as("on an interface's getter").isEqualTo("code");
+        assertThat(TypeInfo.inspect(Composite.class).identity).as("several @Id: composite").isNull();
+        assertThat(TypeInfo.inspect(Secret.class).identity).isNull();
+        assertThat(TypeInfo.inspect(String.class).identity).isNull();
+        assertThat(TypeInfo.inspect(Failure.class).identity).isNull();
     }
 
     @Test
