@@ -12,7 +12,9 @@ import io.dualrepo.routing.RouteSource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.slf4j.Logger;
@@ -244,26 +246,42 @@ public final class RouteGuard {
      * side holds the latest write. Checked only when reads move.
      */
     private Optional<String> waitingForRepair(Route route) {
-        Side reads = route.read() == io.dualrepo.routing.ReadSource.OLD ? Side.OLD : Side.NEW;
-        Route inForce = state.route();
-        Side readBefore = inForce.read() == io.dualrepo.routing.ReadSource.OLD ? Side.OLD : Side.NEW;
-        if (reads == readBefore) {
-            return Optional.empty();
-        }
-        long pending;
-        try {
-            pending = settings.dualWriteScope().pendingRepairs(repository, reads);
-        } catch (RuntimeException e) {
-            log.warn("{}: could not count the writes waiting for the repair into {}", repository, reads,
-                    WithheldMessage.of(e));
-            return Optional.of("the writes waiting for the repair into " + reads + " could not be counted");
-        }
-        if (pending > 0) {
-            return Optional.of(pending + " key(s) wait for the repair to bring " + reads + " up to date: reads moved"
-                    + " there now would return values older than acknowledged writes. Run the repair (or let its"
-                    + " schedule run), then the route takes effect");
+        return waitingForRepair(route, state.route());
+    }
+
+    /**
+     * As above, for reads moving from {@code inForce}'s models. Read-through reads OLD too, where NEW has nothing
+     * (found by the model-based test: a LIVE write that missed OLD, then read-through, read the old value back).
+     */
+    private Optional<String> waitingForRepair(Route route, Route inForce) {
+        Set<Side> readBefore = readSides(inForce);
+        for (Side reads : readSides(route)) {
+            if (readBefore.contains(reads)) {
+                continue;
+            }
+            long pending;
+            try {
+                pending = settings.dualWriteScope().pendingRepairs(repository, reads);
+            } catch (RuntimeException e) {
+                log.warn("{}: could not count the writes waiting for the repair into {}", repository, reads,
+                        WithheldMessage.of(e));
+                return Optional.of("the writes waiting for the repair into " + reads + " could not be counted");
+            }
+            if (pending > 0) {
+                return Optional.of(pending + " key(s) wait for the repair to bring " + reads + " up to date: reads"
+                        + " moved there now would return values older than acknowledged writes. Run the repair (or"
+                        + " let its schedule run), then the route takes effect");
+            }
         }
         return Optional.empty();
+    }
+
+    private static Set<Side> readSides(Route route) {
+        return switch (route.read()) {
+            case OLD -> EnumSet.of(Side.OLD);
+            case NEW -> EnumSet.of(Side.NEW);
+            case NEW_THEN_OLD -> EnumSet.of(Side.NEW, Side.OLD);
+        };
     }
 
     private void refuse(Route route, Route previous, String problem, long now) {
@@ -365,7 +383,7 @@ public final class RouteGuard {
 
         Route forKey(Route offered) {
             Verdict verdict = verdicts.get(offered);
-            if (verdict == null || (!verdict.allowed && System.nanoTime() - verdict.at >= recheckNanos)) {
+            if (verdict == null || (!verdict.allowed && System.nanoTime() - verdict.at >= verdict.recheckNanos)) {
                 verdict = judge(offered, verdict);
                 verdicts.put(offered, verdict);
             }
@@ -381,14 +399,20 @@ public final class RouteGuard {
                     ? offered
                     : Route.of(offered.read(), repositoryWide.write(), offered.compare());
             if (route.equals(repositoryWide)) {
-                return new Verdict(repositoryWide, true, System.nanoTime());
+                return new Verdict(repositoryWide, true, System.nanoTime(), recheckNanos);
             }
             MigrationState current = previous == null ? state : record.state(repository);
             Optional<String> problem = enforce
                     ? Transitions.readRefusal(current, route, record.settleTime(), Instant.now())
                     : route.problem();
+            long recheck = recheckNanos;
+            if (problem.isEmpty() && enforce) {
+                // The same barrier as a repository-wide move; counting waiting keys is a query, so not every call.
+                problem = waitingForRepair(route, repositoryWide);
+                recheck = Math.max(recheckNanos, PENDING_RECHECK_NANOS);
+            }
             if (problem.isEmpty()) {
-                return new Verdict(route, true, System.nanoTime());
+                return new Verdict(route, true, System.nanoTime(), recheckNanos);
             }
             // The same route refused repository-wide has had its ERROR line: one per refusal, not one per path.
             if (previous == null && !offered.equals(lastRefused)) {
@@ -396,9 +420,9 @@ public final class RouteGuard {
                         + " targets ({}); those keys keep {}: {}", repository, offered, repositoryWide.write(),
                         repositoryWide, problem.get());
             }
-            return new Verdict(route, false, System.nanoTime());
+            return new Verdict(route, false, System.nanoTime(), recheck);
         }
     }
 
-    private record Verdict(Route route, boolean allowed, long at) {}
+    private record Verdict(Route route, boolean allowed, long at, long recheckNanos) {}
 }

@@ -14,9 +14,12 @@ import io.dualrepo.routing.InMemoryRouteSource;
 import io.dualrepo.routing.Route;
 import io.dualrepo.routing.RouteSource;
 import io.dualrepo.routing.Stage;
+import io.dualrepo.write.DualWrite;
+import io.dualrepo.write.DualWriteScope;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -185,6 +188,50 @@ class TransitionsTest {
             assertThat(harness.orders.findByCustomer("acme")).extracting(Order::id).contains("o-2");
             // The second read's answer came from NEW (LIVE also reads OLD afterwards, to compare).
             assertThat(harness.sidesOf("findByCustomer")).element(1).isEqualTo(Side.NEW);
+        }
+    }
+
+    /**
+     * A route offered to some routing keys only moves their reads like a repository-wide one, so it waits for the
+     * repair into the model it reads, as a repository-wide move does (found while fixing the same gap for
+     * read-through, which the model-based test found).
+     */
+    @Test
+    void aTenantsReadsWaitForTheRepairIntoTheModelTheyMoveTo() {
+        AtomicLong waitingForNew = new AtomicLong();
+        DualWriteScope repairing = new DualWriteScope() {
+            @Override
+            public <R> R run(DualWrite<R> write) throws Throwable {
+                R result = write.writePrimary();
+                write.writeSecondary();
+                return result;
+            }
+
+            @Override
+            public boolean repairsFailedWrites() {
+                return true;
+            }
+
+            @Override
+            public long pendingRepairs(String repository, Side target) {
+                return target == Side.NEW ? waitingForNew.get() : 0;
+            }
+        };
+        RouteSource perTenant = (repository, key) ->
+                Optional.of("acme".equals(key) ? Stage.LIVE.route() : Stage.SHADOW.route());
+        try (Harness harness = enforced(perTenant, b -> b.dualWriteScope(repairing))) {
+            harness.orders.save(Order.of("o-1", "acme"));
+            MigrationRecord record = harness.dualRepo.migrationRecord();
+            record.recordBackfill("orders", Side.NEW, Instant.now(), Instant.now(), 0, "test backfill");
+            record.recordVerification("orders", Instant.now(), true, "clean", "test verifier");
+            harness.dualRepo.refreshRecord("orders");
+            waitingForNew.set(1);
+
+            harness.orders.findByCustomer("acme");
+            assertThat(harness.sidesOf("findByCustomer")).as("a key waits for the repair into NEW: acme stays on"
+                    + " OLD").containsExactly(Side.OLD);
+            assertThat(harness.logLines("io.dualrepo.internal.RouteGuard")).anySatisfy(line ->
+                    assertThat(line).contains("1 key(s) wait for the repair to bring NEW up to date"));
         }
     }
 
