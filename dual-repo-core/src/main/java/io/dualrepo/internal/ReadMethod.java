@@ -121,10 +121,10 @@ public final class ReadMethod<T> {
     }
 
     /**
-     * Copies only while no write of the repository runs: writes go to NEW first, so a write running since OLD was
-     * read may already have removed or replaced the row in NEW, and the copy would undo it. A write that starts
-     * during the copy is seen after it, and the copy is taken back: a read-through key missing from NEW is always
-     * answered right, by OLD, which every write reaches.
+     * Copies only while no write of the repository runs: a write running since OLD was read may already have
+     * removed or replaced the row in NEW, and the copy would undo it. A write that starts during the copy is seen
+     * after it, and the copy is taken back: a read-through key missing from NEW is always answered right, by OLD,
+     * which every write reaches first.
      */
     private <R> void copy(ModelCopy<T, R> copyToNew, ModelRemoval<T> removeFromNew, R fromOld, long mark) {
         if (!writesInFlight.quietSince(mark)) {

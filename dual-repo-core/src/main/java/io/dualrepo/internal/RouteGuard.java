@@ -243,7 +243,7 @@ public final class RouteGuard {
     /**
      * Reads that move to a model must not find it behind writes the scope's repair has yet to bring to it: a caller
      * would read its own acknowledged write back stale, and a repair running after the move could not tell which
-     * side holds the latest write. Checked only when reads move.
+     * side holds the latest write. Checked only when reads move or writes to a model stop.
      */
     private Optional<String> waitingForRepair(Route route) {
         return waitingForRepair(route, state.route());
@@ -254,6 +254,14 @@ public final class RouteGuard {
      * (found by the model-based test: a LIVE write that missed OLD, then read-through, read the old value back).
      */
     private Optional<String> waitingForRepair(Route route, Route inForce) {
+        for (Side stops : Side.values()) {
+            if (inForce.write().includes(stops) && !route.write().includes(stops)) {
+                Optional<String> fromIt = repairsFrom(stops);
+                if (fromIt.isPresent()) {
+                    return fromIt;
+                }
+            }
+        }
         Set<Side> readBefore = readSides(inForce);
         for (Side reads : readSides(route)) {
             if (readBefore.contains(reads)) {
@@ -274,6 +282,29 @@ public final class RouteGuard {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Keys waiting for the repair to copy {@code source}'s value into the other model must not see {@code source}
+     * stop being written: the other model would take newer writes alone, and the repair would then overwrite them
+     * with {@code source}'s older values.
+     */
+    private Optional<String> repairsFrom(Side source) {
+        long pending;
+        try {
+            pending = settings.dualWriteScope().pendingRepairs(repository, source.other());
+        } catch (RuntimeException e) {
+            log.warn("{}: could not count the writes waiting for the repair into {}", repository, source.other(),
+                    WithheldMessage.of(e));
+            return Optional.of("the writes waiting for the repair into " + source.other() + " could not be counted");
+        }
+        if (pending == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(pending + " key(s) wait for the repair to copy " + source + "'s values into "
+                + source.other() + ": once " + source + " stops being written, " + source.other() + " takes newer"
+                + " writes alone, and the repair would overwrite them. Run the repair (or let its schedule run), then"
+                + " the route takes effect");
     }
 
     private static Set<Side> readSides(Route route) {

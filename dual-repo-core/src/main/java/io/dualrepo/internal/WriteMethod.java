@@ -15,10 +15,13 @@ import java.util.List;
 
 /**
  * A write of a decorated repository: to the route's read source first, then, when the route writes both, to the
- * other model. A primary failure never reaches the secondary; a secondary failure follows the configured policy,
- * except under read-through, where it always fails the call: OLD is written second there but is read too (where NEW
- * has nothing), so until the repair reaches it, a read of a key the write deleted from NEW, or left unmigrated,
- * would answer with what OLD held before the write. The caller must not take such a write as done.
+ * other model. A primary failure never reaches the secondary; a secondary failure follows the configured policy.
+ *
+ * <p>Under read-through OLD is written first: it is the complete model there, and NEW holds only what was copied or
+ * written since, so OLD must never fall behind NEW (a read-through copy taken back leaves the key to OLD, and a repair
+ * copies OLD into NEW: found by the model-based test, where NEW first lost a write both ways). NEW's failure then
+ * fails the call whatever the policy, since NEW answers reads first: until the repair reaches it, a read would answer
+ * with what NEW held before the write. The caller must not take such a write as done.
  */
 public final class WriteMethod<T> {
 
@@ -63,12 +66,13 @@ public final class WriteMethod<T> {
     }
 
     private <R> R write(Route route, Object[] arguments, ModelCall<T, R> call) {
-        Side primary = route.primary();
+        boolean readThrough = route.read() == ReadSource.NEW_THEN_OLD;
+        Side primary = readThrough ? Side.OLD : route.primary();
         if (route.write() != WriteTargets.BOTH) {
             return method.timed(primary, decorated.model(primary), call);
         }
         try {
-            return scope.run(new Pair<>(primary, route.read() == ReadSource.NEW_THEN_OLD, arguments, call));
+            return scope.run(new Pair<>(primary, readThrough, arguments, call));
         } catch (Throwable e) {
             throw Sneaky.rethrow(e);
         }

@@ -53,9 +53,10 @@ public interface DualWrite<R> {
     boolean secondaryFailureFailsCall();
 
     /**
-     * Whether the route reads the secondary model too: under read-through, where OLD is written second and answers
-     * where NEW has nothing. Its write must then not be deferred (a scope that bounds the wait for the secondary
-     * waits for it in full) and its failure fails the call, since a read would answer with what it held before.
+     * Whether the route reads the secondary model too: under read-through, where NEW is written second (after OLD,
+     * the complete model) but answers first. Its write must then not be deferred (a scope that bounds the wait for
+     * the secondary waits for it in full) and its failure fails the call, since a read would answer with what it
+     * held before.
      */
     boolean secondaryServesReads();
 }

@@ -52,8 +52,8 @@ import org.slf4j.LoggerFactory;
  * <p>A slow secondary slows every write by as much, unless {@link Builder#secondaryWriteTimeout} bounds the wait:
  * the secondary's write then runs on a bounded pool in a transaction that commits only while the caller waits, and
  * one that does not finish in time is rolled back and left to the repair through the rows above. Not under
- * read-through, where the secondary (OLD) answers reads too: a deferred write would be read back as the value before
- * it, so the write waits for OLD in full there, and its failure fails the call.
+ * read-through, where the secondary (NEW, written after OLD there) answers reads first: a deferred write would be
+ * read back as the value before it, so the write waits for NEW in full there, and its failure fails the call.
  *
  * <p>When the caller already has a transaction open on the primary's database ({@link
  * Transactions#inTransaction}), the write and its rows join it, and the secondary is brought up to date by key
@@ -527,8 +527,8 @@ public final class CrossDatabaseScope implements DualWriteScope {
          * migration's {@code SessionFactory} ({@link io.dualrepo.hibernate.HibernateRepository} does), so that its
          * write joins the transaction held back; a repository that commits on its own is not held back. When the
          * caller has a transaction open on the secondary's database, the secondary's half joins it on the caller's
-         * thread, unbounded, as without a timeout. Under read-through the bound does not apply: OLD, the secondary
-         * there, answers reads where NEW has nothing, so its write is waited for in full.
+         * thread, unbounded, as without a timeout. Under read-through the bound does not apply: NEW, the secondary
+         * there (OLD is written first), answers reads first, so its write is waited for in full.
          */
         public Builder secondaryWriteTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "timeout");

@@ -56,7 +56,7 @@ final class SecondCaller {
         this.answer = answer;
         this.value = value;
         this.route = route;
-        this.primary = route.primary();
+        this.primary = StageWorld.writtenFirst(route);
         this.holding = holding;
         this.hold = holding.holdNextWrite();
         this.call = CompletableFuture.runAsync(write, thread);

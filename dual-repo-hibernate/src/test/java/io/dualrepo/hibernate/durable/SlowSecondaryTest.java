@@ -129,30 +129,28 @@ class SlowSecondaryTest {
     }
 
     /**
-     * Under read-through OLD is the secondary and is read too (where NEW has nothing): a deferred OLD write would be
-     * read back as the value before it. The bound does not apply there; the write waits for OLD in full.
+     * Under read-through OLD is written first and NEW, the secondary, answers reads first: a deferred NEW write would
+     * be read back as the value before it. The bound does not apply there; the write waits for NEW in full.
      */
     @Test
-    void underReadThroughTheWriteWaitsForOldInFull() throws Exception {
-        HeldWrites oldModel = new HeldWrites(new LegacyIncidents(databases.oldSessions));
-        IncidentRepository readingThrough = new DualIncidentRepository(oldModel, newModel, dualRepo);
+    void underReadThroughTheWriteWaitsForNewInFull() throws Exception {
         routes.set("incidents", Stage.readThrough(Comparison.OFF));
-        readingThrough.save(new Incident("i-1", "org-1", "database slow", "investigating"));
-        HeldWrites.Hold slow = oldModel.holdNextWrite();
+        incidents.save(new Incident("i-1", "org-1", "database slow", "investigating"));
+        HeldWrites.Hold slow = newModel.holdNextWrite();
 
-        Future<?> write = callers.submit(() -> readingThrough.deleteById("i-1"));
+        Future<?> write = callers.submit(() -> incidents.save(new Incident("i-1", "org-1", "database slow", "fixing")));
         assertThat(slow.awaitEntered()).isTrue();
-        assertThat(scope.bounded().waitingCallers()).as("waiting on OLD itself, not on the bound").isZero();
+        assertThat(databases.oldIncidents()).as("OLD first").containsExactly("i-1 database slow fixing");
+        assertThat(scope.bounded().waitingCallers()).as("waiting on NEW itself, not on the bound").isZero();
         scope.bounded().expireWaiting();
         assertThat(write).isNotDone();
         slow.release();
         write.get(30, TimeUnit.SECONDS);
 
-        assertThat(databases.oldIncidents()).isEmpty();
-        assertThat(databases.newIncidents()).isEmpty();
-        assertThat(readingThrough.findById("i-1")).isEmpty();
+        assertThat(databases.newIncidents()).containsExactly("i-1 database slow fixing");
+        assertThat(incidents.findById("i-1")).map(Incident::status).hasValue("fixing");
         assertThat(deferred("timeout")).isZero();
-        assertThat(databases.pending(Side.NEW)).isEmpty();
+        assertThat(databases.pending(Side.OLD)).isEmpty();
     }
 
     @Test

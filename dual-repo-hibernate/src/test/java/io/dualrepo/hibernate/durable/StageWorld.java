@@ -288,7 +288,7 @@ final class StageWorld implements AutoCloseable {
     }
 
     private String write(String key, Step.Fault fault, Optional<String> value, Runnable call) {
-        // Under read-through OLD's failure fails the call too, with NEW's write standing.
+        // Under read-through NEW's failure fails the call too, with OLD's write (first there) standing.
         boolean primaryMayStand = policy == SecondaryWriteFailurePolicy.FAIL_CALL
                 || dualRepo.currentRoute(REPOSITORY).read() == ReadSource.NEW_THEN_OLD;
         SwitchableFailure failing = fault == Step.Fault.OLD ? oldModel : fault == Step.Fault.NEW ? newModel : null;
@@ -336,7 +336,7 @@ final class StageWorld implements AutoCloseable {
                     + (second.neverHeld() ? "not held (no copy): " + settle() : "");
         }
         String key = hold.key();
-        Side primary = route.primary();
+        Side primary = writtenFirst(route);
         boolean beforePrimary = hold.point() == Step.HoldPoint.BEFORE_PRIMARY
                 || !databases.secondaryOutsideTransaction();
         HeldWrites model = holding.get(beforePrimary ? primary : primary.other());
@@ -481,6 +481,11 @@ final class StageWorld implements AutoCloseable {
             }
         }
         return Optional.empty();
+    }
+
+    /** The model a dual write writes first: the read source's, and OLD under read-through. */
+    static Side writtenFirst(Route route) {
+        return route.read() == ReadSource.NEW_THEN_OLD ? Side.OLD : route.primary();
     }
 
     private static String nameOf(Route route) {
