@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * found and quarantined and the others copied. The rows' transactions commit one by one; the lease is then marked
  * copied, with the quarantine's new rows, in one transaction. A worker that dies in between leaves its lease active
  * with some of its rows committed: the worker that takes it over copies it again ({@code insertAbsent} skips them)
- * and checks every key the new model holds in its range, not only those it inserted itself.
+ * and checks every key the new model holds in its range, not only those it inserted itself. Each row's transaction
+ * locks the lease's row and makes sure it is still this worker's, so no row commits after a takeover.
  *
  * <p>Under {@link Backfill.Builder#failOnReject()} the rows are tried in transactions that are rolled back, and the
  * first one rejected stops the run: as before there was a quarantine, nothing of the batch commits, and the error
@@ -63,7 +64,10 @@ final class RowByRow<K extends Comparable<? super K>, V> {
             V value = values.get(i);
             int written;
             try {
-                written = attempts.retrying("copying a row of batch " + lease.seq(), () -> insert(key, value, probe));
+                written = attempts.retrying("copying a row of batch " + lease.seq(),
+                        () -> insert(lease, key, value, probe));
+            } catch (Worker.LeaseLost lost) {
+                throw lost;
             } catch (RuntimeException e) {
                 if (!Quarantine.isRowError(e)) {
                     throw BackfillException.failed(job, lease.seq(), lease.startKey(), lease.endKey(),
@@ -95,9 +99,15 @@ final class RowByRow<K extends Comparable<? super K>, V> {
     }
 
     /** The row, unless the new model holds its key; rolled back when only probing. */
-    private int insert(K key, V value, boolean probe) {
+    private int insert(Lease lease, K key, V value, boolean probe) {
         try {
             return attempts.inNew(session -> {
+                // Each row commits on its own, so each makes sure the lease is still this worker's: a worker that
+                // took it over meanwhile has read the new model's range, and a row inserted after that read would
+                // escape its check.
+                if (!store.holdsActive(session, lease)) {
+                    throw new Worker.LeaseLost();
+                }
                 if (!newModel.present(session, List.of(key)).isEmpty()) {
                     return 0;
                 }
