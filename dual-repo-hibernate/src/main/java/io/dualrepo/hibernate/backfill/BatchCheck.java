@@ -60,10 +60,10 @@ final class BatchCheck<K extends Comparable<? super K>, V> {
     /**
      * The check of a copied batch (see "Deletes racing the copy" and "Updates racing the copy" in {@link Backfill}):
      * reads the old model's values in the batch's range again, re-syncs the inserted keys whose old value changed
-     * since it was read, removes again those the old model no longer holds, and marks the lease done, in one
-     * transaction with the removals.
+     * since it was read (quarantining those whose new value the new model rejects), removes again those the old model
+     * no longer holds, and marks the lease done, in one transaction with the removals. Returns how many rows it
+     * removed.
      */
-    /** Checks the batch; how many rows it removed again. */
     long check(Copied<K, V> copied) {
         if (copied == null) {
             return 0;
@@ -106,8 +106,8 @@ final class BatchCheck<K extends Comparable<? super K>, V> {
         while (true) {
             Set<K> candidates = Set.copyOf(gone);
             try {
-                long count = attempts.retrying("checking batch " + lease.seq() + " for deletes",
-                        () -> attempts.inNew(session -> {
+                long count = attempts.retrying("checking batch " + lease.seq() + " for deletes", () -> attempts.inNew(
+                        session -> {
                     Set<K> held = candidates.isEmpty() ? Set.of() : newModel.present(session, candidates);
                     for (K key : held) {
                         newModel.remove(session, key);

@@ -117,7 +117,7 @@ final class Worker<K extends Comparable<? super K>, V> {
         if (checkpoint.finished()) {
             LOG.info("backfill {}: already finished, nothing more to copy (restart() scans from the first key again)",
                     job);
-            return result(true);
+            return result(true, quarantined());
         }
         Totals before = inNew(store::totals);
         long total = oldModel.transactions().read(oldModel::estimateCount);
@@ -158,21 +158,27 @@ final class Worker<K extends Comparable<? super K>, V> {
                 break;
             }
         }
-        if (!finished) {
-            // Interrupted: finish the batch in hand, so that the next run need not check it again.
+        long inQuarantine;
+        if (finished) {
+            inQuarantine = quarantined();
+        } else {
+            // Interrupted: finish the batch in hand, so that the next run need not check it again. Statements run
+            // with the flag cleared (an interrupt during I/O closes an H2 file database's channel).
             boolean interrupted = Thread.interrupted();
             try {
                 if (unchecked != null) {
                     check(unchecked);
                 }
+                inQuarantine = quarantined();
             } finally {
                 if (interrupted) {
                     Thread.currentThread().interrupt();
                 }
             }
+            progress.quarantineAt(inQuarantine);
             progress.stopped();
         }
-        BackfillResult result = result(finished);
+        BackfillResult result = result(finished, inQuarantine);
         LOG.info("{}", result);
         return result;
     }
@@ -366,9 +372,9 @@ final class Worker<K extends Comparable<? super K>, V> {
                 key == null ? null : keyType.encode(key), what, e);
     }
 
-    private BackfillResult result(boolean finished) {
+    private BackfillResult result(boolean finished, long inQuarantine) {
         return new BackfillResult(job, false, finished, scanned, written, removed, rejections.rejected(),
-                rejections.released(), quarantined(), batches, Duration.ofNanos(System.nanoTime() - startNanos));
+                rejections.released(), inQuarantine, batches, Duration.ofNanos(System.nanoTime() - startNanos));
     }
 
     private static String range(Lease lease) {
