@@ -194,7 +194,7 @@ function renderBackfills(state) {
     if (job.fraction === null) bar.removeAttribute('value'); else bar.value = job.fraction;
     const total = job.total < 0 ? '?' : job.total;
     bar.parentElement.querySelector('.detail').textContent = `${job.done} / ${total} rows, ${job.written} written, `
-        + `${job.removed} removed, ${job.rowsPerSecond} rows/s`;
+        + `${job.removed} removed, ${job.quarantined} quarantined, ${job.rowsPerSecond} rows/s`;
   }
   const running = state.incidentBackfill.running;
   byId('backfill-button').disabled = running;

@@ -8,6 +8,7 @@ import io.dualrepo.hibernate.durable.PendingSyncRepair;
 import io.dualrepo.hibernate.durable.RepairResult;
 import io.dualrepo.hibernate.durable.TwoDatabases;
 import io.dualrepo.hibernate.backfill.Backfill;
+import io.dualrepo.hibernate.backfill.BackfillException;
 import io.dualrepo.hibernate.backfill.BackfillResult;
 import io.dualrepo.hibernate.backfill.HookedModel;
 import io.dualrepo.hibernate.Migration;
@@ -189,7 +190,8 @@ class CrashScenariosTest {
                     Backfill<String, Incident> backfill = Backfill.builder(
                                     Migration.of(migration.name(), migration.keyType(), migration.oldModel(), newModel))
                             .batchSize(batch).workerId("worker-1").build();
-                    assertThatThrownBy(backfill::run).isInstanceOf(HookedModel.Killed.class);
+                    assertThatThrownBy(backfill::run).isInstanceOf(BackfillException.class)
+                            .hasMessageContaining(HookedModel.Killed.class.getName());
                     kills++;
                 }
                 last = Backfill.builder(migration).batchSize(batch).workerId("worker-1").build().run();

@@ -1,25 +1,17 @@
 package io.dualrepo.hibernate.backfill;
 
-import io.dualrepo.Side;
 import io.dualrepo.hibernate.Migration;
-import io.dualrepo.internal.WithheldMessage;
+import io.dualrepo.hibernate.quarantine.Quarantine;
 import io.dualrepo.record.MigrationRecord;
-import io.dualrepo.record.MigrationState;
-import io.dualrepo.record.RecordEntry;
-import io.dualrepo.record.SideStatus;
-import io.dualrepo.routing.Route;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Copies a migration's old model into its new model: key order, one batch per transaction, resumable where it
@@ -76,6 +68,24 @@ import org.slf4j.LoggerFactory;
  * and a sync per changed key, which only racing writes cause. A batch taken over after its copy is compared with
  * what the new model holds in its range, since what the dead worker inserted is not known.
  *
+ * <h2>Rows the new model rejects</h2>
+ * A batch whose copy fails on a row error ({@link Quarantine#isRowError}: the conversion threw on a value it cannot
+ * take, or the new model's database refused it with a data exception or an integrity violation) is copied again
+ * one row per transaction. Each row it rejects is recorded in the quarantine table ({@link Quarantine}: key,
+ * exception class, SQLState, the chain's classes with messages withheld, when, attempts), counted, and left behind;
+ * the other rows are copied and the job goes on. A row a dual write changes to a value the new model rejects while
+ * its batch is copied is quarantined the same way. Every run starts by trying the quarantined rows again, from the
+ * old model's current value: those that go through leave the quarantine. Failures that are not the row's (a lost
+ * connection, a timeout, a missing table) stop the run as before; they never quarantine a row. {@link
+ * Builder#failOnReject()} stops at the first rejected row instead, with nothing of its batch committed; and a run
+ * that rejects more than {@link Builder#maxRejectedRows maxRejectedRows} new rows stops, since a conversion with a
+ * bug rejects them all. Either way the {@link BackfillException} names the batch, its key range and the key.
+ *
+ * <p>A finished job with rows in the quarantine does not count as a backfill for the migration record: the new
+ * model is missing those rows. Fix them in the old model (or the new model's constraint or the conversion), then run
+ * the job again with {@link Builder#restart()}, which tries the quarantined rows first and counts if the quarantine
+ * ends empty; or force the new model complete, on record.
+ *
  * <h2>Checkpoints and leases</h2>
  * The backfill keeps two tables in the new model's database, created when missing: {@code
  * dualrepo_backfill_checkpoint}, one row per job (the last key claimed, the next lease number, whether the job has
@@ -123,8 +133,8 @@ public final class Backfill<K extends Comparable<? super K>, V> {
     public static final Duration DEFAULT_LEASE_DURATION = Duration.ofMinutes(2);
     public static final Duration DEFAULT_LOG_INTERVAL = Duration.ofSeconds(10);
     public static final int DEFAULT_MAX_RETRIES = 5;
+    public static final long DEFAULT_MAX_REJECTED_ROWS = 1000;
 
-    private static final Logger LOG = LoggerFactory.getLogger(Backfill.class);
     private static final Pattern VALID_JOB = Pattern.compile("[a-z][a-z0-9_.-]{0,199}");
     private static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
 
@@ -139,6 +149,8 @@ public final class Backfill<K extends Comparable<? super K>, V> {
     final Duration logInterval;
     final Duration pollInterval;
     final int maxRetries;
+    final boolean failOnReject;
+    final long maxRejectedRows;
     final ProgressListener listener;
     final Clock clock;
     private final MigrationRecord record;
@@ -157,6 +169,8 @@ public final class Backfill<K extends Comparable<? super K>, V> {
         this.logInterval = builder.logInterval;
         this.pollInterval = builder.pollInterval;
         this.maxRetries = builder.maxRetries;
+        this.failOnReject = builder.failOnReject;
+        this.maxRejectedRows = builder.maxRejectedRows;
         this.listener = builder.listener;
         this.clock = builder.clock;
         this.record = builder.record;
@@ -185,16 +199,19 @@ public final class Backfill<K extends Comparable<? super K>, V> {
      * thread is interrupted. Must not be called inside a transaction of either model's {@code Transactions}: each
      * batch commits on its own.
      *
-     * @throws RuntimeException what a batch threw when it was not a conflict, or still was after the retries; the
-     *     job resumes from there on the next run
+     * @throws BackfillException when a batch failed for a reason that is not its rows' (or still conflicted after the
+     *     retries), or a row was rejected under {@link Builder#failOnReject()}, or more than {@link
+     *     Builder#maxRejectedRows} were: it names the batch, its key range and the key; the job resumes from there on
+     *     the next run
      */
     public BackfillResult run() {
         if (migration.oldModel().transactions().inTransaction() || migration.newModel().transactions().inTransaction()) {
             throw new IllegalStateException("backfill " + job + " must not run inside a transaction: it commits"
                     + " each batch on its own");
         }
-        if (record != null && !dryRun) {
-            refuseUnlessItCounts();
+        Evidence evidence = record == null ? null : new Evidence(this, record);
+        if (evidence != null && !dryRun) {
+            evidence.refuseUnlessItCounts();
         }
         if (!running.compareAndSet(false, true)) {
             throw new IllegalStateException("backfill " + job + " (worker " + workerId + ") is already running;"
@@ -206,91 +223,14 @@ public final class Backfill<K extends Comparable<? super K>, V> {
                 return new DryRun<>(this, progress).run();
             }
             Instant started = Instant.now();
-            JobStart start = restart ? JobStart.FIRST_KEY : jobStart();
-            BackfillResult result = new Worker<>(this, progress).run();
-            if (record != null && result.finished() && start != JobStart.ALREADY_FINISHED) {
-                recordEvidence(start == JobStart.FIRST_KEY ? started : null);
+            Evidence.JobStart start = restart ? Evidence.JobStart.FIRST_KEY : Evidence.jobStart(this);
+            BackfillResult result = new Worker<>(this, progress, meters).run();
+            if (evidence != null && result.finished() && start != Evidence.JobStart.ALREADY_FINISHED) {
+                evidence.record(start == Evidence.JobStart.FIRST_KEY ? started : null, result.rowsInQuarantine());
             }
             return result;
         } finally {
             running.set(false);
-        }
-    }
-
-    /**
-     * A copy trusts OLD to say which rows exist. Once NEW is the primary, a delete reaches NEW first and may miss
-     * OLD (a failed secondary write waiting for the repair, or OLD no longer written at all): the copy would insert
-     * the deleted row into the model serving reads, and the repair would then spread it back to OLD. And a copy
-     * into a NEW that the route does not write yet (or only since less than the settle time) keeps values that
-     * writes to OLD alone overwrite afterwards: such a backfill would not count, yet read-through, which needs no
-     * verification, would answer with what it left (found by the model-based test).
-     */
-    private void refuseUnlessItCounts() {
-        MigrationState state = record.state(migration.name());
-        Route inForce = state.route();
-        if (inForce.primary() == Side.NEW) {
-            throw new IllegalStateException("backfill " + job + " refused: the migration record's route (" + inForce
-                    + ") reads NEW, and a copy from OLD would bring back rows deleted from NEW since. Backfill while"
-                    + " OLD is the primary (DUAL_WRITE or SHADOW); to re-sync OLD from NEW, use the verifier with NEW"
-                    + " as the source of truth");
-        }
-        if (!inForce.write().includes(Side.NEW)) {
-            throw new IllegalStateException("backfill " + job + " refused: the migration record's route (" + inForce
-                    + ") does not write NEW, so every write from now on would leave the copied rows behind. Set a"
-                    + " route that writes both (DUAL_WRITE) first, and backfill after the settle time ("
-                    + record.settleTime() + ")");
-        }
-        Instant countsFrom = state.newSide().since().plus(record.settleTime());
-        if (Instant.now().isBefore(countsFrom)) {
-            throw new IllegalStateException("backfill " + job + " refused until " + countsFrom + ": NEW is written"
-                    + " since " + state.newSide().since() + ", and instances still on the route before may write OLD"
-                    + " only until the settle time (" + record.settleTime() + ") has passed; rows copied before then"
-                    + " may miss their writes. Start it after " + countsFrom);
-        }
-    }
-
-    private enum JobStart { FIRST_KEY, RESUMED, ALREADY_FINISHED }
-
-    /** Where this run takes the job up: at its first key (it reads every old row itself), mid-way, or not at all. */
-    private JobStart jobStart() {
-        LeaseStore store = new LeaseStore(job, clock, leaseDuration);
-        // Asked first, so that a first run does not query tables its worker has yet to create (a database error
-        // in the log that looks like a failure).
-        LeaseStore.Checkpoint checkpoint = migration.newModel().transactions()
-                .read(session -> store.tablesExist(session) ? store.checkpoint(session) : null);
-        if (checkpoint == null) {
-            return JobStart.FIRST_KEY;
-        }
-        if (checkpoint.finished()) {
-            return JobStart.ALREADY_FINISHED;
-        }
-        return checkpoint.lastKey() == null ? JobStart.FIRST_KEY : JobStart.RESUMED;
-    }
-
-    /**
-     * Tells the migration record that the new model was backfilled. A job resumed from an earlier run is recorded as
-     * not counting: when its first rows were read is not known here, and rows read before every instance wrote both
-     * models may be missing. Restarting it ({@link Builder#restart()}) after the settle time gives the evidence.
-     */
-    private void recordEvidence(Instant startedAt) {
-        try {
-            Instant finishedAt = Instant.now();
-            MigrationState state = record.recordBackfill(migration.name(), Side.NEW,
-                    startedAt == null ? Instant.EPOCH : startedAt, finishedAt, 0, "backfill " + job + " (worker "
-                            + workerId + ")" + (startedAt == null ? ", resumed from an earlier run" : ""));
-            Instant counted = state.newSide().backfilledAt();
-            boolean needsOne = state.newSide().status() == SideStatus.CATCHING_UP
-                    || state.newSide().status() == SideStatus.RESYNCING;
-            if (needsOne && (counted == null || counted.isBefore(finishedAt.truncatedTo(ChronoUnit.MILLIS)))) {
-                // The copy is done, but it is not the evidence the stage rules ask for: say so where it is seen.
-                String why = record.history(migration.name(), 1).stream().findFirst()
-                        .map(RecordEntry::detail).orElse("see the migration record's history");
-                LOG.warn("backfill {}: finished, but the migration record does not count it: {}. Run it again from"
-                        + " the first key with Backfill.builder(...).restart()", job, why);
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("backfill {}: finished, but the migration record could not be told; run the verifier with the"
-                    + " record, or record it by hand", job, WithheldMessage.of(e));
         }
     }
 
@@ -315,6 +255,8 @@ public final class Backfill<K extends Comparable<? super K>, V> {
         private Duration logInterval = DEFAULT_LOG_INTERVAL;
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
         private int maxRetries = DEFAULT_MAX_RETRIES;
+        private boolean failOnReject;
+        private long maxRejectedRows = DEFAULT_MAX_REJECTED_ROWS;
         private ProgressListener listener = progress -> {};
         private MeterRegistry registry;
         private Clock clock = Clock.systemUTC();
@@ -427,12 +369,36 @@ public final class Backfill<K extends Comparable<? super K>, V> {
             return this;
         }
 
+        /**
+         * Stops the run at the first row the new model (or the conversion) rejects, as before there was a
+         * quarantine: nothing of that row's batch commits, and the {@link BackfillException} names the row's key and
+         * the batch's key range. Quarantined rows the run tries again stop it too. Default: quarantine such rows and
+         * go on.
+         */
+        public Builder<K, V> failOnReject() {
+            this.failOnReject = true;
+            return this;
+        }
+
+        /**
+         * The most rows a run quarantines before it stops (rows of its batches; quarantined rows tried again are not
+         * counted): a conversion or a constraint of the new model that is wrong rejects every row, and is better
+         * found after a thousand rows than after the table. Default {@value #DEFAULT_MAX_REJECTED_ROWS}.
+         */
+        public Builder<K, V> maxRejectedRows(long maxRejectedRows) {
+            if (maxRejectedRows < 0) {
+                throw new IllegalArgumentException("backfill max rejected rows " + maxRejectedRows
+                        + " must not be negative");
+            }
+            this.maxRejectedRows = maxRejectedRows;
+            return this;
+        }
+
         public Builder<K, V> onProgress(ProgressListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
-        /** Where the progress gauges go (see {@link BackfillMetrics}); none by default. */
         /**
          * Where a finished run reports that it backfilled the new model: the migration record whose rules decide
          * when reads may move to it ({@link io.dualrepo.record.Transitions}). Default: none.
@@ -442,6 +408,7 @@ public final class Backfill<K extends Comparable<? super K>, V> {
             return this;
         }
 
+        /** Where the progress gauges go (see {@link BackfillMetrics}); none by default. */
         public Builder<K, V> meterRegistry(MeterRegistry registry) {
             this.registry = Objects.requireNonNull(registry, "registry");
             return this;

@@ -15,6 +15,10 @@ public final class BackfillMetrics {
     public static final String ROWS_WRITTEN = "dualrepo.backfill.rows.written";
     /** Gauge: rows the job removed from the new model again because a dual write deleted them meanwhile. */
     public static final String ROWS_REMOVED = "dualrepo.backfill.rows.removed";
+    /** Gauge: rows waiting in the quarantine for the new model: rejected by it, not copied. */
+    public static final String ROWS_QUARANTINED = "dualrepo.backfill.rows.quarantined";
+    /** Counter: rows the new model (or the conversion) rejected, each recorded in the quarantine. */
+    public static final String REJECTED = "dualrepo.backfill.rows.rejected";
     /** Gauge: old rows per second this worker copies. */
     public static final String RATE = "dualrepo.backfill.rate";
     /** Gauge: seconds left at that rate (NaN when unknown). */

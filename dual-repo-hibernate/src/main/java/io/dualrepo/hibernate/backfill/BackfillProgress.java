@@ -16,11 +16,15 @@ import java.util.OptionalDouble;
  * @param written rows the job wrote into the new model (in a dry run: would write)
  * @param removed rows the job took back out of the new model because a dual write deleted them while they were being
  *     copied
+ * @param quarantined rows waiting in the quarantine for the new model (the table {@code dualrepo_quarantine}): rows
+ *     it rejected, which the job counts as done but did not copy. Read from the table at the start, every log
+ *     interval and at the end, and counted in between; 0 in a dry run, which writes nothing and so meets no rejection
  * @param rowsPerSecond old rows per second this worker has copied (or scanned) since its run started
  * @param dryRun whether this is a dry run
  */
 public record BackfillProgress(
-        String job, long done, long total, long written, long removed, double rowsPerSecond, boolean dryRun) {
+        String job, long done, long total, long written, long removed, long quarantined, double rowsPerSecond,
+        boolean dryRun) {
 
     /** How much of the estimated total is done, from 0 to 1; empty when the total is unknown. */
     public OptionalDouble fraction() {

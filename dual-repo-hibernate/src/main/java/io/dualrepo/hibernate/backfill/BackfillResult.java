@@ -17,11 +17,19 @@ import java.util.Locale;
  *     counted
  * @param rowsRemoved rows this run removed from the new model again because a dual write deleted them from the old
  *     model between the read and the insert
+ * @param rowsRejected rows the new model (or the conversion) rejected in this run, each recorded in the quarantine:
+ *     rows of its batches, and quarantined rows it tried again that are still rejected
+ * @param rowsReleased quarantined rows this run tried again that went through (or that the old model no longer
+ *     holds), and took out of the quarantine
+ * @param rowsInQuarantine rows waiting in the quarantine for the new model when the run ended, whoever found them:
+ *     the new model is missing them. A finished job with rows here does not count as a backfill for the migration
+ *     record
  * @param batches batches this run committed (in a dry run, pages read)
  * @param duration how long the run took
  */
 public record BackfillResult(String job, boolean dryRun, boolean finished, long rowsScanned, long rowsWritten,
-        long rowsRemoved, long batches, Duration duration) {
+        long rowsRemoved, long rowsRejected, long rowsReleased, long rowsInQuarantine, long batches,
+        Duration duration) {
 
     /** Old rows per second over the run. */
     public double rowsPerSecond() {
@@ -36,14 +44,25 @@ public record BackfillResult(String job, boolean dryRun, boolean finished, long 
             text.append(String.format(Locale.ROOT, "%,d rows scanned, %,d would be written, nothing written",
                     rowsScanned, rowsWritten));
         } else if (finished && batches == 0) {
-            return text.append("nothing left to copy, the job had already finished"
-                    + " (a finished job scans again only when restarted)").toString();
+            text.append("nothing left to copy, the job had already finished"
+                    + " (a finished job scans again only when restarted)");
+            return quarantine(text).toString();
         } else {
             text.append(finished ? "finished, " : "stopped before the end (run again to resume), ");
             text.append(String.format(Locale.ROOT, "%,d rows scanned, %,d written, %,d removed again"
                     + " (deleted while being copied)", rowsScanned, rowsWritten, rowsRemoved));
+            quarantine(text);
         }
         return text.append(String.format(Locale.ROOT, ", %,d batches in %.1f s (%,.0f rows/s)", batches,
                 duration.toNanos() / 1e9, rowsPerSecond())).toString();
+    }
+
+    private StringBuilder quarantine(StringBuilder text) {
+        if (rowsRejected > 0 || rowsReleased > 0 || rowsInQuarantine > 0) {
+            text.append(String.format(Locale.ROOT, "; %,d rejected by the new model, %,d released from the"
+                    + " quarantine, %,d in the quarantine (dualrepo_quarantine)", rowsRejected, rowsReleased,
+                    rowsInQuarantine));
+        }
+        return text;
     }
 }

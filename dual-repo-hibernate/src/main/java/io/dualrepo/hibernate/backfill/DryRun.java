@@ -64,11 +64,11 @@ final class DryRun<K extends Comparable<? super K>, V> {
             }
         }
         if (complete) {
-            progress.finished(null);
+            progress.finished(null, 0);
         } else {
             progress.stopped();
         }
-        BackfillResult result = new BackfillResult(config.job, true, complete, scanned, wouldWrite, 0, pages,
+        BackfillResult result = new BackfillResult(config.job, true, complete, scanned, wouldWrite, 0, 0, 0, 0, pages,
                 Duration.ofNanos(System.nanoTime() - start));
         LOG.info("{}", result);
         return result;

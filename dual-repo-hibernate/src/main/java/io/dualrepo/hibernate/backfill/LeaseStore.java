@@ -327,6 +327,24 @@ final class LeaseStore {
         });
     }
 
+    /**
+     * Whether the lease is still this worker's and still to be copied, locking its row until the transaction ends: a
+     * takeover (which updates that row) then comes wholly before or wholly after the transaction.
+     */
+    boolean holdsActive(Session session, Lease lease) {
+        return jdbc(session, connection -> {
+            try (PreparedStatement select = connection.prepareStatement("select seq from " + LEASE_TABLE
+                    + " where job = ? and seq = ? and token = ? and status = '" + ACTIVE + "' for update")) {
+                select.setString(1, job);
+                select.setLong(2, lease.seq());
+                select.setString(3, lease.token());
+                try (ResultSet row = select.executeQuery()) {
+                    return row.next();
+                }
+            }
+        });
+    }
+
     /** Records the lease's delete check; false when the lease is no longer this worker's. */
     boolean markDone(Session session, Lease lease, long rowsRemoved) {
         return jdbc(session, connection -> {

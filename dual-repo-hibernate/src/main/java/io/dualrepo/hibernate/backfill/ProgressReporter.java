@@ -1,6 +1,7 @@
 package io.dualrepo.hibernate.backfill;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,7 @@ final class ProgressReporter {
     private long done;
     private long written;
     private long removed;
+    private long quarantined;
     private long runRows;
 
     ProgressReporter(String job, boolean dryRun, ProgressListener listener, BackfillMeters meters,
@@ -58,11 +60,22 @@ final class ProgressReporter {
         publish(false);
     }
 
-    /** The job's counts read from its leases, which include other workers' batches. */
-    void refresh(LeaseStore.Totals job) {
+    /** Rows in the quarantine, as its table says. */
+    void quarantineAt(long rows) {
+        quarantined = rows;
+    }
+
+    /** Rows that entered the quarantine (or, negative, left it) since it was read. */
+    void quarantined(long rows) {
+        quarantined = Math.max(0, quarantined + rows);
+    }
+
+    /** The job's counts read from its leases, which include other workers' batches, and the quarantine's. */
+    void refresh(LeaseStore.Totals job, long inQuarantine) {
         done = Math.max(done, job.done());
         written = Math.max(written, job.written());
         removed = Math.max(removed, job.removed());
+        quarantined = inQuarantine;
     }
 
     boolean refreshDue() {
@@ -70,12 +83,13 @@ final class ProgressReporter {
     }
 
     /** The job is complete: its counts are final and the total is what was done. */
-    void finished(LeaseStore.Totals job) {
+    void finished(LeaseStore.Totals job, long inQuarantine) {
         if (job != null) {
             done = job.done();
             written = job.written();
             removed = job.removed();
         }
+        quarantined = inQuarantine;
         total = done;
         publish(true);
     }
@@ -93,7 +107,8 @@ final class ProgressReporter {
     BackfillProgress current() {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         double rate = seconds > 0 ? runRows / seconds : 0;
-        return new BackfillProgress(job, done, total < 0 ? -1 : Math.max(total, done), written, removed, rate, dryRun);
+        return new BackfillProgress(job, done, total < 0 ? -1 : Math.max(total, done), written, removed, quarantined,
+                rate, dryRun);
     }
 
     private void publish(boolean last) {
@@ -128,10 +143,11 @@ final class ProgressReporter {
         line.append(String.format(Locale.ROOT, progress.dryRun() ? ", %,d would be written" : ", %,d written",
                 progress.written()));
         if (!progress.dryRun()) {
-            line.append(String.format(Locale.ROOT, ", %,d removed again", progress.removed()));
+            line.append(String.format(Locale.ROOT, ", %,d removed again, %,d quarantined", progress.removed(),
+                    progress.quarantined()));
         }
         line.append(String.format(Locale.ROOT, ", %,.0f rows/s", progress.rowsPerSecond()));
-        progress.eta().ifPresent(eta -> line.append(", eta ").append(eta.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+        progress.eta().ifPresent(eta -> line.append(", eta ").append(eta.truncatedTo(ChronoUnit.SECONDS)
                 .toString().substring(2).toLowerCase(Locale.ROOT)));
         return line.toString();
     }

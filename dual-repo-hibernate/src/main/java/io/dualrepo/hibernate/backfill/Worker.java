@@ -3,30 +3,23 @@ package io.dualrepo.hibernate.backfill;
 import io.dualrepo.Side;
 import io.dualrepo.hibernate.KeyType;
 import io.dualrepo.hibernate.KeyedModel;
+import io.dualrepo.hibernate.backfill.BatchCheck.Copied;
 import io.dualrepo.hibernate.backfill.LeaseStore.Checkpoint;
 import io.dualrepo.hibernate.backfill.LeaseStore.Lease;
 import io.dualrepo.hibernate.backfill.LeaseStore.Totals;
-import io.dualrepo.hibernate.durable.KeySync;
+import io.dualrepo.hibernate.backfill.Rejections.Rejected;
+import io.dualrepo.hibernate.internal.QuarantineStore;
+import io.dualrepo.hibernate.quarantine.Quarantine;
 import io.dualrepo.internal.WithheldMessage;
-// An internal package of dual-repo-core, used on purpose, as KeySync does: "the old model changed this value" must
-// mean what the comparison and the verifier mean by "differs".
-import io.dualrepo.internal.compare.CompareOptions;
-import io.dualrepo.internal.compare.StructuralComparator;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.hibernate.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,8 +37,10 @@ final class Worker<K extends Comparable<? super K>, V> {
     private final LeaseStore store;
     private final Pacer pacer;
     private final ProgressReporter progress;
-    private final KeySync<K, V> sync;
-    private final StructuralComparator comparator = new StructuralComparator(CompareOptions.defaults());
+    private final Attempts attempts;
+    private final Rejections rejections;
+    private final RowByRow<K, V> rowByRow;
+    private final BatchCheck<K, V> checks;
     private final long startNanos = System.nanoTime();
 
     private long scanned;
@@ -53,7 +48,7 @@ final class Worker<K extends Comparable<? super K>, V> {
     private long removed;
     private long batches;
 
-    Worker(Backfill<K, V> config, ProgressReporter progress) {
+    Worker(Backfill<K, V> config, ProgressReporter progress, BackfillMeters meters) {
         this.config = config;
         this.job = config.job;
         this.oldModel = config.migration.oldModel();
@@ -62,14 +57,17 @@ final class Worker<K extends Comparable<? super K>, V> {
         this.store = new LeaseStore(job, config.clock, config.leaseDuration);
         this.pacer = new Pacer(config.rowsPerSecond);
         this.progress = progress;
-        this.sync = KeySync.of(config.migration);
+        this.attempts = new Attempts(job, config.maxRetries, progress, newModel.transactions());
+        this.rejections = new Rejections(config, progress, meters);
+        this.rowByRow = new RowByRow<>(config, store, attempts, rejections);
+        this.checks = new BatchCheck<>(config, store, attempts, rejections);
     }
 
-    /**
-     * A batch written and not yet checked: how many rows its range held, the values it inserted by key (for a batch
-     * taken over after its copy, what the new model holds in its range), and how many rows that wrote.
-     */
-    private record Copied<K, V>(Lease lease, int rows, Map<K, V> inserted, long written) {}
+    private void check(Copied<K, V> copied) {
+        long count = checks.check(copied);
+        removed += count;
+        progress.removed(count);
+    }
 
     private sealed interface Claim permits Fresh, Expired, Wait, Finished {}
 
@@ -82,6 +80,28 @@ final class Worker<K extends Comparable<? super K>, V> {
     private record Finished(Totals totals) implements Claim {}
 
     BackfillResult run() {
+        try {
+            return work();
+        } catch (BackfillException e) {
+            throw stopped(e);
+        } catch (RuntimeException e) {
+            throw stopped(BackfillException.failed(job, 0, null, null, null, "worker " + config.workerId, e));
+        } catch (Error e) {
+            LOG.error("backfill {}: worker {} failed after {} batches ({} rows copied, {} written); the next run"
+                    + " resumes after the last committed batch", job, config.workerId, batches, scanned, written,
+                    WithheldMessage.of(e));
+            throw e;
+        }
+    }
+
+    private BackfillException stopped(BackfillException e) {
+        // Its message names the batch and the key and quotes no value; its cause's messages are withheld.
+        LOG.error("backfill {}: worker {} stopped after {} batches ({} rows copied, {} written, {} rejected)", job,
+                config.workerId, batches, scanned, written, rejections.rejected(), e);
+        return e;
+    }
+
+    private BackfillResult work() {
         prepare();
         if (config.restart) {
             inNew(session -> {
@@ -91,10 +111,13 @@ final class Worker<K extends Comparable<? super K>, V> {
             LOG.info("backfill {}: restarted from the first key; its checkpoint and leases were cleared", job);
         }
         int own = inNew(session -> store.expireOwnedBy(session, config.workerId));
+        progress.quarantineAt(inNew(session -> QuarantineStore.count(session, config.migration.name(), Side.NEW)));
+        new QuarantineRetry<>(config, attempts, rejections).run();
         Checkpoint checkpoint = inNew(store::checkpoint);
         if (checkpoint.finished()) {
-            LOG.info("backfill {}: already finished, nothing to do (restart() scans from the first key again)", job);
-            return result(true);
+            LOG.info("backfill {}: already finished, nothing more to copy (restart() scans from the first key again)",
+                    job);
+            return result(true, quarantined());
         }
         Totals before = inNew(store::totals);
         long total = oldModel.transactions().read(oldModel::estimateCount);
@@ -108,57 +131,61 @@ final class Worker<K extends Comparable<? super K>, V> {
 
         Copied<K, V> unchecked = null;
         boolean finished = false;
-        try {
-            while (!Thread.currentThread().isInterrupted() && pacer.awaitTurn()) {
-                if (progress.refreshDue()) {
-                    progress.refresh(inNew(store::totals));
-                }
-                Claim claim = claim();
-                if (claim instanceof Fresh<?> fresh) {
-                    @SuppressWarnings("unchecked")
-                    List<V> values = (List<V>) fresh.values();
-                    Copied<K, V> copied = copy(fresh.lease(), values);
-                    pacer.consumed(values.size());
-                    // The previous batch is checked only now: see "Deletes racing the copy" in Backfill.
-                    unchecked = checkThen(unchecked, copied);
-                } else if (claim instanceof Expired expired) {
-                    unchecked = takeOver(expired.lease(), expired.previousOwner(), unchecked);
-                } else if (claim instanceof Wait) {
-                    if (unchecked != null) {
-                        check(unchecked);
-                        unchecked = null;
-                    } else if (!sleep(config.pollInterval)) {
-                        break;
-                    }
-                } else if (claim instanceof Finished done) {
-                    progress.finished(done.totals());
-                    finished = true;
+        while (!Thread.currentThread().isInterrupted() && pacer.awaitTurn()) {
+            if (progress.refreshDue()) {
+                progress.refresh(inNew(store::totals), quarantined());
+            }
+            Claim claim = claim();
+            if (claim instanceof Fresh<?> fresh) {
+                @SuppressWarnings("unchecked")
+                List<V> values = (List<V>) fresh.values();
+                Copied<K, V> copied = copy(fresh.lease(), values);
+                pacer.consumed(values.size());
+                // The previous batch is checked only now: see "Deletes racing the copy" in Backfill.
+                unchecked = checkThen(unchecked, copied);
+            } else if (claim instanceof Expired expired) {
+                unchecked = takeOver(expired.lease(), expired.previousOwner(), unchecked);
+            } else if (claim instanceof Wait) {
+                if (unchecked != null) {
+                    check(unchecked);
+                    unchecked = null;
+                } else if (!Attempts.sleep(config.pollInterval)) {
                     break;
                 }
+            } else if (claim instanceof Finished done) {
+                progress.finished(done.totals(), quarantined());
+                finished = true;
+                break;
             }
-            if (!finished) {
-                // Interrupted: finish the batch in hand, so that the next run need not check it again.
-                boolean interrupted = Thread.interrupted();
-                try {
-                    if (unchecked != null) {
-                        check(unchecked);
-                    }
-                } finally {
-                    if (interrupted) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                progress.stopped();
-            }
-        } catch (RuntimeException | Error e) {
-            LOG.error("backfill {}: worker {} failed after {} batches ({} rows copied, {} written); the next run"
-                    + " resumes after the last committed batch", job, config.workerId, batches, scanned, written,
-                    WithheldMessage.of(e));
-            throw e;
         }
-        BackfillResult result = result(finished);
+        long inQuarantine;
+        if (finished) {
+            inQuarantine = quarantined();
+        } else {
+            // Interrupted: finish the batch in hand, so that the next run need not check it again. Statements run
+            // with the flag cleared (an interrupt during I/O closes an H2 file database's channel).
+            boolean interrupted = Thread.interrupted();
+            try {
+                if (unchecked != null) {
+                    check(unchecked);
+                }
+                inQuarantine = quarantined();
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            progress.quarantineAt(inQuarantine);
+            progress.stopped();
+        }
+        BackfillResult result = result(finished, inQuarantine);
         LOG.info("{}", result);
         return result;
+    }
+
+    /** Rows waiting in the quarantine for the new model, as the table says now. */
+    private long quarantined() {
+        return inNew(session -> QuarantineStore.count(session, config.migration.name(), Side.NEW));
     }
 
     private void prepare() {
@@ -170,6 +197,7 @@ final class Worker<K extends Comparable<? super K>, V> {
                 return null;
             }, 1);
         }
+        QuarantineStore.createIfMissing(newModel.transactions().sessionFactory());
         try {
             inNew(session -> {
                 store.probeSkipLocked(session);
@@ -187,7 +215,7 @@ final class Worker<K extends Comparable<? super K>, V> {
     }
 
     private Claim claim() {
-        return retrying("claiming a batch", () -> inNew(session -> {
+        return attempts.retrying("claiming a batch", () -> inNew(session -> {
             Checkpoint checkpoint = store.lockCheckpoint(session);
             if (checkpoint.finished()) {
                 return new Finished(store.totals(session));
@@ -219,27 +247,38 @@ final class Worker<K extends Comparable<? super K>, V> {
                 previousOwner.equals(config.workerId) ? "taking back its own unfinished"
                         : "taking over from worker " + previousOwner + ", whose lease expired,",
                 lease.seq(), range(lease), LeaseStore.ACTIVE.equals(lease.status())
-                        ? "which it copies again: nothing of it had committed"
+                        ? "which it copies again: its copy had not committed (or only rows copied one by one)"
                         : "which was copied and waits for its check");
         K start = lease.startKey() == null ? null : keyType.decode(lease.startKey());
         K end = keyType.decode(lease.endKey());
         if (LeaseStore.ACTIVE.equals(lease.status())) {
-            // Nothing of it committed: copy it again, as if freshly claimed.
-            List<V> values = readRange(oldModel, start, end, config.batchSize);
+            // Copy it again, as if freshly claimed. Its own copy committed nothing, unless a row error split it into
+            // one transaction per row (RowByRow): then some rows are in, which insertAbsent skips and the check
+            // must still see. So the check covers every key the new model holds in the range.
+            List<V> values = BatchCheck.readRange(oldModel, start, end, config.batchSize);
             Copied<K, V> copied = copy(lease, values);
             pacer.consumed(values.size());
+            if (copied != null) {
+                copied = new Copied<>(lease, copied.rows(), held(start, end), copied.written());
+            }
             return checkThen(unchecked, copied);
         }
         // Copied long ago (its lease had time to expire), so no need to wait before the check. Which keys the
         // dead worker inserted is not known: check every key the new model holds in the range.
         // What the dead worker read before inserting is not known either: the check compares the old model's values
         // with the new model's instead.
-        Map<K, V> held = new LinkedHashMap<>();
-        for (V value : readRange(newModel, start, end, config.batchSize)) {
-            held.put(newModel.keyOf(value), value);
-        }
+        Map<K, V> held = held(start, end);
         check(new Copied<>(lease, held.size(), held, 0));
         return unchecked;
+    }
+
+    /** What the new model holds in a range, by key. */
+    private Map<K, V> held(K start, K end) {
+        Map<K, V> held = new LinkedHashMap<>();
+        for (V value : BatchCheck.readRange(newModel, start, end, config.batchSize)) {
+            held.put(newModel.keyOf(value), value);
+        }
+        return held;
     }
 
     private Copied<K, V> checkThen(Copied<K, V> previous, Copied<K, V> next) {
@@ -251,7 +290,9 @@ final class Worker<K extends Comparable<? super K>, V> {
 
     /**
      * Inserts the batch's rows the new model lacks and marks the lease copied, in one transaction; a conflict
-     * retries the whole, which reads the new model again. Null when the lease was taken over meanwhile.
+     * retries the whole, which reads the new model again. When a row is what failed it, the rows are copied one by
+     * one ({@link RowByRow}) and those the new model rejects are quarantined. Null when the lease was taken over
+     * meanwhile.
      */
     private Copied<K, V> copy(Lease lease, List<V> values) {
         List<K> keys = new ArrayList<>(values.size());
@@ -259,154 +300,47 @@ final class Worker<K extends Comparable<? super K>, V> {
             keys.add(oldModel.keyOf(value));
         }
         try {
-            Copied<K, V> copied = retrying("copying batch " + lease.seq(), () -> inNew(session -> {
-                Set<K> held = keys.isEmpty() ? Set.of() : newModel.present(session, keys);
-                List<V> absent = new ArrayList<>();
-                Map<K, V> absentByKey = new LinkedHashMap<>();
-                for (int i = 0; i < values.size(); i++) {
-                    if (!held.contains(keys.get(i))) {
-                        absent.add(values.get(i));
-                        absentByKey.put(keys.get(i), values.get(i));
+            Copied<K, V> copied;
+            List<Rejected> rejected = List.of();
+            try {
+                copied = attempts.retrying("copying batch " + lease.seq(), () -> inNew(session -> {
+                    Set<K> held = keys.isEmpty() ? Set.of() : newModel.present(session, keys);
+                    List<V> absent = new ArrayList<>();
+                    Map<K, V> absentByKey = new LinkedHashMap<>();
+                    for (int i = 0; i < values.size(); i++) {
+                        if (!held.contains(keys.get(i))) {
+                            absent.add(values.get(i));
+                            absentByKey.put(keys.get(i), values.get(i));
+                        }
                     }
+                    int inserted = absent.isEmpty() ? 0 : newModel.insertAbsent(session, absent);
+                    // Now, so that a unique violation fails here and retries, not in the lease update.
+                    session.flush();
+                    if (!store.markCopied(session, lease, values.size(), inserted)) {
+                        throw new LeaseLost();
+                    }
+                    return new Copied<>(lease, values.size(), absentByKey, inserted);
+                }));
+            } catch (LeaseLost lost) {
+                throw lost;
+            } catch (RuntimeException e) {
+                if (!Quarantine.isRowError(e)) {
+                    throw failed(lease, null, "copying it", e);
                 }
-                int inserted = absent.isEmpty() ? 0 : newModel.insertAbsent(session, absent);
-                // Now, so that a unique violation fails here and retries, not in the lease update.
-                session.flush();
-                if (!store.markCopied(session, lease, values.size(), inserted)) {
-                    throw new LeaseLost();
-                }
-                return new Copied<>(lease, values.size(), absentByKey, inserted);
-            }));
+                RowByRow.Outcome<K, V> outcome = rowByRow.copy(lease, values, keys, e);
+                copied = new Copied<>(lease, values.size(), outcome.inserted(), outcome.inserted().size());
+                rejected = outcome.rejected();
+            }
             scanned += values.size();
             written += copied.written();
             batches++;
             progress.copied(values.size(), copied.written());
+            rejections.rejected(lease.seq(), lease.startKey(), lease.endKey(), rejected);
             return copied;
         } catch (LeaseLost lost) {
             LOG.info("backfill {}: batch {} (keys {}) was taken over by another worker after its lease expired;"
                     + " leaving it to that worker", job, lease.seq(), range(lease));
             return null;
-        }
-    }
-
-    /**
-     * The check of a copied batch (see "Deletes racing the copy" and "Updates racing the copy" in {@link Backfill}):
-     * reads the old model's values in the batch's range again, re-syncs the inserted keys whose old value changed
-     * since it was read, removes again those the old model no longer holds, and marks the lease done, in one
-     * transaction with the removals.
-     */
-    private void check(Copied<K, V> copied) {
-        if (copied == null) {
-            return;
-        }
-        Lease lease = copied.lease();
-        Set<K> gone = new HashSet<>();
-        List<K> changed = new ArrayList<>();
-        if (!copied.inserted().isEmpty()) {
-            // One range read: one row more than the range held when it was read takes the read past the range's
-            // end; only keys a dual write created inside the range meanwhile can make it take a second page.
-            Map<K, V> now = new HashMap<>();
-            for (V value : readRange(oldModel, decode(lease.startKey()), keyType.decode(lease.endKey()),
-                    copied.rows() + 1)) {
-                now.put(oldModel.keyOf(value), value);
-            }
-            for (Map.Entry<K, V> entry : copied.inserted().entrySet()) {
-                V current = now.get(entry.getKey());
-                if (current == null) {
-                    gone.add(entry.getKey());
-                } else if (!same(current, entry.getValue())) {
-                    changed.add(entry.getKey());
-                }
-            }
-        }
-        resync(lease, changed);
-        try {
-            while (true) {
-                Set<K> candidates = Set.copyOf(gone);
-                try {
-                    long count = retrying("checking batch " + lease.seq() + " for deletes", () -> inNew(session -> {
-                        Set<K> held = candidates.isEmpty() ? Set.of() : newModel.present(session, candidates);
-                        for (K key : held) {
-                            newModel.remove(session, key);
-                        }
-                        session.flush();
-                        if (!held.isEmpty()) {
-                            // Our delete now holds these rows. A dual write that put a key back in the old model
-                            // has committed there before touching the new one: seen here, the key is kept; not
-                            // seen, its new-model write comes after ours and conflicts with it or finds no row.
-                            Set<K> back = oldModel.transactions().read(old -> oldModel.present(old, held));
-                            if (!back.isEmpty()) {
-                                throw new PutBack(back);
-                            }
-                        }
-                        if (!store.markDone(session, lease, held.size())) {
-                            throw new LeaseLost();
-                        }
-                        return (long) held.size();
-                    }));
-                    if (count > 0) {
-                        LOG.info("backfill {}: removed {} rows of batch {} from the new model again: a dual write"
-                                + " deleted them while they were being copied", job, count, lease.seq());
-                    }
-                    removed += count;
-                    progress.removed(count);
-                    return;
-                } catch (PutBack putBack) {
-                    gone.removeAll(putBack.keys);
-                }
-            }
-        } catch (LeaseLost lost) {
-            LOG.info("backfill {}: batch {} (keys {}) was taken over by another worker before its check;"
-                    + " leaving the check to that worker", job, lease.seq(), range(lease));
-        }
-    }
-
-    /**
-     * Brings the new model up to the old model's current value at each key, key by key ({@link KeySync}, as the
-     * pending-sync repair does): these are keys a dual write changed in the old model while the batch was copied,
-     * whose write to the new model may have found no row to change.
-     */
-    private void resync(Lease lease, List<K> keys) {
-        long written = 0;
-        for (K key : keys) {
-            KeySync.Outcome outcome = retrying("re-syncing a key of batch " + lease.seq(), () -> sync.sync(Side.OLD,
-                    key));
-            if (outcome != KeySync.Outcome.IN_SYNC) {
-                written++;
-            }
-        }
-        if (written > 0) {
-            LOG.info("backfill {}: re-synced {} rows of batch {} from the old model: a dual write changed them while"
-                    + " they were being copied", job, written, lease.seq());
-        }
-    }
-
-    /** Whether two values of a key are the same; equals() first, as most domain values are records. */
-    private boolean same(V oldValue, V newValue) {
-        return Objects.equals(oldValue, newValue) || comparator.equivalent(oldValue, newValue);
-    }
-
-    private K decode(String key) {
-        return key == null ? null : keyType.decode(key);
-    }
-
-    /** The values of a model with keys after {@code start} through {@code end}, {@code limit} per page. */
-    private List<V> readRange(KeyedModel<K, V> model, K start, K end, int limit) {
-        List<V> values = new ArrayList<>();
-        K after = start;
-        while (true) {
-            K from = after;
-            List<V> page = model.transactions().read(session -> model.page(session, from, limit));
-            for (V value : page) {
-                if (model.keyOf(value).compareTo(end) > 0) {
-                    return values;
-                }
-                values.add(value);
-            }
-            if (page.size() < limit) {
-                return values;
-            }
-            after = model.keyOf(page.get(page.size() - 1));
         }
     }
 
@@ -425,79 +359,36 @@ final class Worker<K extends Comparable<? super K>, V> {
         return previous;
     }
 
-    private <R> R retrying(String what, Supplier<R> action) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return action.get();
-            } catch (RuntimeException e) {
-                if (!Conflicts.isConflict(e) || attempt > config.maxRetries) {
-                    throw e;
-                }
-                progress.retried();
-                LOG.info("backfill {}: {} ran into a concurrent write ({}); trying again ({} of {})", job, what,
-                        WithheldMessage.describe(e), attempt, config.maxRetries);
-                if (!sleep(Duration.ofMillis(Math.min(1000, 10L << attempt)))) {
-                    throw e;
-                }
-            }
-        }
-    }
-
     private <R> R inNew(Function<Session, R> work) {
-        return newModel.transactions().inTransaction(work);
+        return attempts.inNew(work);
     }
 
-    /** For set-up statements two workers may race on: one more try after the other one's commit. */
     private <R> R inNew(Function<Session, R> work, int retries) {
-        try {
-            return inNew(work);
-        } catch (RuntimeException e) {
-            if (retries == 0) {
-                throw e;
-            }
-            LOG.debug("backfill {}: set-up raced another worker, trying again", job, e);
-            return inNew(work, retries - 1);
-        }
+        return attempts.inNew(work, retries);
     }
 
-    private BackfillResult result(boolean finished) {
-        return new BackfillResult(job, false, finished, scanned, written, removed, batches,
-                Duration.ofNanos(System.nanoTime() - startNanos));
+    private BackfillException failed(Lease lease, K key, String what, RuntimeException e) {
+        return BackfillException.failed(job, lease.seq(), lease.startKey(), lease.endKey(),
+                key == null ? null : keyType.encode(key), what, e);
     }
 
-    private String range(Lease lease) {
-        return (lease.startKey() == null ? "from the first" : "after '" + lease.startKey() + "'") + " through '"
-                + lease.endKey() + "'";
+    private BackfillResult result(boolean finished, long inQuarantine) {
+        return new BackfillResult(job, false, finished, scanned, written, removed, rejections.rejected(),
+                rejections.released(), inQuarantine, batches, Duration.ofNanos(System.nanoTime() - startNanos));
+    }
+
+    private static String range(Lease lease) {
+        return BackfillException.range(lease.startKey(), lease.endKey());
     }
 
     private static String token() {
         return UUID.randomUUID().toString();
     }
 
-    private static boolean sleep(Duration duration) {
-        try {
-            TimeUnit.NANOSECONDS.sleep(duration.toNanos());
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
     /** The lease is no longer this worker's: its token changed. Rolls the transaction back. */
-    private static final class LeaseLost extends RuntimeException {
+    static final class LeaseLost extends RuntimeException {
         LeaseLost() {
             super(null, null, false, false);
-        }
-    }
-
-    /** Keys a dual write put back in the old model before the removal committed. Rolls the removal back. */
-    private static final class PutBack extends RuntimeException {
-        final Collection<?> keys;
-
-        PutBack(Collection<?> keys) {
-            super(null, null, false, false);
-            this.keys = keys;
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.dualrepo.hibernate.durable;
 
 import io.dualrepo.hibernate.Migration;
+import io.dualrepo.hibernate.quarantine.Quarantine;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
@@ -26,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * OLD once NEW was) is synced from the side whose row is the newest, so the latest acknowledged write is what both
  * models keep; the limits of that order are in {@code RepositoryRepair}. A key whose sync fails keeps its rows,
  * with one more attempt and the failure's classes (never its message), and is tried again on the next pass; from
- * {@value #PERSISTENT_FAILURE_ATTEMPTS} attempts on it is logged at ERROR.
+ * {@value #PERSISTENT_FAILURE_ATTEMPTS} attempts on it is logged at ERROR. A key whose value the target model rejects
+ * (a row error, {@link Quarantine#isRowError}) is also recorded in the target database's quarantine table, and leaves
+ * it once synced; its pending rows stay until then, since they keep reads off the model that misses it.
  *
  * <p>Runs on demand ({@link #repairNow()}) and on a schedule ({@link #start(Duration)}, on one daemon thread,
  * stopped by {@link #close()}). Several instances may repair the same table at once: a key synced twice is
@@ -68,6 +71,7 @@ public final class PendingSyncRepair implements AutoCloseable {
             repositories.add(repository);
             for (SessionFactory database : repository.databases()) {
                 builder.table.createIfMissing(database);
+                Quarantine.createIfMissing(database);
             }
         }
     }
@@ -99,6 +103,7 @@ public final class PendingSyncRepair implements AutoCloseable {
             Instant createdBy = Instant.now().minus(minAge);
             long synced = 0;
             long failed = 0;
+            long rejected = 0;
             long cleared = 0;
             Map<String, Long> stillPending = new LinkedHashMap<>();
             RuntimeException unreachable = null;
@@ -118,13 +123,15 @@ public final class PendingSyncRepair implements AutoCloseable {
                 }
                 synced += pass.synced;
                 failed += pass.failed;
+                rejected += pass.rejected;
                 cleared += pass.cleared;
                 stillPending.put(repository.name(), pass.stillPending);
             }
             if (unreachable != null) {
                 throw unreachable;
             }
-            return new RepairResult(synced, failed, cleared, stillPending, Duration.ofNanos(System.nanoTime() - start));
+            return new RepairResult(synced, failed, rejected, cleared, stillPending,
+                    Duration.ofNanos(System.nanoTime() - start));
         } finally {
             passLock.unlock();
         }
@@ -177,7 +184,10 @@ public final class PendingSyncRepair implements AutoCloseable {
         scheduler = null;
     }
 
-    /** Builds a {@link PendingSyncRepair}; {@link #build()} creates the pending-sync table where it is missing. */
+    /**
+     * Builds a {@link PendingSyncRepair}; {@link #build()} creates the pending-sync table and the quarantine table
+     * where they are missing.
+     */
     public static final class Builder {
 
         private final List<Migration<?, ?>> migrations = new ArrayList<>();

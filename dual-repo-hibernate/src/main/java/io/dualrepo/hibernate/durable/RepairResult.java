@@ -8,12 +8,14 @@ import java.util.Map;
  *
  * @param keysSynced keys re-synced and cleared (whether the target needed a write or was already in sync)
  * @param keysFailed keys whose sync failed; their rows stay, with one more attempt and the error
+ * @param keysRejected of those, keys whose value the target model rejected (a row error): also recorded in the
+ *     quarantine table of the target's database
  * @param rowsCleared pending rows deleted (a key written several times has several)
  * @param stillPending rows waiting after the pass, by repository: failures and rows too young to repair
  * @param took how long the pass ran
  */
-public record RepairResult(long keysSynced, long keysFailed, long rowsCleared, Map<String, Long> stillPending,
-        Duration took) {
+public record RepairResult(long keysSynced, long keysFailed, long keysRejected, long rowsCleared,
+        Map<String, Long> stillPending, Duration took) {
 
     public RepairResult {
         stillPending = Map.copyOf(stillPending);
@@ -26,7 +28,8 @@ public record RepairResult(long keysSynced, long keysFailed, long rowsCleared, M
 
     @Override
     public String toString() {
-        return "synced " + keysSynced + " key(s), " + keysFailed + " failed, " + rowsCleared + " row(s) cleared, "
+        return "synced " + keysSynced + " key(s), " + keysFailed + " failed (" + keysRejected + " rejected by the"
+                + " model, in the quarantine), " + rowsCleared + " row(s) cleared, "
                 + totalStillPending() + " still pending " + stillPending + " in " + took.toMillis() + " ms";
     }
 }

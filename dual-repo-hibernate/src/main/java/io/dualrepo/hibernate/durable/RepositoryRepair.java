@@ -4,6 +4,8 @@ import io.dualrepo.Side;
 import io.dualrepo.hibernate.Migration;
 import io.dualrepo.hibernate.Transactions;
 import io.dualrepo.hibernate.internal.Printable;
+import io.dualrepo.hibernate.internal.QuarantineStore;
+import io.dualrepo.hibernate.quarantine.Quarantine;
 import io.dualrepo.internal.WithheldMessage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -51,6 +53,13 @@ import org.slf4j.LoggerFactory;
  * routes move towards NEW far more often than back, and NEW is where the migration ends. The verifier reports a key
  * left wrong, and a route change that first waits for {@link PendingSyncTable#pendingCount} to reach zero never
  * creates one.
+ *
+ * <p><b>A value the target rejects.</b> A sync that fails on a row error ({@link Quarantine#isRowError}: the
+ * conversion threw, or the target's database refused the value with a data exception or an integrity violation) is
+ * also recorded in the quarantine table of the target's database, with the backfill's rejections, so that one table
+ * lists every row a model refuses. The key's pending rows stay all the same: they are what keeps reads off the model
+ * that misses the key (the route guard counts them) and what brings it up to date once the value can be stored. So
+ * a pending row is deleted only when its key was synced, as before, and a synced key leaves the quarantine too.
  */
 final class RepositoryRepair<K extends Comparable<? super K>> {
 
@@ -60,6 +69,7 @@ final class RepositoryRepair<K extends Comparable<? super K>> {
     static final class Pass {
         long synced;
         long failed;
+        long rejected;
         long cleared;
         long stillPending;
     }
@@ -75,6 +85,7 @@ final class RepositoryRepair<K extends Comparable<? super K>> {
     private final AtomicReference<Instant> oldestPending = new AtomicReference<>();
     private final Map<Side, Counter> repaired = new EnumMap<>(Side.class);
     private final Map<Side, Counter> failures = new EnumMap<>(Side.class);
+    private final Map<Side, Counter> rejections = new EnumMap<>(Side.class);
 
     RepositoryRepair(Migration<K, ?> migration, PendingSyncTable table, int batchSize, MeterRegistry registry) {
         this.migration = migration;
@@ -98,6 +109,12 @@ final class RepositoryRepair<K extends Comparable<? super K>> {
                     .register(registry));
             failures.put(side, Counter.builder(SyncMetrics.REPAIR_FAILURES)
                     .description("Keys whose repair failed; they stay waiting")
+                    .tag(SyncMetrics.TAG_REPOSITORY, migration.name())
+                    .tag(SyncMetrics.TAG_SIDE, side.tag())
+                    .register(registry));
+            rejections.put(side, Counter.builder(SyncMetrics.REPAIR_REJECTED)
+                    .description("Keys whose repair failed because the model rejected the value; recorded in the"
+                            + " quarantine, they stay waiting")
                     .tag(SyncMetrics.TAG_REPOSITORY, migration.name())
                     .tag(SyncMetrics.TAG_SIDE, side.tag())
                     .register(registry));
@@ -160,8 +177,9 @@ final class RepositoryRepair<K extends Comparable<? super K>> {
         pending.set(pass.stillPending);
         oldestPending.set(oldest);
         if (pass.synced + pass.failed > 0) {
-            log.info("{}: pending-sync repair synced {} key(s), {} failed, {} still pending", name(),
-                    pass.synced, pass.failed, pass.stillPending);
+            log.info("{}: pending-sync repair synced {} key(s), {} failed ({} rejected by the model, in {}), {} still"
+                    + " pending", name(), pass.synced, pass.failed, pass.rejected, QuarantineStore.TABLE,
+                    pass.stillPending);
         }
         return pass;
     }
@@ -289,6 +307,7 @@ final class RepositoryRepair<K extends Comparable<? super K>> {
             pass.synced++;
             pass.cleared += rows.size();
             log.debug("{}: key {} re-synced to {} ({})", name(), Printable.of(key), target, outcome);
+            release(key, target);
         } catch (KeySync.Vetoed vetoed) {
             return false;
         } catch (RuntimeException e) {
@@ -303,6 +322,9 @@ final class RepositoryRepair<K extends Comparable<? super K>> {
             failures.get(target).increment();
         }
         PendingSyncTable.Row first = rows.get(0).row();
+        if (target != null && Quarantine.isRowError(cause)) {
+            quarantine(first.key(), target, cause, pass);
+        }
         String direction = target != null ? target.name() : first.targetSide();
         int attempt = rows.stream().mapToInt(located -> located.row().attempts()).max().orElse(0) + 1;
         // A key that cannot be repaired fails on every pass: log its first failures, then only as attempts double,
@@ -327,6 +349,34 @@ final class RepositoryRepair<K extends Comparable<? super K>> {
                 log.warn("{}: could not record the failed repair of key {}", name(), Printable.of(first.key()),
                         WithheldMessage.of(e));
             }
+        }
+    }
+
+    /** Records in the target's quarantine that it rejected the key's value; the pending rows stay. */
+    private void quarantine(String key, Side target, RuntimeException cause, Pass pass) {
+        pass.rejected++;
+        rejections.get(target).increment();
+        try {
+            Transactions.of(database(target)).runInTransaction(session -> {
+                QuarantineStore.record(session, name(), target, key, "repair", cause);
+            });
+        } catch (RuntimeException e) {
+            // The pending rows still hold the key: nothing is lost, the next pass records it.
+            log.warn("{}: could not record key {} in {}", name(), Printable.of(key), QuarantineStore.TABLE,
+                    WithheldMessage.of(e));
+        }
+    }
+
+    /** A synced key is no longer one the target rejects. */
+    private void release(String key, Side target) {
+        try {
+            Transactions.of(database(target)).runInTransaction(session -> {
+                QuarantineStore.remove(session, name(), target, key);
+            });
+        } catch (RuntimeException e) {
+            // Harmless: the backfill's next run, or the next sync of the key, takes it out.
+            log.warn("{}: key {} is synced, but could not be taken out of {}", name(), Printable.of(key),
+                    QuarantineStore.TABLE, WithheldMessage.of(e));
         }
     }
 

@@ -20,6 +20,12 @@ public final class SyncMetrics {
     public static final String REPAIRED = "dualrepo.sync.repaired";
     /** Counter: keys whose repair failed; they stay waiting. Tags: repository, side. */
     public static final String REPAIR_FAILURES = "dualrepo.sync.repair.failures";
+    /**
+     * Counter: keys whose repair failed because the model rejected the value (a row error), recorded in its
+     * database's quarantine table; they stay waiting, and count in {@link #REPAIR_FAILURES} too. Tags: repository,
+     * side.
+     */
+    public static final String REPAIR_REJECTED = "dualrepo.sync.repair.rejected";
 
     /**
      * Counter: dual writes whose secondary half was left to the repair because it did not complete within {@link

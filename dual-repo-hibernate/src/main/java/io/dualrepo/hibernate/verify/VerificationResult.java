@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * What one verification found: exact counts of each kind of discrepancy, a few sample keys of each (in key order)
- * with the differences of the differing ones, and, when it repaired, how that went. Discrepancies are counted after
+ * with the differences of the differing ones, and, when it repaired, how that went. A key a model rejected (recorded
+ * in the quarantine) counts as quarantined, whether it is missing or differs. Discrepancies are counted after
  * their re-check: a key that agreed when read again (a dual write was landing while the scan passed) counts as
  * {@linkplain #resolvedOnRecheck() resolved}, not as a discrepancy.
  *
@@ -27,27 +28,31 @@ public final class VerificationResult<K> {
     private final long missingInNew;
     private final long missingInOld;
     private final long differing;
+    private final long quarantined;
     private final long resolvedOnRecheck;
     private final List<K> missingInNewSample;
     private final List<K> missingInOldSample;
     private final Map<K, List<Difference>> differingSample;
+    private final List<K> quarantinedSample;
     private final Side repairSource;
     private final long repaired;
     private final long repairFailures;
     private final Map<K, String> repairFailureSample;
     private final Duration took;
 
-    VerificationResult(Verifier.Tally<K> tally, Side repairSource, Duration took) {
+    VerificationResult(Tally<K> tally, Side repairSource, Duration took) {
         this.repository = tally.repository;
         this.oldRowsScanned = tally.oldRows;
         this.newRowsScanned = tally.newRows;
         this.missingInNew = tally.missingInNew;
         this.missingInOld = tally.missingInOld;
         this.differing = tally.differing;
+        this.quarantined = tally.quarantined;
         this.resolvedOnRecheck = tally.resolved;
         this.missingInNewSample = List.copyOf(tally.missingInNewSample);
         this.missingInOldSample = List.copyOf(tally.missingInOldSample);
         this.differingSample = Collections.unmodifiableMap(new LinkedHashMap<>(tally.differingSample));
+        this.quarantinedSample = List.copyOf(tally.quarantinedSample);
         this.repairSource = repairSource;
         this.repaired = tally.repaired;
         this.repairFailures = tally.repairFailures;
@@ -65,9 +70,9 @@ public final class VerificationResult<K> {
         return discrepancies() == 0;
     }
 
-    /** Keys missing in NEW, missing in OLD and differing, together. */
+    /** Keys missing in NEW, missing in OLD, differing and quarantined, together. */
     public long discrepancies() {
-        return missingInNew + missingInOld + differing;
+        return missingInNew + missingInOld + differing + quarantined;
     }
 
     public long oldRowsScanned() {
@@ -93,6 +98,15 @@ public final class VerificationResult<K> {
         return differing;
     }
 
+    /**
+     * Keys the models disagree on that a model rejected: they are in the quarantine table (the backfill or the
+     * repair could not write them), so they are not counted as missing or differing. They are not migrated either:
+     * a verification with any is not clean.
+     */
+    public long quarantined() {
+        return quarantined;
+    }
+
     /** Keys that disagreed during the scan and agreed when read again. */
     public long resolvedOnRecheck() {
         return resolvedOnRecheck;
@@ -111,6 +125,11 @@ public final class VerificationResult<K> {
     /** The first differing keys, ascending, with where their values differ (sensitive fields masked). */
     public Map<K, List<Difference>> differingSample() {
         return differingSample;
+    }
+
+    /** The first quarantined keys the models disagree on, in the order they were settled (key order, page by page). */
+    public List<K> quarantinedSample() {
+        return quarantinedSample;
     }
 
     /** The model repaired from, when this was {@link Verifier#verifyAndRepair()}. */
@@ -150,6 +169,7 @@ public final class VerificationResult<K> {
         line(text, "missing in NEW", missingInNew, missingInNewSample);
         line(text, "missing in OLD", missingInOld, missingInOldSample);
         line(text, "differing", differing, new ArrayList<>(differingSample.keySet()));
+        line(text, "quarantined (a model rejected them: see dualrepo_quarantine)", quarantined, quarantinedSample);
         differingSample.forEach((key, differences) -> {
             for (Difference difference : differences) {
                 text.append("\n    ").append(render(key)).append(' ').append(difference);

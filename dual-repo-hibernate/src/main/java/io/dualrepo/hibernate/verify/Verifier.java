@@ -19,9 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -31,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Scans both models of a migration in key order and reports the keys missing in NEW, the keys missing in OLD and
  * the keys whose values differ, with sample diffs through the same structural equivalence as the shadow
- * comparison. Two cursors page through the models ({@link KeyedModel#page}), merging by key: a page query per
+ * comparison; and, apart, the disagreeing keys a model rejected ({@link io.dualrepo.hibernate.quarantine.Quarantine}:
+ * found by the backfill or the repair), which are not migrated either, so a verification with any is not clean. Two cursors page through the models ({@link KeyedModel#page}), merging by key: a page query per
  * {@code pageSize} rows on each side, never a query per row.
  *
  * <p>It runs while dual writes continue, so a key seen disagreeing may be a write in flight: every such key is read
@@ -61,7 +60,10 @@ public final class Verifier<K extends Comparable<? super K>, V> {
     public static final int DEFAULT_MAX_SAMPLES = 10;
     public static final Side DEFAULT_SOURCE_OF_TRUTH = Side.OLD;
 
-    /** Counter: discrepancies found (after the re-check). Tags: repository, kind (missing_new, missing_old, differing). */
+    /**
+     * Counter: discrepancies found (after the re-check). Tags: repository, kind (missing_new, missing_old, differing,
+     * quarantined: a key a model rejected, recorded in the quarantine).
+     */
     public static final String DISCREPANCIES = "dualrepo.verify.discrepancies";
     /** Counter: discrepancies repaired. Tags: repository, outcome (success, error). */
     public static final String REPAIRS = "dualrepo.verify.repairs";
@@ -77,6 +79,7 @@ public final class Verifier<K extends Comparable<? super K>, V> {
     private final Counter missingInNewCounter;
     private final Counter missingInOldCounter;
     private final Counter differingCounter;
+    private final Counter quarantinedCounter;
     private final Counter repairedCounter;
     private final Counter repairFailedCounter;
     private final MigrationRecord record;
@@ -92,6 +95,7 @@ public final class Verifier<K extends Comparable<? super K>, V> {
         this.missingInNewCounter = discrepancies(registry, "missing_new");
         this.missingInOldCounter = discrepancies(registry, "missing_old");
         this.differingCounter = discrepancies(registry, "differing");
+        this.quarantinedCounter = discrepancies(registry, "quarantined");
         this.repairedCounter = repairs(registry, "success");
         this.repairFailedCounter = repairs(registry, "error");
         this.record = builder.record;
@@ -121,6 +125,7 @@ public final class Verifier<K extends Comparable<? super K>, V> {
         log.info("{}: verifying OLD against NEW{}", migration.name(),
                 repair ? ", repairing from " + sourceOfTruth : "");
         Tally<K> tally = new Tally<>(migration.name());
+        QuarantinedKeys<K> quarantine = new QuarantinedKeys<>(migration);
         Cursor oldRows = new Cursor(Side.OLD);
         Cursor newRows = new Cursor(Side.NEW);
         Suspects suspects = new Suspects();
@@ -145,10 +150,10 @@ public final class Verifier<K extends Comparable<? super K>, V> {
                 newRows.advance();
             }
             if (suspects.size() >= pageSize) {
-                settle(suspects, tally, repair);
+                settle(suspects, tally, repair, quarantine);
             }
         }
-        settle(suspects, tally, repair);
+        settle(suspects, tally, repair, quarantine);
         tally.oldRows = oldRows.rows;
         tally.newRows = newRows.rows;
         VerificationResult<K> result = new VerificationResult<>(tally, repair ? sourceOfTruth : null,
@@ -172,12 +177,15 @@ public final class Verifier<K extends Comparable<? super K>, V> {
     private void recordEvidence(VerificationResult<K> result, Instant startedAt) {
         String summary = result.oldRowsScanned() + " OLD and " + result.newRowsScanned() + " NEW rows scanned; "
                 + result.missingInNew() + " missing in NEW, " + result.missingInOld() + " missing in OLD, "
-                + result.differing() + " differing" + (result.repairSource().isPresent()
+                + result.differing() + " differing" + (result.quarantined() > 0 ? ", " + result.quarantined()
+                        + " quarantined (rejected by a model)" : "") + (result.repairSource().isPresent()
                         ? "; " + result.repaired() + " repaired from " + result.repairSource().get() : "");
         try {
             record.recordVerification(migration.name(), startedAt, result.isClean(), summary, "verifier");
-            if (!result.isClean() && result.missingInOld() == 0 && result.differing() == 0) {
-                // Rows only missing from NEW: every row NEW holds is right, which is what read-through needs.
+            if (!result.isClean() && result.missingInOld() == 0 && result.differing() == 0
+                    && result.quarantined() == 0) {
+                // Rows only missing from NEW: every row NEW holds is right, which is what read-through needs. A
+                // quarantined key may be one NEW holds with a value older than OLD's: not that evidence.
                 record.recordRowsVerified(migration.name(), Side.NEW, startedAt, summary, "verifier");
             }
         } catch (RuntimeException e) {
@@ -187,7 +195,8 @@ public final class Verifier<K extends Comparable<? super K>, V> {
     }
 
     /** Reads every suspect again and counts, samples and (when asked) repairs those that still disagree. */
-    private void settle(Suspects suspects, Tally<K> tally, boolean repair) {
+    private void settle(Suspects suspects, Tally<K> tally, boolean repair, QuarantinedKeys<K> quarantine) {
+        List<Finding<K>> findings = new ArrayList<>();
         List<K> differing = new ArrayList<>(suspects.differing);
         // A key missing on one side during the scan is most often still missing: confirm those in two queries,
         // and compare values only for the keys that now turn out to be on both sides.
@@ -203,14 +212,8 @@ public final class Verifier<K extends Comparable<? super K>, V> {
                 boolean neu = inNew.contains(key);
                 if (old && neu) {
                     differing.add(key);
-                } else if (old) {
-                    tally.missingInNew(key, maxSamples);
-                    missingInNewCounter.increment();
-                    repair(key, tally, repair);
-                } else if (neu) {
-                    tally.missingInOld(key, maxSamples);
-                    missingInOldCounter.increment();
-                    repair(key, tally, repair);
+                } else if (old || neu) {
+                    findings.add(new Finding<>(key, old ? Kind.MISSING_IN_NEW : Kind.MISSING_IN_OLD, List.of()));
                 } else {
                     tally.resolved++;
                 }
@@ -224,38 +227,71 @@ public final class Verifier<K extends Comparable<? super K>, V> {
                 List<Difference> differences = comparator.diff(oldValue.get(), newValue.get());
                 if (differences.isEmpty()) {
                     tally.resolved++;
-                    continue;
+                } else {
+                    findings.add(new Finding<>(key, Kind.DIFFERING, differences));
                 }
-                tally.differing(key, differences, maxSamples);
-                differingCounter.increment();
-            } else if (oldValue.isPresent()) {
+            } else if (oldValue.isPresent() || newValue.isPresent()) {
+                findings.add(new Finding<>(key, oldValue.isPresent() ? Kind.MISSING_IN_NEW : Kind.MISSING_IN_OLD,
+                        List.of()));
+            } else {
+                tally.resolved++;
+            }
+        }
+        // A key a model rejected (the backfill's or the repair's quarantine) is reported as such: known, and not
+        // migrated.
+        Set<K> quarantined = quarantine.among(findings.stream().map(Finding::key).toList());
+        for (Finding<K> finding : findings) {
+            K key = finding.key();
+            if (quarantined.contains(key)) {
+                tally.quarantined(key, maxSamples);
+                quarantinedCounter.increment();
+            } else if (finding.kind() == Kind.MISSING_IN_NEW) {
                 tally.missingInNew(key, maxSamples);
                 missingInNewCounter.increment();
-            } else if (newValue.isPresent()) {
+            } else if (finding.kind() == Kind.MISSING_IN_OLD) {
                 tally.missingInOld(key, maxSamples);
                 missingInOldCounter.increment();
             } else {
-                tally.resolved++;
-                continue;
+                tally.differing(key, finding.differences(), maxSamples);
+                differingCounter.increment();
             }
-            repair(key, tally, repair);
+            if (repair(key, tally, repair) && quarantined.contains(key)) {
+                releaseQuietly(quarantine, key);
+            }
         }
         suspects.clear();
     }
 
-    private void repair(K key, Tally<K> tally, boolean repair) {
+    private enum Kind { MISSING_IN_NEW, MISSING_IN_OLD, DIFFERING }
+
+    /** A key that still disagreed when read again. */
+    private record Finding<K>(K key, Kind kind, List<Difference> differences) {}
+
+    private void releaseQuietly(QuarantinedKeys<K> quarantine, K key) {
+        try {
+            quarantine.release(key, sourceOfTruth.other());
+        } catch (RuntimeException e) {
+            log.warn("{}: key {} was repaired, but could not be taken out of the quarantine", migration.name(),
+                    VerificationResult.render(key), WithheldMessage.of(e));
+        }
+    }
+
+    /** Whether the key was repaired. */
+    private boolean repair(K key, Tally<K> tally, boolean repair) {
         if (!repair) {
-            return;
+            return false;
         }
         try {
             sync.sync(sourceOfTruth, key);
             tally.repaired++;
             repairedCounter.increment();
+            return true;
         } catch (RuntimeException e) {
             tally.repairFailed(key, WithheldMessage.describe(e), maxSamples);
             repairFailedCounter.increment();
             log.warn("{}: repair of key {} from {} failed", migration.name(),
                     VerificationResult.render(key), sourceOfTruth, WithheldMessage.of(e));
+            return false;
         }
     }
 
@@ -348,55 +384,6 @@ public final class Verifier<K extends Comparable<? super K>, V> {
             missingInNew.clear();
             missingInOld.clear();
             differing.clear();
-        }
-    }
-
-    /** Counts and samples of one verification, in the order keys were settled. */
-    static final class Tally<K> {
-        final String repository;
-        long oldRows;
-        long newRows;
-        long missingInNew;
-        long missingInOld;
-        long differing;
-        long resolved;
-        long repaired;
-        long repairFailures;
-        final List<K> missingInNewSample = new ArrayList<>();
-        final List<K> missingInOldSample = new ArrayList<>();
-        final Map<K, List<Difference>> differingSample = new LinkedHashMap<>();
-        final Map<K, String> repairFailureSample = new LinkedHashMap<>();
-
-        Tally(String repository) {
-            this.repository = repository;
-        }
-
-        void missingInNew(K key, int maxSamples) {
-            missingInNew++;
-            if (missingInNewSample.size() < maxSamples) {
-                missingInNewSample.add(key);
-            }
-        }
-
-        void missingInOld(K key, int maxSamples) {
-            missingInOld++;
-            if (missingInOldSample.size() < maxSamples) {
-                missingInOldSample.add(key);
-            }
-        }
-
-        void differing(K key, List<Difference> differences, int maxSamples) {
-            differing++;
-            if (differingSample.size() < maxSamples) {
-                differingSample.put(key, differences);
-            }
-        }
-
-        void repairFailed(K key, String error, int maxSamples) {
-            repairFailures++;
-            if (repairFailureSample.size() < maxSamples) {
-                repairFailureSample.put(key, error);
-            }
         }
     }
 

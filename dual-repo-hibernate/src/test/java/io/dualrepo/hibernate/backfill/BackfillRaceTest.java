@@ -242,7 +242,8 @@ class BackfillRaceTest {
             }
         };
         assertThatThrownBy(() -> Backfill.builder(world.migration(oldModel, world.migration.newModel()))
-                .batchSize(BATCH).workerId("worker-1").build().run()).isInstanceOf(HookedModel.Killed.class);
+                .batchSize(BATCH).workerId("worker-1").build().run()).isInstanceOf(BackfillException.class)
+                .hasMessageContaining(HookedModel.Killed.class.getName());
         assertThat(newModelAt(KEY)).isPresent();
 
         BackfillResult result = Backfill.builder(world.migration).batchSize(BATCH).workerId("worker-2")

@@ -94,7 +94,8 @@ class BackfillResumeTest {
         }
         Backfill<String, Incident> first = Backfill.builder(world.migration(oldModel, newModel)).batchSize(BATCH)
                 .workerId("worker-1").leaseDuration(LEASE).build();
-        assertThatThrownBy(first::run).isInstanceOf(HookedModel.Killed.class);
+        assertThatThrownBy(first::run).isInstanceOf(BackfillException.class)
+                .hasMessageContaining(HookedModel.Killed.class.getName());
         long doneBeforeResume = world.leases().stream().filter(lease -> !lease.status().equals("active"))
                 .mapToLong(World.LeaseRow::rowsDone).sum();
         assertThat(doneBeforeResume).isEqualTo(expectedDone(kill));
@@ -149,7 +150,8 @@ class BackfillResumeTest {
         HookedModel<String, Incident> newModel = new HookedModel<>(world.migration.newModel());
         newModel.afterInsertAbsent = HookedModel.killAt(2, "inserting batch 2");
         assertThatThrownBy(() -> Backfill.builder(world.migration(world.migration.oldModel(), newModel))
-                .batchSize(20).workerId("worker-1").build().run()).isInstanceOf(HookedModel.Killed.class);
+                .batchSize(20).workerId("worker-1").build().run()).isInstanceOf(BackfillException.class)
+                .hasMessageContaining(HookedModel.Killed.class.getName());
 
         // worker-1's lease on batch 2 has not expired: worker-2 copies batch 3, then waits rather than finishing
         // the job or copying batch 2 behind a lease that may still be alive.
@@ -244,7 +246,8 @@ class BackfillResumeTest {
             HookedModel<String, Incident> newModel = new HookedModel<>(world.migration.newModel());
             newModel.afterInsertAbsent = HookedModel.killAt(2, "inserting batch 2");
             assertThatThrownBy(() -> Backfill.builder(world.migration(world.migration.oldModel(), newModel))
-                    .batchSize(20).workerId("worker-1").build().run()).isInstanceOf(HookedModel.Killed.class);
+                    .batchSize(20).workerId("worker-1").build().run()).isInstanceOf(BackfillException.class)
+                    .hasMessageContaining(HookedModel.Killed.class.getName());
             Backfill.builder(world.migration).batchSize(20).workerId("worker-1").logInterval(Duration.ofNanos(1))
                     .build().run();
             Backfill.builder(world.migration).build().run();

@@ -100,7 +100,8 @@ class BackfillTest {
         HookedModel<String, Incident> newModel = new HookedModel<>(world.migration.newModel());
         newModel.afterInsertAbsent = HookedModel.killAt(3, "in the third batch");
         assertThatThrownBy(() -> Backfill.builder(world.migration(world.migration.oldModel(), newModel))
-                .batchSize(20).build().run()).isInstanceOf(HookedModel.Killed.class);
+                .batchSize(20).build().run()).isInstanceOf(BackfillException.class)
+                .hasMessageContaining(HookedModel.Killed.class.getName());
         List<World.LeaseRow> leases = world.leases();
         World.CheckpointRow checkpoint = world.checkpoint();
 

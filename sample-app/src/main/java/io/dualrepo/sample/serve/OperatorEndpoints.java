@@ -216,6 +216,7 @@ final class OperatorEndpoints implements AutoCloseable {
         json.put("total", progress.total());
         json.put("written", progress.written());
         json.put("removed", progress.removed());
+        json.put("quarantined", progress.quarantined());
         json.put("rowsPerSecond", Math.round(progress.rowsPerSecond()));
         json.put("fraction", progress.fraction().isPresent() ? progress.fraction().getAsDouble() : null);
         json.put("dryRun", progress.dryRun());
