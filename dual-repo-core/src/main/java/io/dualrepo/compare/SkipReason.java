@@ -10,6 +10,11 @@ public enum SkipReason {
     BULKHEAD_FULL,
     /** Read-through answered from the old model because the new had nothing: the old answer is the reference. */
     READ_THROUGH_FALLBACK,
+    /**
+     * A stitched read-through read ({@code @ReadThrough(stitch = true)}): its answer is made of both models' answers,
+     * so there is no other model's answer to compare it with.
+     */
+    READ_THROUGH_STITCHED,
     /** The runtime is shutting down. */
     SHUTDOWN;
 

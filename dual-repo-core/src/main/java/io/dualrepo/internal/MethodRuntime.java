@@ -9,6 +9,7 @@ import io.dualrepo.internal.compare.ValueRenderer;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -25,6 +26,7 @@ final class MethodRuntime {
     private final ValueRenderer renderer;
     private final Equivalence<Object> equivalence;
     private final boolean readThroughFallsBack;
+    private final Stitching stitching;
 
     MethodRuntime(Settings settings, String repository, Method method) {
         this.repository = repository;
@@ -47,9 +49,14 @@ final class MethodRuntime {
         this.renderer = new ValueRenderer(options);
         this.equivalence = compare == null || compare.equivalence() == Equivalence.class
                 ? null
-                : instantiate(compare.equivalence(), method);
-        this.readThroughFallsBack = method.isAnnotationPresent(ReadThrough.class)
-                || !Emptiness.isMultiRow(method.getReturnType());
+                : instantiate(compare.equivalence(), method, "equivalence");
+        ReadThrough readThrough = method.getAnnotation(ReadThrough.class);
+        this.readThroughFallsBack = readThrough != null || !Emptiness.isMultiRow(method.getReturnType());
+        Comparator<Object> order = readThrough == null || readThrough.order() == Comparator.class
+                ? null
+                : instantiate(readThrough.order(), method, "order comparator");
+        this.stitching = Stitching.of(settings.meterRegistry(), repository, name, method, comparator, order,
+                writeLogBudget);
     }
 
     /** The method's name, with its parameter types when the interface overloads it: a bounded metric tag. */
@@ -65,15 +72,16 @@ final class MethodRuntime {
                 .collect(Collectors.joining(",", "(", ")"));
     }
 
+    /** An equivalence or comparator an annotation names, created once per method. */
     @SuppressWarnings("unchecked")
-    private static Equivalence<Object> instantiate(Class<? extends Equivalence> type, Method method) {
+    private static <X> X instantiate(Class<?> type, Method method, String role) {
         try {
-            return (Equivalence<Object>) type.getDeclaredConstructor().newInstance();
+            return (X) type.getDeclaredConstructor().newInstance();
         } catch (InvocationTargetException e) {
-            throw new IllegalStateException("equivalence " + type.getName() + " of " + method
+            throw new IllegalStateException(role + " " + type.getName() + " of " + method
                     + " threw while being created", e.getCause());
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalStateException("equivalence " + type.getName() + " of " + method
+            throw new IllegalStateException(role + " " + type.getName() + " of " + method
                     + " needs a public no-argument constructor", e);
         }
     }
@@ -131,5 +139,10 @@ final class MethodRuntime {
     /** Under read-through, whether an empty answer from NEW falls back to OLD; else OLD answers outright. */
     boolean readThroughFallsBack() {
         return readThroughFallsBack;
+    }
+
+    /** Under read-through, how the read stitches OLD's answer and NEW's; null when it does not. */
+    Stitching stitching() {
+        return stitching;
     }
 }

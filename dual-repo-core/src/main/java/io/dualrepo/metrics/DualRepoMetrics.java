@@ -40,6 +40,14 @@ public final class DualRepoMetrics {
      * the new model is recorded as having missed a write).
      */
     public static final String READ_THROUGH_COPIES = "dualrepo.readthrough.copies";
+    /**
+     * Counter: stitched read-through reads ({@code @ReadThrough(stitch = true)}). Tags: repository, method, outcome
+     * (stitched: NEW's elements plus OLD's; unkeyed: an element had no usable identity, so OLD's answer was the
+     * answer; unmarked: an element of OLD's lacked the {@code migratedWhen} marker, so likewise).
+     */
+    public static final String READ_THROUGH_STITCHES = "dualrepo.readthrough.stitches";
+    /** Counter: the elements of stitched answers, by the model each came from. Tags: repository, method, side. */
+    public static final String READ_THROUGH_STITCHED_ELEMENTS = "dualrepo.readthrough.stitched.elements";
     /** Counter: routes that took effect, replacing a different one. Tags: repository. */
     public static final String ROUTE_CHANGES = "dualrepo.route.changes";
     /** Counter: routes refused as invalid; the last valid route stayed in force. Tags: repository. */

@@ -18,7 +18,6 @@ import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.Modifier;
-import javax.lang.model.element.NestingKind;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.ArrayType;
@@ -96,7 +95,8 @@ final class CompareAnalyzer {
         return Boolean.TRUE.equals(value.getValue());
     }
 
-    private static Set<String> ignoredFields(AnnotationMirror compare) {
+    /** The entries of {@code @Compare(ignoreFields)}. */
+    static Set<String> ignoredFields(AnnotationMirror compare) {
         Optional<AnnotationValue> value = explicitValue(compare, "ignoreFields");
         if (value.isEmpty()) {
             return Set.of();
@@ -222,25 +222,20 @@ final class CompareAnalyzer {
         }
         Position position = at.apply(value.get());
         String className = equivalence.getQualifiedName().toString();
-        boolean isClass = equivalence.getKind() == ElementKind.CLASS || equivalence.getKind() == ElementKind.RECORD;
-        if (!isClass || equivalence.getModifiers().contains(Modifier.ABSTRACT)) {
+        Set<Creatable.Problem> problems = Creatable.problems(equivalence, elements);
+        if (problems.contains(Creatable.Problem.NOT_CONCRETE)) {
             diagnostics.report(Message.EQUIVALENCE_NOT_CONCRETE, position,
                     className, TypeDescriptions.kind(equivalence));
             return;
         }
-        if (!equivalence.getModifiers().contains(Modifier.PUBLIC)) {
+        if (problems.contains(Creatable.Problem.NOT_PUBLIC)) {
             diagnostics.report(Message.EQUIVALENCE_NOT_PUBLIC, position, className);
         }
-        if (equivalence.getNestingKind() == NestingKind.MEMBER
-                && !equivalence.getModifiers().contains(Modifier.STATIC)) {
+        if (problems.contains(Creatable.Problem.INNER_CLASS)) {
             diagnostics.report(Message.EQUIVALENCE_INNER_CLASS, position,
                     className, ((TypeElement) equivalence.getEnclosingElement()).getSimpleName());
         }
-        // A default constructor has the class's access: making the class public, as reported above, fixes it.
-        boolean hasPublicNoArgConstructor = ElementFilter.constructorsIn(equivalence.getEnclosedElements()).stream()
-                .anyMatch(c -> c.getParameters().isEmpty() && (c.getModifiers().contains(Modifier.PUBLIC)
-                        || elements.getOrigin(c) == Elements.Origin.MANDATED));
-        if (!hasPublicNoArgConstructor) {
+        if (problems.contains(Creatable.Problem.NO_CONSTRUCTOR)) {
             diagnostics.report(Message.EQUIVALENCE_NO_CONSTRUCTOR, position, className);
         }
         // A generic equivalence is taken raw: whatever it is instantiated with is the user's choice.

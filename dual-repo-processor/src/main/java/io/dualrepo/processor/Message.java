@@ -102,6 +102,34 @@ enum Message {
     REMOVE_WITH_UNUSABLE(
             "@ReadThrough(removeWith = \"%s\") on `%s`: no write of that name takes the read's own arguments; name"
                     + " the write that removes what the read asks for from the new model, such as deleteById"),
+    STITCH_OPTION_WITHOUT_STITCH(
+            "@ReadThrough(%s = ...) on `%s` has no effect without stitch = true: add stitch = true to stitch the"
+                    + " read, or remove %1$s"),
+    STITCH_WITH_COPY(
+            "@ReadThrough(stitch = true) on `%s` also sets %s: a stitched read copies nothing into the new model, since"
+                    + " taking back a copy of many rows would remove from it everything the query matches; remove %2$s,"
+                    + " and migrate rows with a by-key read's copyWith or with the backfill"),
+    STITCH_UNSUPPORTED_RESULT(
+            "@ReadThrough(stitch = true) on `%s`: it returns %s, but a stitched read answers with a List (or a Set)"
+                    + " of the new model's elements and the old model's; declare the result as List, Set, Collection"
+                    + " or Iterable, or remove stitch"),
+    STITCH_PAGED(
+            "@ReadThrough(stitch = true) on `%s`: %s, which an answer stitched from the new model's answer and the"
+                    + " old model's cannot keep; remove @ReadThrough, so that the old model answers it under"
+                    + " read-through"),
+    STITCH_WITHOUT_IDENTITY(
+            "@ReadThrough(stitch = true) on `%s`: the elements of its result (%s) have no identity to tell the new"
+                    + " model's from the old model's: %s; give them an @Id field or one named id, name their key with"
+                    + " @Compare(key = ...), or remove stitch"),
+    MIGRATED_WHEN_UNKNOWN(
+            "@ReadThrough(migratedWhen = \"%s\") on `%s`: %s has no boolean field of that name; name the boolean"
+                    + " field that is true once the old model's row has been migrated into the new model"),
+    STITCH_ORDER_MISSING(
+            "@ReadThrough(stitch = true) on `%s`: its name promises an order (OrderBy), which the new model's"
+                    + " elements followed by the old model's do not keep; name a Comparator that sorts as the query"
+                    + " does, with @ReadThrough(order = ...)"),
+    STITCH_ORDER_UNUSABLE(
+            "@ReadThrough order `%s` on `%s` cannot be used: %s"),
 
     // The processor itself
     WRITE_FAILED(

@@ -51,6 +51,7 @@ final class MethodsAnalyzer {
     private final SingleUseTypes singleUseTypes;
     private final TypeShapes shapes;
     private final CompareAnalyzer compareAnalyzer;
+    private final StitchAnalyzer stitchAnalyzer;
 
     MethodsAnalyzer(Elements elements, Types types, TypeElement type, AnnotationMirror dualModel,
             Diagnostics diagnostics) {
@@ -63,6 +64,7 @@ final class MethodsAnalyzer {
         this.singleUseTypes = new SingleUseTypes(elements, types);
         this.shapes = new TypeShapes(elements, types);
         this.compareAnalyzer = new CompareAnalyzer(elements, types, shapes, diagnostics);
+        this.stitchAnalyzer = new StitchAnalyzer(elements, types, shapes, diagnostics);
     }
 
     /** The routed methods, in the order the decorator declares them; reports every problem on the way. */
@@ -217,9 +219,17 @@ final class MethodsAnalyzer {
         if (readThrough.isPresent() && operation == Operation.WRITE) {
             diagnostics.report(Message.READ_THROUGH_ON_WRITE, at(method, readThrough.get()), describe(method));
         } else if (readThrough.isPresent()) {
-            copy = copy(method, resolved, readThrough.get(), members);
-            Optional<String> removeWith = removeWith(method, resolved, readThrough.get(), members);
-            copy = copy.map(c -> c.withRemoveWith(removeWith.orElse(null)));
+            AnnotationMirror annotation = readThrough.get();
+            // A stitched read copies nothing: its copyWith is reported as such, not checked as a copy.
+            boolean stitched = stitchAnalyzer.check(method, resolved, annotation, compare, describe(method),
+                    value -> method.getEnclosingElement().equals(type)
+                            ? Position.of(method, annotation, value)
+                            : at(method));
+            if (!stitched) {
+                copy = copy(method, resolved, annotation, members);
+                Optional<String> removeWith = removeWith(method, resolved, annotation, members);
+                copy = copy.map(c -> c.withRemoveWith(removeWith.orElse(null)));
+            }
         }
         List<TypeMirror> lookupTypes = method.getParameters().stream()
                 .map(p -> types.erasure(p.asType()))

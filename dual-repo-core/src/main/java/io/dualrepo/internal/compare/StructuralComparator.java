@@ -72,6 +72,11 @@ public final class StructuralComparator {
         return options.positionalLists();
     }
 
+    /** The ignored-fields node of the compared result itself (and of its top-level elements), or null. */
+    IgnoredFields.Node ignoredRoot() {
+        return ignored.root();
+    }
+
     boolean ignoredAnywhere(String field) {
         return ignored.ignoredAnywhere(field);
     }
