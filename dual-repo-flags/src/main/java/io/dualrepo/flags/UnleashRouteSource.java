@@ -177,7 +177,7 @@ public final class UnleashRouteSource implements RouteSource, AutoCloseable {
     /** Drops every cached decision now, so that the next call of each key evaluates the flags again. */
     public void refresh() {
         generation.incrementAndGet();
-        repositories.values().forEach(routes -> routes.announceChanges(generation.get()));
+        repositories.values().forEach(RepositoryRoutes::announceChanges);
     }
 
     /** The SDK this source evaluates with. */
