@@ -1,5 +1,6 @@
 package io.dualrepo.flags;
 
+import io.dualrepo.internal.flags.FlagKeys;
 import java.util.List;
 import java.util.Objects;
 
@@ -44,11 +45,9 @@ public record FlagNames(String readNew, String writeOld, String writeNew, String
 
     /** The flags of a repository under another prefix (for instance one per service or per test run). */
     public static FlagNames of(String prefix, String repository) {
-        Objects.requireNonNull(prefix, "prefix");
-        Objects.requireNonNull(repository, "repository");
-        String base = prefix + repository + ".";
-        return new FlagNames(base + "read-new", base + "write-old", base + "write-new", base + "compare",
-                base + "stage");
+        // One naming scheme for every flag source: the OpenFeature source names its flags the same way.
+        FlagKeys keys = FlagKeys.of(prefix, repository);
+        return new FlagNames(keys.readNew(), keys.writeOld(), keys.writeNew(), keys.compare(), keys.stage());
     }
 
     public List<String> all() {
