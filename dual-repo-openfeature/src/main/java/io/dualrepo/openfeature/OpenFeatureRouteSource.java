@@ -70,6 +70,9 @@ public final class OpenFeatureRouteSource implements RouteSource, AutoCloseable 
     private final AtomicLong generation = new AtomicLong();
     private final AtomicBoolean warnedNotReady = new AtomicBoolean();
     private final AtomicBoolean troubled = new AtomicBoolean();
+    // The SDK runs a READY handler once at registration, on its own thread, when the provider is already ready:
+    // that run announces nothing new and must not drop the decisions made meanwhile.
+    private final AtomicBoolean readyAtRegistration;
     private final Counter providerErrors;
     private final Counter providerStale;
     private final ScheduledExecutorService refresher;
@@ -91,7 +94,7 @@ public final class OpenFeatureRouteSource implements RouteSource, AutoCloseable 
         ProviderState state = client.getProviderState();
         // A stale provider has answered before: its flags are the last known, as a polling SDK's would be.
         this.ready = state == ProviderState.READY || state == ProviderState.STALE;
-        // The SDK runs a READY handler at once when the provider is already ready.
+        this.readyAtRegistration = new AtomicBoolean(state == ProviderState.READY);
         client.onProviderReady(onReady);
         client.onProviderConfigurationChanged(onChanged);
         client.onProviderError(onError);
@@ -176,6 +179,9 @@ public final class OpenFeatureRouteSource implements RouteSource, AutoCloseable 
     }
 
     private void providerReady(EventDetails details) {
+        if (readyAtRegistration.compareAndSet(true, false)) {
+            return;
+        }
         if (!ready) {
             ready = true;
             if (warnedNotReady.get()) {

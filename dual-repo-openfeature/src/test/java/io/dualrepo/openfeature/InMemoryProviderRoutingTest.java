@@ -151,7 +151,7 @@ class InMemoryProviderRoutingTest {
     }
 
     @Test
-    void aChangeToAnotherPrefixsFlagKeepsTheCachedDecisions() {
+    void aChangeToAnotherPrefixsFlagKeepsTheCachedDecisions() throws InterruptedException {
         AtomicInteger evaluations = new AtomicInteger();
         flags.put(STAGE, Flag.<String>builder().variant("dual", "DUAL_WRITE").defaultVariant("dual")
                 .contextEvaluator((flag, context) -> {
@@ -161,14 +161,40 @@ class InMemoryProviderRoutingTest {
                 .build());
         try (OpenFeatureRouteSource source = source()) {
             source.route("accounts", "t-1");
+            assertThat(evaluations.get()).isEqualTo(1);
+
             provider.updateFlag("checkout.new-button", on());
+            // Nothing to wait for but time: the event is handled on the SDK's threads within milliseconds.
+            Thread.sleep(300);
+            source.route("accounts", "t-1");
+            assertThat(evaluations.get()).isEqualTo(1);
+
             provider.updateFlag(READ_NEW, on());
-            // The second change concerns this source; once it is seen, the first has been too (events are in order).
-            Accounts.await("the change is seen", () -> {
+            Accounts.await("the change of this source's flag is seen", () -> {
                 source.route("accounts", "t-1");
                 return evaluations.get() == 2;
             });
-            assertThat(evaluations.get()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void staleFlagsKeepTheRoutesAndAreCountedAndLogged() {
+        flags.put(STAGE, stage("SHADOW"));
+        try (OpenFeatureRouteSource source = source(); Accounts accounts = new Accounts(source, registry)) {
+            assertThat(accounts.readSides("t-1")).containsExactly(OLD, NEW);
+
+            provider.emitProviderStale(ProviderEventDetails.builder().message("sync stream lost").build());
+            Accounts.await("the stale event is seen", () -> registry.find(OpenFeatureMetrics.PROVIDER_TROUBLES)
+                    .tag(OpenFeatureMetrics.TAG_KIND, "stale").counter().count() == 1);
+
+            assertThat(accounts.readSides("t-1")).containsExactly(OLD, NEW);
+            assertThat(accounts.logLines("WARN")).anySatisfy(line -> assertThat(line)
+                    .contains("stale flags").contains("sync stream lost").contains("keeps its last route"));
+            assertThat(accounts.counter(OpenFeatureMetrics.ERRORS)).isZero();
+
+            provider.emitProviderReady(ProviderEventDetails.builder().build());
+            Accounts.await("ready again is logged", () -> accounts.logLines("INFO").stream()
+                    .anyMatch(line -> line.contains("flag provider ready again")));
         }
     }
 
