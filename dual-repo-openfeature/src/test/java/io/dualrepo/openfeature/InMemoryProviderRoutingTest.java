@@ -18,6 +18,7 @@ import io.dualrepo.routing.Route;
 import io.dualrepo.routing.Stage;
 import io.dualrepo.routing.WriteTargets;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -174,6 +176,30 @@ class InMemoryProviderRoutingTest {
                 source.route("accounts", "t-1");
                 return evaluations.get() == 2;
             });
+        }
+    }
+
+    @Test
+    void forAProviderThatEmitsNoChangeEventsTheRefreshIntervalDropsDecisions() throws InterruptedException {
+        // Flags that change behind the provider's back, as with a provider that emits no events.
+        AtomicReference<String> stage = new AtomicReference<>("DUAL_WRITE");
+        flags.put(STAGE, Flag.<String>builder().variant("any", "DUAL_WRITE").defaultVariant("any")
+                .contextEvaluator((flag, context) -> stage.get())
+                .build());
+        provider = new InMemoryProvider(flags);
+        api.setProviderAndWait(provider);
+        try (OpenFeatureRouteSource cached = OpenFeatureRouteSource.builder().client(api.getClient())
+                        .meterRegistry(registry).build();
+                OpenFeatureRouteSource refreshed = OpenFeatureRouteSource.builder().client(api.getClient())
+                        .meterRegistry(registry).refreshInterval(Duration.ofMillis(50)).build()) {
+            assertThat(cached.route("accounts", "t-1")).contains(Stage.DUAL_WRITE.route());
+            assertThat(refreshed.route("accounts", "t-1")).contains(Stage.DUAL_WRITE.route());
+
+            stage.set("SHADOW");
+            Accounts.await("the interval drops the decision", () -> refreshed.route("accounts", "t-1")
+                    .equals(Optional.of(Stage.SHADOW.route())));
+            // Without the interval, nothing told the source: the decision stands.
+            assertThat(cached.route("accounts", "t-1")).contains(Stage.DUAL_WRITE.route());
         }
     }
 

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -98,7 +99,7 @@ class OpenFeatureTransitionsTest {
 
         // Another instance, whose provider is still connecting when calls arrive.
         CountDownLatch connected = new CountDownLatch(1);
-        InMemoryProvider slow = new InMemoryProvider(new HashMap<>(java.util.Map.of(STAGE,
+        InMemoryProvider slow = new InMemoryProvider(new HashMap<>(Map.of(STAGE,
                 Flag.<String>builder().variant("only", "SHADOW").defaultVariant("only").build()))) {
             @Override
             public void initialize(EvaluationContext context) throws Exception {
