@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * The failure is counted, logged (bounded, the database's message withheld) and handed to the {@link
  * io.dualrepo.write.FailedWriteSink} once the primary's write has committed, never for a write that rolled back
  * whole; and with {@linkplain Builder#migration write keys} its keys are recorded in the {@link PendingSyncTable},
- * in the same transaction, for {@link io.dualrepo.hibernate.durable.PendingSyncRepair}.
+ * in the same transaction, for {@link io.dualrepo.hibernate.durable.PendingSyncRepair}. With write keys, a write
+ * both models took is read back from both, in its transaction and once more after it commits, and keys at which
+ * they differ (a concurrent write to the key got between its halves) are recorded the same way.
  *
  * <pre>{@code
  * DualRepo dualRepo = DualRepo.builder()
@@ -131,6 +133,9 @@ public final class SameDatabaseScope implements DualWriteScope {
         } catch (Carrier carrier) {
             throw carrier.getCause();
         }
+        if (outcome.secondaryFailure == null && !outcome.keys.isEmpty()) {
+            recheckAfterCommit(write, outcome.keys);
+        }
         // Committed: the primary's write stands, so a failure of the secondary's is now true to report.
         if (outcome.secondaryFailure != null) {
             write.recordSecondaryFailure(outcome.secondaryFailure);
@@ -168,10 +173,11 @@ public final class SameDatabaseScope implements DualWriteScope {
         Throwable failure = secondaryInSavepoint(session, write);
         if (failure != null && pendingKeys != null) {
             pendingKeys.record(session, write.repository(), keys, write.primary().other());
-        } else if (pendingKeys != null && !keys.isEmpty()) {
-            recordIfApart(session, write, keys);
+        } else if (pendingKeys != null && !keys.isEmpty() && recordIfApart(session, write, keys)) {
+            // Recorded already: nothing for the check after the commit to add.
+            return new Outcome<>(result, null, List.of());
         }
-        return new Outcome<>(result, failure);
+        return new Outcome<>(result, failure, keys);
     }
 
     /**
@@ -183,7 +189,7 @@ public final class SameDatabaseScope implements DualWriteScope {
      * given the primary's value now: otherwise readers would see this write's value there, then, after the repair,
      * the older one again.
      */
-    private void recordIfApart(Session primary, DualWrite<?> write, List<String> keys) throws SQLException {
+    private boolean recordIfApart(Session primary, DualWrite<?> write, List<String> keys) throws SQLException {
         Connection connection = primary.doReturningWork(c -> c);
         // A failed read must not abort the transaction (PostgreSQL would refuse everything after it).
         Savepoint savepoint = connection.setSavepoint();
@@ -203,9 +209,11 @@ public final class SameDatabaseScope implements DualWriteScope {
                     + " left to the repair", write.repository(), write.method(), keys.size(), WithheldMessage.of(e));
             apart = keys;
         }
-        if (!apart.isEmpty()) {
-            pendingKeys.record(primary, write.repository(), apart, write.primary().other());
+        if (apart.isEmpty()) {
+            return false;
         }
+        pendingKeys.record(primary, write.repository(), apart, write.primary().other());
+        return true;
     }
 
     private Throwable secondaryInSavepoint(Session primary, DualWrite<?> write) throws SQLException {
@@ -261,7 +269,23 @@ public final class SameDatabaseScope implements DualWriteScope {
         }
     }
 
-    private record Outcome<R>(R result, Throwable secondaryFailure) {}
+    /**
+     * The models read back once more, after the commit ({@link PendingKeys#recheck}): a concurrent write not yet
+     * committed was invisible to the check inside the transaction. A key found apart is recorded; where the
+     * secondary serves reads it is synced now, as it is inside the transaction.
+     */
+    private void recheckAfterCommit(DualWrite<?> write, List<String> keys) {
+        try {
+            pendingKeys.recheck(write.repository(), keys, write.primary(), write.secondaryServesReads());
+        } catch (RuntimeException e) {
+            // The write stands and is acknowledged; a difference left now is the verifier's to find.
+            log.warn("{}.{}: could not read the two models back after the write committed ({} key(s)); a concurrent"
+                    + " write to them may have left them apart unrecorded", write.repository(), write.method(),
+                    keys.size(), WithheldMessage.of(e));
+        }
+    }
+
+    private record Outcome<R>(R result, Throwable secondaryFailure, List<String> keys) {}
 
     /** Carries a model's checked exception through the transaction's Function, to be rethrown unchanged. */
     private static final class Carrier extends RuntimeException {

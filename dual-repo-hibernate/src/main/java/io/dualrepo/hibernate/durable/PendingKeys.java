@@ -96,6 +96,40 @@ public final class PendingKeys {
         return apart;
     }
 
+    /**
+     * After the write committed, its keys at which the models hold different values, read in a transaction of its
+     * own; recorded for the repair (target: {@code primary}'s other model) in another, and, when {@code syncNow},
+     * brought in line with {@code primary} at once. Needed besides {@link #apart} inside the write's transaction:
+     * there, a concurrent write to the key that has not committed yet is invisible, so two writes can each find the
+     * models agreeing and still leave them apart once both committed (seen on PostgreSQL); after the later commit,
+     * its check sees both.
+     *
+     * @return the keys found apart
+     */
+    public List<String> recheck(String repository, List<String> keys, Side primary, boolean syncNow) {
+        return recheck(registrations.get(repository), keys, primary, syncNow);
+    }
+
+    private <K extends Comparable<? super K>> List<String> recheck(Registration<K> registration, List<String> keys,
+            Side primary, boolean syncNow) {
+        var transactions = registration.transactions(primary);
+        List<String> apart = transactions.read(session -> apart(registration, session, keys));
+        if (apart.isEmpty()) {
+            return apart;
+        }
+        transactions.runInTransaction(session -> {
+            table.insert(session, registration.repository(), apart, primary.other());
+        });
+        if (syncNow) {
+            @SuppressWarnings("unchecked")
+            KeySync<K, ?> sync = (KeySync<K, ?>) syncs.get(registration.repository());
+            for (String key : apart) {
+                sync.sync(primary, registration.migration.keyType().decode(key));
+            }
+        }
+        return apart;
+    }
+
     /** Makes {@code source}'s other model hold what {@code source} holds at each key, through {@code session}. */
     public void align(Session session, String repository, List<String> keys, Side source) {
         align(registrations.get(repository), session, keys, source);

@@ -70,7 +70,7 @@ class ConcurrentHistoriesTest {
     static final int CALLS = 4;
     static final int KEY_COUNT = 2;
     static final int RUNS_H2 = 600;
-    static final int RUNS_POSTGRESQL = 120;
+    static final int RUNS_POSTGRESQL = 40;
     static final long DEFAULT_SEED = 20261206L;
 
     private static final List<String> KEYS = StageWorld.KEYS.subList(0, KEY_COUNT);
