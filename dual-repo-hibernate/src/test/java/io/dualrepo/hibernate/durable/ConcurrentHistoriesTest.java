@@ -176,7 +176,7 @@ class ConcurrentHistoriesTest {
         // Not under io.dualrepo, which is silenced above.
         LoggerFactory.getLogger("concurrent histories").warn("{}: {} runs per route (seed {}) in {} ms, {} ms a run;"
                 + " calls that threw: {}", layout, runs, replay != null ? replay : runSeed, millis,
-                (double) millis / Math.max(1, done), failedCalls);
+                String.format("%.1f", (double) millis / Math.max(1, done)), failedCalls);
     }
 
     /** One run on emptied databases; null when it was linearizable and nothing was lost. */
