@@ -54,8 +54,10 @@ import org.slf4j.LoggerFactory;
  * ({@link SameDatabaseRacesTest}).
  *
  * <p>Runs per route: {@value #RUNS_H2} on H2, {@value #RUNS_POSTGRESQL} on PostgreSQL ({@code -Ppostgresql}),
- * {@code -Ddualrepo.concurrent.runs=N} for more. Measured on the 2-core machine, idle: on H2 about 8 ms a run across
- * two databases and 5 ms in one (3,000 runs per layout in about 25 s and 15 s); on PostgreSQL about 40 ms and 25 ms.
+ * {@code -Ddualrepo.concurrent.runs=N} for more. Measured on the shared 2-core machine (the summary line logged at
+ * the end gives each run's figure): on H2 4 to 18 ms a run across two databases (3,000 runs in 13 to 55 s, the
+ * higher figures while other builds ran) and 2 to 5 ms in one (2,400 runs in 5 to 15 s); on PostgreSQL 225 ms and
+ * 110 ms (200 runs in 45 s, 160 in 18 s), every commit and the reset between runs being round trips.
  * Each run's calls and initial state come from a seed derived from the run seed ({@value #DEFAULT_SEED}, so that
  * the build is reproducible; {@code -Ddualrepo.concurrent.seed=random} or {@code =N} for others). The seed fixes the
  * calls, not how the threads interleave; to replay a reported run, repeat its calls many times:
