@@ -5,6 +5,7 @@ import io.dualrepo.hibernate.durable.PendingKeys;
 import io.dualrepo.hibernate.durable.PendingSyncTable;
 import io.dualrepo.hibernate.durable.WriteKeys;
 import io.dualrepo.hibernate.internal.BoundSessions;
+import io.dualrepo.internal.WithheldMessage;
 import io.dualrepo.write.DualWrite;
 import io.dualrepo.write.DualWriteScope;
 import java.sql.Connection;
@@ -27,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * The failure is counted, logged (bounded, the database's message withheld) and handed to the {@link
  * io.dualrepo.write.FailedWriteSink} once the primary's write has committed, never for a write that rolled back
  * whole; and with {@linkplain Builder#migration write keys} its keys are recorded in the {@link PendingSyncTable},
- * in the same transaction, for {@link io.dualrepo.hibernate.durable.PendingSyncRepair}.
+ * in the same transaction, for {@link io.dualrepo.hibernate.durable.PendingSyncRepair}. With write keys, a write
+ * both models took is read back from both, in its transaction and once more after it commits, and keys at which
+ * they differ (a concurrent write to the key got between its halves) are recorded the same way.
  *
  * <pre>{@code
  * DualRepo dualRepo = DualRepo.builder()
@@ -130,6 +133,9 @@ public final class SameDatabaseScope implements DualWriteScope {
         } catch (Carrier carrier) {
             throw carrier.getCause();
         }
+        if (outcome.secondaryFailure == null && !outcome.keys.isEmpty()) {
+            recheckAfterCommit(write, outcome.keys);
+        }
         // Committed: the primary's write stands, so a failure of the secondary's is now true to report.
         if (outcome.secondaryFailure != null) {
             write.recordSecondaryFailure(outcome.secondaryFailure);
@@ -167,8 +173,47 @@ public final class SameDatabaseScope implements DualWriteScope {
         Throwable failure = secondaryInSavepoint(session, write);
         if (failure != null && pendingKeys != null) {
             pendingKeys.record(session, write.repository(), keys, write.primary().other());
+        } else if (pendingKeys != null && !keys.isEmpty() && recordIfApart(session, write, keys)) {
+            // Recorded already: nothing for the check after the commit to add.
+            return new Outcome<>(result, null, List.of());
         }
-        return new Outcome<>(result, failure);
+        return new Outcome<>(result, failure, keys);
+    }
+
+    /**
+     * Both halves ran, yet the models may now differ at the write's keys: a half that changed nothing (a save of an
+     * unchanged value, a delete of a row already gone) locks no row, so another caller's write to the key can commit
+     * between this write's two halves, and this one's other half then lands over it in one model only (found by
+     * {@code ConcurrentHistoriesTest}). Read back in this transaction, the keys found apart are recorded with the
+     * write, for the repair to copy the primary's value. When the secondary serves reads (read-through) it is also
+     * given the primary's value now: otherwise readers would see this write's value there, then, after the repair,
+     * the older one again.
+     */
+    private boolean recordIfApart(Session primary, DualWrite<?> write, List<String> keys) throws SQLException {
+        Connection connection = primary.doReturningWork(c -> c);
+        // A failed read must not abort the transaction (PostgreSQL would refuse everything after it).
+        Savepoint savepoint = connection.setSavepoint();
+        List<String> apart;
+        try (Session check = transactions.sessionFactory().withOptions().connection(connection).openSession()) {
+            // Never committed, as in secondaryInSavepoint: it only reads, and aligns through the same connection.
+            check.beginTransaction();
+            apart = pendingKeys.apart(check, write.repository(), keys);
+            if (!apart.isEmpty() && write.secondaryServesReads()) {
+                pendingKeys.align(check, write.repository(), apart, write.primary());
+                check.flush();
+            }
+            release(connection, savepoint);
+        } catch (RuntimeException e) {
+            connection.rollback(savepoint);
+            log.warn("{}.{}: could not read back whether the two models agree after the write; its {} key(s) are"
+                    + " left to the repair", write.repository(), write.method(), keys.size(), WithheldMessage.of(e));
+            apart = keys;
+        }
+        if (apart.isEmpty()) {
+            return false;
+        }
+        pendingKeys.record(primary, write.repository(), apart, write.primary().other());
+        return true;
     }
 
     private Throwable secondaryInSavepoint(Session primary, DualWrite<?> write) throws SQLException {
@@ -224,7 +269,23 @@ public final class SameDatabaseScope implements DualWriteScope {
         }
     }
 
-    private record Outcome<R>(R result, Throwable secondaryFailure) {}
+    /**
+     * The models read back once more, after the commit ({@link PendingKeys#recheck}): a concurrent write not yet
+     * committed was invisible to the check inside the transaction. A key found apart is recorded; where the
+     * secondary serves reads it is synced now, as it is inside the transaction.
+     */
+    private void recheckAfterCommit(DualWrite<?> write, List<String> keys) {
+        try {
+            pendingKeys.recheck(write.repository(), keys, write.primary(), write.secondaryServesReads());
+        } catch (RuntimeException e) {
+            // The write stands and is acknowledged; a difference left now is the verifier's to find.
+            log.warn("{}.{}: could not read the two models back after the write committed ({} key(s)); a concurrent"
+                    + " write to them may have left them apart unrecorded", write.repository(), write.method(),
+                    keys.size(), WithheldMessage.of(e));
+        }
+    }
+
+    private record Outcome<R>(R result, Throwable secondaryFailure, List<String> keys) {}
 
     /** Carries a model's checked exception through the transaction's Function, to be rethrown unchanged. */
     private static final class Carrier extends RuntimeException {

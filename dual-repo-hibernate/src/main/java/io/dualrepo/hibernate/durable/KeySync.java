@@ -138,6 +138,34 @@ public final class KeySync<K extends Comparable<? super K>, V> {
         return equivalent(source, wanted.get(), held.get());
     }
 
+    /**
+     * Whether both models hold equivalent values at {@code key}, both read through {@code session}: for two models in
+     * one database, read inside the transaction of the write that just wrote both, so that the answer includes it.
+     */
+    boolean agreeIn(Session session, K key) {
+        Optional<V> old = migration.oldModel().find(session, key);
+        Optional<V> recent = migration.newModel().find(session, key);
+        if (old.isEmpty() || recent.isEmpty()) {
+            return old.isEmpty() == recent.isEmpty();
+        }
+        return equivalence.equivalent(old.get(), recent.get());
+    }
+
+    /**
+     * Makes the other model hold what {@code source} holds at {@code key}, both read and written through {@code
+     * session}: for two models in one database, inside the transaction of the write that found them apart.
+     */
+    void copyIn(Session session, Side source, K key) {
+        KeyedModel<K, V> from = migration.model(source);
+        KeyedModel<K, V> to = migration.model(source.other());
+        Optional<V> wanted = from.find(session, key);
+        if (wanted.isPresent()) {
+            to.put(session, wanted.get());
+        } else if (to.find(session, key).isPresent()) {
+            to.remove(session, key);
+        }
+    }
+
     private static void vetoIfAsked(Veto veto, Session targetSession) {
         // Flushed first, so that the write holds its row locks and a write racing it has either committed, and is
         // visible to the veto, or waits for this transaction to end.

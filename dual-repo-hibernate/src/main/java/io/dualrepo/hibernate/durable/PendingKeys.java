@@ -3,6 +3,8 @@ package io.dualrepo.hibernate.durable;
 import io.dualrepo.Side;
 import io.dualrepo.hibernate.Migration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -18,10 +20,14 @@ public final class PendingKeys {
 
     private final Map<String, Registration<?>> registrations;
     private final PendingSyncTable table;
+    private final Map<String, KeySync<?, ?>> syncs = new HashMap<>();
 
     private PendingKeys(Builder builder) {
         this.registrations = Registration.byName(builder.registrations);
         this.table = builder.table;
+        for (Registration<?> registration : registrations.values()) {
+            syncs.put(registration.repository(), KeySync.of(registration.migration));
+        }
         for (Registration<?> registration : registrations.values()) {
             for (Side side : Side.values()) {
                 table.createIfMissing(registration.transactions(side).sessionFactory());
@@ -68,8 +74,80 @@ public final class PendingKeys {
     }
 
     /**
+     * Of the write's keys, the ones at which the two models hold different values, both read through {@code
+     * session}, which must see the write (a session on its transaction's connection). A write both models took can
+     * still leave them apart: a half that changed nothing (a save of an unchanged value, a delete of a row already
+     * gone) locks no row, so another write to the key can commit between the two halves.
+     */
+    public List<String> apart(Session session, String repository, List<String> keys) {
+        return apart(registrations.get(repository), session, keys);
+    }
+
+    private <K extends Comparable<? super K>> List<String> apart(Registration<K> registration, Session session,
+            List<String> keys) {
+        @SuppressWarnings("unchecked")
+        KeySync<K, ?> sync = (KeySync<K, ?>) syncs.get(registration.repository());
+        List<String> apart = new ArrayList<>();
+        for (String key : new LinkedHashSet<>(keys)) {
+            if (!sync.agreeIn(session, registration.migration.keyType().decode(key))) {
+                apart.add(key);
+            }
+        }
+        return apart;
+    }
+
+    /**
+     * After the write committed, its keys at which the models hold different values, read in a transaction of its
+     * own; recorded for the repair (target: {@code primary}'s other model) in another, and, when {@code syncNow},
+     * brought in line with {@code primary} at once. Needed besides {@link #apart} inside the write's transaction:
+     * there, a concurrent write to the key that has not committed yet is invisible, so two writes can each find the
+     * models agreeing and still leave them apart once both committed (seen on PostgreSQL); after the later commit,
+     * its check sees both.
+     *
+     * @return the keys found apart
+     */
+    public List<String> recheck(String repository, List<String> keys, Side primary, boolean syncNow) {
+        return recheck(registrations.get(repository), keys, primary, syncNow);
+    }
+
+    private <K extends Comparable<? super K>> List<String> recheck(Registration<K> registration, List<String> keys,
+            Side primary, boolean syncNow) {
+        var transactions = registration.transactions(primary);
+        List<String> apart = transactions.read(session -> apart(registration, session, keys));
+        if (apart.isEmpty()) {
+            return apart;
+        }
+        transactions.runInTransaction(session -> {
+            table.insert(session, registration.repository(), apart, primary.other());
+        });
+        if (syncNow) {
+            @SuppressWarnings("unchecked")
+            KeySync<K, ?> sync = (KeySync<K, ?>) syncs.get(registration.repository());
+            for (String key : apart) {
+                sync.sync(primary, registration.migration.keyType().decode(key));
+            }
+        }
+        return apart;
+    }
+
+    /** Makes {@code source}'s other model hold what {@code source} holds at each key, through {@code session}. */
+    public void align(Session session, String repository, List<String> keys, Side source) {
+        align(registrations.get(repository), session, keys, source);
+    }
+
+    private <K extends Comparable<? super K>> void align(Registration<K> registration, Session session,
+            List<String> keys, Side source) {
+        @SuppressWarnings("unchecked")
+        KeySync<K, ?> sync = (KeySync<K, ?>) syncs.get(registration.repository());
+        for (String key : keys) {
+            sync.copyIn(session, source, registration.migration.keyType().decode(key));
+        }
+    }
+
+    /**
      * Keys of a repository waiting for the repair to bring {@code target} up to date. Rows are written only with a
-     * failed secondary write, in the primary's transaction, so every row counts.
+     * failed secondary write or models found apart after a write, in the primary's transaction, so every row
+     * counts.
      */
     public long pendingCount(String repository, Side target) {
         Registration<?> registration = registrations.get(repository);
