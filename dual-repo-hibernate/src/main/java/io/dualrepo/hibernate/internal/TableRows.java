@@ -35,7 +35,7 @@ final class TableRows {
         }
     }
 
-    /** Rows this model holds: all of a table of its own; on a shared table, those with its marker or own columns set. */
+    /** Rows this model holds: all of a table of its own; of a shared table, those with its marker or columns set. */
     Condition present() {
         if (!table.sameTable()) {
             return Condition.NONE;
