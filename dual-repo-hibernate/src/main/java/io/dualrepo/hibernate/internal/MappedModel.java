@@ -30,8 +30,9 @@ import org.hibernate.engine.spi.SharedSessionContractImplementor;
  */
 public final class MappedModel<E, K extends Comparable<? super K>, V> implements KeyedModel<K, V> {
 
-    /** Up to this many keys, {@link #present} asks with an {@code in} list; beyond, with the keys' range. */
+    /** Up to this many keys, {@link #present} asks with an {@code in} list; beyond, with the keys' range if dense. */
     private static final int MAX_IN_LIST = 64;
+    private static final int DENSE_SPAN = 4;
 
     private final Transactions transactions;
     private final EntityTable table;
@@ -194,15 +195,16 @@ public final class MappedModel<E, K extends Comparable<? super K>, V> implements
         Set<K> wanted = new HashSet<>(keys);
         Set<K> held = new HashSet<>();
         String select = "select " + table.id().name() + " from " + table.table() + " where ";
-        if (rangeLookups && keys.size() > MAX_IN_LIST) {
+        K first = null;
+        K last = null;
+        for (K key : keys) {
+            first = first == null || key.compareTo(first) < 0 ? key : first;
+            last = last == null || key.compareTo(last) > 0 ? key : last;
+        }
+        if (rangeLookups && keys.size() > MAX_IN_LIST && dense(first, last, wanted.size())) {
             // The backfill asks with one batch's keys, a dense run of the key order: one range read of the
-            // index beats a long in list (docs/benchmarks.md).
-            K first = null;
-            K last = null;
-            for (K key : keys) {
-                first = first == null || key.compareTo(first) < 0 ? key : first;
-                last = last == null || key.compareTo(last) > 0 ? key : last;
-            }
+            // index beats a long in list (docs/benchmarks.md). Scattered keys (a repair's) would read the rows
+            // between them too, so only a span of at most a few times as many ids as keys qualifies.
             K from = first;
             K to = last;
             String sql = select + table.id().name() + " between ? and ?" + condition.and();
@@ -227,6 +229,14 @@ public final class MappedModel<E, K extends Comparable<? super K>, V> implements
             });
         }
         return held;
+    }
+
+    /** Whether the numeric keys' span is at most {@code DENSE_SPAN} times their count; other keys are never. */
+    private static boolean dense(Object first, Object last, int count) {
+        if (!(first instanceof Number low) || !(last instanceof Number high)) {
+            return false;
+        }
+        return high.longValue() - low.longValue() < (long) DENSE_SPAN * count;
     }
 
     @SuppressWarnings("unchecked")
