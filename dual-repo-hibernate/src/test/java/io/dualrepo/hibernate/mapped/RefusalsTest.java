@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dualrepo.hibernate.EntityModel;
 import io.dualrepo.hibernate.KeyedModel;
 import io.dualrepo.hibernate.TestDatabase;
+import java.util.List;
 import java.util.UUID;
 import org.hibernate.SessionFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -46,7 +47,8 @@ class RefusalsTest {
                 .hasMessageContaining("must be assigned by the application")
                 .hasMessageContaining("remove @GeneratedValue from GeneratedIdRow.id");
         KeyedModel<Long, User> readOnly = model.readOnly(User::id, row -> new User(row.id, row.name));
-        assertThat(readOnly.transactions().read(session -> readOnly.page(session, null, 10))).isEmpty();
+        List<User> page = readOnly.transactions().read(session -> readOnly.page(session, null, 10));
+        assertThat(page).isEmpty();
         assertThatThrownBy(() -> readOnly.transactions().read(session -> {
             readOnly.remove(session, 1L);
             return null;
