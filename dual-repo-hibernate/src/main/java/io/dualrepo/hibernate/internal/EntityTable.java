@@ -37,9 +37,10 @@ public final class EntityTable {
     private final Column marker;
     private final boolean sameTable;
     private final boolean collateC;
+    private final boolean postgresql;
 
     private EntityTable(Class<?> entity, EntityPersister persister, String table, Column id, List<Column> columns,
-            List<Column> own, Column marker, boolean sameTable, boolean collateC) {
+            List<Column> own, Column marker, boolean sameTable, boolean collateC, boolean postgresql) {
         this.entity = entity;
         this.persister = persister;
         this.table = table;
@@ -49,6 +50,7 @@ public final class EntityTable {
         this.marker = marker;
         this.sameTable = sameTable;
         this.collateC = collateC;
+        this.postgresql = postgresql;
     }
 
     /**
@@ -102,8 +104,10 @@ public final class EntityTable {
             own = ownColumns(implementor, persister, entity, sameTableAs, table, columns, marker, writes);
         }
         Dialect dialect = implementor.getJdbcServices().getDialect();
-        boolean collateC = !keyOrderAsDatabase && idClass == String.class && dialect instanceof PostgreSQLDialect;
-        return new EntityTable(entity, persister, table, id, columns, own, marker, sameTableAs != null, collateC);
+        boolean postgresql = dialect instanceof PostgreSQLDialect;
+        boolean collateC = !keyOrderAsDatabase && idClass == String.class && postgresql;
+        return new EntityTable(entity, persister, table, id, columns, own, marker, sameTableAs != null, collateC,
+                postgresql);
     }
 
     private static EntityPersister persister(SessionFactoryImplementor factory, Class<?> entity) {
@@ -238,6 +242,10 @@ public final class EntityTable {
 
     public boolean sameTable() {
         return sameTable;
+    }
+
+    public boolean postgresql() {
+        return postgresql;
     }
 
     /** The key as the key-order SQL compares it: {@code collate "C"} for text keys on PostgreSQL. */

@@ -283,7 +283,7 @@ public final class MappedModel<E, K extends Comparable<? super K>, V> implements
         return entities;
     }
 
-    /** One multi-row insert per {@link TableRows#rowsPerInsert()} entities. */
+    /** One insert of arrays on PostgreSQL where it can; else a multi-row insert per {@link TableRows#rowsPerInsert()}. */
     private int insert(Session session, List<E> entities) {
         if (entities.isEmpty()) {
             return 0;
@@ -292,6 +292,9 @@ public final class MappedModel<E, K extends Comparable<? super K>, V> implements
         SharedSessionContractImplementor s = implementor(session);
         int chunkSize = rows.rowsPerInsert();
         return session.doReturningWork(connection -> {
+            if (rows.unnestable()) {
+                return rows.unnestInsert(connection, entities, s);
+            }
             int written = 0;
             for (int start = 0; start < entities.size(); start += chunkSize) {
                 List<E> chunk = entities.subList(start, Math.min(entities.size(), start + chunkSize));

@@ -1,13 +1,16 @@
 package io.dualrepo.hibernate.internal;
 
 import io.dualrepo.hibernate.internal.EntityTable.Column;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
 import org.hibernate.type.descriptor.ValueBinder;
+import org.hibernate.type.descriptor.java.JavaType;
 
 /**
  * An entity table's rows through plain JDBC on the session's connection, with Hibernate's own binders, extractors
@@ -21,9 +24,91 @@ final class TableRows {
     private static final int MAX_PARAMETERS = 30_000;
 
     private final EntityTable table;
+    /** PostgreSQL's array type of each column, key first, for {@link #unnestInsert}; null where one is unknown. */
+    private final ArrayType[] arrayTypes;
 
     TableRows(EntityTable table) {
         this.table = table;
+        this.arrayTypes = table.postgresql() ? arrayTypes(table) : null;
+    }
+
+    /** An array type of PostgreSQL and the Java class of its elements. */
+    private record ArrayType(String name, Class<?> element) {}
+
+    private static ArrayType[] arrayTypes(EntityTable table) {
+        List<Column> all = new ArrayList<>();
+        all.add(table.id());
+        all.addAll(table.columns());
+        ArrayType[] types = new ArrayType[all.size()];
+        for (int i = 0; i < types.length; i++) {
+            types[i] = arrayType(all.get(i).jdbc().getJdbcType().getDefaultSqlTypeCode());
+            if (types[i] == null) {
+                return null;
+            }
+        }
+        return types;
+    }
+
+    private static ArrayType arrayType(int sqlType) {
+        return switch (sqlType) {
+            case Types.BIGINT -> new ArrayType("int8", Long.class);
+            case Types.INTEGER -> new ArrayType("int4", Integer.class);
+            case Types.SMALLINT, Types.TINYINT -> new ArrayType("int2", Short.class);
+            case Types.VARCHAR, Types.CHAR, Types.LONGVARCHAR, Types.NVARCHAR, Types.NCHAR, Types.LONGNVARCHAR ->
+                    new ArrayType("text", String.class);
+            case Types.BOOLEAN, Types.BIT -> new ArrayType("bool", Boolean.class);
+            case Types.DOUBLE, Types.FLOAT -> new ArrayType("float8", Double.class);
+            default -> null;
+        };
+    }
+
+    /**
+     * Whether {@link #unnestInsert} can write this table: on PostgreSQL, with every column of a type above. A
+     * batch then goes as one array per column ({@code insert ... select * from unnest(?::int8[], ?::text[], ...)}),
+     * the fastest insert measured for the backfill (docs/benchmarks.md: ahead of multi-row inserts from a JDBC
+     * batch), and one statement text whatever the batch size.
+     */
+    boolean unnestable() {
+        return arrayTypes != null;
+    }
+
+    /** Inserts the entities with one {@code insert ... select * from unnest(...)}; returns the rows inserted. */
+    int unnestInsert(Connection connection, List<?> entities, SharedSessionContractImplementor session)
+            throws SQLException {
+        List<Column> all = new ArrayList<>();
+        all.add(table.id());
+        all.addAll(table.columns());
+        StringBuilder sql = new StringBuilder("insert into ").append(table.table()).append(" (");
+        StringBuilder arrays = new StringBuilder();
+        for (int c = 0; c < all.size(); c++) {
+            sql.append(c > 0 ? ", " : "").append(all.get(c).name());
+            arrays.append(c > 0 ? ", " : "").append("?::").append(arrayTypes[c].name()).append("[]");
+        }
+        sql.append(") select * from unnest(").append(arrays).append(')');
+        try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+            for (int c = 0; c < all.size(); c++) {
+                Column column = all.get(c);
+                Object[] values = new Object[entities.size()];
+                for (int r = 0; r < values.length; r++) {
+                    Object entity = entities.get(r);
+                    Object value = column == table.id() ? idOf(entity, session) : valueOf(column, entity);
+                    values[r] = jdbcValue(column, value, arrayTypes[c].element(), session);
+                }
+                statement.setArray(c + 1, connection.createArrayOf(arrayTypes[c].name(), values));
+            }
+            return statement.executeUpdate();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object jdbcValue(Column column, Object value, Class<?> element,
+            SharedSessionContractImplementor session) {
+        if (value == null) {
+            return null;
+        }
+        Object relational = column.jdbc().convertToRelationalValue(value);
+        return relational == null ? null
+                : ((JavaType<Object>) column.jdbc().getJdbcJavaType()).unwrap(relational, element, session);
     }
 
     /** A condition and the values it binds. */

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.hibernate.SessionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -143,6 +145,36 @@ class MappedModelTest {
         assertThat(nullNames).isPositive();
         assertThat(again.rowsWritten()).isEqualTo(nullNames);
         assertThat(verified.missingInNew()).isEqualTo(nullNames);
+    }
+
+    @Test
+    void onASharedTableTheModelFillsOnlyUnsetRowsInsertsMissingOnesAndRemovesOnlyItsColumns() {
+        TestDatabase db = database();
+        SessionFactory factory = db.sessionFactory(UserRow.class, MigratedUserRow.class);
+        KeyedModel<Long, User> model = sameTable(factory, true).newModel();
+        db.execute("insert into users (id, name, first_name, last_name, migrated) values (1, 'Old Name', 'Dual',"
+                + " 'Write', true)", "insert into users (id, name) values (2, 'Not Migrated')");
+
+        int written = model.transactions().inTransaction(session -> model.insertAbsent(session,
+                List.of(new User(1L, "Old Name"), new User(2L, "Not Migrated"), new User(3L, "Brand New"))));
+
+        assertThat(written).isEqualTo(2);
+        assertThat(db.rows(SHARED_ROWS + "1, 2, 3)")).containsExactly("1 Old Name Dual Write yes",
+                "2 Not Migrated Not Migrated yes", "3 null Brand New yes");
+
+        model.transactions().runInTransaction(session -> {
+            model.remove(session, 2L);
+            model.put(session, new User(1L, "Put Again"));
+        });
+
+        assertThat(db.rows(SHARED_ROWS + "1, 2, 3)")).containsExactly("1 Old Name Put Again yes",
+                "2 Not Migrated null null no", "3 null Brand New yes");
+        Set<Long> present = model.transactions().read(session -> model.present(session, List.of(1L, 2L, 3L, 4L)));
+        Optional<User> removed = model.transactions().read(session -> model.find(session, 2L));
+        Optional<User> put = model.transactions().read(session -> model.find(session, 1L));
+        assertThat(present).containsExactlyInAnyOrder(1L, 3L);
+        assertThat(removed).isEmpty();
+        assertThat(put).contains(new User(1L, "Put Again"));
     }
 
     @Test
