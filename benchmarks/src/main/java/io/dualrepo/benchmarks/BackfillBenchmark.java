@@ -56,8 +56,8 @@ import org.openjdk.jmh.annotations.Warmup;
                 + " `StatelessSession.insertMultiple` (JDBC batches of `batchSize`, `reWriteBatchedInserts=true`;"
                 + " it ignores `writer`). `backfillMapped`: the same backfill over models built from the entities'"
                 + " mappings (`EntityModel.of(...).readOnly(...)` and `.mappedWithSession(...)`, statuses cached"
-                + " per organisation): a keyset page, a range presence query and one multi-row `insert` per batch"
-                + " (it ignores `writer`). Figures are per row copied.")
+                + " per organisation): a keyset page, a range presence query and one `insert ... select * from"
+                + " unnest(...)` per batch (it ignores `writer`). Figures are per row copied.")
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @OperationsPerInvocation(BackfillBenchmark.ROWS)
