@@ -1,6 +1,7 @@
 package io.dualrepo.hibernate.internal;
 
 import io.dualrepo.hibernate.internal.EntityTable.Column;
+import java.lang.reflect.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -88,7 +89,9 @@ final class TableRows {
         try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
             for (int c = 0; c < all.size(); c++) {
                 Column column = all.get(c);
-                Object[] values = new Object[entities.size()];
+                // An array of the element class (Long[], String[]), not Object[]: pgjdbc sends those in binary or
+                // with a dedicated encoder, an Object[] as generic text the server parses again.
+                Object[] values = (Object[]) Array.newInstance(arrayTypes[c].element(), entities.size());
                 for (int r = 0; r < values.length; r++) {
                     Object entity = entities.get(r);
                     Object value = column == table.id() ? idOf(entity, session) : valueOf(column, entity);
