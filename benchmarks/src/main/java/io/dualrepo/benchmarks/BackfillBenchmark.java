@@ -3,6 +3,7 @@ package io.dualrepo.benchmarks;
 import io.dualrepo.benchmarks.backfill.Incident;
 import io.dualrepo.benchmarks.backfill.IncidentTables;
 import io.dualrepo.benchmarks.backfill.LegacyIncidents;
+import io.dualrepo.benchmarks.backfill.MappedIncidents;
 import io.dualrepo.benchmarks.backfill.StatusTableIncidents;
 import io.dualrepo.benchmarks.backfill.Writer;
 import io.dualrepo.hibernate.KeyType;
@@ -53,7 +54,10 @@ import org.openjdk.jmh.annotations.Warmup;
                 + " inserting with `insert ... select * from unnest(?, ?, ?, ?)` (`writer=unnest`);"
                 + " `backfillStatelessSession`: the same, inserting with Hibernate's"
                 + " `StatelessSession.insertMultiple` (JDBC batches of `batchSize`, `reWriteBatchedInserts=true`;"
-                + " it ignores `writer`). Figures are per row copied.")
+                + " it ignores `writer`). `backfillMapped`: the same backfill over models built from the entities'"
+                + " mappings (`EntityModel.of(...).readOnly(...)` and `.mappedWithSession(...)`, statuses cached"
+                + " per organisation): a keyset page, a range presence query and one `insert ... select * from"
+                + " unnest(...)` per batch (it ignores `writer`). Figures are per row copied.")
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @OperationsPerInvocation(BackfillBenchmark.ROWS)
@@ -92,6 +96,7 @@ public class BackfillBenchmark {
         Transactions transactions;
         Migration<Long, Incident> migration;
         Migration<Long, Incident> statelessMigration;
+        Migration<Long, Incident> mappedMigration;
         long copied;
         volatile BackfillProgress progress;
 
@@ -119,6 +124,7 @@ public class BackfillBenchmark {
             tables.freshNewTable(foreignKey);
             migration = migration(Writer.named(writer));
             statelessMigration = migration(Writer.STATELESS);
+            mappedMigration = MappedIncidents.migration(transactions);
             copied = -1;
         }
 
@@ -166,6 +172,13 @@ public class BackfillBenchmark {
     @Goal(kind = Goal.Kind.RATE_AT_LEAST, value = 0.5)
     public BackfillResult backfillStatelessSession(Database database) {
         return run(database, database.statelessMigration);
+    }
+
+    /** The same, over models built from the entities' mappings ({@code EntityModel}): the conversions only. */
+    @Benchmark
+    @Goal(kind = Goal.Kind.RATE_AT_LEAST, value = 0.5)
+    public BackfillResult backfillMapped(Database database) {
+        return run(database, database.mappedMigration);
     }
 
     private static BackfillResult run(Database database, Migration<Long, Incident> migration) {

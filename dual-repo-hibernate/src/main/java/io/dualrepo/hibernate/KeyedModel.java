@@ -9,7 +9,9 @@ import org.hibernate.Session;
 /**
  * One model of a migration as the backfill, the verifier and the repair see it: values with a key, read in key
  * order, written one key at a time. Written once per model, a few queries each; the sessions passed in belong to
- * this model's {@link #transactions()} and are inside a transaction.
+ * this model's {@link #transactions()} and are inside a transaction. For a Hibernate entity, {@link EntityModel}
+ * builds one from the mapping, leaving only the conversions to write; by hand is for other stores and special
+ * cases.
  *
  * <p>Where the new model is new columns of the old table, "this model holds no value at a key" means the new
  * columns are null: {@link #page} and {@link #present} leave such rows out, {@link #insertAbsent} fills the columns

@@ -123,6 +123,7 @@ public final class IncidentTables implements AutoCloseable {
                 .setProperty("hibernate.order_inserts", "true")
                 .setProperty("hibernate.hbm2ddl.auto", "none")
                 .addAnnotatedClass(IncidentV2Row.class)
+                .addAnnotatedClass(LegacyIncidentRow.class)
                 .buildSessionFactory();
     }
 

@@ -79,11 +79,6 @@ public final class StatusTableIncidents extends HibernateRepository implements I
         }
     }
 
-    static void insert(Session session, Incident incident) {
-        session.persist(new StatusIncidentRow(incident.id(), incident.organisationId(), incident.title(),
-                Statuses.idOf(session, incident.organisationId(), incident.status())));
-    }
-
     @Override
     public void deleteById(String id) {
         // In one table both models hold the same row, so deleting the incident deletes the row whichever model asks.

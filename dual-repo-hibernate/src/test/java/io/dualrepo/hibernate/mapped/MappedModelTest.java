@@ -1,0 +1,268 @@
+package io.dualrepo.hibernate.mapped;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualrepo.hibernate.EntityModel;
+import io.dualrepo.hibernate.KeyType;
+import io.dualrepo.hibernate.KeyedModel;
+import io.dualrepo.hibernate.Migration;
+import io.dualrepo.hibernate.TestDatabase;
+import io.dualrepo.hibernate.backfill.Backfill;
+import io.dualrepo.hibernate.backfill.BackfillResult;
+import io.dualrepo.hibernate.verify.VerificationResult;
+import io.dualrepo.hibernate.verify.Verifier;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.hibernate.SessionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The name split ({@code users.name} to {@code first_name}/{@code last_name}) through models built from the
+ * mappings alone, on H2 or PostgreSQL (-Ppostgresql): the backfill copies, the verifier finds the names the split
+ * does not bring back, and the repair puts back what was damaged, in a table of its own and in the old table with
+ * a marker.
+ */
+class MappedModelTest {
+
+    private static final int USERS = 600;
+    private static final String SHARED_ROWS = "select id, name, first_name, last_name,"
+            + " case when migrated then 'yes' else 'no' end from users where id in (";
+
+    private final List<TestDatabase> databases = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (TestDatabase database : databases) {
+            database.close();
+        }
+    }
+
+    @Test
+    void twoTablesBackfillVerifyAndRepairThroughTheMapping() {
+        TestDatabase oldDb = database();
+        TestDatabase newDb = database();
+        SessionFactory oldFactory = oldDb.sessionFactory(UserRow.class);
+        SessionFactory newFactory = newDb.sessionFactory(SplitUserRow.class);
+        Map<Long, String> names = seed(oldFactory);
+        Migration<Long, User> migration = Migration.of("users", KeyType.LONG,
+                EntityModel.of(oldFactory, UserRow.class, Long.class).readOnly(User::id, UserRow::toUser),
+                EntityModel.of(newFactory, SplitUserRow.class, Long.class)
+                        .mapped(User::id, SplitUserRow::toUser, SplitUserRow::of));
+
+        BackfillResult copied = Backfill.builder(migration).batchSize(100).meterRegistry(registry()).build().run();
+        BackfillResult again = Backfill.builder(migration).batchSize(100).restart().meterRegistry(registry())
+                .build().run();
+
+        assertThat(copied).extracting(BackfillResult::finished, BackfillResult::rowsScanned,
+                BackfillResult::rowsWritten).containsExactly(true, (long) USERS, (long) USERS);
+        assertThat(again).extracting(BackfillResult::rowsScanned, BackfillResult::rowsWritten)
+                .containsExactly((long) USERS, 0L);
+        assertThat(newDb.rows("select count(*) from users_v2")).containsExactly(String.valueOf(USERS));
+        assertThat(newDb.rows("select id, first_name, last_name from users_v2 where id in (" + key(1) + ", "
+                + key(2) + ", " + key(3) + ", " + key(4) + ")")).containsExactly(
+                key(1) + " Mary Ann Smith", key(2) + " Cher null", key(3) + " Jean Paul  Sartre",
+                key(4) + " null null");
+
+        VerificationResult<Long> verified = verifier(migration).verify();
+        assertThat(verified).extracting(VerificationResult::missingInNew, VerificationResult::missingInOld,
+                VerificationResult::differing).containsExactly(0L, 0L, badlySplit(names));
+
+        // Damage the new model: three rows gone, two changed, one that the old model never had.
+        newDb.execute("delete from users_v2 where id in (" + key(10) + ", " + key(11) + ", " + key(12) + ")",
+                "update users_v2 set last_name = 'Wrong' where id in (" + key(20) + ", " + key(23) + ")",
+                "insert into users_v2 (id, first_name, last_name) values (7, 'Extra', 'Row')");
+        VerificationResult<Long> repaired = verifier(migration).verifyAndRepair();
+        VerificationResult<Long> after = verifier(migration).verify();
+
+        assertThat(repaired).extracting(VerificationResult::missingInNew, VerificationResult::missingInOld,
+                VerificationResult::differing).containsExactly(3L, 1L, badlySplit(names) + 2);
+        // A conversion that loses something cannot be repaired: the rewritten row still differs, and says so.
+        assertThat(repaired.repairFailures()).isEqualTo(badlySplit(names));
+        assertThat(after).extracting(VerificationResult::missingInNew, VerificationResult::missingInOld,
+                VerificationResult::differing).containsExactly(0L, 0L, badlySplit(names));
+        assertThat(newDb.rows("select id, first_name, last_name from users_v2 where id in (7, " + key(10) + ", "
+                + key(20) + ")")).containsExactly(key(10) + " Ann Berg", key(20) + " Ann Berg");
+    }
+
+    @Test
+    void sameTableWithAMarkerCountsAMigratedNullNameAsMigrated() {
+        TestDatabase db = database();
+        SessionFactory factory = db.sessionFactory(UserRow.class, MigratedUserRow.class);
+        Map<Long, String> names = seed(factory);
+        Migration<Long, User> migration = sameTable(factory, true);
+
+        BackfillResult copied = Backfill.builder(migration).batchSize(100).meterRegistry(registry()).build().run();
+        BackfillResult again = Backfill.builder(migration).batchSize(100).restart().meterRegistry(registry())
+                .build().run();
+        VerificationResult<Long> verified = verifier(migration).verify();
+
+        assertThat(copied.rowsWritten()).isEqualTo(USERS);
+        assertThat(again.rowsWritten()).isZero();
+        assertThat(verified).extracting(VerificationResult::missingInNew, VerificationResult::missingInOld,
+                VerificationResult::differing).containsExactly(0L, 0L, badlySplit(names));
+        assertThat(db.rows(SHARED_ROWS + key(1) + ", " + key(4) + ")")).containsExactly(
+                key(1) + " Mary Ann Smith Mary Ann Smith yes",
+                key(4) + " null null null yes");
+        // The old model's column is left as it was.
+        assertThat(db.rows("select count(*) from users where name is null")).containsExactly(
+                String.valueOf(names.values().stream().filter(n -> n == null).count()));
+
+        // A row whose marker was cleared is missing again; one whose columns were changed differs: both repaired.
+        db.execute("update users set migrated = false, first_name = null, last_name = null where id = " + key(10),
+                "update users set first_name = 'Wrong' where id = " + key(20));
+        VerificationResult<Long> repaired = verifier(migration).verifyAndRepair();
+        VerificationResult<Long> after = verifier(migration).verify();
+
+        assertThat(repaired).extracting(VerificationResult::missingInNew, VerificationResult::differing)
+                .containsExactly(1L, badlySplit(names) + 1);
+        assertThat(after).extracting(VerificationResult::missingInNew, VerificationResult::missingInOld,
+                VerificationResult::differing).containsExactly(0L, 0L, badlySplit(names));
+        assertThat(db.rows(SHARED_ROWS + key(10) + ", " + key(20) + ")")).containsExactly(
+                key(10) + " Ann Berg Ann Berg yes",
+                key(20) + " Ann Berg Ann Berg yes");
+    }
+
+    @Test
+    void sameTableWithoutAMarkerTakesAMigratedNullNameForARowNotMigrated() {
+        TestDatabase db = database();
+        SessionFactory factory = db.sessionFactory(UserRow.class, MigratedUserRow.class);
+        Map<Long, String> names = seed(factory);
+        long nullNames = names.values().stream().filter(n -> n == null).count();
+        Migration<Long, User> migration = sameTable(factory, false);
+
+        Backfill.builder(migration).batchSize(100).meterRegistry(registry()).build().run();
+        BackfillResult again = Backfill.builder(migration).batchSize(100).restart().meterRegistry(registry())
+                .build().run();
+        VerificationResult<Long> verified = verifier(migration).verify();
+
+        // What the marker is for: without it, these rows are copied again on every run and reported missing.
+        assertThat(nullNames).isPositive();
+        assertThat(again.rowsWritten()).isEqualTo(nullNames);
+        assertThat(verified.missingInNew()).isEqualTo(nullNames);
+    }
+
+    @Test
+    void onASharedTableTheModelFillsOnlyUnsetRowsInsertsMissingOnesAndRemovesOnlyItsColumns() {
+        TestDatabase db = database();
+        SessionFactory factory = db.sessionFactory(UserRow.class, MigratedUserRow.class);
+        KeyedModel<Long, User> model = sameTable(factory, true).newModel();
+        db.execute("insert into users (id, name, first_name, last_name, migrated) values (1, 'Old Name', 'Dual',"
+                + " 'Write', true)", "insert into users (id, name) values (2, 'Not Migrated')");
+
+        int written = model.transactions().inTransaction(session -> model.insertAbsent(session,
+                List.of(new User(1L, "Old Name"), new User(2L, "Not Migrated"), new User(3L, "Brand New"))));
+
+        assertThat(written).isEqualTo(2);
+        assertThat(db.rows(SHARED_ROWS + "1, 2, 3)")).containsExactly("1 Old Name Dual Write yes",
+                "2 Not Migrated Not Migrated yes", "3 null Brand New yes");
+
+        model.transactions().runInTransaction(session -> {
+            model.remove(session, 2L);
+            model.put(session, new User(1L, "Put Again"));
+        });
+
+        assertThat(db.rows(SHARED_ROWS + "1, 2, 3)")).containsExactly("1 Old Name Put Again yes",
+                "2 Not Migrated null null no", "3 null Brand New yes");
+        Set<Long> present = model.transactions().read(session -> model.present(session, List.of(1L, 2L, 3L, 4L)));
+        Optional<User> removed = model.transactions().read(session -> model.find(session, 2L));
+        Optional<User> put = model.transactions().read(session -> model.find(session, 1L));
+        assertThat(present).containsExactlyInAnyOrder(1L, 3L);
+        assertThat(removed).isEmpty();
+        assertThat(put).contains(new User(1L, "Put Again"));
+    }
+
+    @Test
+    void textKeysPageInTheOrderJavaComparesThem() {
+        TestDatabase oldDb = database();
+        TestDatabase newDb = database();
+        SessionFactory oldFactory = oldDb.sessionFactory(TagRow.class);
+        SessionFactory newFactory = newDb.sessionFactory(TagCopyRow.class);
+        // Upper before lower case, punctuation and a space between, an accent after all ASCII: Java's order, not
+        // a linguistic collation's.
+        List<String> keys = List.of("B", "Z1", "_x", "a c", "a-c", "aB", "ab", "b", "z", "~", "é");
+        oldFactory.inTransaction(session -> {
+            for (String key : keys) {
+                session.persist(new TagRow(key, "label " + keys.indexOf(key)));
+            }
+        });
+        KeyedModel<String, Tag> oldModel = EntityModel.of(oldFactory, TagRow.class, String.class)
+                .readOnly(Tag::id, row -> new Tag(row.id, row.label));
+        KeyedModel<String, Tag> newModel = EntityModel.of(newFactory, TagCopyRow.class, String.class)
+                .mapped(Tag::id, row -> new Tag(row.id, row.label.toLowerCase()),
+                        tag -> new TagCopyRow(tag.id(), tag.label().toUpperCase()));
+        Migration<String, Tag> migration = Migration.of("tags", KeyType.STRING, oldModel, newModel);
+
+        BackfillResult copied = Backfill.builder(migration).batchSize(3).meterRegistry(registry()).build().run();
+        List<String> paged = new ArrayList<>();
+        for (Tag tag : oldModel.transactions().read(session -> oldModel.page(session, null, 100))) {
+            paged.add(tag.id());
+        }
+
+        assertThat(paged).isEqualTo(keys).isSorted();
+        assertThat(copied).extracting(BackfillResult::finished, BackfillResult::rowsWritten)
+                .containsExactly(true, (long) keys.size());
+        assertThat(newDb.rows("select label from tags_v2 where id = 'aB'")).containsExactly("LABEL 5");
+        assertThat(Verifier.builder(migration).pageSize(4).meterRegistry(registry()).build().verify().isClean())
+                .isTrue();
+    }
+
+    record Tag(String id, String label) {}
+
+    private static Migration<Long, User> sameTable(SessionFactory factory, boolean marker) {
+        EntityModel<MigratedUserRow, Long> split = EntityModel.of(factory, MigratedUserRow.class, Long.class)
+                .sameTableAs(UserRow.class);
+        return Migration.of("users", KeyType.LONG,
+                EntityModel.of(factory, UserRow.class, Long.class).readOnly(User::id, UserRow::toUser),
+                (marker ? split.migratedWhen("migrated") : split)
+                        .mapped(User::id, MigratedUserRow::toUser, MigratedUserRow::of));
+    }
+
+    private static Verifier<Long, User> verifier(Migration<Long, User> migration) {
+        return Verifier.builder(migration).pageSize(70).meterRegistry(registry()).build();
+    }
+
+    private static SimpleMeterRegistry registry() {
+        return new SimpleMeterRegistry();
+    }
+
+    private TestDatabase database() {
+        TestDatabase database = TestDatabase.create();
+        databases.add(database);
+        return database;
+    }
+
+    /**
+     * {@value #USERS} users with application-assigned ids; every seventh name splits badly (spaces the split
+     * trims), every eleventh is null, a few are chosen.
+     */
+    private static Map<Long, String> seed(SessionFactory factory) {
+        Map<Long, String> names = new LinkedHashMap<>();
+        for (int n = 0; n < USERS; n++) {
+            String name = switch (n) {
+                case 1 -> "Mary Ann Smith";
+                case 2 -> "Cher";
+                case 3 -> "Jean Paul  Sartre";
+                case 4 -> null;
+                case 10, 20 -> "Ann Berg";
+                default -> n % 11 == 0 ? null : n % 7 == 0 ? " Padded " + n + " " : "First" + n + " Last" + n;
+            };
+            names.put(key(n), name);
+        }
+        factory.inTransaction(session -> names.forEach((id, name) -> session.persist(new UserRow(id, name))));
+        return names;
+    }
+
+    private static long key(int n) {
+        return 1000L + 3L * n;
+    }
+
+    private static long badlySplit(Map<Long, String> names) {
+        return names.values().stream().filter(name -> !Names.roundTrips(name)).count();
+    }
+}
