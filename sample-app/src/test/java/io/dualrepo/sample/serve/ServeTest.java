@@ -431,14 +431,17 @@ class ServeTest {
         Reply page = api.get("/");
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.contentType()).startsWith("text/html");
-        assertThat(page.body()).contains("<h1>Incidents migration", "src=\"/operator.js\"");
+        assertThat(page.body()).contains("<h1>Incidents migration", "src=\"console.js\"", "src=\"app.js\"");
         assertThat(page.headers().firstValue("Content-Security-Policy")).contains(
                 "default-src 'self'; frame-ancestors 'none'");
-        Reply script = api.get("/operator.js");
+        Reply script = api.get("/console.js");
         assertThat(script.status()).isEqualTo(200);
         assertThat(script.contentType()).startsWith("text/javascript");
-        assertThat(script.body()).contains("/api/operator/state");
-        assertThat(api.get("/operator.css").contentType()).startsWith("text/css");
+        assertThat(script.body()).contains("api/operator/state");
+        Reply appScript = api.get("/app.js");
+        assertThat(appScript.contentType()).startsWith("text/javascript");
+        assertThat(appScript.body()).contains("api/operator/planted-bug");
+        assertThat(api.get("/console.css").contentType()).startsWith("text/css");
 
         Reply metrics = api.get("/metrics");
         assertThat(metrics.status()).isEqualTo(200);
