@@ -84,7 +84,8 @@ public final class OperatorConsole {
     }
 
     /**
-     * The console as a handler for a JDK {@code HttpServer} context at {@link #pathPrefix()}. The server's own limits
+     * The console as a handler for a JDK {@code HttpServer} context at {@link #pathPrefix()} (mounted without its
+     * trailing slash, e.g. {@code "/ops"}, so that the bare prefix is redirected to the page). The server's own limits
      * apply to reading requests: set {@code sun.net.httpserver.maxReqTime} (seconds) before creating it, else a client
      * that never finishes its request holds a request thread forever; and {@code sun.net.httpserver.nodelay=true},
      * else each keep-alive answer waits some 40 ms for the client's delayed ACK.
