@@ -2,9 +2,14 @@ package io.dualrepo.sample.serve.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import io.dualrepo.sample.Settings;
 import io.dualrepo.sample.serve.ApiClient;
 import io.dualrepo.sample.serve.Server;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,9 +36,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The operator page in headless Chromium: an operator switches to SHADOW, backfills and verifies from the page while
  * the API takes traffic, and the page shows the comparisons and the planted bug's mismatches, the migration record
- * with its route history, and the reason a stage the rules refuse is refused, and a page of another origin changes nothing. Needs the system's
- * Chromium and its driver ({@code apt-get install chromium chromium-driver}); only the Maven profile {@code browser}
- * runs it. Leaves screenshots in {@code target/operator-page.png} and {@code target/operator-page-record.png}.
+ * with its route history, the reason a stage the rules refuse is refused, and that another site's page changes
+ * nothing. Needs the system's Chromium and its driver ({@code apt-get install chromium chromium-driver}); only the
+ * Maven profile {@code browser} runs it. Leaves screenshots in {@code target/operator-page.png} and {@code
+ * target/operator-page-record.png}.
  */
 @Tag("browser")
 class OperatorPageBrowserTest {
@@ -174,18 +180,28 @@ class OperatorPageBrowserTest {
     }
 
     /**
-     * A page of another origin (the same server under the name localhost is another origin to the browser) posts to
-     * the stage: a plain form-like post, which browsers send without asking first, reaches the server with that page's
-     * Origin and is refused; a JSON post with the token is never sent, as the preflight gets no CORS grant. The stage
-     * stays.
+     * A page of another site (served here by a server of its own, with no policy of its own) posts to the stage: a
+     * plain post, which browsers send without asking first, reaches the server with that page's Origin and changes
+     * nothing; a JSON post with the token is never sent, as its preflight gets no CORS grant. The stage stays.
      */
-    private static void crossOriginRequestsAreRefused(WebDriver browser, Server server) {
+    private static void crossOriginRequestsAreRefused(WebDriver browser, Server server) throws IOException {
         JavascriptExecutor script = (JavascriptExecutor) browser;
         String stageUri = server.uri().resolve("/api/operator/stage").toString();
         String own = browser.getWindowHandle();
+        HttpServer otherSite = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        otherSite.createContext("/", exchange -> {
+            try (exchange) {
+                byte[] page = "<!doctype html><title>another site</title><p>nothing to see"
+                        .getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+                exchange.sendResponseHeaders(200, page.length);
+                exchange.getResponseBody().write(page);
+            }
+        });
+        otherSite.start();
         browser.switchTo().newWindow(WindowType.TAB);
         try {
-            browser.get("http://localhost:" + server.port() + "/console.css");
+            browser.get("http://localhost:" + otherSite.getAddress().getPort() + "/");
             Object simple = script.executeAsyncScript("""
                     const done = arguments[arguments.length - 1];
                     fetch(arguments[0], { method: 'POST', mode: 'no-cors', body: '{"stage": "DUAL_WRITE"}',
@@ -203,12 +219,13 @@ class OperatorPageBrowserTest {
         } finally {
             browser.close();
             browser.switchTo().window(own);
+            otherSite.stop(0);
         }
         assertThat(new ApiClient(server).state().getAsJsonObject("route").get("stage").getAsString())
                 .as("the stage after the other origin's requests").isEqualTo("SHADOW");
         // What the server answers that page's Origin, seen from a client that shows the status: 403.
-        ApiClient.Reply refused = new ApiClient(server).withHeaders(Map.of(
-                "Authorization", "Bearer " + server.operatorToken(), "Origin", "http://localhost:" + server.port()))
+        ApiClient.Reply refused = new ApiClient(server).withHeaders(Map.of("Authorization", "Bearer "
+                + server.operatorToken(), "Origin", "http://localhost:" + otherSite.getAddress().getPort()))
                 .post("/api/operator/stage", "{\"stage\": \"DUAL_WRITE\"}");
         assertThat(refused.status()).as(refused.body()).isEqualTo(403);
     }
