@@ -3,6 +3,7 @@ package io.dualrepo.console;
 import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** A posted action: its name and its JSON object body, with readers that answer 400 saying what is wrong. */
 public final class ActionRequest {
@@ -13,8 +14,8 @@ public final class ActionRequest {
     /** For the console and tests of actions; {@code body} as {@code io.dualrepo.console} parses it. */
     public ActionRequest(String name, Map<String, Object> body) {
         this.name = name;
-        this.body = Map.copyOf(body.entrySet().stream().filter(e -> e.getValue() != null)
-                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+        this.body = body.entrySet().stream().filter(field -> field.getValue() != null)
+                .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     public String name() {

@@ -207,6 +207,36 @@ class ConsoleServerTest {
         assertThat(dualRepo.currentRoute(REPOSITORY)).isEqualTo(DualRepo.DEFAULT_ROUTE);
     }
 
+    @Test
+    void connectionsPastTheLimitAreTurnedAwayAndServedOnceOthersClose() throws Exception {
+        List<Wire> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < ConsoleServer.MAX_CONNECTIONS; i++) {
+                Wire wire = new Wire(server.port());
+                held.add(wire);
+                // Each connection answered once holds its thread, waiting on keep-alive for the next request.
+                assertThat(wire.exchange("GET", "/console.css", headers(host, null, null), null).status())
+                        .isEqualTo(200);
+            }
+            try (Wire extra = new Wire(server.port())) {
+                Wire.Reply busy = extra.read();
+                assertThat(busy.status()).as(busy.body()).isEqualTo(503);
+            }
+        } finally {
+            for (Wire wire : held) {
+                wire.close();
+            }
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        int status;
+        do {
+            try (Wire wire = new Wire(server.port())) {
+                status = wire.exchange("GET", STATE, headers(host, null, TOKEN), null).status();
+            }
+        } while (status == 503 && System.nanoTime() < deadline);
+        assertThat(status).as("served once the held connections closed").isEqualTo(200);
+    }
+
     /**
      * With Nagle's algorithm on, the second write of an answer (its body) waits for the client's delayed ACK, some
      * 40 ms on Linux, and the median keep-alive request takes that long. A busy machine may slow a round: the best of

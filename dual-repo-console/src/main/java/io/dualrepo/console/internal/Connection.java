@@ -28,6 +28,9 @@ public final class Connection implements Runnable {
 
     /** A request line and headers longer than this are refused: the console's own requests need a few hundred. */
     public static final int MAX_HEAD_BYTES = 16 * 1024;
+    /** How long, and how much, a refused client may go on sending before its connection is closed. */
+    private static final Duration LINGER = Duration.ofMillis(500);
+    private static final long MAX_LINGER_BYTES = 1024 * 1024;
 
     private final Socket socket;
     private final Function<Exchange.Request, Exchange.Reply> handler;
@@ -80,6 +83,7 @@ public final class Connection implements Runnable {
                 } catch (Refusal refusal) {
                     write(out, ConsoleHandler.withCommonHeaders(Exchange.Reply.error(refusal.status,
                             refusal.getMessage())), false, false);
+                    closeGently(in);
                     return;
                 } catch (Gone gone) {
                     return;
@@ -90,6 +94,29 @@ public final class Connection implements Runnable {
             }
         } catch (IOException e) {
             log.debug("console connection from {} ended: {}", socket.getRemoteSocketAddress(), e.toString());
+        }
+    }
+
+    /**
+     * Ends the answer, then reads and drops what the client is still sending for a moment before closing: closing
+     * with unread bytes makes the kernel reset the connection, and the client could lose the answer (a 413 above all,
+     * sent while the body is still arriving).
+     */
+    private void closeGently(InputStream in) {
+        try {
+            socket.shutdownOutput();
+            socket.setSoTimeout((int) LINGER.toMillis());
+            long until = System.nanoTime() + LINGER.toNanos();
+            long dropped = 0;
+            while (System.nanoTime() < until && dropped < MAX_LINGER_BYTES) {
+                int read = in.read(buffer);
+                if (read < 0) {
+                    return;
+                }
+                dropped += read;
+            }
+        } catch (IOException e) {
+            log.debug("closing a refused console connection: {}", e.toString());
         }
     }
 
