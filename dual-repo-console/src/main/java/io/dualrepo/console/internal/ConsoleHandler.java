@@ -94,7 +94,7 @@ public final class ConsoleHandler {
             if (file == null) {
                 throw new ConsoleException(404, "no such resource: " + path);
             }
-            return only("GET", request, file);
+            return only("GET", request).orElse(file);
         }
         // The API needs authentication, even to be told what exists in it.
         Optional<Exchange.Reply> unauthenticated = config.guard().checkAuthenticated(request);
@@ -106,14 +106,14 @@ public final class ConsoleHandler {
         }
         String name = relative.substring(OPERATOR_API.length());
         if (name.equals("state")) {
-            return only("GET", request, null);
+            return only("GET", request).orElseGet(() -> Exchange.Reply.json(200, view.state(Map.copyOf(refusals))));
         }
         if (!name.equals("stage") && !config.actions().containsKey(name)) {
             throw new ConsoleException(404, "no such resource: " + path);
         }
-        Exchange.Reply wrongMethod = only("POST", request, null);
-        if (wrongMethod != null) {
-            return wrongMethod;
+        Optional<Exchange.Reply> wrongMethod = only("POST", request);
+        if (wrongMethod.isPresent()) {
+            return wrongMethod.get();
         }
         Map<String, Object> body = body(request);
         if (name.equals("stage")) {
@@ -124,16 +124,13 @@ public final class ConsoleHandler {
                 : Exchange.Reply.json(200, answer);
     }
 
-    /** The reply when the method is right (state when null), else 405 naming the right one. */
-    private Exchange.Reply only(String method, Exchange.Request request, Exchange.Reply reply) {
-        if (!method.equals(request.method())) {
-            return Exchange.Reply.error(405, request.method() + " is not allowed on " + request.rawPath()
-                    + "; allowed: " + method).withHeader("Allow", method);
+    /** 405 naming the method allowed, when the request's is another. */
+    private static Optional<Exchange.Reply> only(String method, Exchange.Request request) {
+        if (method.equals(request.method())) {
+            return Optional.empty();
         }
-        if (reply != null) {
-            return reply;
-        }
-        return method.equals("GET") ? Exchange.Reply.json(200, view.state(Map.copyOf(refusals))) : null;
+        return Optional.of(Exchange.Reply.error(405, request.method() + " is not allowed on " + request.rawPath()
+                + "; allowed: " + method).withHeader("Allow", method));
     }
 
     /**
