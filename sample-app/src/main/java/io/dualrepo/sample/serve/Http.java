@@ -49,10 +49,6 @@ final class Http {
         return new ClientError(404, message);
     }
 
-    static ClientError conflict(String message) {
-        return new ClientError(409, message);
-    }
-
     /** An answer: status, content type and body (empty for 204). */
     record Response(int status, String contentType, byte[] body, Map<String, String> headers) {
 
@@ -119,8 +115,7 @@ final class Http {
             return element.getAsJsonObject();
         }
 
-        /** For actions that take no body: still a JSON request, for the same reason as {@link #body()}. */
-        void requireJsonContentType() {
+        private void requireJsonContentType() {
             String type = Optional.ofNullable(exchange.getRequestHeaders().getFirst("Content-Type")).orElse("");
             if (!type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
                 throw new ClientError(415, "send the request with Content-Type: application/json"
@@ -151,28 +146,6 @@ final class Http {
             throw badRequest("field '" + field + "' must be a string, was " + value);
         }
         return Optional.of(value.getAsString());
-    }
-
-    static boolean requiredBoolean(JsonObject body, String field) {
-        JsonElement value = body.get(field);
-        if (value == null || value.isJsonNull()) {
-            throw badRequest("field '" + field + "' is required (true or false)");
-        }
-        if (!(value.isJsonPrimitive() && ((JsonPrimitive) value).isBoolean())) {
-            throw badRequest("field '" + field + "' must be true or false, was " + value);
-        }
-        return value.getAsBoolean();
-    }
-
-    static Optional<Double> optionalNumber(JsonObject body, String field) {
-        JsonElement value = body.get(field);
-        if (value == null || value.isJsonNull()) {
-            return Optional.empty();
-        }
-        if (!(value.isJsonPrimitive() && ((JsonPrimitive) value).isNumber())) {
-            throw badRequest("field '" + field + "' must be a number, was " + value);
-        }
-        return Optional.of(value.getAsDouble());
     }
 
     /** A method and a path pattern, whose groups are path segments handed to the handler decoded. */

@@ -1,7 +1,10 @@
 package io.dualrepo.sample.serve;
 
+import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.dualrepo.console.Authenticator;
+import io.dualrepo.console.OperatorConsole;
 import io.dualrepo.hibernate.backfill.BackfillResult;
 import io.dualrepo.sample.SampleApp;
 import io.dualrepo.sample.Settings;
@@ -16,9 +19,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -28,28 +29,28 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Serve mode: the sample app as an HTTP service, with the incidents API, Prometheus metrics at {@code /metrics} and
- * an operator page at {@code /} that shows the migration as it runs and steers it.
+ * the library's operator console ({@code dual-repo-console}) at {@code /}, which shows the migration as it runs and
+ * steers it.
  *
  * <p>The operator API ({@code /api/operator/*}) changes where reads come from, starts backfills and plants bugs,
  * so it asks for a bearer token ({@link Settings#operatorToken()}, else a random one the console shows once in the
  * page's address, {@code #token=...}). It listens on the loopback interface only and answers only requests naming
- * it there (Host), and refuses state-changing requests from other sites' pages (Origin): see {@link RequestGuard}.
- * A request must arrive within {@link #MAX_REQUEST_SECONDS} and be answered within {@link #MAX_RESPONSE_SECONDS},
- * else its connection is closed. Built on the JDK's {@code HttpServer}, with no web framework.
+ * it there (Host), and refuses state-changing requests from other sites' pages (Origin): the console's checks, which
+ * guard the incidents API too. A request must arrive within {@link #MAX_REQUEST_SECONDS} and be answered within
+ * {@link #MAX_RESPONSE_SECONDS}, else its connection is closed. Built on the JDK's {@code HttpServer}, with no web
+ * framework, and Nagle's algorithm off.
  */
 public final class Server implements AutoCloseable {
 
@@ -68,33 +69,32 @@ public final class Server implements AutoCloseable {
     /** From a request read to its answer written; the verifier, the slowest handler, runs one at a time. */
     public static final long MAX_RESPONSE_SECONDS = 60;
     private static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
-    // The page's own files and nothing else: no inline script or style, no other origin.
     private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; frame-ancestors 'none'";
-    private static final Map<String, String> PAGE_FILES = Map.of(
-            "/", "index.html",
-            "/operator.js", "operator.js",
-            "/operator.css", "operator.css");
+    /** The application's own contexts; everything else is the console's. */
+    private static final List<String> APP_CONTEXTS = List.of("/api/incidents", "/api/organisations", "/metrics");
 
     static {
         // The JDK's server reads these once, when its first instance is made, and by default has no limit at all.
         // A value given on the command line (-Dsun.net.httpserver.maxReqTime=...) wins.
-        setIfAbsent("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
-        setIfAbsent("sun.net.httpserver.maxRspTime", MAX_RESPONSE_SECONDS);
+        setIfAbsent("sun.net.httpserver.maxReqTime", Long.toString(MAX_REQUEST_SECONDS));
+        setIfAbsent("sun.net.httpserver.maxRspTime", Long.toString(MAX_RESPONSE_SECONDS));
+        // Else every keep-alive answer waits some 40 ms for the client's delayed ACK (Nagle's algorithm), and serve
+        // mode measures that instead of the stages.
+        setIfAbsent("sun.net.httpserver.nodelay", "true");
     }
 
     private final SampleApp app;
     private final PrometheusMeterRegistry registry;
-    private final OperatorEndpoints operator;
+    private final OperatorActions operator;
     private final List<Route> routes = new ArrayList<>();
     private final ExecutorService requestThreads;
     private final HttpServer http;
     private final String operatorToken;
     private final boolean tokenGenerated;
-    private final RequestGuard guard;
     private final CountDownLatch closed = new CountDownLatch(1);
 
     private Server(Settings settings) throws IOException {
-        this.operatorToken = settings.operatorToken().orElseGet(RequestGuard::generateToken);
+        this.operatorToken = settings.operatorToken().orElseGet(Authenticator::randomToken);
         this.tokenGenerated = settings.operatorToken().isEmpty();
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
@@ -102,7 +102,7 @@ public final class Server implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         this.app = SampleApp.start(settings, registry);
-        OperatorEndpoints operator = null;
+        OperatorActions operator = null;
         ExecutorService requestThreads = null;
         try {
             int seeded = app.seed(SEED_ORGANISATIONS, SEED_INCIDENTS_PER_ORGANISATION);
@@ -115,14 +115,9 @@ public final class Server implements AutoCloseable {
             log.info("{}", statuses);
             app.newModel().plantBug(settings.plantedBug());
 
-            operator = new OperatorEndpoints(app, Clock.systemUTC());
+            operator = new OperatorActions(app, Clock.systemUTC());
             routes.addAll(new IncidentEndpoints(app, app.organisations()).routes());
-            routes.addAll(operator.routes());
             routes.add(Route.of("GET", "/metrics", request -> Response.text(METRICS_CONTENT_TYPE, registry.scrape())));
-            for (Map.Entry<String, String> file : PAGE_FILES.entrySet()) {
-                Response page = pageFile(file.getValue());
-                routes.add(Route.of("GET", Pattern.quote(file.getKey()), request -> page));
-            }
 
             AtomicInteger threads = new AtomicInteger();
             requestThreads = Executors.newFixedThreadPool(REQUEST_THREADS, runnable -> {
@@ -131,8 +126,13 @@ public final class Server implements AutoCloseable {
                 return thread;
             });
             this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port()), 0);
-            this.guard = new RequestGuard(http.getAddress().getPort(), operatorToken);
-            http.createContext("/", this::dispatch);
+            OperatorConsole console = operator.console(operatorToken, hosts(http.getAddress().getPort()));
+            // The console's Host and Origin checks guard the application's own API too.
+            Filter guard = console.hostAndOriginFilter();
+            for (String context : APP_CONTEXTS) {
+                http.createContext(context, this::dispatch).getFilters().add(guard);
+            }
+            http.createContext(console.pathPrefix(), console.httpHandler());
             http.setExecutor(requestThreads);
             http.start();
         } catch (IOException | RuntimeException | Error e) {
@@ -239,7 +239,6 @@ public final class Server implements AutoCloseable {
         String path = exchange.getRequestURI().getRawPath();
         Response response;
         try {
-            guard.check(exchange, method, path);
             response = route(method, path, exchange);
         } catch (ClientError e) {
             response = Response.error(e.status, e.getMessage());
@@ -293,24 +292,19 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    private static void setIfAbsent(String property, long seconds) {
+    private static void setIfAbsent(String property, String value) {
         if (System.getProperty(property) == null) {
-            System.setProperty(property, Long.toString(seconds));
+            System.setProperty(property, value);
         }
     }
 
-    private static Response pageFile(String name) {
-        String resource = "/operator/" + name;
-        try (InputStream in = Server.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("the operator page's file " + resource + " is not on the classpath");
-            }
-            String type = name.endsWith(".html") ? "text/html; charset=utf-8"
-                    : name.endsWith(".js") ? "text/javascript; charset=utf-8"
-                    : "text/css; charset=utf-8";
-            return Response.text(type, new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading " + resource, e);
+    /** The Host values a browser on this machine sends for the server; the port left out only when it is HTTP's. */
+    private static List<String> hosts(int port) {
+        List<String> names = List.of("127.0.0.1", "localhost", "[::1]");
+        List<String> hosts = new ArrayList<>(names.stream().map(name -> name + ":" + port).toList());
+        if (port == 80) {
+            hosts.addAll(names);
         }
+        return hosts;
     }
 }

@@ -2,13 +2,19 @@ package io.dualrepo.sample.serve.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import io.dualrepo.sample.Settings;
 import io.dualrepo.sample.serve.ApiClient;
 import io.dualrepo.sample.serve.Server;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -20,6 +26,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -29,9 +36,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The operator page in headless Chromium: an operator switches to SHADOW, backfills and verifies from the page while
  * the API takes traffic, and the page shows the comparisons and the planted bug's mismatches, the migration record
- * with its route history, and the reason a stage the rules refuse is refused. Needs the system's
- * Chromium and its driver ({@code apt-get install chromium chromium-driver}); only the Maven profile {@code browser}
- * runs it. Leaves screenshots in {@code target/operator-page.png} and {@code target/operator-page-record.png}.
+ * with its route history, the reason a stage the rules refuse is refused, and that another site's page changes
+ * nothing. Needs the system's Chromium and its driver ({@code apt-get install chromium chromium-driver}); only the
+ * Maven profile {@code browser} runs it. Leaves screenshots in {@code target/operator-page.png} and {@code
+ * target/operator-page-record.png}.
  */
 @Tag("browser")
 class OperatorPageBrowserTest {
@@ -160,6 +168,8 @@ class OperatorPageBrowserTest {
         ((JavascriptExecutor) browser).executeScript("document.getElementById('record-heading').scrollIntoView();");
         Files.write(TARGET.resolve("operator-page-record.png"), screenshot(browser));
 
+        crossOriginRequestsAreRefused(browser, server);
+
         // Without the token (another tab, or its session storage gone) the page shows nothing of the migration
         // and says how to open it.
         ((JavascriptExecutor) browser).executeScript("sessionStorage.clear();");
@@ -167,6 +177,57 @@ class OperatorPageBrowserTest {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("connection"),
                 "the operator API needs the operator token"));
         assertThat(text(browser, "route-stage")).isEqualTo("–");
+    }
+
+    /**
+     * A page of another site (served here by a server of its own, with no policy of its own) posts to the stage: a
+     * plain post, which browsers send without asking first, reaches the server with that page's Origin and changes
+     * nothing; a JSON post with the token is never sent, as its preflight gets no CORS grant. The stage stays.
+     */
+    private static void crossOriginRequestsAreRefused(WebDriver browser, Server server) throws IOException {
+        JavascriptExecutor script = (JavascriptExecutor) browser;
+        String stageUri = server.uri().resolve("/api/operator/stage").toString();
+        String own = browser.getWindowHandle();
+        HttpServer otherSite = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        otherSite.createContext("/", exchange -> {
+            try (exchange) {
+                byte[] page = "<!doctype html><title>another site</title><p>nothing to see"
+                        .getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+                exchange.sendResponseHeaders(200, page.length);
+                exchange.getResponseBody().write(page);
+            }
+        });
+        otherSite.start();
+        browser.switchTo().newWindow(WindowType.TAB);
+        try {
+            browser.get("http://localhost:" + otherSite.getAddress().getPort() + "/");
+            Object simple = script.executeAsyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    fetch(arguments[0], { method: 'POST', mode: 'no-cors', body: '{"stage": "DUAL_WRITE"}',
+                        headers: { 'Content-Type': 'text/plain' } })
+                      .then(response => done('sent: ' + response.type), error => done('failed: ' + error));
+                    """, stageUri);
+            assertThat(String.valueOf(simple)).as("the browser sent it (its answer opaque)").isEqualTo("sent: opaque");
+            Object withToken = script.executeAsyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    fetch(arguments[0], { method: 'POST', body: '{"stage": "DUAL_WRITE"}',
+                        headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + arguments[1] } })
+                      .then(response => done('status ' + response.status), error => done('failed: ' + error));
+                    """, stageUri, server.operatorToken());
+            assertThat(String.valueOf(withToken)).as("a cross-origin JSON post with the token").startsWith("failed");
+        } finally {
+            browser.close();
+            browser.switchTo().window(own);
+            otherSite.stop(0);
+        }
+        assertThat(new ApiClient(server).state().getAsJsonObject("route").get("stage").getAsString())
+                .as("the stage after the other origin's requests").isEqualTo("SHADOW");
+        // What the server answers that page's Origin, seen from a client that shows the status: 403.
+        ApiClient.Reply refused = new ApiClient(server).withHeaders(Map.of("Authorization", "Bearer "
+                + server.operatorToken(), "Origin", "http://localhost:" + otherSite.getAddress().getPort()))
+                .post("/api/operator/stage", "{\"stage\": \"DUAL_WRITE\"}");
+        assertThat(refused.status()).as(refused.body()).isEqualTo(403);
     }
 
     private static String text(WebDriver browser, String id) {

@@ -1,5 +1,7 @@
-// The operator page: polls /api/operator/state every second and draws it; the buttons post to /api/operator/*.
-// Data (titles, values in diffs, error messages) only ever goes into textContent, never into markup.
+// The operator console: polls api/operator/state every second and draws it; the buttons post to api/operator/*.
+// Paths are relative to the page, so the console works under any path prefix. Data (titles, values in diffs, error
+// messages) only ever goes into textContent, never into markup. The application's own script (app.js) draws its
+// sections through window.dualRepoConsole.
 'use strict';
 
 const OUTCOMES = ['match', 'mismatch', 'secondary_error', 'timeout', 'skipped'];
@@ -83,7 +85,8 @@ function renderRoute(route, stages) {
       button.type = 'button';
       button.id = `stage-${stage}`;
       button.textContent = stage;
-      button.addEventListener('click', () => act(button, () => api('POST', '/api/operator/stage', { stage })));
+      button.addEventListener('click', () => act(button,
+          () => api('POST', 'api/operator/stage', { repository: selectedRepository, stage })));
       buttons.appendChild(button);
     }
   }
@@ -170,46 +173,7 @@ function renderComparisons(comparisons) {
   byId('mismatches').tBodies[0].replaceChildren(...rows);
 }
 
-// Updated in place, not redrawn: a bar that is replaced every second would flicker and lose its focus.
-function renderBackfills(state) {
-  const list = byId('backfills');
-  for (const job of state.backfills) {
-    const id = `progress-${job.job}`;
-    let bar = byId(id);
-    if (!bar) {
-      if (!list.querySelector('.job')) list.replaceChildren();
-      const box = document.createElement('div');
-      box.className = 'job';
-      const label = document.createElement('label');
-      label.htmlFor = id;
-      label.textContent = job.job + (job.dryRun ? ' (dry run)' : '');
-      bar = document.createElement('progress');
-      bar.id = id;
-      bar.max = 1;
-      const detail = document.createElement('span');
-      detail.className = 'detail';
-      box.append(label, bar, detail);
-      list.appendChild(box);
-    }
-    if (job.fraction === null) bar.removeAttribute('value'); else bar.value = job.fraction;
-    const total = job.total < 0 ? '?' : job.total;
-    bar.parentElement.querySelector('.detail').textContent = `${job.done} / ${total} rows, ${job.written} written, `
-        + `${job.removed} removed, ${job.quarantined} quarantined, ${job.rowsPerSecond} rows/s`;
-  }
-  const running = state.incidentBackfill.running;
-  byId('backfill-button').disabled = running;
-  byId('backfill-button').textContent = running ? 'Incident backfill running…' : 'Run the incident backfill';
-  byId('backfill-last').textContent = state.incidentBackfill.last || '';
-}
-
-function renderVerification(state) {
-  byId('verify-button').disabled = state.verifying;
-  if (state.verification) {
-    byId('verify-summary').textContent = `${clock(state.verification.at)}: ${state.verification.summary}`;
-  }
-}
-
-// The record's figures, from GET /api/operator/state's "record", "stageRefusal" and "pendingSync".
+// The record's figures, from a repository's "record", "stageRefusal", "pendingSync" and "quarantine".
 function renderRecord(state) {
   const record = state.record;
   const stageRefusal = byId('stage-refusal');
@@ -247,9 +211,15 @@ function renderRecord(state) {
   byId('record-backfill').textContent = evidence(record.lastBackfill);
   byId('record-verification').textContent = evidence(record.lastVerification);
   const pending = state.pendingSync;
-  byId('record-pending').textContent = pending.error ? pending.error
-      : pending.oldestAt === null ? 'none waiting'
-      : `${pending.oldestAgeSeconds} s (written ${clock(pending.oldestAt)})`;
+  for (const node of document.querySelectorAll('.pending')) node.hidden = !pending;
+  if (pending) {
+    byId('record-pending').textContent = pending.error ? pending.error
+        : pending.oldestAt === null ? 'none waiting'
+        : `${pending.oldestAgeSeconds} s (written ${clock(pending.oldestAt)})`;
+  }
+  const quarantine = state.quarantine;
+  for (const node of document.querySelectorAll('.quarantine')) node.hidden = !quarantine;
+  if (quarantine) byId('record-quarantine').textContent = quarantine.error ? quarantine.error : quarantine.rows;
   renderHistory(record.history);
 }
 
@@ -279,21 +249,41 @@ function renderHistory(history) {
   byId('history').tBodies[0].replaceChildren(...rows);
 }
 
-let plantedBugBusy = false;
+let selectedRepository = null;
+const appRenderers = [];
+
+// A select only when there is a choice; the first repository until the operator picks another.
+function chooseRepository(repositories) {
+  const names = repositories.map(repository => repository.name);
+  if (!names.includes(selectedRepository)) selectedRepository = names[0];
+  const select = byId('repository');
+  byId('repository-choice').hidden = names.length < 2;
+  if (select.options.length !== names.length) {
+    select.replaceChildren(...names.map(name => {
+      const option = document.createElement('option');
+      option.value = name;
+      option.textContent = name;
+      return option;
+    }));
+  }
+  select.value = selectedRepository;
+  return repositories.find(repository => repository.name === selectedRepository);
+}
 
 function render(state) {
-  renderRoute(state.route, state.stages);
-  renderComparisons(state.comparisons);
-  renderBackfills(state);
-  renderVerification(state);
-  renderRecord(state);
-  if (!plantedBugBusy) byId('planted-bug').checked = state.plantedBug;
+  const repository = chooseRepository(state.repositories);
+  renderRoute(repository.route, state.stages);
+  byId('comparisons-section').hidden = !repository.comparisons;
+  byId('mismatches-section').hidden = !repository.comparisons;
+  if (repository.comparisons) renderComparisons(repository.comparisons);
+  renderRecord(repository);
+  for (const renderer of appRenderers) renderer(state.app, state);
 }
 
 async function refresh() {
   const connection = byId('connection');
   try {
-    const state = await api('GET', '/api/operator/state');
+    const state = await api('GET', 'api/operator/state');
     render(state);
     connection.textContent = `Updated ${clock(state.now)}`;
     connection.classList.remove('down');
@@ -310,19 +300,23 @@ async function poll() {
   setTimeout(poll, POLL_MILLIS);
 }
 
+// What the application's own script uses: onState(fn) is called with the state's "app" (and the whole state) after
+// every poll; act(button, action) runs an action, shows its failure and refreshes; api(method, path, body) sends a
+// request with the token (paths relative to the page, e.g. 'api/operator/backfill').
+window.dualRepoConsole = Object.freeze({
+  api,
+  act,
+  clock,
+  show,
+  onState: renderer => appRenderers.push(renderer),
+});
+
 document.addEventListener('DOMContentLoaded', () => {
-  byId('backfill-button').addEventListener('click', event =>
-      act(event.currentTarget, () => api('POST', '/api/operator/backfill')));
-  byId('verify-button').addEventListener('click', event => act(event.currentTarget, async () => {
-    byId('verify-summary').textContent = 'Verifying…';
-    const result = await api('POST', '/api/operator/verify');
-    byId('verify-summary').textContent = `${clock(result.at)}: ${result.summary}`;
-  }));
-  byId('planted-bug').addEventListener('change', event => {
-    const box = event.currentTarget;
-    plantedBugBusy = true;
-    act(box, () => api('POST', '/api/operator/planted-bug', { planted: box.checked }))
-        .finally(() => { plantedBugBusy = false; });
+  byId('repository').addEventListener('change', event => {
+    selectedRepository = event.currentTarget.value;
+    shownMismatches = null;
+    shownHistory = null;
+    refresh();
   });
   poll();
 });

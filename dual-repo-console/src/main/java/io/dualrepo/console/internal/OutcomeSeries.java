@@ -1,6 +1,5 @@
-package io.dualrepo.sample.serve;
+package io.dualrepo.console.internal;
 
-import io.dualrepo.compare.ComparisonListener;
 import io.dualrepo.compare.ComparisonResult;
 import io.dualrepo.compare.Difference;
 import io.dualrepo.compare.Outcome;
@@ -14,22 +13,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/**
- * What the operator page shows of comparisons: outcome counts since start, the same counts per time bucket for the
- * last few minutes, and the latest mismatches with their differences.
- *
- * <p>It listens on the library's comparison threads, so recording is a few array writes under one lock. It keeps no
- * raw values: the differences arrive rendered and masked, and are kept as they came.
- */
-final class ComparisonHistory implements ComparisonListener {
+/** One repository's comparison outcomes: totals, a ring of time buckets, and the latest mismatches. */
+public final class OutcomeSeries {
 
-    static final Duration BUCKET = Duration.ofSeconds(5);
-    static final int BUCKETS = 60;
-    static final int RECENT_MISMATCHES = 20;
+    public static final Duration BUCKET = Duration.ofSeconds(5);
+    public static final int BUCKETS = 60;
+    public static final int RECENT_MISMATCHES = 20;
 
     private static final Outcome[] OUTCOMES = Outcome.values();
 
-    private final String repository;
     private final Clock clock;
     private final long bucketMillis = BUCKET.toMillis();
     // A ring of buckets: slot i holds the bucket whose number is bucketNumber[i], or stale counts to be reset.
@@ -38,26 +30,22 @@ final class ComparisonHistory implements ComparisonListener {
     private final long[] totals = new long[OUTCOMES.length];
     private final Deque<Mismatch> recentMismatches = new ArrayDeque<>();
 
-    ComparisonHistory(String repository, Clock clock) {
-        this.repository = repository;
+    public OutcomeSeries(Clock clock) {
         this.clock = clock;
         Arrays.fill(bucketNumber, -1);
     }
 
     /** One mismatch as the page lists it. */
-    record Mismatch(long at, String method, String primary, List<Difference> differences) {}
+    public record Mismatch(long at, String method, String primary, List<Difference> differences) {}
 
     /** Outcome counts of one bucket, starting at {@code start} (epoch milliseconds). */
-    record Bucket(long start, Map<String, Long> counts) {}
+    public record Bucket(long start, Map<String, Long> counts) {}
 
-    /** A consistent copy of the history, newest mismatch first and buckets oldest first. */
-    record Snapshot(Map<String, Long> totals, long bucketSeconds, List<Bucket> series, List<Mismatch> recentMismatches) {}
+    /** A consistent copy, newest mismatch first and buckets oldest first. */
+    public record Snapshot(Map<String, Long> totals, long bucketSeconds, List<Bucket> series,
+            List<Mismatch> recentMismatches) {}
 
-    @Override
-    public void onComparison(ComparisonResult result) {
-        if (!repository.equals(result.repository())) {
-            return;
-        }
+    public void record(ComparisonResult result) {
         long now = clock.millis();
         int outcome = result.outcome().ordinal();
         synchronized (this) {
@@ -79,7 +67,7 @@ final class ComparisonHistory implements ComparisonListener {
         }
     }
 
-    synchronized Snapshot snapshot() {
+    public synchronized Snapshot snapshot() {
         long current = clock.millis() / bucketMillis;
         List<Bucket> series = new ArrayList<>(BUCKETS);
         // Every bucket of the window, empty ones included, so the chart's time axis never jumps.
