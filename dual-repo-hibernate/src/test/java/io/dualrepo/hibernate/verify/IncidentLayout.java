@@ -62,6 +62,9 @@ abstract class IncidentLayout implements AutoCloseable {
     /** NEW's incidents as "id title status". */
     abstract List<String> newRows();
 
+    /** A query on the new model's database (where the verifier keeps its tables), one line per row. */
+    abstract List<String> newDatabaseRows(String sql);
+
     static long statusId(String status) {
         int index = StatusIds.DEFAULTS.indexOf(status);
         if (index < 0) {
@@ -137,6 +140,11 @@ abstract class IncidentLayout implements AutoCloseable {
         }
 
         @Override
+        List<String> newDatabaseRows(String sql) {
+            return newDatabase.rows(sql);
+        }
+
+        @Override
         public void close() throws SQLException {
             oldSessions.close();
             newSessions.close();
@@ -197,6 +205,11 @@ abstract class IncidentLayout implements AutoCloseable {
         List<String> newRows() {
             return database.rows("select i.id, i.title, s.name from incidents i"
                     + " join incident_statuses s on s.id = i.incident_status_id");
+        }
+
+        @Override
+        List<String> newDatabaseRows(String sql) {
+            return database.rows(sql);
         }
 
         @Override
