@@ -274,10 +274,18 @@ public final class Verifier<K extends Comparable<? super K>, V> {
         if (!inNew(store::tablesExist)) {
             log.info("verify {}: creating its tables {} and {}", job, LeaseTables.VERIFY.checkpoint(),
                     LeaseTables.VERIFY.lease());
-            inNew(session -> {
-                store.createTables(session);
-                return null;
-            });
+            try {
+                inNew(session -> {
+                    store.createTables(session);
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                // Another instance creating them at the same moment: PostgreSQL's "if not exists" does not cover a
+                // concurrent creation (a unique violation in its catalogue). Fine if they are there now.
+                if (!inNew(store::tablesExist)) {
+                    throw e;
+                }
+            }
         }
         try {
             inNew(session -> {

@@ -11,7 +11,10 @@ import io.dualrepo.hibernate.model.SharedIncidentRow;
 import io.dualrepo.hibernate.model.StatusIds;
 import io.dualrepo.hibernate.model.StatusTableIncidentRow;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.hibernate.SessionFactory;
 
 /**
@@ -35,6 +38,28 @@ abstract class IncidentLayout implements AutoCloseable {
     }
 
     enum Layout { NEW_TABLES, SAME_TABLE }
+
+    /** Statements waiting for the end of {@link #plantAll}, by database; null while each runs at once. */
+    private Map<TestDatabase, List<String>> pending;
+
+    /** Plants what {@code planting} plants in one connection per database: hundreds of rows in well under a second. */
+    void plantAll(Runnable planting) {
+        pending = new LinkedHashMap<>();
+        try {
+            planting.run();
+            pending.forEach((database, statements) -> database.execute(statements.toArray(String[]::new)));
+        } finally {
+            pending = null;
+        }
+    }
+
+    void execute(TestDatabase database, String statement) {
+        if (pending != null) {
+            pending.computeIfAbsent(database, any -> new ArrayList<>()).add(statement);
+        } else {
+            database.execute(statement);
+        }
+    }
 
     /** Both models hold the incident. */
     void both(String id, String title, String status) {
@@ -107,13 +132,13 @@ abstract class IncidentLayout implements AutoCloseable {
 
         @Override
         void oldOnly(String id, String title, String status) {
-            oldDatabase.execute("insert into incidents (id, organisation_id, title, status) values ('" + id + "', '"
+            execute(oldDatabase, "insert into incidents (id, organisation_id, title, status) values ('" + id + "', '"
                     + ORGANISATION + "', '" + title + "', '" + status + "')");
         }
 
         @Override
         void newOnly(String id, String title, String status) {
-            newDatabase.execute("insert into incidents_v2 (id, organisation_id, title, incident_status_id) values ('"
+            execute(newDatabase, "insert into incidents_v2 (id, organisation_id, title, incident_status_id) values ('"
                     + id + "', '" + ORGANISATION + "', '" + title + "', " + statusId(status) + ")");
         }
 
@@ -187,7 +212,7 @@ abstract class IncidentLayout implements AutoCloseable {
         }
 
         private void insert(String id, String title, String status, String statusId) {
-            database.execute("insert into incidents (id, organisation_id, title, status, incident_status_id) values ('"
+            execute(database, "insert into incidents (id, organisation_id, title, status, incident_status_id) values ('"
                     + id + "', '" + ORGANISATION + "', '" + title + "', " + status + ", " + statusId + ")");
         }
 

@@ -39,6 +39,10 @@ class VerifierJobTest {
 
     private void plant(Layout kind) {
         layout = IncidentLayout.of(kind);
+        layout.plantAll(this::plantRows);
+    }
+
+    private void plantRows() {
         for (int i = 1; i <= ROWS; i++) {
             String id = id(i);
             if (i % 25 == 0) {
@@ -225,13 +229,15 @@ class VerifierJobTest {
     @Test
     void aKeyThatHealsWithinTheRecheckWindowIsNotReportedOneThatStaysDifferentIs() {
         layout = IncidentLayout.of(Layout.NEW_TABLES);
-        for (int i = 1; i <= 20; i++) {
-            if (i == 7 || i == 8) {
-                layout.differing(id(i), "title " + i, "fixing", "closed");
-            } else {
-                layout.both(id(i), "title " + i, "fixing");
+        layout.plantAll(() -> {
+            for (int i = 1; i <= 20; i++) {
+                if (i == 7 || i == 8) {
+                    layout.differing(id(i), "title " + i, "fixing", "closed");
+                } else {
+                    layout.both(id(i), "title " + i, "fixing");
+                }
             }
-        }
+        });
         // A dual write in flight: key 7's OLD half lands after the scan saw it, before the first re-check.
         FakeTicker ticker = new FakeTicker(() -> layout.setOldStatus(id(7), "closed"));
 
@@ -251,9 +257,11 @@ class VerifierJobTest {
     @Test
     void rowsPerSecondLimitsTheRate() {
         layout = IncidentLayout.of(Layout.NEW_TABLES);
-        for (int i = 1; i <= 100; i++) {
-            layout.both(id(i), "title " + i, "fixing");
-        }
+        layout.plantAll(() -> {
+            for (int i = 1; i <= 100; i++) {
+                layout.both(id(i), "title " + i, "fixing");
+            }
+        });
         FakeTicker ticker = new FakeTicker(() -> {});
         List<String> rateViolations = new CopyOnWriteArrayList<>();
 
