@@ -87,6 +87,8 @@ final class SegmentWorker<K extends Comparable<? super K>, V> implements Runnabl
         for (int attempt = 1; ; attempt++) {
             try {
                 return inNew(session -> {
+                    // Lost in a crash, a claim is only made again: its segment was not recorded done either.
+                    store.relaxDurability(session);
                     Checkpoint checkpoint = store.lockCheckpoint(session);
                     if (checkpoint.finished()) {
                         return new Finished();
@@ -169,7 +171,7 @@ final class SegmentWorker<K extends Comparable<? super K>, V> implements Runnabl
         long found = tally.missingInNew + tally.missingInOld + tally.differing + tally.quarantined;
         String findings = Findings.encode(tally, keyType);
         boolean recorded = inNew(session -> {
-            LeaseStore.relaxDurability(session);
+            store.relaxDurability(session);
             return store.markVerified(session, lease, tally.oldRows, tally.newRows, found, findings);
         });
         if (!recorded) {

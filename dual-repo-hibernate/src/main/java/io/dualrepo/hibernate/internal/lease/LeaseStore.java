@@ -50,6 +50,8 @@ public final class LeaseStore {
     private final Clock clock;
     private final Duration leaseDuration;
     private boolean skipLocked = true;
+    /** Whether the database is PostgreSQL; null until the first {@link #relaxDurability} asks. */
+    private volatile Boolean postgres;
 
     public LeaseStore(LeaseTables tables, String job, Clock clock, Duration leaseDuration) {
         this.tables = tables;
@@ -459,10 +461,13 @@ public final class LeaseStore {
      * On PostgreSQL, lets this transaction's commit return before its WAL reaches the disk. For writes that are
      * only progress: a crash loses the last few, whose key ranges are then done again. Elsewhere nothing.
      */
-    public static void relaxDurability(Session session) {
+    public void relaxDurability(Session session) {
         jdbc(session, connection -> {
-            if (connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT)
-                    .contains("postgres")) {
+            if (postgres == null) {
+                postgres = connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT)
+                        .contains("postgres");
+            }
+            if (postgres) {
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("set local synchronous_commit to off");
                 }
