@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dualrepo.hibernate.Migration;
 import io.dualrepo.hibernate.internal.lease.Ticker;
 import io.dualrepo.hibernate.model.Incident;
+import io.dualrepo.record.MigrationRecord;
+import io.dualrepo.record.RecordEntry;
 import io.dualrepo.hibernate.verify.IncidentLayout.Layout;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -171,6 +173,29 @@ class VerifierJobTest {
         Verifier.builder(layout.migration).pageSize(10).workerId("w")
                 .onProgress(progress -> againDone.add(progress.done())).build().verify();
         assertThat(againDone.get(0)).isEqualTo(10);
+    }
+
+    @Test
+    void onlyACompletePassGoesOnRecord() {
+        plant(Layout.NEW_TABLES);
+        MigrationRecord record = MigrationRecord.inMemory();
+        AtomicInteger segments = new AtomicInteger();
+        Verifier.builder(layout.migration).pageSize(10).workerId("w").migrationRecord(record)
+                .onProgress(progress -> {
+                    if (segments.incrementAndGet() == 2) {
+                        Thread.currentThread().interrupt();
+                    }
+                })
+                .build()
+                .verify();
+        Thread.interrupted();
+        List<RecordEntry> afterStop = record.history("incidents", 10);
+
+        Verifier.builder(layout.migration).pageSize(10).workerId("w").migrationRecord(record).build().verify();
+
+        assertThat(afterStop).isEmpty();
+        assertThat(record.history("incidents", 10)).hasSize(1);
+        assertThat(record.history("incidents", 10).get(0).toString()).contains("235 OLD and 231 NEW rows scanned");
     }
 
     @Test
