@@ -306,7 +306,7 @@ final class SegmentWorker<K extends Comparable<? super K>, V> implements Runnabl
                 findings = recheck(left);
                 left = findings.stream().map(Finding::key).toList();
             }
-            verifier.count(findings, tally, run);
+            verifier.discrepancies.count(findings, tally, run);
         }
 
         /** Reads the keys again from both models: those that still disagree, the others counted as resolved. */

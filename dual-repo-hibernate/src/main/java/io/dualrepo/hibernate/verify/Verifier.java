@@ -2,7 +2,6 @@ package io.dualrepo.hibernate.verify;
 
 import io.dualrepo.Side;
 import io.dualrepo.compare.Difference;
-import io.dualrepo.hibernate.KeyedModel;
 import io.dualrepo.hibernate.Migration;
 import io.dualrepo.hibernate.durable.KeySync;
 import io.dualrepo.hibernate.internal.lease.LeaseStore;
@@ -14,24 +13,18 @@ import io.dualrepo.hibernate.internal.lease.Ticker;
 // An internal package of dual-repo-core, used on purpose: the verifier must judge "equal" exactly as the shadow
 // comparison does, and render its diffs the same way (masked, escaped, cut); this module ships in lockstep with
 // core.
-import io.dualrepo.internal.WithheldMessage;
 import io.dualrepo.internal.compare.CompareOptions;
 import io.dualrepo.internal.compare.StructuralComparator;
 import io.dualrepo.record.MigrationRecord;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -141,13 +134,8 @@ public final class Verifier<K extends Comparable<? super K>, V> {
     private final Ticker ticker;
     private final Clock clock;
     private final StructuralComparator comparator;
-    private final KeySync<K, V> sync;
-    private final Counter missingInNewCounter;
-    private final Counter missingInOldCounter;
-    private final Counter differingCounter;
-    private final Counter quarantinedCounter;
-    private final Counter repairedCounter;
-    private final Counter repairFailedCounter;
+    final Discrepancies<K, V> discrepancies;
+    private final Passes<K, V> passes;
     private final MigrationRecord record;
 
     private Verifier(Builder<K, V> builder) {
@@ -168,15 +156,10 @@ public final class Verifier<K extends Comparable<? super K>, V> {
         this.ticker = builder.ticker;
         this.clock = builder.clock;
         this.comparator = new StructuralComparator(builder.options);
-        this.sync = KeySync.of(migration, comparator::equivalent);
-        MeterRegistry registry = builder.meterRegistry;
-        this.missingInNewCounter = discrepancies(registry, "missing_new");
-        this.missingInOldCounter = discrepancies(registry, "missing_old");
-        this.differingCounter = discrepancies(registry, "differing");
-        this.quarantinedCounter = discrepancies(registry, "quarantined");
-        this.repairedCounter = repairs(registry, "success");
-        this.repairFailedCounter = repairs(registry, "error");
+        this.discrepancies = new Discrepancies<>(migration, KeySync.of(migration, comparator::equivalent),
+                sourceOfTruth, maxSamples, builder.meterRegistry);
         this.record = builder.record;
+        this.passes = new Passes<>(migration, job, comparator, maxSamples, sourceOfTruth, record);
     }
 
     public static <K extends Comparable<? super K>, V> Builder<K, V> builder(Migration<K, V> migration) {
@@ -216,7 +199,7 @@ public final class Verifier<K extends Comparable<? super K>, V> {
         }
         long start = System.nanoTime();
         LeaseStore store = new LeaseStore(LeaseTables.VERIFY, job, clock, leaseDuration);
-        prepare(store);
+        passes.prepare(store);
         boolean resumed = inNew(session -> {
             Checkpoint checkpoint = store.lockCheckpoint(session);
             if (restart || checkpoint.finished()) {
@@ -248,7 +231,7 @@ public final class Verifier<K extends Comparable<? super K>, V> {
         boolean interrupted = Thread.interrupted();
         try {
             boolean complete = inNew(store::checkpoint).finished();
-            VerificationResult<K> result = result(run, complete, Duration.ofNanos(System.nanoTime() - start));
+            VerificationResult<K> result = passes.result(run, complete, Duration.ofNanos(System.nanoTime() - start));
             if (complete && !result.isClean()) {
                 log.warn("{}", result.summary());
             } else {
@@ -256,7 +239,7 @@ public final class Verifier<K extends Comparable<? super K>, V> {
             }
             if (record != null && complete && run.isFinishedHere()) {
                 Instant startedAt = inNew(store::startedAt).orElseGet(clock::instant);
-                recordEvidence(result, startedAt);
+                passes.recordEvidence(result, startedAt);
             }
             return result;
         } finally {
@@ -270,180 +253,12 @@ public final class Verifier<K extends Comparable<? super K>, V> {
         return threads == 1 ? workerId : workerId + "/" + thread;
     }
 
-    private void prepare(LeaseStore store) {
-        if (!inNew(store::tablesExist)) {
-            log.info("verify {}: creating its tables {} and {}", job, LeaseTables.VERIFY.checkpoint(),
-                    LeaseTables.VERIFY.lease());
-            try {
-                inNew(session -> {
-                    store.createTables(session);
-                    return null;
-                });
-            } catch (RuntimeException e) {
-                // Another instance creating them at the same moment: PostgreSQL's "if not exists" does not cover a
-                // concurrent creation (a unique violation in its catalogue). Fine if they are there now.
-                if (!inNew(store::tablesExist)) {
-                    throw e;
-                }
-            }
-        }
-        try {
-            inNew(session -> {
-                store.probeSkipLocked(session);
-                return null;
-            });
-        } catch (RuntimeException unsupported) {
-            store.skipLocked(false);
-        }
-        try {
-            inNew(session -> {
-                store.createCheckpoint(session);
-                return null;
-            });
-        } catch (RuntimeException raced) {
-            // Another instance created it at the same moment: a unique violation; it is there now.
-            inNew(session -> {
-                store.createCheckpoint(session);
-                return null;
-            });
-        }
-    }
-
-    /** The pass's result, put together from every segment's findings in the lease table (this run's and others'). */
-    private VerificationResult<K> result(VerifierRun<K, V> run, boolean complete, Duration took) {
-        LeaseStore store = run.store;
-        Tally<K> tally = new Tally<>(migration.name());
-        Totals totals = inNew(store::totals);
-        tally.oldRows = totals.done();
-        tally.newRows = totals.written();
-        for (String findings : inNew(store::findings)) {
-            Findings.addTo(tally, findings, migration.keyType(), maxSamples);
-        }
-        for (Map.Entry<K, List<Difference>> sample : tally.differingSample.entrySet()) {
-            if (sample.getValue() == null) {
-                List<Difference> seen = run.differences(sample.getKey());
-                sample.setValue(seen != null ? seen : differencesNow(sample.getKey()));
-            }
-        }
-        return new VerificationResult<>(tally, run.repair ? sourceOfTruth : null, took, complete);
-    }
-
-    /** A differing key another run or instance found: its differences as they are now (none if it agrees now). */
-    private List<Difference> differencesNow(K key) {
-        Optional<V> oldValue = find(migration.oldModel(), key);
-        Optional<V> newValue = find(migration.newModel(), key);
-        return oldValue.isPresent() && newValue.isPresent() ? comparator.diff(oldValue.get(), newValue.get())
-                : List.of();
-    }
-
     boolean equivalent(V oldValue, V newValue) {
         return comparator.equivalent(oldValue, newValue);
     }
 
     List<Difference> diff(V oldValue, V newValue) {
         return comparator.diff(oldValue, newValue);
-    }
-
-    /** Counts, samples and (when the run repairs) repairs the keys that still disagreed after their re-checks. */
-    void count(List<Finding<K>> findings, Tally<K> tally, VerifierRun<K, V> run) {
-        if (findings.isEmpty()) {
-            return;
-        }
-        // A key a model rejected (the backfill's or the repair's quarantine) is reported as such: known, and not
-        // migrated.
-        Set<K> quarantined = run.quarantine.among(findings.stream().map(Finding::key).toList());
-        for (Finding<K> finding : findings) {
-            K key = finding.key();
-            if (quarantined.contains(key)) {
-                tally.quarantined(key, maxSamples);
-                quarantinedCounter.increment();
-            } else if (finding.kind() == Finding.Kind.MISSING_IN_NEW) {
-                tally.missingInNew(key, maxSamples);
-                missingInNewCounter.increment();
-            } else if (finding.kind() == Finding.Kind.MISSING_IN_OLD) {
-                tally.missingInOld(key, maxSamples);
-                missingInOldCounter.increment();
-            } else {
-                tally.differing(key, finding.differences(), maxSamples);
-                differingCounter.increment();
-            }
-            if (repair(key, tally, run.repair) && quarantined.contains(key)) {
-                releaseQuietly(run.quarantine, key);
-            }
-        }
-    }
-
-    /**
-     * Tells the migration record what the scan found. Only a scan that found nothing counts as clean: one that
-     * repaired keys made them agree with the source of truth, which is evidence for the source, not for the model
-     * it overwrote; a second verification gives that. Counts only: the record never holds a value or key of the data.
-     */
-    private void recordEvidence(VerificationResult<K> result, Instant startedAt) {
-        String summary = result.oldRowsScanned() + " OLD and " + result.newRowsScanned() + " NEW rows scanned; "
-                + result.missingInNew() + " missing in NEW, " + result.missingInOld() + " missing in OLD, "
-                + result.differing() + " differing" + (result.quarantined() > 0 ? ", " + result.quarantined()
-                        + " quarantined (rejected by a model)" : "") + (result.repairSource().isPresent()
-                        ? "; " + result.repaired() + " repaired from " + result.repairSource().get() : "");
-        try {
-            record.recordVerification(migration.name(), startedAt, result.isClean(), summary, "verifier");
-            if (!result.isClean() && result.missingInOld() == 0 && result.differing() == 0
-                    && result.quarantined() == 0) {
-                // Rows only missing from NEW: every row NEW holds is right, which is what read-through needs. A
-                // quarantined key may be one NEW holds with a value older than OLD's: not that evidence.
-                record.recordRowsVerified(migration.name(), Side.NEW, startedAt, summary, "verifier");
-            }
-        } catch (RuntimeException e) {
-            log.warn("{}: verified, but the migration record could not be told; verify again", migration.name(),
-                    WithheldMessage.of(e));
-        }
-    }
-
-    private void releaseQuietly(QuarantinedKeys<K> quarantine, K key) {
-        try {
-            quarantine.release(key, sourceOfTruth.other());
-        } catch (RuntimeException e) {
-            log.warn("{}: key {} was repaired, but could not be taken out of the quarantine", migration.name(),
-                    VerificationResult.render(key), WithheldMessage.of(e));
-        }
-    }
-
-    /** Whether the key was repaired. */
-    private boolean repair(K key, Tally<K> tally, boolean repair) {
-        if (!repair) {
-            return false;
-        }
-        try {
-            sync.sync(sourceOfTruth, key);
-            tally.repaired++;
-            repairedCounter.increment();
-            return true;
-        } catch (RuntimeException e) {
-            tally.repairFailed(key, WithheldMessage.describe(e), maxSamples);
-            repairFailedCounter.increment();
-            log.warn("{}: repair of key {} from {} failed", migration.name(),
-                    VerificationResult.render(key), sourceOfTruth, WithheldMessage.of(e));
-            return false;
-        }
-    }
-
-    private Optional<V> find(KeyedModel<K, V> model, K key) {
-        return model.transactions().read(session -> model.find(session, key));
-    }
-
-    private Counter discrepancies(MeterRegistry registry, String kind) {
-        return Counter.builder(DISCREPANCIES)
-                .description("Discrepancies between the two models found by the verifier")
-                .tag("repository", migration.name())
-                .tag("kind", kind)
-                .register(registry);
-    }
-
-    private Counter repairs(MeterRegistry registry, String outcome) {
-        return Counter.builder(REPAIRS)
-                .description("Discrepancies the verifier repaired")
-                .tag("repository", migration.name())
-                .tag("outcome", outcome)
-                .register(registry);
     }
 
     private <R> R inNew(Function<Session, R> work) {
