@@ -31,7 +31,19 @@ public final class IncidentTables implements AutoCloseable {
             + " incident_status_id) select i.id, i.organisation_id, i.title, s.id from incidents i"
             + " join incident_statuses s on s.organisation_id = i.organisation_id and s.name = i.status";
 
+    /**
+     * The verifier's ceiling: the whole comparison as one query inside the database, both tables read in full and
+     * joined on the key, each column compared (the status by name, as the models see it). Counts the keys missing on
+     * either side or differing.
+     */
+    public static final String FULL_OUTER_JOIN = "select count(*) from incidents i full outer join"
+            + " (select v.id, v.organisation_id, v.title, s.name as status from incidents_v2 v"
+            + " join incident_statuses s on s.id = v.incident_status_id) n on n.id = i.id"
+            + " where i.id is null or n.id is null or i.organisation_id <> n.organisation_id or i.title <> n.title"
+            + " or i.status <> n.status";
+
     private static final String BACKFILL_TABLES = "dualrepo_backfill_lease, dualrepo_backfill_checkpoint";
+    private static final String VERIFY_TABLES = "dualrepo_verify_lease, dualrepo_verify_checkpoint";
 
     private final String url;
     private final String user;
@@ -100,6 +112,19 @@ public final class IncidentTables implements AutoCloseable {
                 "checkpoint");
     }
 
+    /**
+     * A new table holding the old one's rows (copied in the database), but for {@code differing} evenly spread rows
+     * whose title was changed; no verifier tables; vacuumed and analysed as the old table is.
+     */
+    public void copiedNewTable(int differing, int rows) {
+        freshNewTable(true);
+        execute("drop table if exists " + VERIFY_TABLES, INSERT_SELECT,
+                "update incidents_v2 set title = title || ' (edited)' where id % " + Math.max(1, rows / differing)
+                        + " = 0",
+                "vacuum analyze incidents_v2",
+                "checkpoint");
+    }
+
     /** Fails unless the new table holds exactly the old table's {@code rows} incidents, column for column. */
     public void checkCopied(long rows) {
         long copied = count("select count(*) from incidents_v2");
@@ -114,11 +139,16 @@ public final class IncidentTables implements AutoCloseable {
 
     /** A session factory over the schema, for both models (the new tables live next to the old). */
     public SessionFactory sessionFactory(boolean reWriteBatchedInserts, int jdbcBatchSize) {
+        return sessionFactory(reWriteBatchedInserts, jdbcBatchSize, 4);
+    }
+
+    /** The same with {@code poolSize} connections: a verifier's worker holds two at once while it claims. */
+    public SessionFactory sessionFactory(boolean reWriteBatchedInserts, int jdbcBatchSize, int poolSize) {
         return new Configuration()
                 .setProperty("hibernate.connection.url", url(reWriteBatchedInserts))
                 .setProperty("hibernate.connection.username", user)
                 .setProperty("hibernate.connection.password", password)
-                .setProperty("hibernate.connection.pool_size", "4")
+                .setProperty("hibernate.connection.pool_size", Integer.toString(poolSize))
                 .setProperty("hibernate.jdbc.batch_size", Integer.toString(jdbcBatchSize))
                 .setProperty("hibernate.order_inserts", "true")
                 .setProperty("hibernate.hbm2ddl.auto", "none")

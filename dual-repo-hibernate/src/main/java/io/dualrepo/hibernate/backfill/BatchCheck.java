@@ -3,12 +3,11 @@ package io.dualrepo.hibernate.backfill;
 import io.dualrepo.Side;
 import io.dualrepo.hibernate.KeyType;
 import io.dualrepo.hibernate.KeyedModel;
-import io.dualrepo.hibernate.backfill.LeaseStore.Lease;
 import io.dualrepo.hibernate.backfill.Rejections.Rejected;
 import io.dualrepo.hibernate.durable.KeySync;
+import io.dualrepo.hibernate.internal.lease.LeaseStore;
+import io.dualrepo.hibernate.internal.lease.LeaseStore.Lease;
 import io.dualrepo.hibernate.quarantine.Quarantine;
-// An internal package of dual-repo-core, used on purpose, as KeySync does: "the old model changed this value" must
-// mean what the comparison and the verifier mean by "differs".
 import io.dualrepo.internal.compare.CompareOptions;
 import io.dualrepo.internal.compare.StructuralComparator;
 import java.util.ArrayList;

@@ -2,6 +2,8 @@ package io.dualrepo.hibernate.backfill;
 
 import io.dualrepo.Side;
 import io.dualrepo.hibernate.Migration;
+import io.dualrepo.hibernate.internal.lease.LeaseStore;
+import io.dualrepo.hibernate.internal.lease.LeaseTables;
 import io.dualrepo.hibernate.quarantine.Quarantine;
 import io.dualrepo.internal.WithheldMessage;
 import io.dualrepo.record.MigrationRecord;
@@ -67,7 +69,7 @@ final class Evidence {
 
     /** Where this run takes the job up: at its first key (it reads every old row itself), mid-way, or not at all. */
     static JobStart jobStart(Backfill<?, ?> backfill) {
-        LeaseStore store = new LeaseStore(backfill.job, backfill.clock, backfill.leaseDuration);
+        LeaseStore store = new LeaseStore(LeaseTables.BACKFILL, backfill.job, backfill.clock, backfill.leaseDuration);
         // Asked first, so that a first run does not query tables its worker has yet to create (a database error
         // in the log that looks like a failure).
         LeaseStore.Checkpoint checkpoint = backfill.migration.newModel().transactions()

@@ -1,5 +1,6 @@
 package io.dualrepo.hibernate.backfill;
 
+import io.dualrepo.hibernate.internal.lease.LeaseStore;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;

@@ -2,8 +2,9 @@ package io.dualrepo.hibernate.backfill;
 
 import io.dualrepo.hibernate.KeyType;
 import io.dualrepo.hibernate.KeyedModel;
-import io.dualrepo.hibernate.backfill.LeaseStore.Lease;
 import io.dualrepo.hibernate.backfill.Rejections.Rejected;
+import io.dualrepo.hibernate.internal.lease.LeaseStore;
+import io.dualrepo.hibernate.internal.lease.LeaseStore.Lease;
 import io.dualrepo.hibernate.quarantine.Quarantine;
 import io.dualrepo.internal.WithheldMessage;
 import java.util.ArrayList;

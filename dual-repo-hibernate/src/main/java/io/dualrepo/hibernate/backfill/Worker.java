@@ -4,11 +4,14 @@ import io.dualrepo.Side;
 import io.dualrepo.hibernate.KeyType;
 import io.dualrepo.hibernate.KeyedModel;
 import io.dualrepo.hibernate.backfill.BatchCheck.Copied;
-import io.dualrepo.hibernate.backfill.LeaseStore.Checkpoint;
-import io.dualrepo.hibernate.backfill.LeaseStore.Lease;
-import io.dualrepo.hibernate.backfill.LeaseStore.Totals;
 import io.dualrepo.hibernate.backfill.Rejections.Rejected;
 import io.dualrepo.hibernate.internal.QuarantineStore;
+import io.dualrepo.hibernate.internal.lease.LeaseStore;
+import io.dualrepo.hibernate.internal.lease.LeaseStore.Checkpoint;
+import io.dualrepo.hibernate.internal.lease.LeaseStore.Lease;
+import io.dualrepo.hibernate.internal.lease.LeaseStore.Totals;
+import io.dualrepo.hibernate.internal.lease.LeaseTables;
+import io.dualrepo.hibernate.internal.lease.Pacer;
 import io.dualrepo.hibernate.quarantine.Quarantine;
 import io.dualrepo.internal.WithheldMessage;
 import java.time.Duration;
@@ -54,7 +57,7 @@ final class Worker<K extends Comparable<? super K>, V> {
         this.oldModel = config.migration.oldModel();
         this.newModel = config.migration.newModel();
         this.keyType = config.migration.keyType();
-        this.store = new LeaseStore(job, config.clock, config.leaseDuration);
+        this.store = new LeaseStore(LeaseTables.BACKFILL, job, config.clock, config.leaseDuration);
         this.pacer = new Pacer(config.rowsPerSecond);
         this.progress = progress;
         this.attempts = new Attempts(job, config.maxRetries, progress, newModel.transactions());
@@ -190,8 +193,8 @@ final class Worker<K extends Comparable<? super K>, V> {
 
     private void prepare() {
         if (!inNew(store::tablesExist)) {
-            LOG.info("backfill {}: creating its tables {} and {}", job, LeaseStore.CHECKPOINT_TABLE,
-                    LeaseStore.LEASE_TABLE);
+            LOG.info("backfill {}: creating its tables {} and {}", job, LeaseTables.BACKFILL.checkpoint(),
+                    LeaseTables.BACKFILL.lease());
             inNew(session -> {
                 store.createTables(session);
                 return null;

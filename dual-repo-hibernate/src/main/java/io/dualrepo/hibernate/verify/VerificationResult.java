@@ -18,6 +18,9 @@ import java.util.Optional;
  * their re-check: a key that agreed when read again (a dual write was landing while the scan passed) counts as
  * {@linkplain #resolvedOnRecheck() resolved}, not as a discrepancy.
  *
+ * <p>A pass that stopped before its end (its thread interrupted) is {@linkplain #isComplete() incomplete}: its counts
+ * are those of the segments verified so far, and it is never clean; the next run resumes it.
+ *
  * @param <K> the migration's key
  */
 public final class VerificationResult<K> {
@@ -39,8 +42,14 @@ public final class VerificationResult<K> {
     private final long repairFailures;
     private final Map<K, String> repairFailureSample;
     private final Duration took;
+    private final boolean complete;
 
     VerificationResult(Tally<K> tally, Side repairSource, Duration took) {
+        this(tally, repairSource, took, true);
+    }
+
+    VerificationResult(Tally<K> tally, Side repairSource, Duration took, boolean complete) {
+        this.complete = complete;
         this.repository = tally.repository;
         this.oldRowsScanned = tally.oldRows;
         this.newRowsScanned = tally.newRows;
@@ -65,9 +74,14 @@ public final class VerificationResult<K> {
         return repository;
     }
 
-    /** Whether the scan found no discrepancy (before any repair). */
+    /** Whether the pass is complete and found no discrepancy (before any repair). */
     public boolean isClean() {
-        return discrepancies() == 0;
+        return complete && discrepancies() == 0;
+    }
+
+    /** Whether the pass covered every key; false when it stopped early, to be resumed by the next run. */
+    public boolean isComplete() {
+        return complete;
     }
 
     /** Keys missing in NEW, missing in OLD, differing and quarantined, together. */
@@ -162,7 +176,9 @@ public final class VerificationResult<K> {
     /** A few lines for a person: the verdict, the counts, the sample keys and diffs, the repair. */
     public String summary() {
         StringBuilder text = new StringBuilder();
-        text.append(repository).append(": ").append(isClean() ? "clean" : "NOT clean, " + discrepancies()
+        text.append(repository).append(": ").append(!complete ? "INCOMPLETE (stopped; the next run resumes), "
+                        + discrepancies() + " discrepanc" + (discrepancies() == 1 ? "y" : "ies") + " so far"
+                        : isClean() ? "clean" : "NOT clean, " + discrepancies()
                         + " discrepanc" + (discrepancies() == 1 ? "y" : "ies"))
                 .append(" (scanned ").append(oldRowsScanned).append(" OLD and ").append(newRowsScanned)
                 .append(" NEW rows in ").append(took.toMillis()).append(" ms)");

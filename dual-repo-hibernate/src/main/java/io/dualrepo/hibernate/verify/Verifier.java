@@ -2,27 +2,33 @@ package io.dualrepo.hibernate.verify;
 
 import io.dualrepo.Side;
 import io.dualrepo.compare.Difference;
-import io.dualrepo.hibernate.KeyedModel;
 import io.dualrepo.hibernate.Migration;
 import io.dualrepo.hibernate.durable.KeySync;
+import io.dualrepo.hibernate.internal.lease.LeaseStore;
+import io.dualrepo.hibernate.internal.lease.LeaseStore.Checkpoint;
+import io.dualrepo.hibernate.internal.lease.LeaseStore.Totals;
+import io.dualrepo.hibernate.internal.lease.LeaseTables;
+import io.dualrepo.hibernate.internal.lease.Pacer;
+import io.dualrepo.hibernate.internal.lease.Ticker;
 // An internal package of dual-repo-core, used on purpose: the verifier must judge "equal" exactly as the shadow
 // comparison does, and render its diffs the same way (masked, escaped, cut); this module ships in lockstep with
 // core.
-import io.dualrepo.internal.WithheldMessage;
 import io.dualrepo.internal.compare.CompareOptions;
 import io.dualrepo.internal.compare.StructuralComparator;
 import io.dualrepo.record.MigrationRecord;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.hibernate.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,26 +36,55 @@ import org.slf4j.LoggerFactory;
  * Scans both models of a migration in key order and reports the keys missing in NEW, the keys missing in OLD and
  * the keys whose values differ, with sample diffs through the same structural equivalence as the shadow
  * comparison; and, apart, the disagreeing keys a model rejected ({@link io.dualrepo.hibernate.quarantine.Quarantine}:
- * found by the backfill or the repair), which are not migrated either, so a verification with any is not clean. Two cursors page through the models ({@link KeyedModel#page}), merging by key: a page query per
- * {@code pageSize} rows on each side, never a query per row.
- *
- * <p>It runs while dual writes continue, so a key seen disagreeing may be a write in flight: every such key is read
- * again from both models before it is reported (in batches for keys missing on one side, one by one for differing
- * values), and a key that then agrees counts as resolved. {@link #verifyAndRepair()} then makes the other model
- * hold what the {@linkplain Builder#sourceOfTruth source of truth} holds at each remaining key, through {@link
- * KeySync}: it reads the source again inside the repair's transaction, never repairing from the scan's read.
- *
- * <p>Both models must page in the key type's natural order; a page that does not fails the verification with a
- * {@link KeyOrderException} rather than let the merge report keys missing that are not.
+ * found by the backfill or the repair), which are not migrated either, so a verification with any is not clean.
  *
  * <pre>{@code
- * VerificationResult<String> result = Verifier.builder(migration).build().verify();
+ * VerificationResult<String> result = Verifier.builder(migration)
+ *         .threads(4)
+ *         .rowsPerSecond(20_000)
+ *         .recheck(3, Duration.ofSeconds(2))
+ *         .onProgress(progress -> log.info("{} of {} rows, eta {}", progress.done(), progress.total(),
+ *                 progress.eta()))
+ *         .build()
+ *         .verify();
  * if (!result.isClean()) {
  *     log.warn(result.summary());
  * }
  * }</pre>
  *
- * <p>Thread-safe: each verification keeps its state to itself.
+ * <h2>Segments, workers and instances</h2>
+ * A pass splits the key range into segments: one {@linkplain Builder#pageSize page} of OLD's keys each (the last one
+ * runs on to NEW's last key). Workers ({@link Builder#threads threads} of this verifier, and other verifiers with the
+ * same {@link Builder#jobName jobName} and another {@link Builder#workerId workerId}, on other machines) claim
+ * segments as the backfill claims batches, from two tables in the new model's database, created when missing:
+ * {@code dualrepo_verify_checkpoint} (one row per job: the last key claimed, whether the pass is finished, when it
+ * began) and {@code dualrepo_verify_lease} (one row per segment: its key range, owner, expiry, status, counts and
+ * findings, which are counts and sample keys, never values). A worker reads the segment from both models (two page
+ * queries: the claim's read of OLD, one of NEW), merges them by key, re-checks the keys that disagree, and marks the
+ * segment done with its findings in one short transaction. A segment whose worker died is taken over once its lease
+ * expires ({@link Builder#leaseDuration leaseDuration}); a verifier restarted with the same {@code workerId} takes its
+ * own back at once. Every key therefore falls into exactly one segment, and every segment is counted once.
+ *
+ * <h2>Stopping and resuming</h2>
+ * Interrupt the thread that called {@link #verify()} (or a worker's, from the {@linkplain Builder#onProgress progress
+ * listener}) and every worker stops after its segment; the result is then {@linkplain VerificationResult#isComplete()
+ * incomplete} and never clean. The next run resumes the pass where it stopped, and its result covers the whole pass,
+ * the segments verified before as well. A run that finds the pass finished starts a new one; {@link
+ * Builder#restart()} starts a new one even when the pass is not finished (only while no other worker runs the
+ * job). The migration record hears of a pass only when it is complete, from the worker that finished it.
+ *
+ * <h2>Live re-checks</h2>
+ * It runs while dual writes continue, so a key seen disagreeing may be a write in flight: every such key is read
+ * again from both models before it is reported (in batches for presence, one by one for values), {@link
+ * Builder#recheck times} times spread over a window, and is reported only if it disagrees every time; a key that
+ * agrees counts as resolved. {@link #verifyAndRepair()} then makes the other model hold what the {@linkplain
+ * Builder#sourceOfTruth source of truth} holds at each remaining key, through {@link KeySync}: it reads the source
+ * again inside the repair's transaction, never repairing from the scan's read.
+ *
+ * <p>Both models must page in the key type's natural order; a page that does not fails the verification with a
+ * {@link KeyOrderException} rather than let the merge report keys missing that are not.
+ *
+ * <p>One {@code Verifier} is one instance of the job: {@link #verify()} is not to be called from two threads at once.
  *
  * @param <K> the key
  * @param <V> the domain value
@@ -59,6 +94,14 @@ public final class Verifier<K extends Comparable<? super K>, V> {
     public static final int DEFAULT_PAGE_SIZE = 500;
     public static final int DEFAULT_MAX_SAMPLES = 10;
     public static final Side DEFAULT_SOURCE_OF_TRUTH = Side.OLD;
+    public static final int DEFAULT_THREADS = 1;
+    /** No throttle. */
+    public static final double UNLIMITED = Double.POSITIVE_INFINITY;
+    public static final Duration DEFAULT_LEASE_DURATION = Duration.ofMinutes(2);
+    public static final Duration DEFAULT_LOG_INTERVAL = Duration.ofSeconds(10);
+    /** One re-check, at once: a write in flight has usually landed by then. */
+    public static final int DEFAULT_RECHECK_TIMES = 1;
+    public static final Duration DEFAULT_RECHECK_WINDOW = Duration.ZERO;
 
     /**
      * Counter: discrepancies found (after the re-check). Tags: repository, kind (missing_new, missing_old, differing,
@@ -68,44 +111,73 @@ public final class Verifier<K extends Comparable<? super K>, V> {
     /** Counter: discrepancies repaired. Tags: repository, outcome (success, error). */
     public static final String REPAIRS = "dualrepo.verify.repairs";
 
+    /** How often a worker with nothing to claim looks whether others' segments are done. */
+    static final Duration POLL_INTERVAL = Duration.ofMillis(200);
+    private static final Pattern VALID_JOB = Pattern.compile("[a-z][a-z0-9_.-]{0,199}");
+
     private static final Logger log = LoggerFactory.getLogger(Verifier.class);
 
-    private final Migration<K, V> migration;
-    private final int pageSize;
-    private final int maxSamples;
+    final Migration<K, V> migration;
+    final String job;
+    final String workerId;
+    final int threads;
+    final int pageSize;
+    final int maxSamples;
+    final int recheckTimes;
+    final Duration recheckPause;
     private final Side sourceOfTruth;
+    private final double rowsPerSecond;
+    private final Duration leaseDuration;
+    private final Duration logInterval;
+    private final VerificationProgress.Listener listener;
+    private final boolean restart;
+    private final Ticker ticker;
+    private final Clock clock;
     private final StructuralComparator comparator;
-    private final KeySync<K, V> sync;
-    private final Counter missingInNewCounter;
-    private final Counter missingInOldCounter;
-    private final Counter differingCounter;
-    private final Counter quarantinedCounter;
-    private final Counter repairedCounter;
-    private final Counter repairFailedCounter;
+    final Discrepancies<K, V> discrepancies;
+    private final Passes<K, V> passes;
     private final MigrationRecord record;
 
     private Verifier(Builder<K, V> builder) {
         this.migration = builder.migration;
+        this.job = builder.jobName != null ? builder.jobName : migration.name();
+        this.workerId = builder.workerId != null ? builder.workerId : defaultWorkerId();
+        this.threads = builder.threads;
         this.pageSize = builder.pageSize;
         this.maxSamples = builder.maxSamples;
+        this.recheckTimes = builder.recheckTimes;
+        this.recheckPause = builder.recheckWindow.dividedBy(builder.recheckTimes);
         this.sourceOfTruth = builder.sourceOfTruth;
+        this.rowsPerSecond = builder.rowsPerSecond;
+        this.leaseDuration = builder.leaseDuration;
+        this.logInterval = builder.logInterval;
+        this.listener = builder.listener;
+        this.restart = builder.restart;
+        this.ticker = builder.ticker;
+        this.clock = builder.clock;
         this.comparator = new StructuralComparator(builder.options);
-        this.sync = KeySync.of(migration, comparator::equivalent);
-        MeterRegistry registry = builder.meterRegistry;
-        this.missingInNewCounter = discrepancies(registry, "missing_new");
-        this.missingInOldCounter = discrepancies(registry, "missing_old");
-        this.differingCounter = discrepancies(registry, "differing");
-        this.quarantinedCounter = discrepancies(registry, "quarantined");
-        this.repairedCounter = repairs(registry, "success");
-        this.repairFailedCounter = repairs(registry, "error");
+        this.discrepancies = new Discrepancies<>(migration, KeySync.of(migration, comparator::equivalent),
+                sourceOfTruth, maxSamples, builder.meterRegistry);
         this.record = builder.record;
+        this.passes = new Passes<>(migration, job, comparator, maxSamples, sourceOfTruth, record);
     }
 
     public static <K extends Comparable<? super K>, V> Builder<K, V> builder(Migration<K, V> migration) {
         return new Builder<>(migration);
     }
 
-    /** Scans and reports; writes nothing. */
+    public String job() {
+        return job;
+    }
+
+    public String workerId() {
+        return workerId;
+    }
+
+    /**
+     * Scans and reports; writes nothing to the models (only to its own tables). Must not be called inside a
+     * transaction of either model's {@code Transactions}: each segment commits on its own.
+     */
     public VerificationResult<K> verify() {
         return run(false);
     }
@@ -120,271 +192,85 @@ public final class Verifier<K extends Comparable<? super K>, V> {
     }
 
     private VerificationResult<K> run(boolean repair) {
-        Instant startedAt = Instant.now();
+        if (migration.oldModel().transactions().inTransaction()
+                || migration.newModel().transactions().inTransaction()) {
+            throw new IllegalStateException("verify " + job + " must not run inside a transaction: it reads and"
+                    + " commits each segment in transactions of its own");
+        }
         long start = System.nanoTime();
-        log.info("{}: verifying OLD against NEW{}", migration.name(),
-                repair ? ", repairing from " + sourceOfTruth : "");
-        Tally<K> tally = new Tally<>(migration.name());
-        QuarantinedKeys<K> quarantine = new QuarantinedKeys<>(migration);
-        Cursor oldRows = new Cursor(Side.OLD);
-        Cursor newRows = new Cursor(Side.NEW);
-        Suspects suspects = new Suspects();
-        while (true) {
-            V oldValue = oldRows.peek();
-            V newValue = newRows.peek();
-            if (oldValue == null && newValue == null) {
-                break;
+        LeaseStore store = new LeaseStore(LeaseTables.VERIFY, job, clock, leaseDuration);
+        passes.prepare(store);
+        boolean resumed = inNew(session -> {
+            Checkpoint checkpoint = store.lockCheckpoint(session);
+            if (restart || checkpoint.finished()) {
+                store.restart(session);
+                store.markStarted(session, true);
+                return false;
             }
-            int order = oldValue == null ? 1 : newValue == null ? -1 : oldRows.key().compareTo(newRows.key());
-            if (order < 0) {
-                suspects.missingInNew.add(oldRows.key());
-                oldRows.advance();
-            } else if (order > 0) {
-                suspects.missingInOld.add(newRows.key());
-                newRows.advance();
-            } else {
-                if (!comparator.equivalent(oldValue, newValue)) {
-                    suspects.differing.add(oldRows.key());
-                }
-                oldRows.advance();
-                newRows.advance();
-            }
-            if (suspects.size() >= pageSize) {
-                settle(suspects, tally, repair, quarantine);
-            }
+            store.markStarted(session, false);
+            return checkpoint.nextLease() > 1;
+        });
+        int own = 0;
+        for (int i = 0; i < threads; i++) {
+            String owner = owner(i);
+            own += inNew(session -> store.expireOwnedBy(session, owner));
         }
-        settle(suspects, tally, repair, quarantine);
-        tally.oldRows = oldRows.rows;
-        tally.newRows = newRows.rows;
-        VerificationResult<K> result = new VerificationResult<>(tally, repair ? sourceOfTruth : null,
-                Duration.ofNanos(System.nanoTime() - start));
-        if (result.isClean()) {
-            log.info("{}", result.summary());
-        } else {
-            log.warn("{}", result.summary());
-        }
-        if (record != null) {
-            recordEvidence(result, startedAt);
-        }
-        return result;
-    }
-
-    /**
-     * Tells the migration record what the scan found. Only a scan that found nothing counts as clean: one that
-     * repaired keys made them agree with the source of truth, which is evidence for the source, not for the model
-     * it overwrote; a second verification gives that. Counts only: the record never holds a value or key of the data.
-     */
-    private void recordEvidence(VerificationResult<K> result, Instant startedAt) {
-        String summary = result.oldRowsScanned() + " OLD and " + result.newRowsScanned() + " NEW rows scanned; "
-                + result.missingInNew() + " missing in NEW, " + result.missingInOld() + " missing in OLD, "
-                + result.differing() + " differing" + (result.quarantined() > 0 ? ", " + result.quarantined()
-                        + " quarantined (rejected by a model)" : "") + (result.repairSource().isPresent()
-                        ? "; " + result.repaired() + " repaired from " + result.repairSource().get() : "");
+        Totals before = inNew(store::totals);
+        long total = migration.oldModel().transactions().read(migration.oldModel()::estimateCount);
+        Progress progress = new Progress(job, listener, logInterval);
+        progress.start(before.done(), before.removed(), total);
+        log.info("{}: verifying OLD against NEW ({}, worker {}, {} thread{}, pages of {}, {}){}{}", migration.name(),
+                resumed ? "resuming the pass after " + before.done() + " rows" : "new pass", workerId, threads,
+                threads == 1 ? "" : "s", pageSize, Double.isInfinite(rowsPerSecond) ? "no rate limit"
+                        : "at most " + rowsPerSecond + " rows/s", repair ? ", repairing from " + sourceOfTruth : "",
+                own > 0 ? "; taking back " + own + " unfinished segments of its own" : "");
+        VerifierRun<K, V> run = new VerifierRun<>(job, repair, store, progress, new Pacer(rowsPerSecond, ticker),
+                new QuarantinedKeys<>(migration), ticker);
+        Workers.run(this, run);
+        // Statements run with the flag cleared: an interrupt during I/O closes an H2 file database's channel.
+        boolean interrupted = Thread.interrupted();
         try {
-            record.recordVerification(migration.name(), startedAt, result.isClean(), summary, "verifier");
-            if (!result.isClean() && result.missingInOld() == 0 && result.differing() == 0
-                    && result.quarantined() == 0) {
-                // Rows only missing from NEW: every row NEW holds is right, which is what read-through needs. A
-                // quarantined key may be one NEW holds with a value older than OLD's: not that evidence.
-                record.recordRowsVerified(migration.name(), Side.NEW, startedAt, summary, "verifier");
-            }
-        } catch (RuntimeException e) {
-            log.warn("{}: verified, but the migration record could not be told; verify again", migration.name(),
-                    WithheldMessage.of(e));
-        }
-    }
-
-    /** Reads every suspect again and counts, samples and (when asked) repairs those that still disagree. */
-    private void settle(Suspects suspects, Tally<K> tally, boolean repair, QuarantinedKeys<K> quarantine) {
-        List<Finding<K>> findings = new ArrayList<>();
-        List<K> differing = new ArrayList<>(suspects.differing);
-        // A key missing on one side during the scan is most often still missing: confirm those in two queries,
-        // and compare values only for the keys that now turn out to be on both sides.
-        List<K> missing = new ArrayList<>(suspects.missingInNew);
-        missing.addAll(suspects.missingInOld);
-        if (!missing.isEmpty()) {
-            KeyedModel<K, V> oldModel = migration.oldModel();
-            KeyedModel<K, V> newModel = migration.newModel();
-            Set<K> inOld = oldModel.transactions().read(session -> oldModel.present(session, missing));
-            Set<K> inNew = newModel.transactions().read(session -> newModel.present(session, missing));
-            for (K key : missing) {
-                boolean old = inOld.contains(key);
-                boolean neu = inNew.contains(key);
-                if (old && neu) {
-                    differing.add(key);
-                } else if (old || neu) {
-                    findings.add(new Finding<>(key, old ? Kind.MISSING_IN_NEW : Kind.MISSING_IN_OLD, List.of()));
-                } else {
-                    tally.resolved++;
-                }
-            }
-        }
-        differing.sort(null);
-        for (K key : differing) {
-            Optional<V> oldValue = find(migration.oldModel(), key);
-            Optional<V> newValue = find(migration.newModel(), key);
-            if (oldValue.isPresent() && newValue.isPresent()) {
-                List<Difference> differences = comparator.diff(oldValue.get(), newValue.get());
-                if (differences.isEmpty()) {
-                    tally.resolved++;
-                } else {
-                    findings.add(new Finding<>(key, Kind.DIFFERING, differences));
-                }
-            } else if (oldValue.isPresent() || newValue.isPresent()) {
-                findings.add(new Finding<>(key, oldValue.isPresent() ? Kind.MISSING_IN_NEW : Kind.MISSING_IN_OLD,
-                        List.of()));
+            boolean complete = inNew(store::checkpoint).finished();
+            VerificationResult<K> result = passes.result(run, complete, Duration.ofNanos(System.nanoTime() - start));
+            if (complete && !result.isClean()) {
+                log.warn("{}", result.summary());
             } else {
-                tally.resolved++;
+                log.info("{}", result.summary());
+            }
+            if (record != null && complete && run.isFinishedHere()) {
+                Instant startedAt = inNew(store::startedAt).orElseGet(clock::instant);
+                passes.recordEvidence(result, startedAt);
+            }
+            return result;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
-        // A key a model rejected (the backfill's or the repair's quarantine) is reported as such: known, and not
-        // migrated.
-        Set<K> quarantined = quarantine.among(findings.stream().map(Finding::key).toList());
-        for (Finding<K> finding : findings) {
-            K key = finding.key();
-            if (quarantined.contains(key)) {
-                tally.quarantined(key, maxSamples);
-                quarantinedCounter.increment();
-            } else if (finding.kind() == Kind.MISSING_IN_NEW) {
-                tally.missingInNew(key, maxSamples);
-                missingInNewCounter.increment();
-            } else if (finding.kind() == Kind.MISSING_IN_OLD) {
-                tally.missingInOld(key, maxSamples);
-                missingInOldCounter.increment();
-            } else {
-                tally.differing(key, finding.differences(), maxSamples);
-                differingCounter.increment();
-            }
-            if (repair(key, tally, repair) && quarantined.contains(key)) {
-                releaseQuietly(quarantine, key);
-            }
-        }
-        suspects.clear();
     }
 
-    private enum Kind { MISSING_IN_NEW, MISSING_IN_OLD, DIFFERING }
-
-    /** A key that still disagreed when read again. */
-    private record Finding<K>(K key, Kind kind, List<Difference> differences) {}
-
-    private void releaseQuietly(QuarantinedKeys<K> quarantine, K key) {
-        try {
-            quarantine.release(key, sourceOfTruth.other());
-        } catch (RuntimeException e) {
-            log.warn("{}: key {} was repaired, but could not be taken out of the quarantine", migration.name(),
-                    VerificationResult.render(key), WithheldMessage.of(e));
-        }
+    String owner(int thread) {
+        return threads == 1 ? workerId : workerId + "/" + thread;
     }
 
-    /** Whether the key was repaired. */
-    private boolean repair(K key, Tally<K> tally, boolean repair) {
-        if (!repair) {
-            return false;
-        }
-        try {
-            sync.sync(sourceOfTruth, key);
-            tally.repaired++;
-            repairedCounter.increment();
-            return true;
-        } catch (RuntimeException e) {
-            tally.repairFailed(key, WithheldMessage.describe(e), maxSamples);
-            repairFailedCounter.increment();
-            log.warn("{}: repair of key {} from {} failed", migration.name(),
-                    VerificationResult.render(key), sourceOfTruth, WithheldMessage.of(e));
-            return false;
-        }
+    boolean equivalent(V oldValue, V newValue) {
+        return comparator.equivalent(oldValue, newValue);
     }
 
-    private Optional<V> find(KeyedModel<K, V> model, K key) {
-        return model.transactions().read(session -> model.find(session, key));
+    List<Difference> diff(V oldValue, V newValue) {
+        return comparator.diff(oldValue, newValue);
     }
 
-    private Counter discrepancies(MeterRegistry registry, String kind) {
-        return Counter.builder(DISCREPANCIES)
-                .description("Discrepancies between the two models found by the verifier")
-                .tag("repository", migration.name())
-                .tag("kind", kind)
-                .register(registry);
+    private <R> R inNew(Function<Session, R> work) {
+        return migration.newModel().transactions().inTransaction(work);
     }
 
-    private Counter repairs(MeterRegistry registry, String outcome) {
-        return Counter.builder(REPAIRS)
-                .description("Discrepancies the verifier repaired")
-                .tag("repository", migration.name())
-                .tag("outcome", outcome)
-                .register(registry);
-    }
-
-    /** Pages through one model in key order, checking that the order is what the merge needs. */
-    private final class Cursor {
-        private final Side side;
-        private final KeyedModel<K, V> model;
-        private List<V> page = List.of();
-        private int index;
-        private boolean exhausted;
-        private K lastKey;
-        private K currentKey;
-        long rows;
-
-        Cursor(Side side) {
-            this.side = side;
-            this.model = migration.model(side);
-        }
-
-        /** The current value, or null at the end. */
-        V peek() {
-            if (index == page.size()) {
-                if (exhausted) {
-                    return null;
-                }
-                K after = lastKey;
-                page = model.transactions().read(session -> model.page(session, after, pageSize));
-                index = 0;
-                // A short page is the last; an empty one too, also when the model ignores the limit.
-                exhausted = page.size() < pageSize;
-                if (page.isEmpty()) {
-                    return null;
-                }
-            }
-            if (currentKey == null) {
-                V value = page.get(index);
-                K key = Objects.requireNonNull(model.keyOf(value),
-                        () -> migration.name() + ": the " + side + " model's keyOf returned null for " + value);
-                if (lastKey != null && key.compareTo(lastKey) <= 0) {
-                    throw new KeyOrderException(migration.name(), side, lastKey, key);
-                }
-                currentKey = key;
-            }
-            return page.get(index);
-        }
-
-        K key() {
-            return currentKey;
-        }
-
-        void advance() {
-            lastKey = currentKey;
-            currentKey = null;
-            index++;
-            rows++;
-        }
-    }
-
-    /** Keys that disagreed during the scan, waiting to be read again. */
-    private final class Suspects {
-        final List<K> missingInNew = new ArrayList<>();
-        final List<K> missingInOld = new ArrayList<>();
-        final List<K> differing = new ArrayList<>();
-
-        int size() {
-            return missingInNew.size() + missingInOld.size() + differing.size();
-        }
-
-        void clear() {
-            missingInNew.clear();
-            missingInOld.clear();
-            differing.clear();
-        }
+    private static String defaultWorkerId() {
+        // pid@host identifies the process for a person reading the lease table; the suffix keeps two verifiers
+        // started in one process apart.
+        String process = ManagementFactory.getRuntimeMXBean().getName();
+        String id = process + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return id.length() <= 190 ? id : id.substring(id.length() - 190);
     }
 
     /** Builds a {@link Verifier}; every setting has a named default. */
@@ -397,9 +283,136 @@ public final class Verifier<K extends Comparable<? super K>, V> {
         private CompareOptions options = CompareOptions.defaults();
         private MeterRegistry meterRegistry = Metrics.globalRegistry;
         private MigrationRecord record;
+        private String jobName;
+        private String workerId;
+        private int threads = DEFAULT_THREADS;
+        private double rowsPerSecond = UNLIMITED;
+        private Duration leaseDuration = DEFAULT_LEASE_DURATION;
+        private Duration logInterval = DEFAULT_LOG_INTERVAL;
+        private VerificationProgress.Listener listener = progress -> {};
+        private boolean restart;
+        private int recheckTimes = DEFAULT_RECHECK_TIMES;
+        private Duration recheckWindow = DEFAULT_RECHECK_WINDOW;
+        private Ticker ticker = Ticker.SYSTEM;
+        private Clock clock = Clock.systemUTC();
 
         private Builder(Migration<K, V> migration) {
             this.migration = Objects.requireNonNull(migration, "migration");
+        }
+
+        /**
+         * The job's name in the lease tables: verifiers with the same name share the pass. Default: the migration's
+         * name. Lower-case letters, digits, '_', '.', '-'; at most 200 characters.
+         */
+        public Builder<K, V> jobName(String jobName) {
+            Objects.requireNonNull(jobName, "jobName");
+            if (!VALID_JOB.matcher(jobName).matches()) {
+                throw new IllegalArgumentException("jobName must be lower-case letters, digits, '_', '.' or '-',"
+                        + " starting with a letter, at most 200 characters; was '" + jobName + "'");
+            }
+            this.jobName = jobName;
+            return this;
+        }
+
+        /**
+         * This instance's name in the lease table; give each machine its own and keep it across restarts, so that a
+         * restarted instance takes its unfinished segments back at once. Default: pid@host and a random suffix.
+         */
+        public Builder<K, V> workerId(String workerId) {
+            Objects.requireNonNull(workerId, "workerId");
+            if (workerId.isBlank() || workerId.length() > 190) {
+                throw new IllegalArgumentException("workerId must be 1 to 190 characters and not blank, was '"
+                        + workerId + "'");
+            }
+            this.workerId = workerId;
+            return this;
+        }
+
+        /** Workers of this instance, each verifying its own segments. Default {@value #DEFAULT_THREADS}. */
+        public Builder<K, V> threads(int threads) {
+            if (threads < 1 || threads > 64) {
+                throw new IllegalArgumentException("threads must be 1 to 64, was " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /**
+         * At most this many OLD rows per second, over all of this instance's workers (each instance limits
+         * itself). Default {@link #UNLIMITED}.
+         */
+        public Builder<K, V> rowsPerSecond(double rowsPerSecond) {
+            if (!(rowsPerSecond > 0)) {
+                throw new IllegalArgumentException("rowsPerSecond must be positive, was " + rowsPerSecond);
+            }
+            this.rowsPerSecond = rowsPerSecond;
+            return this;
+        }
+
+        /**
+         * How long a segment stays its worker's before another may take it over: longer than a segment takes,
+         * re-check window included. Default 2 minutes.
+         */
+        public Builder<K, V> leaseDuration(Duration leaseDuration) {
+            Objects.requireNonNull(leaseDuration, "leaseDuration");
+            if (leaseDuration.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("leaseDuration must be at least 1 s, was " + leaseDuration);
+            }
+            this.leaseDuration = leaseDuration;
+            return this;
+        }
+
+        /** How often progress goes to the log at INFO. Default 10 s. */
+        public Builder<K, V> logInterval(Duration logInterval) {
+            Objects.requireNonNull(logInterval, "logInterval");
+            if (logInterval.isNegative()) {
+                throw new IllegalArgumentException("logInterval must not be negative, was " + logInterval);
+            }
+            this.logInterval = logInterval;
+            return this;
+        }
+
+        /** Called after each segment with the pass's progress; a listener that throws is logged once and ignored. */
+        public Builder<K, V> onProgress(VerificationProgress.Listener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** Starts a new pass even when the last one stopped before its end; only while no other worker runs it. */
+        public Builder<K, V> restart() {
+            this.restart = true;
+            return this;
+        }
+
+        /**
+         * Reads each key found disagreeing again {@code times} times, evenly over {@code window} (the first after
+         * {@code window / times}), and reports it only if it disagrees every time: a dual write in flight, or a
+         * repair that lags, heals within the window and is not reported. The segment's worker waits meanwhile, so
+         * the window must be well within the lease. Default: once, at once.
+         */
+        public Builder<K, V> recheck(int times, Duration window) {
+            Objects.requireNonNull(window, "window");
+            if (times < 1 || times > 100) {
+                throw new IllegalArgumentException("recheck times must be 1 to 100, was " + times);
+            }
+            if (window.isNegative()) {
+                throw new IllegalArgumentException("recheck window must not be negative, was " + window);
+            }
+            this.recheckTimes = times;
+            this.recheckWindow = window;
+            return this;
+        }
+
+        /** Tests: the clock the throttle and the re-checks wait on. */
+        Builder<K, V> ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /** Tests: the clock of the lease expiries. */
+        Builder<K, V> clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
         }
 
         /** Rows per page query on each side. Default {@value #DEFAULT_PAGE_SIZE}. */
@@ -469,6 +482,10 @@ public final class Verifier<K extends Comparable<? super K>, V> {
         }
 
         public Verifier<K, V> build() {
+            if (recheckWindow.multipliedBy(2).compareTo(leaseDuration) >= 0) {
+                throw new IllegalArgumentException("the recheck window (" + recheckWindow + ") must be under half"
+                        + " the lease duration (" + leaseDuration + "): a worker re-checking would lose its segment");
+            }
             return new Verifier<>(this);
         }
     }

@@ -1,4 +1,4 @@
-package io.dualrepo.hibernate.backfill;
+package io.dualrepo.hibernate.internal.lease;
 
 import jakarta.persistence.OptimisticLockException;
 import jakarta.persistence.PessimisticLockException;
@@ -7,7 +7,7 @@ import java.util.Set;
 import org.hibernate.StaleStateException;
 
 /** Which failures a batch retries: a concurrent writer got in the way, and trying again converges. */
-final class Conflicts {
+public final class Conflicts {
 
     private static final Set<String> SQL_STATES = Set.of(
             "23505", // unique violation: a dual write inserted one of the batch's keys first
@@ -19,7 +19,7 @@ final class Conflicts {
 
     private Conflicts() {}
 
-    static boolean isConflict(Throwable failure) {
+    public static boolean isConflict(Throwable failure) {
         int depth = 0;
         for (Throwable t = failure; t != null && depth < 20; t = t.getCause(), depth++) {
             if (t instanceof StaleStateException || t instanceof OptimisticLockException

@@ -1,4 +1,4 @@
-package io.dualrepo.hibernate.backfill;
+package io.dualrepo.hibernate.internal.lease;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,42 +10,53 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.hibernate.Session;
 import org.hibernate.jdbc.ReturningWork;
 
 /**
- * The job's checkpoint row and lease rows, read and written over the JDBC connection of a session of the new
- * model's database, so that they commit with that session's transaction. See {@link Backfill} for the protocol.
+ * A job's checkpoint row and lease rows, read and written over the JDBC connection of a session of the new
+ * model's database, so that they commit with that session's transaction. The backfill's javadoc describes the
+ * protocol; the verifier follows it with two states, {@code active} and {@code done}.
+ *
+ * <p>A lease covers the keys after its start key (null: from the first) through its end key (null: to the last).
+ * The verifier keeps a lease's findings (counts and sample keys, never values) in its {@code findings} column.
  */
-final class LeaseStore {
+public final class LeaseStore {
 
-    static final String CHECKPOINT_TABLE = "dualrepo_backfill_checkpoint";
-    static final String LEASE_TABLE = "dualrepo_backfill_lease";
-
-    static final String ACTIVE = "active";
-    static final String COPIED = "copied";
-    static final String DONE = "done";
+    public static final String ACTIVE = "active";
+    public static final String COPIED = "copied";
+    public static final String DONE = "done";
 
     private static final Instant LONG_AGO = Instant.EPOCH;
 
     /** The checkpoint: the last key claimed (null: none yet), the next lease's number, whether the job finished. */
-    record Checkpoint(String lastKey, long nextLease, boolean finished) {}
+    public record Checkpoint(String lastKey, long nextLease, boolean finished) {}
 
     /** A lease: the keys after {@code startKey} (null: from the first) through {@code endKey}. */
-    record Lease(long seq, String startKey, String endKey, String status, String owner, String token, int attempts) {}
+    public record Lease(long seq, String startKey, String endKey, String status, String owner, String token, int attempts) {}
 
     /** Counts summed over a job's copied and done leases. */
-    record Totals(long done, long written, long removed, long leases) {
-        static final Totals NONE = new Totals(0, 0, 0, 0);
+    public record Totals(long done, long written, long removed, long leases) {
+        public static final Totals NONE = new Totals(0, 0, 0, 0);
     }
 
+    private final LeaseTables tables;
+    private final String checkpointTable;
+    private final String leaseTable;
     private final String job;
     private final Clock clock;
     private final Duration leaseDuration;
     private boolean skipLocked = true;
+    /** Whether the database is PostgreSQL; null until the first {@link #relaxDurability} asks. */
+    private volatile Boolean postgres;
 
-    LeaseStore(String job, Clock clock, Duration leaseDuration) {
+    public LeaseStore(LeaseTables tables, String job, Clock clock, Duration leaseDuration) {
+        this.tables = tables;
+        this.checkpointTable = tables.checkpoint();
+        this.leaseTable = tables.lease();
         this.job = job;
         this.clock = clock;
         this.leaseDuration = leaseDuration;
@@ -55,12 +66,11 @@ final class LeaseStore {
      * Whether both tables exist, from the catalogue: creating them again would be harmless, but on PostgreSQL
      * {@code create index if not exists} locks the lease table against the running workers' writes.
      */
-    boolean tablesExist(Session session) {
+    public boolean tablesExist(Session session) {
         return jdbc(session, connection -> {
-            for (String table : new String[] {CHECKPOINT_TABLE, LEASE_TABLE}) {
+            for (String table : tables.both()) {
                 boolean found = false;
-                // Unquoted names are stored lower-case by PostgreSQL, upper-case by H2 and the standard.
-                for (String name : new String[] {table, table.toUpperCase(java.util.Locale.ROOT)}) {
+                for (String name : LeaseTables.spellings(table)) {
                     try (ResultSet tables = connection.getMetaData().getTables(connection.getCatalog(),
                             connection.getSchema(), name, null)) {
                         found |= tables.next();
@@ -74,10 +84,10 @@ final class LeaseStore {
         });
     }
 
-    void createTables(Session session) {
+    public void createTables(Session session) {
         jdbc(session, connection -> {
             try (Statement statement = connection.createStatement()) {
-                statement.execute("create table if not exists " + CHECKPOINT_TABLE + " ("
+                statement.execute("create table if not exists " + checkpointTable + " ("
                         + "job varchar(200) not null primary key, "
                         + "last_key varchar, "
                         + "next_lease bigint not null, "
@@ -85,12 +95,13 @@ final class LeaseStore {
                         + "rows_done bigint not null, "
                         + "rows_written bigint not null, "
                         + "rows_removed bigint not null, "
+                        + "started_at timestamp with time zone, "
                         + "updated_at timestamp with time zone not null)");
-                statement.execute("create table if not exists " + LEASE_TABLE + " ("
+                statement.execute("create table if not exists " + leaseTable + " ("
                         + "job varchar(200) not null, "
                         + "seq bigint not null, "
                         + "start_key varchar, "
-                        + "end_key varchar not null, "
+                        + "end_key varchar, "
                         + "owner varchar(200) not null, "
                         + "token varchar(64) not null, "
                         + "status varchar(10) not null, "
@@ -99,9 +110,10 @@ final class LeaseStore {
                         + "rows_done bigint not null, "
                         + "rows_written bigint not null, "
                         + "rows_removed bigint not null, "
+                        + "findings varchar, "
                         + "updated_at timestamp with time zone not null, "
                         + "primary key (job, seq))");
-                statement.execute("create index if not exists " + LEASE_TABLE + "_open on " + LEASE_TABLE
+                statement.execute("create index if not exists " + leaseTable + "_open on " + leaseTable
                         + " (job, status)");
             }
             return null;
@@ -113,25 +125,25 @@ final class LeaseStore {
      * a worker is writing, which the checkpoint lock keeps short and rare. Call it in a transaction of its own and
      * catch outside it: on PostgreSQL a failed statement spoils the transaction it is in.
      */
-    void probeSkipLocked(Session session) {
+    public void probeSkipLocked(Session session) {
         jdbc(session, connection -> {
             try (Statement statement = connection.createStatement()) {
-                statement.executeQuery("select seq from " + LEASE_TABLE + " where 1 = 0 for update skip locked")
+                statement.executeQuery("select seq from " + leaseTable + " where 1 = 0 for update skip locked")
                         .close();
             }
             return null;
         });
     }
 
-    void skipLocked(boolean supported) {
+    public void skipLocked(boolean supported) {
         this.skipLocked = supported;
     }
 
     /** Creates the job's checkpoint row unless it exists; a concurrent creation makes it throw a unique violation. */
-    void createCheckpoint(Session session) {
+    public void createCheckpoint(Session session) {
         jdbc(session, connection -> {
             if (readCheckpoint(connection, false) == null) {
-                try (PreparedStatement insert = connection.prepareStatement("insert into " + CHECKPOINT_TABLE
+                try (PreparedStatement insert = connection.prepareStatement("insert into " + checkpointTable
                         + " (job, last_key, next_lease, finished, rows_done, rows_written, rows_removed, updated_at)"
                         + " values (?, null, 1, false, 0, 0, 0, ?)")) {
                     insert.setString(1, job);
@@ -143,15 +155,15 @@ final class LeaseStore {
         });
     }
 
-    Checkpoint checkpoint(Session session) {
+    public Checkpoint checkpoint(Session session) {
         return jdbc(session, connection -> readCheckpoint(connection, false));
     }
 
     /** The checkpoint, locked until the transaction ends: claims of the job's batches happen one at a time. */
-    Checkpoint lockCheckpoint(Session session) {
+    public Checkpoint lockCheckpoint(Session session) {
         Checkpoint checkpoint = jdbc(session, connection -> readCheckpoint(connection, true));
         if (checkpoint == null) {
-            throw new IllegalStateException("backfill " + job + ": its row in " + CHECKPOINT_TABLE
+            throw new IllegalStateException("job " + job + ": its row in " + checkpointTable
                     + " disappeared while it ran");
         }
         return checkpoint;
@@ -159,7 +171,7 @@ final class LeaseStore {
 
     private Checkpoint readCheckpoint(Connection connection, boolean lock) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("select last_key, next_lease, finished from "
-                + CHECKPOINT_TABLE + " where job = ?" + (lock ? " for update" : ""))) {
+                + checkpointTable + " where job = ?" + (lock ? " for update" : ""))) {
             select.setString(1, job);
             try (ResultSet row = select.executeQuery()) {
                 return row.next() ? new Checkpoint(row.getString(1), row.getLong(2), row.getBoolean(3)) : null;
@@ -168,15 +180,15 @@ final class LeaseStore {
     }
 
     /** Forgets the job's progress: the next claim starts at the first key. */
-    void restart(Session session) {
+    public void restart(Session session) {
         lockCheckpoint(session);
         jdbc(session, connection -> {
-            try (PreparedStatement delete = connection.prepareStatement("delete from " + LEASE_TABLE
+            try (PreparedStatement delete = connection.prepareStatement("delete from " + leaseTable
                     + " where job = ?")) {
                 delete.setString(1, job);
                 delete.executeUpdate();
             }
-            try (PreparedStatement reset = connection.prepareStatement("update " + CHECKPOINT_TABLE + " set"
+            try (PreparedStatement reset = connection.prepareStatement("update " + checkpointTable + " set"
                     + " last_key = null, next_lease = 1, finished = false, rows_done = 0, rows_written = 0,"
                     + " rows_removed = 0, updated_at = ? where job = ?")) {
                 reset.setObject(1, now());
@@ -188,9 +200,9 @@ final class LeaseStore {
     }
 
     /** Lets a restarted worker take its own unfinished leases back at once: they count as expired. */
-    int expireOwnedBy(Session session, String owner) {
+    public int expireOwnedBy(Session session, String owner) {
         return jdbc(session, connection -> {
-            try (PreparedStatement expire = connection.prepareStatement("update " + LEASE_TABLE
+            try (PreparedStatement expire = connection.prepareStatement("update " + leaseTable
                     + " set expires_at = ? where job = ? and owner = ? and status in ('" + ACTIVE + "', '" + COPIED
                     + "')")) {
                 expire.setObject(1, OffsetDateTime.ofInstant(LONG_AGO, ZoneOffset.UTC));
@@ -202,10 +214,10 @@ final class LeaseStore {
     }
 
     /** The oldest open lease whose time ran out, locked; another worker writing it right now is skipped. */
-    Optional<Lease> lockExpired(Session session) {
+    public Optional<Lease> lockExpired(Session session) {
         return jdbc(session, connection -> {
             try (PreparedStatement select = connection.prepareStatement("select seq, start_key, end_key, status,"
-                    + " owner, token, attempts from " + LEASE_TABLE + " where job = ? and status in ('" + ACTIVE
+                    + " owner, token, attempts from " + leaseTable + " where job = ? and status in ('" + ACTIVE
                     + "', '" + COPIED + "') and expires_at < ? order by seq fetch first 1 rows only for update"
                     + (skipLocked ? " skip locked" : ""))) {
                 select.setString(1, job);
@@ -218,9 +230,9 @@ final class LeaseStore {
     }
 
     /** Makes an expired lease this worker's, under a new token that the old owner's late writes will not match. */
-    Lease takeOver(Session session, Lease expired, String owner, String token) {
+    public Lease takeOver(Session session, Lease expired, String owner, String token) {
         jdbc(session, connection -> {
-            try (PreparedStatement update = connection.prepareStatement("update " + LEASE_TABLE + " set owner = ?,"
+            try (PreparedStatement update = connection.prepareStatement("update " + leaseTable + " set owner = ?,"
                     + " token = ?, attempts = attempts + 1, expires_at = ?, updated_at = ? where job = ? and seq = ?")) {
                 update.setString(1, owner);
                 update.setString(2, token);
@@ -237,9 +249,9 @@ final class LeaseStore {
     }
 
     /** Records a new lease after the checkpoint's last key through {@code endKey}, and moves the checkpoint there. */
-    Lease claim(Session session, Checkpoint checkpoint, String endKey, String owner, String token) {
+    public Lease claim(Session session, Checkpoint checkpoint, String endKey, String owner, String token) {
         jdbc(session, connection -> {
-            try (PreparedStatement insert = connection.prepareStatement("insert into " + LEASE_TABLE + " (job, seq,"
+            try (PreparedStatement insert = connection.prepareStatement("insert into " + leaseTable + " (job, seq,"
                     + " start_key, end_key, owner, token, status, attempts, expires_at, rows_done, rows_written,"
                     + " rows_removed, updated_at) values (?, ?, ?, ?, ?, ?, '" + ACTIVE + "', 1, ?, 0, 0, 0, ?)")) {
                 insert.setString(1, job);
@@ -252,7 +264,7 @@ final class LeaseStore {
                 insert.setObject(8, now());
                 insert.executeUpdate();
             }
-            try (PreparedStatement advance = connection.prepareStatement("update " + CHECKPOINT_TABLE
+            try (PreparedStatement advance = connection.prepareStatement("update " + checkpointTable
                     + " set last_key = ?, next_lease = ?, updated_at = ? where job = ?")) {
                 advance.setString(1, endKey);
                 advance.setLong(2, checkpoint.nextLease() + 1);
@@ -266,9 +278,9 @@ final class LeaseStore {
     }
 
     /** Whether any lease of the job is still open (claimed and not done, by any worker). */
-    boolean anyOpen(Session session) {
+    public boolean anyOpen(Session session) {
         return jdbc(session, connection -> {
-            try (PreparedStatement select = connection.prepareStatement("select count(*) from " + LEASE_TABLE
+            try (PreparedStatement select = connection.prepareStatement("select count(*) from " + leaseTable
                     + " where job = ? and status in ('" + ACTIVE + "', '" + COPIED + "')")) {
                 select.setString(1, job);
                 try (ResultSet row = select.executeQuery()) {
@@ -279,10 +291,10 @@ final class LeaseStore {
         });
     }
 
-    Totals totals(Session session) {
+    public Totals totals(Session session) {
         return jdbc(session, connection -> {
             try (PreparedStatement select = connection.prepareStatement("select coalesce(sum(rows_done), 0),"
-                    + " coalesce(sum(rows_written), 0), coalesce(sum(rows_removed), 0), count(*) from " + LEASE_TABLE
+                    + " coalesce(sum(rows_written), 0), coalesce(sum(rows_removed), 0), count(*) from " + leaseTable
                     + " where job = ? and status in ('" + COPIED + "', '" + DONE + "')")) {
                 select.setString(1, job);
                 try (ResultSet row = select.executeQuery()) {
@@ -294,9 +306,9 @@ final class LeaseStore {
     }
 
     /** Marks the job finished, with its totals, so that the checkpoint row alone tells what the job did. */
-    void finish(Session session, Totals totals) {
+    public void finish(Session session, Totals totals) {
         jdbc(session, connection -> {
-            try (PreparedStatement update = connection.prepareStatement("update " + CHECKPOINT_TABLE + " set"
+            try (PreparedStatement update = connection.prepareStatement("update " + checkpointTable + " set"
                     + " finished = true, rows_done = ?, rows_written = ?, rows_removed = ?, updated_at = ?"
                     + " where job = ?")) {
                 update.setLong(1, totals.done());
@@ -311,9 +323,9 @@ final class LeaseStore {
     }
 
     /** Records the lease's copy; false when the lease is no longer this worker's (then roll the copy back). */
-    boolean markCopied(Session session, Lease lease, long rowsDone, long rowsWritten) {
+    public boolean markCopied(Session session, Lease lease, long rowsDone, long rowsWritten) {
         return jdbc(session, connection -> {
-            try (PreparedStatement update = connection.prepareStatement("update " + LEASE_TABLE + " set status = '"
+            try (PreparedStatement update = connection.prepareStatement("update " + leaseTable + " set status = '"
                     + COPIED + "', rows_done = ?, rows_written = ?, updated_at = ? where job = ? and seq = ?"
                     + " and token = ? and status = '" + ACTIVE + "'")) {
                 update.setLong(1, rowsDone);
@@ -331,9 +343,9 @@ final class LeaseStore {
      * Whether the lease is still this worker's and still to be copied, locking its row until the transaction ends: a
      * takeover (which updates that row) then comes wholly before or wholly after the transaction.
      */
-    boolean holdsActive(Session session, Lease lease) {
+    public boolean holdsActive(Session session, Lease lease) {
         return jdbc(session, connection -> {
-            try (PreparedStatement select = connection.prepareStatement("select seq from " + LEASE_TABLE
+            try (PreparedStatement select = connection.prepareStatement("select seq from " + leaseTable
                     + " where job = ? and seq = ? and token = ? and status = '" + ACTIVE + "' for update")) {
                 select.setString(1, job);
                 select.setLong(2, lease.seq());
@@ -346,9 +358,9 @@ final class LeaseStore {
     }
 
     /** Records the lease's delete check; false when the lease is no longer this worker's. */
-    boolean markDone(Session session, Lease lease, long rowsRemoved) {
+    public boolean markDone(Session session, Lease lease, long rowsRemoved) {
         return jdbc(session, connection -> {
-            try (PreparedStatement update = connection.prepareStatement("update " + LEASE_TABLE + " set status = '"
+            try (PreparedStatement update = connection.prepareStatement("update " + leaseTable + " set status = '"
                     + DONE + "', rows_removed = ?, updated_at = ? where job = ? and seq = ? and token = ?"
                     + " and status = '" + COPIED + "'")) {
                 update.setLong(1, rowsRemoved);
@@ -358,6 +370,109 @@ final class LeaseStore {
                 update.setString(5, lease.token());
                 return update.executeUpdate() == 1;
             }
+        });
+    }
+
+    /**
+     * Marks when the job's pass began: always when {@code again}, else only when not marked yet. The backfill does
+     * not use it; a verification records it as the time its evidence holds from.
+     */
+    public void markStarted(Session session, boolean again) {
+        jdbc(session, connection -> {
+            try (PreparedStatement update = connection.prepareStatement("update " + checkpointTable
+                    + " set started_at = ? where job = ?" + (again ? "" : " and started_at is null"))) {
+                update.setObject(1, now());
+                update.setString(2, job);
+                update.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** When the job's pass began, if marked. */
+    public Optional<Instant> startedAt(Session session) {
+        return jdbc(session, connection -> {
+            try (PreparedStatement select = connection.prepareStatement("select started_at from " + checkpointTable
+                    + " where job = ?")) {
+                select.setString(1, job);
+                try (ResultSet row = select.executeQuery()) {
+                    OffsetDateTime at = row.next() ? row.getObject(1, OffsetDateTime.class) : null;
+                    return Optional.ofNullable(at).map(OffsetDateTime::toInstant);
+                }
+            }
+        });
+    }
+
+    /** Whether the lease that runs to the last key (end key null) has been claimed: then nothing is left to claim. */
+    public boolean tailClaimed(Session session) {
+        return jdbc(session, connection -> {
+            try (PreparedStatement select = connection.prepareStatement("select count(*) from " + leaseTable
+                    + " where job = ? and end_key is null")) {
+                select.setString(1, job);
+                try (ResultSet row = select.executeQuery()) {
+                    row.next();
+                    return row.getLong(1) > 0;
+                }
+            }
+        });
+    }
+
+    /**
+     * Records a verified lease as done, with its counts and findings; false when the lease is no longer this
+     * worker's (then its findings are the new owner's to record).
+     */
+    public boolean markVerified(Session session, Lease lease, long oldRows, long newRows, long discrepancies,
+            String findings) {
+        return jdbc(session, connection -> {
+            try (PreparedStatement update = connection.prepareStatement("update " + leaseTable + " set status = '"
+                    + DONE + "', rows_done = ?, rows_written = ?, rows_removed = ?, findings = ?, updated_at = ?"
+                    + " where job = ? and seq = ? and token = ? and status = '" + ACTIVE + "'")) {
+                update.setLong(1, oldRows);
+                update.setLong(2, newRows);
+                update.setLong(3, discrepancies);
+                update.setString(4, findings);
+                update.setObject(5, now());
+                update.setString(6, job);
+                update.setLong(7, lease.seq());
+                update.setString(8, lease.token());
+                return update.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** The findings of the job's done leases, in key order (lease order is key order). */
+    public List<String> findings(Session session) {
+        return jdbc(session, connection -> {
+            try (PreparedStatement select = connection.prepareStatement("select findings from " + leaseTable
+                    + " where job = ? and status = '" + DONE + "' and findings is not null order by seq")) {
+                select.setString(1, job);
+                List<String> all = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        all.add(rows.getString(1));
+                    }
+                }
+                return all;
+            }
+        });
+    }
+
+    /**
+     * On PostgreSQL, lets this transaction's commit return before its WAL reaches the disk. For writes that are
+     * only progress: a crash loses the last few, whose key ranges are then done again. Elsewhere nothing.
+     */
+    public void relaxDurability(Session session) {
+        jdbc(session, connection -> {
+            if (postgres == null) {
+                postgres = connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT)
+                        .contains("postgres");
+            }
+            if (postgres) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("set local synchronous_commit to off");
+                }
+            }
+            return null;
         });
     }
 
