@@ -17,6 +17,9 @@ import java.util.Objects;
 @FunctionalInterface
 public interface Authenticator {
 
+    /** The shortest token {@link #bearerToken} accepts. */
+    int MIN_TOKEN_LENGTH = 16;
+
     /**
      * Whether the request is allowed.
      *
@@ -30,8 +33,10 @@ public interface Authenticator {
      */
     static Authenticator bearerToken(String token) {
         Objects.requireNonNull(token, "token");
-        if (token.isBlank()) {
-            throw new IllegalArgumentException("the console's token must not be blank");
+        // The token is all that stands between a browser on the operator's network and the production routes.
+        if (token.strip().length() < MIN_TOKEN_LENGTH) {
+            throw new IllegalArgumentException("the console's token must have at least " + MIN_TOKEN_LENGTH
+                    + " characters (Authenticator.randomToken() makes one)");
         }
         byte[] expected = token.getBytes(StandardCharsets.UTF_8);
         return headers -> {

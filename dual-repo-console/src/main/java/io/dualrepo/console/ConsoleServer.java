@@ -45,7 +45,9 @@ public final class ConsoleServer implements AutoCloseable {
         this.serverSocket = new ServerSocket();
         serverSocket.bind(address, 128);
         this.acceptor = new Thread(this::accept, "console-accept-" + serverSocket.getLocalPort());
-        acceptor.setDaemon(true);
+        // Not a daemon, like the JDK's HttpServer: a program whose main thread only starts the console keeps serving
+        // it until close() instead of exiting silently.
+        acceptor.setDaemon(false);
         acceptor.start();
         log.info("operator console listening on {}", uri());
     }

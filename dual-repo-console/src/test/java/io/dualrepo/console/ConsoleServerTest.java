@@ -1,6 +1,7 @@
 package io.dualrepo.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualrepo.DualRepo;
 import io.dualrepo.Side;
@@ -57,6 +58,15 @@ class ConsoleServerTest {
     void stop() {
         server.close();
         dualRepo.close();
+    }
+
+    @Test
+    void aShortTokenIsRefusedWhenTheConsoleIsBuilt() {
+        assertThatThrownBy(() -> OperatorConsole.over(dualRepo).repositories(REPOSITORY).token("short").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least 16 characters");
+        assertThat(OperatorConsole.over(dualRepo).repositories(REPOSITORY).token("0123456789abcdef").build())
+                .isNotNull();
     }
 
     @Test
