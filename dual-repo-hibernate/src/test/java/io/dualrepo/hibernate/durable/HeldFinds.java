@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.hibernate.Session;
 
 /**
- * A model as the read-back, the repair and the verifier see it, whose next {@link #find} stops, once armed, until the
- * test releases it: a read between two others as late as the test needs, set by latches rather than by sleeps.
+ * A model as the read-back, the repair and the verifier see it, whose next {@link #find} or {@link #put} stops, once
+ * armed, until the test releases it: a read or a write as late as the test needs, set by latches rather than sleeps.
  */
 final class HeldFinds<K extends Comparable<? super K>, V> implements KeyedModel<K, V> {
 
@@ -32,7 +32,8 @@ final class HeldFinds<K extends Comparable<? super K>, V> implements KeyedModel<
     }
 
     private final KeyedModel<K, V> model;
-    private final AtomicReference<Hold> next = new AtomicReference<>();
+    private final AtomicReference<Hold> nextFind = new AtomicReference<>();
+    private final AtomicReference<Hold> nextPut = new AtomicReference<>();
 
     HeldFinds(KeyedModel<K, V> model) {
         this.model = model;
@@ -40,23 +41,40 @@ final class HeldFinds<K extends Comparable<? super K>, V> implements KeyedModel<
 
     Hold holdNextFind() {
         Hold hold = new Hold();
-        next.set(hold);
+        nextFind.set(hold);
+        return hold;
+    }
+
+    /** Holds the next put before it reaches the session. */
+    Hold holdNextPut() {
+        Hold hold = new Hold();
+        nextPut.set(hold);
         return hold;
     }
 
     @Override
     public Optional<V> find(Session session, K key) {
-        Hold hold = next.getAndSet(null);
-        if (hold != null) {
-            hold.entered.countDown();
-            try {
-                // Bounded, so that a failed test cannot leave a thread parked for ever.
-                hold.released.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        hold(nextFind.getAndSet(null));
         return model.find(session, key);
+    }
+
+    @Override
+    public void put(Session session, V value) {
+        hold(nextPut.getAndSet(null));
+        model.put(session, value);
+    }
+
+    private static void hold(Hold hold) {
+        if (hold == null) {
+            return;
+        }
+        hold.entered.countDown();
+        try {
+            // Bounded, so that a failed test cannot leave a thread parked for ever.
+            hold.released.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -82,11 +100,6 @@ final class HeldFinds<K extends Comparable<? super K>, V> implements KeyedModel<
     @Override
     public int insertAbsent(Session session, List<V> values) {
         return model.insertAbsent(session, values);
-    }
-
-    @Override
-    public void put(Session session, V value) {
-        model.put(session, value);
     }
 
     @Override

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * apart and, since NEW serves reads, gives NEW the value it read from OLD. Before the fix that value was the one from
  * before the other writes (read again from the read-back's first-level cache), so NEW held a deleted row again: reads
  * answered the save after the delete was acknowledged, and the repair then removed it (found by {@link
- * ConcurrentHistoriesTest}, run seed {@value ConcurrentHistoriesTest#OPEN_READ_THROUGH_SEED}).
+ * ConcurrentHistoriesTest}, run seed {@value ConcurrentHistoriesTest#READ_THROUGH_SEED}).
  */
 class SameDatabaseReadThroughRacesTest {
 
@@ -98,6 +98,33 @@ class SameDatabaseReadThroughRacesTest {
         PendingSyncRepair.builder().migration(database.migration()).meterRegistry(new SimpleMeterRegistry())
                 .build().repairNow();
         assertThat(title(Side.OLD)).isEmpty();
+        assertThat(title(Side.NEW)).isEmpty();
+    }
+
+    /**
+     * The alignment itself reads OLD, then writes NEW, locking nothing in between: a delete that commits there would
+     * leave NEW with the row it deleted. The alignment reads both models again after its write, and the check after
+     * the commit runs where it aligned; this test shows the end state only, which either of the two keeps right
+     * (without both, and before the fix, NEW kept the row).
+     */
+    @Test
+    void aDeleteThatCommitsWhileTheReadBackAlignsNewIsNotUndone() throws Exception {
+        incidents.save(incident("x"));
+
+        HeldFinds.Hold betweenTheModels = newModelReads.holdNextFind();
+        Future<?> unchanged = callers.submit(() -> incidents.save(incident("x")));
+        assertThat(betweenTheModels.awaitEntered()).as("the unchanged save reached its read-back").isTrue();
+        // The read-back then sees OLD before this update (x) and NEW after it (y): apart, so it aligns NEW to OLD.
+        incidents.save(incident("y"));
+        HeldFinds.Hold beforeTheAlignment = newModelReads.holdNextPut();
+        betweenTheModels.release();
+        assertThat(beforeTheAlignment.awaitEntered()).as("the read-back aligns NEW to what OLD holds (y)").isTrue();
+        incidents.deleteById("i-1");
+        beforeTheAlignment.release();
+        unchanged.get(30, TimeUnit.SECONDS);
+
+        assertThat(title(Side.OLD)).isEmpty();
+        assertThat(incidents.findById("i-1")).as("a read after all four returned").isEmpty();
         assertThat(title(Side.NEW)).isEmpty();
     }
 
