@@ -34,6 +34,7 @@ final class HeldFinds<K extends Comparable<? super K>, V> implements KeyedModel<
     private final KeyedModel<K, V> model;
     private final AtomicReference<Hold> nextFind = new AtomicReference<>();
     private final AtomicReference<Hold> nextPut = new AtomicReference<>();
+    private volatile Runnable onFind = () -> {};
 
     HeldFinds(KeyedModel<K, V> model) {
         this.model = model;
@@ -52,8 +53,14 @@ final class HeldFinds<K extends Comparable<? super K>, V> implements KeyedModel<
         return hold;
     }
 
+    /** Runs {@code observer} at the start of every find from now on: to see what other transactions see then. */
+    void onEachFind(Runnable observer) {
+        onFind = observer;
+    }
+
     @Override
     public Optional<V> find(Session session, K key) {
+        onFind.run();
         hold(nextFind.getAndSet(null));
         return model.find(session, key);
     }

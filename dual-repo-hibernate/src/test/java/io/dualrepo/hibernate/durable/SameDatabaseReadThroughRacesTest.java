@@ -16,7 +16,10 @@ import io.dualrepo.routing.Comparison;
 import io.dualrepo.routing.InMemoryRouteSource;
 import io.dualrepo.routing.Stage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -103,12 +106,13 @@ class SameDatabaseReadThroughRacesTest {
 
     /**
      * The alignment itself reads OLD, then writes NEW, locking nothing in between: a delete that commits there would
-     * leave NEW with the row it deleted. The alignment reads both models again after its write, and the check after
-     * the commit runs where it aligned; this test shows the end state only, which either of the two keeps right
-     * (without both, and before the fix, NEW kept the row).
+     * leave NEW with the row it deleted. The check after the commit would take it out again, but readers could see it
+     * until then; the alignment reads both models again after its write and must not commit the deleted row at all.
+     * What other transactions see in NEW is read at each of the save's later reads of NEW (the read-back's and the
+     * check's after the commit).
      */
     @Test
-    void aDeleteThatCommitsWhileTheReadBackAlignsNewIsNotUndone() throws Exception {
+    void aDeleteThatCommitsWhileTheReadBackAlignsNewIsNeverVisibleUndone() throws Exception {
         incidents.save(incident("x"));
 
         HeldFinds.Hold betweenTheModels = newModelReads.holdNextFind();
@@ -120,12 +124,28 @@ class SameDatabaseReadThroughRacesTest {
         betweenTheModels.release();
         assertThat(beforeTheAlignment.awaitEntered()).as("the read-back aligns NEW to what OLD holds (y)").isTrue();
         incidents.deleteById("i-1");
+        List<Optional<String>> committedInNew = new CopyOnWriteArrayList<>();
+        StatusTableIncidents newRepository = new StatusTableIncidents(database.newSessions());
+        // On a thread of its own, so in a transaction of its own, not the save's.
+        newModelReads.onEachFind(() -> committedInNew.add(elsewhere(() -> newRepository.findById("i-1"))
+                .map(Incident::title)));
         beforeTheAlignment.release();
         unchanged.get(30, TimeUnit.SECONDS);
+        newModelReads.onEachFind(() -> {});
 
+        assertThat(committedInNew).as("NEW as other transactions saw it after the delete returned").isNotEmpty()
+                .containsOnly(Optional.empty());
         assertThat(title(Side.OLD)).isEmpty();
         assertThat(incidents.findById("i-1")).as("a read after all four returned").isEmpty();
         assertThat(title(Side.NEW)).isEmpty();
+    }
+
+    private <T> T elsewhere(Callable<T> read) {
+        try {
+            return callers.submit(read).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Incident incident(String title) {
