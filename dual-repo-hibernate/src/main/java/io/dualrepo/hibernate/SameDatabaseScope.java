@@ -174,8 +174,10 @@ public final class SameDatabaseScope implements DualWriteScope {
         if (failure != null && pendingKeys != null) {
             pendingKeys.record(session, write.repository(), keys, write.primary().other());
         } else if (pendingKeys != null && !keys.isEmpty() && recordIfApart(session, write, keys)) {
-            // Recorded already: nothing for the check after the commit to add.
-            return new Outcome<>(result, null, List.of());
+            // Recorded already. Where NEW serves reads it was also aligned, with OLD as read before this commit: a
+            // write that commits between that read and this commit can leave it behind, so the check after the
+            // commit still runs there.
+            return new Outcome<>(result, null, write.secondaryServesReads() ? keys : List.of());
         }
         return new Outcome<>(result, failure, keys);
     }
@@ -187,7 +189,11 @@ public final class SameDatabaseScope implements DualWriteScope {
      * {@code ConcurrentHistoriesTest}). Read back in this transaction, the keys found apart are recorded with the
      * write, for the repair to copy the primary's value. When the secondary serves reads (read-through) it is also
      * given the primary's value now: otherwise readers would see this write's value there, then, after the repair,
-     * the older one again.
+     * the older one again. The two models are read by separate statements and this write may lock neither row, so
+     * a write committing between the two reads makes them look apart with the primary's value from before it: the
+     * alignment reads the primary again, from the database rather than the session, and checks both models once
+     * more after its own write (see {@code KeySync.copyIn}), or it would give the secondary a deleted or overwritten
+     * value back ({@code SameDatabaseReadThroughRacesTest}).
      */
     private boolean recordIfApart(Session primary, DualWrite<?> write, List<String> keys) throws SQLException {
         Connection connection = primary.doReturningWork(c -> c);
@@ -199,6 +205,7 @@ public final class SameDatabaseScope implements DualWriteScope {
             check.beginTransaction();
             apart = pendingKeys.apart(check, write.repository(), keys);
             if (!apart.isEmpty() && write.secondaryServesReads()) {
+                // Keys still apart after it are recorded all the same, and checked again after the commit.
                 pendingKeys.align(check, write.repository(), apart, write.primary());
                 check.flush();
             }

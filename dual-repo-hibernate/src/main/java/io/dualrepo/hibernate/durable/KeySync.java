@@ -123,6 +123,31 @@ public final class KeySync<K extends Comparable<? super K>, V> {
     }
 
     /**
+     * As {@link #sync(Side, Object)}, for two models in one database: a round's write commits only if, read again
+     * after it reached the target's database, the source still holds what was written. Otherwise a write to the key
+     * that committed between the round's read of the source and its write to the target would leave the target, for
+     * a moment, with the value from before it, and a model serving reads would answer it after that write was
+     * acknowledged.
+     *
+     * @throws IllegalStateException when the key kept changing for {@value #MAX_ROUNDS} attempts
+     */
+    Outcome syncInOneDatabase(Side source, K key) {
+        for (int attempt = 1; attempt <= MAX_ROUNDS; attempt++) {
+            try {
+                return sync(source, key, targetSession -> {
+                    // Read anew, not from what the round's own reads left in the persistence context.
+                    targetSession.clear();
+                    return !agreeIn(targetSession, key);
+                });
+            } catch (Vetoed changedMeanwhile) {
+                // Rolled back: the next attempt reads the source again.
+            }
+        }
+        throw new IllegalStateException(migration.name() + ": key " + Printable.of(key) + " kept changing while it"
+                + " was synced from " + source + " (" + MAX_ROUNDS + " attempts)");
+    }
+
+    /**
      * Whether the other model holds what {@code source} holds at {@code key}, each read in a transaction of its own:
      * a write that ran on both can still leave them apart when another write to the key landed in between on one
      * side and around it on the other.
@@ -153,17 +178,34 @@ public final class KeySync<K extends Comparable<? super K>, V> {
 
     /**
      * Makes the other model hold what {@code source} holds at {@code key}, both read and written through {@code
-     * session}: for two models in one database, inside the transaction of the write that found them apart.
+     * session}: for two models in one database, inside the transaction of the write that found them apart. Each
+     * model is read by a statement of its own, and the source's row is not locked, so a write to the key can commit
+     * between reading the source and writing the target, and the target would then keep the older value; it can also
+     * have committed after an earlier read of the session, whose result the persistence context would give again.
+     * So the persistence context is emptied before each round, and after the round's write reached the database
+     * (holding the target's row until the transaction ends), both models are read again: a round repeats until
+     * they agree, at most {@value #MAX_ROUNDS} times.
+     *
+     * @return whether the two models agreed after the last round
      */
-    void copyIn(Session session, Side source, K key) {
+    boolean copyIn(Session session, Side source, K key) {
         KeyedModel<K, V> from = migration.model(source);
         KeyedModel<K, V> to = migration.model(source.other());
-        Optional<V> wanted = from.find(session, key);
-        if (wanted.isPresent()) {
-            to.put(session, wanted.get());
-        } else if (to.find(session, key).isPresent()) {
-            to.remove(session, key);
+        for (int round = 1; round <= MAX_ROUNDS; round++) {
+            session.clear();
+            Optional<V> wanted = from.find(session, key);
+            if (wanted.isPresent()) {
+                to.put(session, wanted.get());
+            } else if (to.find(session, key).isPresent()) {
+                to.remove(session, key);
+            }
+            session.flush();
+            session.clear();
+            if (agreeIn(session, key)) {
+                return true;
+            }
         }
+        return false;
     }
 
     private static void vetoIfAsked(Veto veto, Session targetSession) {

@@ -124,24 +124,33 @@ public final class PendingKeys {
             @SuppressWarnings("unchecked")
             KeySync<K, ?> sync = (KeySync<K, ?>) syncs.get(registration.repository());
             for (String key : apart) {
-                sync.sync(primary, registration.migration.keyType().decode(key));
+                sync.syncInOneDatabase(primary, registration.migration.keyType().decode(key));
             }
         }
         return apart;
     }
 
-    /** Makes {@code source}'s other model hold what {@code source} holds at each key, through {@code session}. */
-    public void align(Session session, String repository, List<String> keys, Side source) {
-        align(registrations.get(repository), session, keys, source);
+    /**
+     * Makes {@code source}'s other model hold what {@code source} holds at each key, through {@code session}, each
+     * read fresh from the database and checked again after the write (see {@link KeySync}).
+     *
+     * @return the keys still apart after that, which a write committing meanwhile kept changing
+     */
+    public List<String> align(Session session, String repository, List<String> keys, Side source) {
+        return align(registrations.get(repository), session, keys, source);
     }
 
-    private <K extends Comparable<? super K>> void align(Registration<K> registration, Session session,
+    private <K extends Comparable<? super K>> List<String> align(Registration<K> registration, Session session,
             List<String> keys, Side source) {
         @SuppressWarnings("unchecked")
         KeySync<K, ?> sync = (KeySync<K, ?>) syncs.get(registration.repository());
+        List<String> apart = new ArrayList<>();
         for (String key : keys) {
-            sync.copyIn(session, source, registration.migration.keyType().decode(key));
+            if (!sync.copyIn(session, source, registration.migration.keyType().decode(key))) {
+                apart.add(key);
+            }
         }
+        return apart;
     }
 
     /**

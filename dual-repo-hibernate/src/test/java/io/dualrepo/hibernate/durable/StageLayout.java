@@ -16,6 +16,7 @@ import io.dualrepo.write.DualWriteScope;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.hibernate.SessionFactory;
 
 /**
@@ -106,13 +107,18 @@ interface StageLayout extends AutoCloseable {
     }
 
     static StageLayout oneDatabase() {
+        return oneDatabase(UnaryOperator.identity());
+    }
+
+    /** One database, the migration (the scope's and the repair's) as {@code models} wraps it: for hooks in it. */
+    static StageLayout oneDatabase(UnaryOperator<Migration<String, Incident>> models) {
         TestDatabase database = TestDatabase.create();
         SessionFactory sessions = database.sessionFactory(LegacyIncidentRow.class, IncidentStatusRow.class,
                 StatusTableIncidentRow.class);
         Transactions.of(sessions).runInTransaction(session -> {
             StatusIds.createDefaults(session, List.of(TwoDatabases.ORGANISATION));
         });
-        Migration<String, Incident> migration = IncidentModels.newTables(sessions, sessions);
+        Migration<String, Incident> migration = models.apply(IncidentModels.newTables(sessions, sessions));
         PendingSyncTable.defaults().createIfMissing(sessions);
         return new StageLayout() {
             @Override
