@@ -210,13 +210,14 @@ public final class OpenFeatureRouteSource implements RouteSource, AutoCloseable 
     }
 
     private void providerTroubled(String kind, EventDetails details) {
-        (kind.equals("error") ? providerErrors : providerStale).increment();
         if (troubled.compareAndSet(false, true)) {
             log.warn("flag provider reports {} (state {}{}): {}", kind.equals("error") ? "an error" : "stale flags",
                     client.getProviderState(), details.getMessage() == null ? "" : ", " + details.getMessage(),
                     ready ? "each key keeps its last route until it is ready again"
                             : "every repository keeps its record's last or default route until it is ready");
         }
+        // Counted after the line is logged: whoever sees the count sees the line.
+        (kind.equals("error") ? providerErrors : providerStale).increment();
     }
 
     private Counter troubleCounter(String kind) {
