@@ -3,6 +3,7 @@ package io.dualrepo.internal;
 import io.dualrepo.Side;
 import io.dualrepo.compare.Outcome;
 import io.dualrepo.compare.SkipReason;
+import io.dualrepo.metrics.CoreMeters;
 import io.dualrepo.metrics.DualRepoMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -47,36 +48,35 @@ final class MethodMeters {
             for (boolean success : new boolean[] {true, false}) {
                 Tags callTags = tags.and(DualRepoMetrics.TAG_SIDE, side.tag(), DualRepoMetrics.TAG_OUTCOME,
                         success ? DualRepoMetrics.OUTCOME_SUCCESS : DualRepoMetrics.OUTCOME_ERROR);
-                calls[index(side, success)] = ThreadCounter.register(registry, DualRepoMetrics.CALLS, callTags,
-                        "Calls to each model, every one counted");
-                latencies[index(side, success)] = Timer.builder(DualRepoMetrics.CALL_LATENCY)
-                        .description("Latency of a sample of the calls to each model: one in " + TIMED_ONE_IN
-                                + " on callers' threads, every shadow read")
+                calls[index(side, success)] = ThreadCounter.register(registry, CoreMeters.CALLS.meterName(), callTags,
+                        CoreMeters.CALLS.description());
+                latencies[index(side, success)] = Timer.builder(CoreMeters.CALL_LATENCY.meterName())
+                        .description(CoreMeters.CALL_LATENCY.description())
                         .tags(callTags)
                         .register(registry);
             }
-            secondaryWriteFailures[side.ordinal()] = Counter.builder(DualRepoMetrics.SECONDARY_WRITE_FAILURES)
-                    .description("Writes the primary model took and this model did not")
+            secondaryWriteFailures[side.ordinal()] = Counter.builder(CoreMeters.SECONDARY_WRITE_FAILURES.meterName())
+                    .description(CoreMeters.SECONDARY_WRITE_FAILURES.description())
                     .tags(tags)
                     .tag(DualRepoMetrics.TAG_SIDE, side.tag())
                     .register(registry);
         }
         for (Outcome outcome : Outcome.values()) {
-            comparisons[outcome.ordinal()] = Counter.builder(DualRepoMetrics.COMPARISONS)
-                    .description("Comparisons of the two models' reads, by outcome")
+            comparisons[outcome.ordinal()] = Counter.builder(CoreMeters.COMPARISONS.meterName())
+                    .description(CoreMeters.COMPARISONS.description())
                     .tags(tags)
                     .tag(DualRepoMetrics.TAG_OUTCOME, outcome.tag())
                     .register(registry);
         }
         for (SkipReason reason : SkipReason.values()) {
-            skipped[reason.ordinal()] = Counter.builder(DualRepoMetrics.COMPARISONS_SKIPPED)
-                    .description("Comparisons not made, by reason")
+            skipped[reason.ordinal()] = Counter.builder(CoreMeters.COMPARISONS_SKIPPED.meterName())
+                    .description(CoreMeters.COMPARISONS_SKIPPED.description())
                     .tags(tags)
                     .tag(DualRepoMetrics.TAG_REASON, reason.tag())
                     .register(registry);
         }
-        fallbacks = Counter.builder(DualRepoMetrics.READ_THROUGH_FALLBACKS)
-                .description("Read-through reads the new model had nothing for, answered by the old model")
+        fallbacks = Counter.builder(CoreMeters.READ_THROUGH_FALLBACKS.meterName())
+                .description(CoreMeters.READ_THROUGH_FALLBACKS.description())
                 .tags(tags)
                 .register(registry);
         copied = copies(registry, tags, DualRepoMetrics.OUTCOME_SUCCESS);
@@ -84,29 +84,29 @@ final class MethodMeters {
         copySkipped = copies(registry, tags, "skipped");
         copyUndone = copies(registry, tags, "undone");
         copyUnresolved = copies(registry, tags, "unresolved");
-        mismatchLogsSuppressed = Counter.builder(DualRepoMetrics.MISMATCH_LOGS_SUPPRESSED)
-                .description("Mismatches not logged because of the log bound; still counted")
+        mismatchLogsSuppressed = Counter.builder(CoreMeters.MISMATCH_LOGS_SUPPRESSED.meterName())
+                .description(CoreMeters.MISMATCH_LOGS_SUPPRESSED.description())
                 .tags(tags)
                 .register(registry);
         rechecksResolved = rechecks(registry, tags, "resolved");
         rechecksConfirmed = rechecks(registry, tags, "confirmed");
-        hookErrors = Counter.builder(DualRepoMetrics.HOOK_ERRORS)
-                .description("Comparison listeners and failed-write sinks that threw")
+        hookErrors = Counter.builder(CoreMeters.HOOK_ERRORS.meterName())
+                .description(CoreMeters.HOOK_ERRORS.description())
                 .tags(tags)
                 .register(registry);
     }
 
     private static Counter copies(MeterRegistry registry, Tags tags, String outcome) {
-        return Counter.builder(DualRepoMetrics.READ_THROUGH_COPIES)
-                .description("Migrate-on-read copies into the new model")
+        return Counter.builder(CoreMeters.READ_THROUGH_COPIES.meterName())
+                .description(CoreMeters.READ_THROUGH_COPIES.description())
                 .tags(tags)
                 .tag(DualRepoMetrics.TAG_OUTCOME, outcome)
                 .register(registry);
     }
 
     private static Counter rechecks(MeterRegistry registry, Tags tags, String outcome) {
-        return Counter.builder(DualRepoMetrics.MISMATCH_RECHECKS)
-                .description("Background mismatches read again: resolved (a write came in between) or confirmed")
+        return Counter.builder(CoreMeters.MISMATCH_RECHECKS.meterName())
+                .description(CoreMeters.MISMATCH_RECHECKS.description())
                 .tags(tags)
                 .tag(DualRepoMetrics.TAG_OUTCOME, outcome)
                 .register(registry);

@@ -221,8 +221,8 @@ public final class OpenFeatureRouteSource implements RouteSource, AutoCloseable 
     }
 
     private Counter troubleCounter(String kind) {
-        return Counter.builder(OpenFeatureMetrics.PROVIDER_TROUBLES)
-                .description("Error and stale events of the flag provider; routes stayed as they were")
+        return Counter.builder(OpenFeatureMeters.PROVIDER_TROUBLES.meterName())
+                .description(OpenFeatureMeters.PROVIDER_TROUBLES.description())
                 .tag(OpenFeatureMetrics.TAG_KIND, kind)
                 .register(registry);
     }

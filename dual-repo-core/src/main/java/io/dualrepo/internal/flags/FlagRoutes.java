@@ -1,5 +1,6 @@
 package io.dualrepo.internal.flags;
 
+import io.dualrepo.metrics.CoreMeters;
 import io.dualrepo.metrics.DualRepoMetrics;
 import io.dualrepo.routing.Comparison;
 import io.dualrepo.routing.ReadSource;
@@ -24,11 +25,11 @@ import org.slf4j.Logger;
  */
 public final class FlagRoutes<C> {
 
-    /** Counter: decisions that failed because the flag service failed; the key kept its last route. */
-    public static final String ERRORS = "dualrepo.flags.errors";
+    /** {@link CoreMeters#FLAG_ERRORS}. */
+    public static final String ERRORS = CoreMeters.FLAG_ERRORS.meterName();
 
-    /** Counter: flag values that named no stage, or made a route the runtime refuses; the last valid route stayed. */
-    public static final String REFUSED = "dualrepo.flags.refused";
+    /** {@link CoreMeters#FLAG_REFUSED}. */
+    public static final String REFUSED = CoreMeters.FLAG_REFUSED.meterName();
 
     private final String repository;
     private final FlagKeys flags;
@@ -60,16 +61,16 @@ public final class FlagRoutes<C> {
         this.reader = reader;
         this.log = log;
         this.maxCachedKeys = maxCachedKeys;
-        this.errors = Counter.builder(ERRORS)
-                .description("Flag decisions that failed because the flag service failed; the key kept its last route")
+        this.errors = Counter.builder(CoreMeters.FLAG_ERRORS.meterName())
+                .description(CoreMeters.FLAG_ERRORS.description())
                 .tag(DualRepoMetrics.TAG_REPOSITORY, repository)
                 .register(registry);
-        this.refused = Counter.builder(REFUSED)
-                .description("Flag values naming no stage or making a refused route; the last valid route stayed")
+        this.refused = Counter.builder(CoreMeters.FLAG_REFUSED.meterName())
+                .description(CoreMeters.FLAG_REFUSED.description())
                 .tag(DualRepoMetrics.TAG_REPOSITORY, repository)
                 .register(registry);
-        this.changes = Counter.builder(DualRepoMetrics.ROUTE_CHANGES)
-                .description("Routes that took effect, replacing a different one")
+        this.changes = Counter.builder(CoreMeters.ROUTE_CHANGES.meterName())
+                .description(CoreMeters.ROUTE_CHANGES.description())
                 .tag(DualRepoMetrics.TAG_REPOSITORY, repository)
                 .register(registry);
         String summary = reader.summary();

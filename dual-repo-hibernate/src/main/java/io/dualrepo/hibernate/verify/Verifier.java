@@ -1,5 +1,6 @@
 package io.dualrepo.hibernate.verify;
 
+import io.dualrepo.hibernate.HibernateMeters;
 import io.dualrepo.Side;
 import io.dualrepo.compare.Difference;
 import io.dualrepo.hibernate.Migration;
@@ -104,12 +105,12 @@ public final class Verifier<K extends Comparable<? super K>, V> {
     public static final Duration DEFAULT_RECHECK_WINDOW = Duration.ZERO;
 
     /**
-     * Counter: discrepancies found (after the re-check). Tags: repository, kind (missing_new, missing_old, differing,
-     * quarantined: a key a model rejected, recorded in the quarantine).
+     * {@link HibernateMeters#VERIFY_DISCREPANCIES}; kind: missing_new, missing_old, differing, quarantined (a key a
+     * model rejected, recorded in the quarantine).
      */
-    public static final String DISCREPANCIES = "dualrepo.verify.discrepancies";
-    /** Counter: discrepancies repaired. Tags: repository, outcome (success, error). */
-    public static final String REPAIRS = "dualrepo.verify.repairs";
+    public static final String DISCREPANCIES = HibernateMeters.VERIFY_DISCREPANCIES.meterName();
+    /** {@link HibernateMeters#VERIFY_REPAIRS}; outcome: success, error. */
+    public static final String REPAIRS = HibernateMeters.VERIFY_REPAIRS.meterName();
 
     /** How often a worker with nothing to claim looks whether others' segments are done. */
     static final Duration POLL_INTERVAL = Duration.ofMillis(200);
