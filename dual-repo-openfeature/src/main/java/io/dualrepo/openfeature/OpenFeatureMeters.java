@@ -1,8 +1,8 @@
 package io.dualrepo.openfeature;
 
+import static io.dualrepo.metrics.MeterDescription.Definition.counter;
+
 import io.dualrepo.metrics.MeterDescription;
-import io.micrometer.core.instrument.Meter;
-import java.util.List;
 
 /**
  * The meters this module registers beside the runtime's ({@link io.dualrepo.metrics.CoreMeters}, which holds the
@@ -10,41 +10,18 @@ import java.util.List;
  */
 public enum OpenFeatureMeters implements MeterDescription {
 
-    PROVIDER_TROUBLES("dualrepo.flags.provider.troubles",
-            "Error and stale events of the flag provider; routes stayed as they were", OpenFeatureMetrics.TAG_KIND);
+    PROVIDER_TROUBLES(counter("dualrepo.flags.provider.troubles",
+            "Error and stale events of the flag provider; routes stayed as they were",
+            OpenFeatureMetrics.TAG_KIND));
 
-    private final String meterName;
-    private final String description;
-    private final List<String> tagKeys;
+    private final Definition definition;
 
-    OpenFeatureMeters(String meterName, String description, String... tagKeys) {
-        this.meterName = meterName;
-        this.description = description;
-        this.tagKeys = List.of(tagKeys);
+    OpenFeatureMeters(Definition definition) {
+        this.definition = definition;
     }
 
     @Override
-    public String meterName() {
-        return meterName;
-    }
-
-    @Override
-    public Meter.Type type() {
-        return Meter.Type.COUNTER;
-    }
-
-    @Override
-    public String baseUnit() {
-        return "";
-    }
-
-    @Override
-    public List<String> tagKeys() {
-        return tagKeys;
-    }
-
-    @Override
-    public String description() {
-        return description;
+    public Definition definition() {
+        return definition;
     }
 }
