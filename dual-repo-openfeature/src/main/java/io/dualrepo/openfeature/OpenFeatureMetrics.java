@@ -1,6 +1,6 @@
 package io.dualrepo.openfeature;
 
-import io.dualrepo.internal.flags.FlagRoutes;
+import io.dualrepo.spi.flags.FlagRoutes;
 
 /**
  * The meters of the OpenFeature module, beside the runtime's ({@link io.dualrepo.metrics.DualRepoMetrics}; route
