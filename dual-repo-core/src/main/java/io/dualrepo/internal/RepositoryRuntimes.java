@@ -16,6 +16,9 @@ import java.util.function.Function;
  */
 public final class RepositoryRuntimes {
 
+    // Set once, by DualRepo's static initialiser: it runs before any DualRepo exists, so before any call of of().
+    private static volatile Function<DualRepo, RepositoryRuntimes> lookup;
+
     private final Settings settings;
     private final Reporter reporter;
     private final ShadowReads shadowReads;
@@ -23,9 +26,6 @@ public final class RepositoryRuntimes {
     private final ConcurrentMap<String, CircuitBreaker> circuitBreakers = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, WritesInFlight> writesInFlight = new ConcurrentHashMap<>();
     private final CircuitBreakerConfig circuitBreakerConfig;
-
-    // Set once, by DualRepo's static initialiser: it runs before any DualRepo exists, so before any call of of().
-    private static volatile Function<DualRepo, RepositoryRuntimes> owner;
 
     public RepositoryRuntimes(Settings settings) {
         this.settings = settings;
@@ -46,16 +46,16 @@ public final class RepositoryRuntimes {
      * Called once by {@link DualRepo}: how to find the instance a {@code DualRepo} holds (the JDK's "shared
      * secrets" idiom, which keeps an accessor for internals off the public class).
      */
-    public static synchronized void install(Function<DualRepo, RepositoryRuntimes> lookup) {
-        if (owner != null) {
+    public static synchronized void install(Function<DualRepo, RepositoryRuntimes> accessor) {
+        if (lookup != null) {
             throw new IllegalStateException("the DualRepo lookup is already installed");
         }
-        owner = Objects.requireNonNull(lookup, "lookup");
+        lookup = Objects.requireNonNull(accessor, "accessor");
     }
 
     /** The instance {@code dualRepo} holds. */
     public static RepositoryRuntimes of(DualRepo dualRepo) {
-        return owner.apply(Objects.requireNonNull(dualRepo, "dualRepo"));
+        return lookup.apply(Objects.requireNonNull(dualRepo, "dualRepo"));
     }
 
     /** The route guard of one repository name, shared by every decorator of that name. */
