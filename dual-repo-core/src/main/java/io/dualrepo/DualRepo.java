@@ -1,7 +1,7 @@
 package io.dualrepo;
 
 import io.dualrepo.compare.ComparisonListener;
-import io.dualrepo.internal.Runtime;
+import io.dualrepo.internal.RepositoryRuntimes;
 import io.dualrepo.internal.Settings;
 import io.dualrepo.record.MigrationRecord;
 import io.dualrepo.record.MigrationState;
@@ -56,7 +56,12 @@ public final class DualRepo implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DualRepo.class);
 
-    private final Runtime runtime;
+    static {
+        // Generated decorators reach the runtime through io.dualrepo.generated, which asks this lookup.
+        RepositoryRuntimes.install(dualRepo -> dualRepo.runtime);
+    }
+
+    private final RepositoryRuntimes runtime;
     private final MigrationRecord migrationRecord;
     private final boolean enforceTransitions;
 
@@ -67,7 +72,7 @@ public final class DualRepo implements AutoCloseable {
             log.warn("transition rules are off: any valid route takes effect, whatever the migration record says;"
                     + " reads may come from a model that misses acknowledged writes");
         }
-        this.runtime = new Runtime(builder.settings());
+        this.runtime = new RepositoryRuntimes(builder.settings());
     }
 
     public static Builder builder() {
@@ -123,9 +128,12 @@ public final class DualRepo implements AutoCloseable {
         runtime.routes(repository).refresh();
     }
 
-    /** What generated decorators call. Not for application code: it may change in any release. */
-    public Runtime runtime() {
-        return runtime;
+    /**
+     * The state of a repository's shadow-read circuit breaker: {@link CircuitState#OPEN} while comparisons are
+     * skipped because the other model keeps failing.
+     */
+    public CircuitState circuitState(String repository) {
+        return runtime.circuitState(repository);
     }
 
     /** Stops the comparison threads; comparisons still queued are skipped. Idempotent. */

@@ -8,9 +8,9 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * One generated decorator's view of the runtime: its two models, its repository name, and a handle per method.
- * Generated constructors create one and ask it for a {@link ReadMethod} or {@link WriteMethod} per interface
- * method.
+ * One decorator's view of the runtime: its two models, its repository name, and a handle per method.
+ * Generated constructors reach it through {@link io.dualrepo.generated.Decorated}, which asks it for a
+ * {@link ReadMethod} or {@link WriteMethod} per interface method.
  *
  * @param <T> the decorated interface
  */
@@ -18,13 +18,14 @@ public final class Decorated<T> {
 
     private static final Pattern VALID_NAME = Pattern.compile("[a-z][a-z0-9_-]*");
 
-    private final Runtime runtime;
+    private final RepositoryRuntimes runtime;
     private final String repository;
     private final Class<?> repositoryInterface;
     private final T oldModel;
     private final T newModel;
 
-    private Decorated(Runtime runtime, String repository, Class<?> repositoryInterface, T oldModel, T newModel) {
+    private Decorated(RepositoryRuntimes runtime, String repository, Class<?> repositoryInterface, T oldModel,
+            T newModel) {
         this.runtime = runtime;
         this.repository = repository;
         this.repositoryInterface = repositoryInterface;
@@ -46,7 +47,7 @@ public final class Decorated<T> {
             throw new IllegalArgumentException(repository + ": the old and the new model are the same object ("
                     + oldModel.getClass().getName() + "); pass two implementations");
         }
-        return new Decorated<>(dualRepo.runtime(), repository, repositoryInterface, oldModel, newModel);
+        return new Decorated<>(RepositoryRuntimes.of(dualRepo), repository, repositoryInterface, oldModel, newModel);
     }
 
     public ReadMethod<T> read(String methodName, Class<?>... parameterTypes) {
@@ -72,7 +73,7 @@ public final class Decorated<T> {
         return side == Side.OLD ? oldModel : newModel;
     }
 
-    Runtime runtime() {
+    RepositoryRuntimes runtime() {
         return runtime;
     }
 

@@ -4,6 +4,7 @@ import io.dualrepo.compare.ComparisonListener;
 import io.dualrepo.compare.ComparisonResult;
 import io.dualrepo.compare.Difference;
 import io.dualrepo.compare.Outcome;
+import io.dualrepo.spi.WithheldMessage;
 import io.dualrepo.write.FailedWrite;
 import io.dualrepo.write.FailedWriteSink;
 import java.util.List;

@@ -10,6 +10,7 @@ import io.dualrepo.record.Transitions;
 import io.dualrepo.routing.Route;
 import io.dualrepo.routing.RouteRefusedException;
 import io.dualrepo.routing.RouteSource;
+import io.dualrepo.spi.WithheldMessage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;

@@ -5,7 +5,7 @@ import io.dualrepo.hibernate.durable.PendingKeys;
 import io.dualrepo.hibernate.durable.PendingSyncTable;
 import io.dualrepo.hibernate.durable.WriteKeys;
 import io.dualrepo.hibernate.internal.BoundSessions;
-import io.dualrepo.internal.WithheldMessage;
+import io.dualrepo.spi.WithheldMessage;
 import io.dualrepo.write.DualWrite;
 import io.dualrepo.write.DualWriteScope;
 import java.sql.Connection;

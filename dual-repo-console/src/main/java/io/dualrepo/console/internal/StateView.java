@@ -1,13 +1,13 @@
 package io.dualrepo.console.internal;
 
 import io.dualrepo.Side;
-import io.dualrepo.internal.WithheldMessage;
 import io.dualrepo.record.MigrationState;
 import io.dualrepo.record.Origin;
 import io.dualrepo.record.RecordEntry;
 import io.dualrepo.record.SideState;
 import io.dualrepo.routing.Route;
 import io.dualrepo.routing.Stage;
+import io.dualrepo.spi.WithheldMessage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;

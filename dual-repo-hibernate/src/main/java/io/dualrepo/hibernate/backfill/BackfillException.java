@@ -2,7 +2,7 @@ package io.dualrepo.hibernate.backfill;
 
 import io.dualrepo.hibernate.internal.Printable;
 import io.dualrepo.hibernate.internal.QuarantineStore;
-import io.dualrepo.internal.WithheldMessage;
+import io.dualrepo.spi.WithheldMessage;
 import java.util.Optional;
 import java.util.OptionalLong;
 

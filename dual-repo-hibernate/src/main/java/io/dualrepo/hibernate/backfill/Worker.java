@@ -13,7 +13,7 @@ import io.dualrepo.hibernate.internal.lease.LeaseStore.Totals;
 import io.dualrepo.hibernate.internal.lease.LeaseTables;
 import io.dualrepo.hibernate.internal.lease.Pacer;
 import io.dualrepo.hibernate.quarantine.Quarantine;
-import io.dualrepo.internal.WithheldMessage;
+import io.dualrepo.spi.WithheldMessage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

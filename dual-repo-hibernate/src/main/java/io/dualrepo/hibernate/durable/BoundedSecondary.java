@@ -2,7 +2,7 @@ package io.dualrepo.hibernate.durable;
 
 import io.dualrepo.hibernate.HibernateMeters;
 import io.dualrepo.hibernate.internal.BoundSessions;
-import io.dualrepo.internal.WithheldMessage;
+import io.dualrepo.spi.WithheldMessage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;

@@ -4,7 +4,7 @@ import io.dualrepo.hibernate.HibernateMeters;
 import io.dualrepo.Side;
 import io.dualrepo.hibernate.Migration;
 import io.dualrepo.hibernate.Transactions;
-import io.dualrepo.internal.WithheldMessage;
+import io.dualrepo.spi.WithheldMessage;
 import io.dualrepo.write.DualWrite;
 import io.dualrepo.write.DualWriteScope;
 import io.micrometer.core.instrument.Counter;

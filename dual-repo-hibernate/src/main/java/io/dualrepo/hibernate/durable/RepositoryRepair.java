@@ -7,7 +7,7 @@ import io.dualrepo.hibernate.Transactions;
 import io.dualrepo.hibernate.internal.Printable;
 import io.dualrepo.hibernate.internal.QuarantineStore;
 import io.dualrepo.hibernate.quarantine.Quarantine;
-import io.dualrepo.internal.WithheldMessage;
+import io.dualrepo.spi.WithheldMessage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -11,12 +11,9 @@ import io.dualrepo.hibernate.internal.lease.LeaseStore.Totals;
 import io.dualrepo.hibernate.internal.lease.LeaseTables;
 import io.dualrepo.hibernate.internal.lease.Pacer;
 import io.dualrepo.hibernate.internal.lease.Ticker;
-// An internal package of dual-repo-core, used on purpose: the verifier must judge "equal" exactly as the shadow
-// comparison does, and render its diffs the same way (masked, escaped, cut); this module ships in lockstep with
-// core.
-import io.dualrepo.internal.compare.CompareOptions;
-import io.dualrepo.internal.compare.StructuralComparator;
 import io.dualrepo.record.MigrationRecord;
+import io.dualrepo.spi.CompareOptions;
+import io.dualrepo.spi.StructuralDiff;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.lang.management.ManagementFactory;
@@ -134,7 +131,7 @@ public final class Verifier<K extends Comparable<? super K>, V> {
     private final boolean restart;
     private final Ticker ticker;
     private final Clock clock;
-    private final StructuralComparator comparator;
+    private final StructuralDiff comparator;
     final Discrepancies<K, V> discrepancies;
     private final Passes<K, V> passes;
     private final MigrationRecord record;
@@ -156,7 +153,7 @@ public final class Verifier<K extends Comparable<? super K>, V> {
         this.restart = builder.restart;
         this.ticker = builder.ticker;
         this.clock = builder.clock;
-        this.comparator = new StructuralComparator(builder.options);
+        this.comparator = StructuralDiff.of(builder.options);
         this.discrepancies = new Discrepancies<>(migration, KeySync.of(migration, comparator::equivalent),
                 sourceOfTruth, maxSamples, builder.meterRegistry);
         this.record = builder.record;

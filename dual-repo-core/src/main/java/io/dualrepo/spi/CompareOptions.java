@@ -1,4 +1,4 @@
-package io.dualrepo.internal.compare;
+package io.dualrepo.spi;
 
 import java.util.Arrays;
 import java.util.Collection;

@@ -1,4 +1,4 @@
-package io.dualrepo.internal;
+package io.dualrepo.generated;
 
 /**
  * Takes back a migrate-on-read copy: removes from the new model what the read asked for, so that reads fall back

@@ -1,4 +1,4 @@
-package io.dualrepo.internal.flags;
+package io.dualrepo.spi.flags;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.dualrepo.internal.flags;
+package io.dualrepo.spi.flags;
 
 import io.dualrepo.metrics.CoreMeters;
 import io.dualrepo.metrics.DualRepoMetrics;

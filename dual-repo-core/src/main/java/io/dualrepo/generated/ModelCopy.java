@@ -1,4 +1,4 @@
-package io.dualrepo.internal;
+package io.dualrepo.generated;
 
 /** Migrate on read: writes what the old model answered into the new model. Generated from {@code @ReadThrough}. */
 @FunctionalInterface

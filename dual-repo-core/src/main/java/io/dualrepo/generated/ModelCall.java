@@ -1,4 +1,4 @@
-package io.dualrepo.internal;
+package io.dualrepo.generated;
 
 /**
  * One repository call, applied to whichever model the route picks. Generated decorators pass a lambda per call;

@@ -1,4 +1,4 @@
-package io.dualrepo.internal;
+package io.dualrepo.spi;
 
 import java.sql.SQLException;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.dualrepo.internal.flags;
+package io.dualrepo.spi.flags;
 
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package io.dualrepo.internal.flags;
+package io.dualrepo.spi.flags;
 
 import io.dualrepo.routing.Comparison;
 import io.dualrepo.routing.Stage;

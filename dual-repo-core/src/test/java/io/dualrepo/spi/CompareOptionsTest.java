@@ -1,4 +1,4 @@
-package io.dualrepo.internal.compare;
+package io.dualrepo.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.dualrepo.internal;
+package io.dualrepo.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
