@@ -87,6 +87,14 @@ public final class DualRepo implements AutoCloseable {
         return runtime.routes(repository).current(null);
     }
 
+    /**
+     * The {@code @DualModel} names that decorators were built for on this instance so far: what an operator page can
+     * check a configured name against before reading its state (which would start a record for a misspelt one).
+     */
+    public Set<String> decoratedRepositories() {
+        return runtime.decoratedRepositories();
+    }
+
     /** The migration record this runtime checks routes against and writes route changes to. */
     public MigrationRecord migrationRecord() {
         return migrationRecord;

@@ -47,7 +47,9 @@ public final class Decorated<T> {
             throw new IllegalArgumentException(repository + ": the old and the new model are the same object ("
                     + oldModel.getClass().getName() + "); pass two implementations");
         }
-        return new Decorated<>(RepositoryRuntimes.of(dualRepo), repository, repositoryInterface, oldModel, newModel);
+        RepositoryRuntimes runtime = RepositoryRuntimes.of(dualRepo);
+        runtime.decorated(repository);
+        return new Decorated<>(runtime, repository, repositoryInterface, oldModel, newModel);
     }
 
     public ReadMethod<T> read(String methodName, Class<?>... parameterTypes) {

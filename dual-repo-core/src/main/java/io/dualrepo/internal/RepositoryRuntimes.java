@@ -5,6 +5,7 @@ import io.dualrepo.DualRepo;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
@@ -25,6 +26,7 @@ public final class RepositoryRuntimes {
     private final ConcurrentMap<String, RouteGuard> routeGuards = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, CircuitBreaker> circuitBreakers = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, WritesInFlight> writesInFlight = new ConcurrentHashMap<>();
+    private final Set<String> decorated = ConcurrentHashMap.newKeySet();
     private final CircuitBreakerConfig circuitBreakerConfig;
 
     public RepositoryRuntimes(Settings settings) {
@@ -56,6 +58,16 @@ public final class RepositoryRuntimes {
     /** The instance {@code dualRepo} holds. */
     public static RepositoryRuntimes of(DualRepo dualRepo) {
         return lookup.apply(Objects.requireNonNull(dualRepo, "dualRepo"));
+    }
+
+    /** A decorator of {@code repository} was built on this runtime. */
+    void decorated(String repository) {
+        decorated.add(repository);
+    }
+
+    /** The repository names decorators were built for so far. */
+    public Set<String> decoratedRepositories() {
+        return Set.copyOf(decorated);
     }
 
     /** The route guard of one repository name, shared by every decorator of that name. */
