@@ -53,14 +53,14 @@ public final class Decorated<T> {
     }
 
     public ReadMethod<T> read(String methodName, Class<?>... parameterTypes) {
-        return new ReadMethod<>(this, methodRuntime(methodName, parameterTypes));
+        return new ReadMethod<>(this, methodRuntime(methodName, parameterTypes, false));
     }
 
     public WriteMethod<T> write(String methodName, Class<?>... parameterTypes) {
-        return new WriteMethod<>(this, methodRuntime(methodName, parameterTypes));
+        return new WriteMethod<>(this, methodRuntime(methodName, parameterTypes, true));
     }
 
-    private MethodRuntime methodRuntime(String methodName, Class<?>[] parameterTypes) {
+    private MethodRuntime methodRuntime(String methodName, Class<?>[] parameterTypes, boolean write) {
         Method method;
         try {
             method = repositoryInterface.getMethod(methodName, parameterTypes);
@@ -68,7 +68,7 @@ public final class Decorated<T> {
             throw new IllegalStateException(repositoryInterface.getName() + " has no method " + methodName
                     + Arrays.toString(parameterTypes) + ": the decorator is out of date, rebuild", e);
         }
-        return new MethodRuntime(runtime.settings(), repository, method);
+        return new MethodRuntime(runtime.settings(), repository, method, write);
     }
 
     T model(Side side) {

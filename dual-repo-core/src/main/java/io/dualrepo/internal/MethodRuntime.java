@@ -29,10 +29,12 @@ final class MethodRuntime {
     private final boolean readThroughFallsBack;
     private final Stitching stitching;
 
-    MethodRuntime(Settings settings, String repository, Method method) {
+    MethodRuntime(Settings settings, String repository, Method method, boolean write) {
         this.repository = repository;
         this.name = displayName(method);
-        this.meters = new MethodMeters(settings.meterRegistry(), repository, name);
+        this.meters = new MethodMeters(settings.meterRegistry(), repository, name, write ? MethodMeters.Kind.WRITE
+                : method.isAnnotationPresent(ReadThrough.class) ? MethodMeters.Kind.READ_THROUGH
+                : MethodMeters.Kind.READ);
         long now = System.nanoTime();
         this.mismatchLogBudget = new LogBudget(settings.mismatchLogsPerMinute(), now);
         this.writeLogBudget = new LogBudget(settings.mismatchLogsPerMinute(), now);

@@ -47,6 +47,28 @@ class MetersMatchTheCatalogueTest {
                         .as("tag keys of %s", id.getName()).isEqualTo(Set.copyOf(entry.tagKeys()));
                 assertThat(id.getDescription()).as("description of %s", id.getName()).isEqualTo(entry.description());
             }
+            // Only combinations that can happen: reads compare, writes fail on a side; read-through reads copy.
+            for (Meter meter : harness.registry.getMeters()) {
+                String name = meter.getId().getName();
+                String method = meter.getId().getTag("method");
+                if (method == null) {
+                    continue;
+                }
+                boolean write = method.startsWith("save") || method.startsWith("delete")
+                        || method.startsWith("insert");
+                if (write) {
+                    assertThat(name).as("a meter of the write %s", method).isNotIn(
+                            CoreMeters.COMPARISONS.meterName(), CoreMeters.COMPARISONS_SKIPPED.meterName(),
+                            CoreMeters.MISMATCH_RECHECKS.meterName(), CoreMeters.READ_THROUGH_COPIES.meterName());
+                } else {
+                    assertThat(name).as("a meter of the read %s", method)
+                            .isNotEqualTo(CoreMeters.SECONDARY_WRITE_FAILURES.meterName());
+                }
+                if (method.startsWith("findByCustomer")) {
+                    assertThat(name).as("a read without @ReadThrough").isNotIn(
+                            CoreMeters.READ_THROUGH_COPIES.meterName(), CoreMeters.READ_THROUGH_FALLBACKS.meterName());
+                }
+            }
             // The flag meters are registered by the flag route sources, not by an in-memory one; the stitch meters
             // by stitched reads only, which this repository has none of.
             Set<CoreMeters> elsewhere = Set.of(CoreMeters.FLAG_ERRORS, CoreMeters.FLAG_REFUSED,
