@@ -54,8 +54,8 @@ class DualRepoPropertiesTest {
 
     /** Boot's own jars carry a file of the same name; ours is the one that names dualrepo properties. */
     private static String ownMetadata() throws IOException {
-        for (URL url : Collections.list(
-                DualRepoPropertiesTest.class.getClassLoader().getResources("META-INF/spring-configuration-metadata.json"))) {
+        ClassLoader loader = DualRepoPropertiesTest.class.getClassLoader();
+        for (URL url : Collections.list(loader.getResources("META-INF/spring-configuration-metadata.json"))) {
             try (InputStream in = url.openStream()) {
                 String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 if (text.contains("io.dualrepo.spring.DualRepoProperties")) {

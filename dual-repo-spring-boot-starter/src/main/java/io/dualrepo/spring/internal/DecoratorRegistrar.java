@@ -79,8 +79,8 @@ public final class DecoratorRegistrar
         String decoratorName = DualModelScanner.decoratorName(dualModel);
         ClassLoader classLoader = resourceLoader.getClassLoader();
         if (!ClassUtils.isPresent(decoratorName, classLoader)) {
-            throw new DualModelWiringException(decoratorName, "@DualModel " + dualModel.getName() + " has no"
-                    + " generated decorator " + decoratorName, "Put io.dualrepo:dual-repo-processor on the"
+            throw new DualModelWiringException(decoratorName, "@DualModel " + dualModel.getCanonicalName()
+                    + " has no generated decorator " + decoratorName, "Put io.dualrepo:dual-repo-processor on the"
                     + " annotation processor path of the module that holds the interface, and rebuild it");
         }
         Class<?> decorator = ClassUtils.resolveClassName(decoratorName, classLoader);
@@ -95,10 +95,10 @@ public final class DecoratorRegistrar
         String beanName = decorator.getName();
         RootBeanDefinition definition = new RootBeanDefinition(decorator);
         definition.setPrimary(true);
-        definition.setDescription("dual-repo decorator of @DualModel " + dualModel.getName());
+        definition.setDescription("dual-repo decorator of @DualModel " + dualModel.getCanonicalName());
         definition.setInstanceSupplier(() -> ModelBeans.decorator(beanFactory, beanName, dualModel, constructor));
         registry.registerBeanDefinition(beanName, definition);
-        log.debug("registered {} as the primary {} bean", beanName, dualModel.getName());
+        log.debug("registered {} as the primary {} bean", beanName, dualModel.getCanonicalName());
     }
 
     /** A misspelt repository name under dualrepo.repositories would otherwise leave its stage silently unused. */

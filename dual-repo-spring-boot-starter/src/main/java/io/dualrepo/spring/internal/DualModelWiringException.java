@@ -11,10 +11,12 @@ public final class DualModelWiringException extends BeanCreationException {
 
     private static final long serialVersionUID = 1L;
 
+    private final String problem;
     private final String action;
 
     DualModelWiringException(String beanName, String problem, String action) {
         super(beanName, problem + ". " + action);
+        this.problem = problem;
         this.action = action;
     }
 
@@ -23,10 +25,8 @@ public final class DualModelWiringException extends BeanCreationException {
         return action;
     }
 
-    /** The problem alone, without the action. */
+    /** What is wrong, without the bean name Spring puts before it. */
     public String problem() {
-        String message = getMessage();
-        int end = message.lastIndexOf(". " + action);
-        return end < 0 ? message : message.substring(0, end);
+        return problem;
     }
 }

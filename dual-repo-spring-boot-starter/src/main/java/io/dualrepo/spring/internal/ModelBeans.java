@@ -47,16 +47,17 @@ final class ModelBeans {
             if (beans.findAnnotationOnBean(name, mark) != null) {
                 if (beans.findAnnotationOnBean(name, otherMark) != null) {
                     throw new DualModelWiringException(decoratorBean, "Bean '" + name + "' of type "
-                            + dualModel.getName() + " is marked both @" + OldModel.class.getSimpleName()
+                            + dualModel.getCanonicalName() + " is marked both @" + OldModel.class.getSimpleName()
                             + " and @" + NewModel.class.getSimpleName(),
                             "Mark it with one of them: the old and the new model must be two beans");
                 }
                 found.add(name);
             }
         }
-        String what = "the decorator " + constructorOwner(dualModel) + " of @DualModel " + dualModel.getName();
+        String type = dualModel.getCanonicalName();
+        String what = "the decorator " + constructorOwner(dualModel) + " of @DualModel " + type;
         if (found.isEmpty()) {
-            throw new DualModelWiringException(decoratorBean, "No bean of type " + dualModel.getName()
+            throw new DualModelWiringException(decoratorBean, "No bean of type " + type
                     + " is marked @" + mark.getSimpleName() + ", so " + what + " cannot be built (beans of that"
                     + " type: " + (candidates.isEmpty() ? "none" : String.join(", ", candidates)) + ")",
                     "Put @" + mark.getName() + " on the class or the @Bean method of the "
@@ -64,7 +65,7 @@ final class ModelBeans {
                             + " dualrepo.decorators.enabled=false and wire the decorators yourself");
         }
         if (found.size() > 1) {
-            throw new DualModelWiringException(decoratorBean, found.size() + " beans of type " + dualModel.getName()
+            throw new DualModelWiringException(decoratorBean, found.size() + " beans of type " + type
                     + " are marked @" + mark.getSimpleName() + " (" + String.join(", ", found) + "), so " + what
                     + " cannot choose", "Keep @" + mark.getSimpleName() + " on one of them");
         }
