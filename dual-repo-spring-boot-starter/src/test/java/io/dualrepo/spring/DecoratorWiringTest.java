@@ -3,12 +3,15 @@ package io.dualrepo.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualrepo.spring.fixtures.nested.Catalog;
+import io.dualrepo.spring.internal.DualModelWiringFailureAnalyzer;
 import io.dualrepo.spring.fixtures.notes.InMemoryNotes;
 import io.dualrepo.spring.fixtures.notes.Note;
 import io.dualrepo.spring.fixtures.notes.NoteRepository;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -105,6 +108,25 @@ class DecoratorWiringTest {
                 assertThat(context.getStartupFailure()).hasStackTraceContaining("Bean 'both' of type"
                         + " io.dualrepo.spring.fixtures.notes.NoteRepository is marked both @OldModel and @NewModel."
                         + " Mark it with one of them: the old and the new model must be two beans"));
+    }
+
+    @Test
+    void aDecoratorThatWasNeverGeneratedFailsStartUpSayingToAddTheProcessor() {
+        // As if the processor had not run: the generated class is hidden from the context's class loader.
+        runner.withUserConfiguration(MarkedBeanMethods.class)
+                .withClassLoader(new FilteredClassLoader("io.dualrepo.spring.fixtures.notes.DualNoteRepository"))
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).hasStackTraceContaining("@DualModel"
+                            + " io.dualrepo.spring.fixtures.notes.NoteRepository has no generated decorator"
+                            + " io.dualrepo.spring.fixtures.notes.DualNoteRepository. Put"
+                            + " io.dualrepo:dual-repo-processor on the annotation processor path of the module that"
+                            + " holds the interface, and rebuild it");
+                    FailureAnalysis analysis = new DualModelWiringFailureAnalyzer()
+                            .analyze(context.getStartupFailure());
+                    assertThat(analysis).isNotNull();
+                    assertThat(analysis.getAction()).startsWith("Put io.dualrepo:dual-repo-processor");
+                });
     }
 
     @Test
