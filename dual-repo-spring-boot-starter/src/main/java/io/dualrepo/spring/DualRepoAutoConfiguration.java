@@ -44,10 +44,11 @@ public class DualRepoAutoConfiguration {
 
     /**
      * Typed as {@link InMemoryRouteSource}, not as {@link RouteSource}, so that an application (or its tests) can
-     * inject it and change a stage at run time.
+     * inject it and change a stage at run time. Not built beside the application's own {@link DualRepo}, which
+     * would never read it: stages set on it would look set and change nothing.
      */
     @Bean(ROUTE_SOURCE_BEAN)
-    @ConditionalOnMissingBean(RouteSource.class)
+    @ConditionalOnMissingBean({RouteSource.class, DualRepo.class})
     public InMemoryRouteSource dualRepoRouteSource(DualRepoProperties properties) {
         InMemoryRouteSource routes = InMemoryRouteSource.named(properties.getRouteSourceName());
         properties.getRepositories().forEach((name, repository) -> {

@@ -86,7 +86,8 @@ class DualRepoAutoConfigurationTest {
     @Test
     void theApplicationsDualRepoBacksTheRuntimeOffAndTheDecoratorsUseIt() {
         runner.withUserConfiguration(OwnDualRepo.class).run(context -> {
-            assertThat(context).hasSingleBean(DualRepo.class).doesNotHaveBean("dualRepo");
+            assertThat(context).hasSingleBean(DualRepo.class).doesNotHaveBean("dualRepo")
+                    .doesNotHaveBean(RouteSource.class);
             DualRepo own = context.getBean(DualRepo.class);
             assertThat(own.currentRoute("notes")).isEqualTo(Stage.DUAL_WRITE.route());
             // The decorator routes by the application's runtime: DUAL_WRITE reaches both models.
