@@ -13,6 +13,7 @@ import io.dualrepo.routing.Stage;
 import io.dualrepo.write.DualWriteScope;
 import io.dualrepo.write.FailedWriteSink;
 import io.dualrepo.write.SecondaryWriteFailurePolicy;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
@@ -142,6 +143,15 @@ public final class DualRepo implements AutoCloseable {
      */
     public CircuitState circuitState(String repository) {
         return runtime.circuitState(repository);
+    }
+
+    /**
+     * The shadow-read circuit breakers, one per repository ({@code dualrepo-<repository>}), for Resilience4j's
+     * tooling (its Micrometer binder, Spring Boot's circuit-breaker endpoint) and for forcing one open or closed
+     * by hand. Their states are published as {@code dualrepo.circuit.state} too.
+     */
+    public CircuitBreakerRegistry circuitBreakerRegistry() {
+        return runtime.circuitBreakerRegistry();
     }
 
     /** Stops the comparison threads; comparisons still queued are skipped. Idempotent. */

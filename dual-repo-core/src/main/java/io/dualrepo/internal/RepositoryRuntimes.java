@@ -3,7 +3,12 @@ package io.dualrepo.internal;
 import io.dualrepo.CircuitState;
 import io.dualrepo.DualRepo;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.dualrepo.metrics.CoreMeters;
+import io.dualrepo.metrics.DualRepoMetrics;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.micrometer.core.instrument.Gauge;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,13 +32,13 @@ public final class RepositoryRuntimes {
     private final ConcurrentMap<String, CircuitBreaker> circuitBreakers = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, WritesInFlight> writesInFlight = new ConcurrentHashMap<>();
     private final Set<String> decorated = ConcurrentHashMap.newKeySet();
-    private final CircuitBreakerConfig circuitBreakerConfig;
+    private final CircuitBreakerRegistry circuitBreakerRegistry;
 
     public RepositoryRuntimes(Settings settings) {
         this.settings = settings;
         this.reporter = new Reporter(settings);
         this.shadowReads = new ShadowReads(settings, reporter);
-        this.circuitBreakerConfig = CircuitBreakerConfig.custom()
+        this.circuitBreakerRegistry = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(settings.circuitWindow())
                 .minimumNumberOfCalls(Math.min(settings.circuitWindow(), 20))
@@ -41,7 +46,7 @@ public final class RepositoryRuntimes {
                 .waitDurationInOpenState(settings.circuitOpenFor())
                 .permittedNumberOfCallsInHalfOpenState(Math.min(settings.circuitWindow(), 5))
                 .writableStackTraceEnabled(false)
-                .build();
+                .build());
     }
 
     /**
@@ -81,20 +86,41 @@ public final class RepositoryRuntimes {
     }
 
     CircuitBreaker circuitBreaker(String repository) {
-        return circuitBreakers.computeIfAbsent(
-                repository, name -> CircuitBreaker.of("dualrepo-" + name, circuitBreakerConfig));
+        return circuitBreakers.computeIfAbsent(repository, this::newCircuitBreaker);
+    }
+
+    private CircuitBreaker newCircuitBreaker(String repository) {
+        CircuitBreaker breaker = circuitBreakerRegistry.circuitBreaker("dualrepo-" + repository);
+        // One series per state, 1 for the state the breaker is in: as Resilience4j's own meters publish it.
+        for (CircuitState state : CircuitState.values()) {
+            Gauge.builder(CoreMeters.CIRCUIT_STATE.meterName(), breaker, b -> stateOf(b) == state ? 1 : 0)
+                    .description(CoreMeters.CIRCUIT_STATE.description())
+                    .tag(DualRepoMetrics.TAG_REPOSITORY, repository)
+                    .tag(DualRepoMetrics.TAG_STATE, state.name().toLowerCase(Locale.ROOT))
+                    .register(settings.meterRegistry());
+        }
+        return breaker;
+    }
+
+    /** The shadow-read circuit breakers, one per repository, named {@code dualrepo-<repository>}. */
+    public CircuitBreakerRegistry circuitBreakerRegistry() {
+        return circuitBreakerRegistry;
     }
 
     /** The state of a repository's shadow-read circuit breaker. */
     public CircuitState circuitState(String repository) {
-        CircuitBreaker.State state = circuitBreaker(repository).getState();
-        return switch (state) {
-            case CLOSED -> CircuitState.CLOSED;
-            case OPEN -> CircuitState.OPEN;
+        return stateOf(circuitBreaker(repository));
+    }
+
+    /**
+     * The breaker's state as dual-repo names it. The registry is public, so an operator may force a breaker: forced
+     * open skips comparisons as open does; disabled and metrics-only let every comparison through, as closed does.
+     */
+    private static CircuitState stateOf(CircuitBreaker breaker) {
+        return switch (breaker.getState()) {
+            case OPEN, FORCED_OPEN -> CircuitState.OPEN;
             case HALF_OPEN -> CircuitState.HALF_OPEN;
-            // Reached only through explicit transitions (disable, force open, metrics only), which nothing makes.
-            default -> throw new IllegalStateException(repository + ": circuit breaker in state " + state
-                    + ", which dual-repo never sets");
+            case CLOSED, DISABLED, METRICS_ONLY -> CircuitState.CLOSED;
         };
     }
 

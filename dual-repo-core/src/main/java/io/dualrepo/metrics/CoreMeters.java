@@ -5,7 +5,9 @@ import static io.dualrepo.metrics.DualRepoMetrics.TAG_OUTCOME;
 import static io.dualrepo.metrics.DualRepoMetrics.TAG_REASON;
 import static io.dualrepo.metrics.DualRepoMetrics.TAG_REPOSITORY;
 import static io.dualrepo.metrics.DualRepoMetrics.TAG_SIDE;
+import static io.dualrepo.metrics.DualRepoMetrics.TAG_STATE;
 import static io.dualrepo.metrics.MeterDescription.Definition.counter;
+import static io.dualrepo.metrics.MeterDescription.Definition.gauge;
 import static io.dualrepo.metrics.MeterDescription.Definition.timer;
 
 /**
@@ -60,6 +62,9 @@ public enum CoreMeters implements MeterDescription {
     HOOK_ERRORS(counter("dualrepo.hook.errors",
             "Comparison listeners and failed-write sinks that threw",
             TAG_REPOSITORY, TAG_METHOD)),
+    CIRCUIT_STATE(gauge("dualrepo.circuit.state", "",
+            "A repository's shadow-read circuit breaker: 1 for the state it is in, 0 for the others",
+            TAG_REPOSITORY, TAG_STATE)),
     FLAG_ERRORS(counter("dualrepo.flags.errors",
             "Flag decisions that failed because the flag service failed; the key kept its last route",
             TAG_REPOSITORY)),

@@ -52,6 +52,8 @@ public final class DualRepoMetrics {
      */
     public static final String TAG_OUTCOME = "outcome";
     public static final String TAG_REASON = "reason";
+    /** A circuit breaker's state: {@code closed}, {@code open}, {@code half_open}. */
+    public static final String TAG_STATE = "state";
 
     public static final String OUTCOME_SUCCESS = "success";
     public static final String OUTCOME_ERROR = "error";

@@ -41,7 +41,8 @@ class CoreMetersTest {
             assertThat(names.add(meter.meterName())).as(meter.meterName()).isTrue();
             assertThat(meter.meterName()).startsWith("dualrepo.");
             assertThat(meter.tagKeys()).isSubsetOf(DualRepoMetrics.TAG_REPOSITORY, DualRepoMetrics.TAG_METHOD,
-                    DualRepoMetrics.TAG_SIDE, DualRepoMetrics.TAG_OUTCOME, DualRepoMetrics.TAG_REASON);
+                    DualRepoMetrics.TAG_SIDE, DualRepoMetrics.TAG_OUTCOME, DualRepoMetrics.TAG_REASON,
+                    DualRepoMetrics.TAG_STATE);
             assertThat(meter.description()).isNotBlank().doesNotContain("|");
         }
     }

@@ -2,6 +2,7 @@ package io.dualrepo.behaviour;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dualrepo.CircuitState;
 import io.dualrepo.ComparisonMode;
 import io.dualrepo.metrics.CoreMeters;
 import io.dualrepo.routing.Stage;
@@ -21,6 +22,30 @@ import org.junit.jupiter.api.Test;
  * its type, tag keys and description, and every entry the walk can reach is registered.
  */
 class MetersMatchTheCatalogueTest {
+
+    @Test
+    void theCircuitBreakersAreInARegistryAndTheirStatePublished() {
+        // The breaker guards comparisons off the caller's thread: those of the asynchronous mode.
+        try (Harness harness = new Harness(b -> b.comparisonMode(ComparisonMode.ASYNC))) {
+            assertThat(circuitGauge(harness, "closed")).isEqualTo(1);
+            assertThat(circuitGauge(harness, "open")).isZero();
+
+            // The registry is Resilience4j's own: its tooling, or an operator, can force a breaker.
+            harness.dualRepo.circuitBreakerRegistry().circuitBreaker("dualrepo-orders").transitionToForcedOpenState();
+
+            assertThat(harness.dualRepo.circuitState("orders")).isEqualTo(CircuitState.OPEN);
+            assertThat(circuitGauge(harness, "open")).isEqualTo(1);
+            assertThat(circuitGauge(harness, "closed")).isZero();
+            harness.routes.set("orders", Stage.SHADOW);
+            harness.orders.findById("o-1");
+            assertThat(harness.skipped("findById", "circuit_open")).isEqualTo(1);
+        }
+    }
+
+    private static double circuitGauge(Harness harness, String state) {
+        return harness.registry.get(CoreMeters.CIRCUIT_STATE.meterName()).tag("repository", "orders")
+                .tag("state", state).gauge().value();
+    }
 
     @Test
     void everyRegisteredMeterIsCatalogued() {
