@@ -37,8 +37,8 @@ final class MethodRuntime {
                 : MethodMeters.Kind.READ);
         long now = System.nanoTime();
         this.mismatchLogBudget = new LogBudget(settings.mismatchLogsPerMinute(), now);
-        this.writeLogBudget = new LogBudget(settings.mismatchLogsPerMinute(), now);
-        this.hookLogBudget = new LogBudget(settings.mismatchLogsPerMinute(), now);
+        this.writeLogBudget = new LogBudget(settings.writeFailureLogsPerMinute(), now);
+        this.hookLogBudget = new LogBudget(settings.hookErrorLogsPerMinute(), now);
         Compare compare = method.getAnnotation(Compare.class);
         CompareOptions options = new CompareOptions(
                 compare == null ? Set.of() : Set.of(compare.ignoreFields()),

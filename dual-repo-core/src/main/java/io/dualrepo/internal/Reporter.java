@@ -23,7 +23,7 @@ final class Reporter {
 
     Reporter(Settings settings) {
         this.listeners = settings.listeners();
-        this.failedWriteSink = settings.failedWriteSink();
+        this.failedWriteSink = settings.failedWriteSink().orElse(null);
     }
 
     void comparison(MethodRuntime method, ComparisonResult result) {

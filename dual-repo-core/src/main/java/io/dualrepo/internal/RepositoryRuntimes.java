@@ -124,7 +124,7 @@ public final class RepositoryRuntimes {
         };
     }
 
-    Settings settings() {
+    public Settings settings() {
         return settings;
     }
 
