@@ -92,7 +92,10 @@ class TaskActuatorHttpTest {
         JsonNode tasks = health.path("details").path("repositories").path("tasks");
         assertThat(tasks.path("stage").asString()).isEqualTo("SHADOW");
         assertThat(tasks.path("circuit").asString()).isEqualTo("CLOSED");
+        assertThat(tasks.has("lastRefusal")).isTrue();
+        assertThat(tasks.path("lastRefusal").isNull()).isTrue();
         assertThat(health.path("details").path("warnings").isArray()).isTrue();
+        assertThat(health.path("details").path("warnings")).isEmpty();
     }
 
     private String stage() throws Exception {
