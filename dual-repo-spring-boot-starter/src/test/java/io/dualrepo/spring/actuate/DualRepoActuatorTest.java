@@ -90,7 +90,9 @@ class DualRepoActuatorTest {
             assertThat(change.message()).isEqualTo("LIVE refused, DUAL_WRITE stays: " + reason);
             assertThat(change.route().stage()).isEqualTo("DUAL_WRITE");
             assertThat(dualRepo.currentRoute("notes")).isEqualTo(Stage.DUAL_WRITE.route());
-            // Never offered, so it cannot take effect by itself once NEW is complete.
+            // Judged before it was offered: the runtime never saw it, so it neither refused nor logged it, and it
+            // cannot take effect by itself once NEW is complete.
+            assertThat(dualRepo.lastRefusal("notes")).isEmpty();
             assertThat(context.getBean(InMemoryRouteSource.class).route("notes", null))
                     .contains(Stage.DUAL_WRITE.route());
         });
