@@ -80,6 +80,10 @@ public class DualRepoAutoConfiguration {
                 () -> builder.secondaryWriteFailurePolicy(properties.getSecondaryWriteFailurePolicy()));
         set("dualrepo.sensitive-fields",
                 () -> builder.sensitiveFields(properties.getSensitiveFields().toArray(String[]::new)));
+        set("dualrepo.write-failure-logs-per-minute",
+                () -> builder.writeFailureLogsPerMinute(properties.getWriteFailureLogsPerMinute()));
+        set("dualrepo.hook-error-logs-per-minute",
+                () -> builder.hookErrorLogsPerMinute(properties.getHookErrorLogsPerMinute()));
         set("dualrepo.comparison.mode", () -> builder.comparisonMode(comparison.getMode()));
         set("dualrepo.comparison.threads", () -> builder.comparisonThreads(comparison.getThreads()));
         set("dualrepo.comparison.queue", () -> builder.comparisonQueue(comparison.getQueue()));

@@ -45,6 +45,15 @@ public class DualRepoProperties {
     /** Field names masked in logs and listener payloads in every compared type, on top of @Sensitive. */
     private List<String> sensitiveFields = new ArrayList<>();
 
+    /**
+     * "Write reached one model but not the other" log lines per repository method per minute; beyond it they are
+     * counted and handed to the failed-write sink all the same.
+     */
+    private int writeFailureLogsPerMinute = 10;
+
+    /** Log lines about comparison listeners and failed-write sinks that threw, per repository method per minute. */
+    private int hookErrorLogsPerMinute = 10;
+
     private final Comparison comparison = new Comparison();
 
     private final CircuitBreaker circuitBreaker = new CircuitBreaker();
@@ -100,6 +109,22 @@ public class DualRepoProperties {
 
     public void setSensitiveFields(List<String> sensitiveFields) {
         this.sensitiveFields = sensitiveFields;
+    }
+
+    public int getWriteFailureLogsPerMinute() {
+        return writeFailureLogsPerMinute;
+    }
+
+    public void setWriteFailureLogsPerMinute(int writeFailureLogsPerMinute) {
+        this.writeFailureLogsPerMinute = writeFailureLogsPerMinute;
+    }
+
+    public int getHookErrorLogsPerMinute() {
+        return hookErrorLogsPerMinute;
+    }
+
+    public void setHookErrorLogsPerMinute(int hookErrorLogsPerMinute) {
+        this.hookErrorLogsPerMinute = hookErrorLogsPerMinute;
     }
 
     public Comparison getComparison() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualrepo.ComparisonMode;
 import io.dualrepo.DualRepo;
+import io.dualrepo.DualRepoSettings;
 import io.dualrepo.compare.ComparisonListener;
 import io.dualrepo.compare.ComparisonResult;
 import io.dualrepo.compare.SkipReason;
@@ -14,8 +15,10 @@ import io.dualrepo.routing.Stage;
 import io.dualrepo.spring.fixtures.notes.InMemoryNotes;
 import io.dualrepo.spring.fixtures.notes.Note;
 import io.dualrepo.spring.fixtures.notes.NoteRepository;
+import io.dualrepo.write.SecondaryWriteFailurePolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -106,9 +109,27 @@ class DualRepoAutoConfigurationTest {
                         "dualrepo.circuit-breaker.failure-rate-threshold=25",
                         "dualrepo.circuit-breaker.sliding-window-size=10",
                         "dualrepo.circuit-breaker.wait-duration-in-open-state=5s",
-                        "dualrepo.secondary-write-failure-policy=FAIL_CALL", "dualrepo.sensitive-fields=text")
+                        "dualrepo.secondary-write-failure-policy=FAIL_CALL", "dualrepo.sensitive-fields=text",
+                        "dualrepo.comparison.mismatch-logs-per-minute=4", "dualrepo.write-failure-logs-per-minute=6",
+                        "dualrepo.hook-error-logs-per-minute=7")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
+                    DualRepoSettings settings = context.getBean(DualRepo.class).settings();
+                    assertThat(settings.comparisonMode()).isEqualTo(ComparisonMode.SYNC);
+                    assertThat(settings.comparisonThreads()).isEqualTo(1);
+                    assertThat(settings.comparisonQueue()).isZero();
+                    assertThat(settings.comparisonTimeout()).isEqualTo(Duration.ofMillis(500));
+                    assertThat(settings.maxDifferences()).isEqualTo(3);
+                    assertThat(settings.circuitFailureRate()).isEqualTo(25f);
+                    assertThat(settings.circuitWindow()).isEqualTo(10);
+                    assertThat(settings.circuitOpenFor()).isEqualTo(Duration.ofSeconds(5));
+                    assertThat(settings.secondaryWriteFailurePolicy())
+                            .isEqualTo(SecondaryWriteFailurePolicy.FAIL_CALL);
+                    assertThat(settings.sensitiveFields()).containsExactly("text");
+                    assertThat(settings.mismatchLogsPerMinute()).isEqualTo(4);
+                    assertThat(settings.writeFailureLogsPerMinute()).isEqualTo(6);
+                    assertThat(settings.hookErrorLogsPerMinute()).isEqualTo(7);
+                    assertThat(settings.meterRegistry()).isSameAs(context.getBean(MeterRegistry.class));
                     NoteRepository notes = context.getBean(NoteRepository.class);
                     notes.save(new Note("n-1", "hello"));
                     assertThat(notes.findById("n-1")).contains(new Note("n-1", "hello"));

@@ -33,6 +33,8 @@ class DualRepoPropertiesTest {
         assertThat(properties.getCircuitBreaker().getWaitDurationInOpenState())
                 .isEqualTo(DualRepo.DEFAULT_CIRCUIT_OPEN_FOR);
         assertThat(properties.isEnforceTransitions()).isTrue();
+        assertThat(properties.getWriteFailureLogsPerMinute()).isEqualTo(DualRepo.DEFAULT_MISMATCH_LOGS_PER_MINUTE);
+        assertThat(properties.getHookErrorLogsPerMinute()).isEqualTo(DualRepo.DEFAULT_MISMATCH_LOGS_PER_MINUTE);
     }
 
     @Test
@@ -44,7 +46,8 @@ class DualRepoPropertiesTest {
                 "dualrepo.comparison.timeout", "dualrepo.comparison.max-differences",
                 "dualrepo.comparison.mismatch-logs-per-minute", "dualrepo.circuit-breaker.failure-rate-threshold",
                 "dualrepo.circuit-breaker.sliding-window-size", "dualrepo.circuit-breaker.wait-duration-in-open-state",
-                "dualrepo.decorators.enabled", "dualrepo.repositories")) {
+                "dualrepo.decorators.enabled", "dualrepo.repositories", "dualrepo.write-failure-logs-per-minute",
+                "dualrepo.hook-error-logs-per-minute")) {
             assertThat(metadata).contains("\"name\": \"" + property + "\"");
         }
         // Descriptions come from the fields' javadoc, defaults from their initialisers.
