@@ -91,25 +91,33 @@ public final class KeySync<K extends Comparable<? super K>, V> {
         KeyedModel<K, V> to = migration.model(source.other());
         Outcome first = Outcome.IN_SYNC;
         for (int round = 1; round <= MAX_ROUNDS; round++) {
-            Outcome outcome = to.transactions().inTransaction(session -> {
-                // When both models share a database this joins the target's transaction: one snapshot for both.
-                Optional<V> wanted = from.transactions().read(sourceSession -> from.find(sourceSession, key));
-                Optional<V> held = to.find(session, key);
-                if (wanted.isEmpty()) {
-                    if (held.isEmpty()) {
+            Outcome outcome;
+            try {
+                outcome = to.transactions().inTransaction(session -> {
+                    // When both models share a database this joins the target's transaction: one snapshot for both.
+                    Optional<V> wanted = from.transactions().read(sourceSession -> from.find(sourceSession, key));
+                    Optional<V> held = to.find(session, key);
+                    if (wanted.isEmpty()) {
+                        if (held.isEmpty()) {
+                            return Outcome.IN_SYNC;
+                        }
+                        to.remove(session, key);
+                        vetoIfAsked(veto, session);
+                        rollBackIfSourceMoved(from, to, session, key, wanted);
+                        return Outcome.REMOVED;
+                    }
+                    if (held.isPresent() && equivalent(source, wanted.get(), held.get())) {
                         return Outcome.IN_SYNC;
                     }
-                    to.remove(session, key);
+                    to.put(session, wanted.get());
                     vetoIfAsked(veto, session);
-                    return Outcome.REMOVED;
-                }
-                if (held.isPresent() && equivalent(source, wanted.get(), held.get())) {
-                    return Outcome.IN_SYNC;
-                }
-                to.put(session, wanted.get());
-                vetoIfAsked(veto, session);
-                return Outcome.WRITTEN;
-            });
+                    rollBackIfSourceMoved(from, to, session, key, wanted);
+                    return Outcome.WRITTEN;
+                });
+            } catch (SourceMoved moved) {
+                // Rolled back, nothing committed: the next round reads the source again.
+                continue;
+            }
             if (outcome == Outcome.IN_SYNC) {
                 return first;
             }
@@ -208,6 +216,30 @@ public final class KeySync<K extends Comparable<? super K>, V> {
         return false;
     }
 
+    /**
+     * Reads the source again after the round's write reached the target's database, and rolls the round back when
+     * the source no longer holds what was written. The round read the source, then wrote the target, holding
+     * nothing in the source in between: a dual write to the key can run to its end there (both models, acknowledged),
+     * and the round would then commit the value from before it over it. The next round would put it right, but a
+     * target that serves reads (NEW under read-through) would answer that older value until then (found by {@code
+     * ConcurrentHistoriesTest}). Read after the write, a write that changes the source later finds the target's row
+     * held by this transaction and lands after it, so what commits is never older than an acknowledged write.
+     */
+    private void rollBackIfSourceMoved(KeyedModel<K, V> from, KeyedModel<K, V> to, Session targetSession, K key,
+            Optional<V> written) {
+        if (from.transactions().sessionFactory() == to.transactions().sessionFactory()) {
+            // In one database the source is read through this session, whose persistence context would give the
+            // round's own read again. Flushed already (vetoIfAsked).
+            targetSession.clear();
+        }
+        Optional<V> now = from.transactions().read(sourceSession -> from.find(sourceSession, key));
+        boolean same = now.isEmpty() || written.isEmpty() ? now.isEmpty() == written.isEmpty()
+                : equivalence.equivalent(written.get(), now.get());
+        if (!same) {
+            throw new SourceMoved();
+        }
+    }
+
     private static void vetoIfAsked(Veto veto, Session targetSession) {
         // Flushed first, so that the write holds its row locks and a write racing it has either committed, and is
         // visible to the veto, or waits for this transaction to end.
@@ -222,6 +254,13 @@ public final class KeySync<K extends Comparable<? super K>, V> {
     interface Veto {
         /** True when the round's write must not commit. */
         boolean vetoes(Session targetSession);
+    }
+
+    /** A round rolled back because the source changed while it ran; the next round reads it again. */
+    private static final class SourceMoved extends RuntimeException {
+        SourceMoved() {
+            super("the source changed during the round", null, false, false);
+        }
     }
 
     /** A round rolled back because its {@link Veto} said so. */
