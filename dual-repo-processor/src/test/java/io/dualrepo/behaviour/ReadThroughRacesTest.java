@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualrepo.routing.Comparison;
 import io.dualrepo.routing.Stage;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -104,6 +107,61 @@ class ReadThroughRacesTest {
             assertThat(read(harness, read)).contains(UPDATED);
             assertThat(harness.newModel.rows).containsEntry("o-1", UPDATED);
         }
+    }
+
+    /**
+     * The write starts after the copy's last look at the writes running and would end before the copy reaches NEW:
+     * the copy would overwrite it there with the value read before it, and NEW, which answers reads first, would
+     * serve that until the copy saw the write and took itself back, after the write was acknowledged (found by
+     * {@code ConcurrentHistoriesTest} across two databases). The write waits for the copy instead, and lands after it.
+     */
+    @Test
+    void aWriteThatStartsDuringACopyWaitsForItAndLandsAfterIt() throws Exception {
+        try (Harness harness = readThrough()) {
+            CountDownLatch copyStarted = new CountDownLatch(1);
+            CountDownLatch copyReleased = new CountDownLatch(1);
+            List<Optional<Order>> readsOnceUpdated = new CopyOnWriteArrayList<>();
+            AtomicBoolean updated = new AtomicBoolean();
+            harness.newModel.beforeWrite = (method, argument) -> {
+                if (Thread.currentThread().getName().equals(READER) && method.equals("save")) {
+                    copyStarted.countDown();
+                    copyReleased.await();
+                } else if (Thread.currentThread().getName().equals(READER) && updated.get()) {
+                    // The copy taking itself back: what a read would answer now, the update acknowledged.
+                    readsOnceUpdated.add(harness.orders.findById("o-1"));
+                }
+            };
+
+            FutureTask<Void> reader = start(READER, () -> harness.orders.findById("o-1"));
+            await(copyStarted);
+            FutureTask<Void> writer = start(WRITER, () -> {
+                harness.orders.save(UPDATED);
+                updated.set(true);
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!writer.isDone() && !harness.oldModel.rows.get("o-1").equals(UPDATED)
+                    && !waiting(WRITER) && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertThat(harness.oldModel.rows.get("o-1")).as("the write waits for the copy, before its first half")
+                    .isEqualTo(FIRST);
+            assertThat(writer.isDone()).as("the write waits for the copy").isFalse();
+            copyReleased.countDown();
+            finish(reader);
+            finish(writer);
+
+            assertThat(readsOnceUpdated).as("reads after the update was acknowledged").doesNotContain(Optional.of(FIRST));
+            assertThat(harness.newModel.rows).containsEntry("o-1", UPDATED);
+            assertThat(read(harness, "findById")).contains(UPDATED);
+            assertThat(harness.counter("dualrepo.readthrough.copies", "method", "findById", "outcome", "success"))
+                    .isEqualTo(1);
+        }
+    }
+
+    private static boolean waiting(String threadName) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(thread -> thread.getName().equals(threadName)
+                        && thread.getState() == Thread.State.TIMED_WAITING);
     }
 
     @Test
