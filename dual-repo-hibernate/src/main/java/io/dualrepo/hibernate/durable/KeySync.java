@@ -20,9 +20,11 @@ import org.hibernate.Session;
  * twice changes nothing the second time.
  *
  * <p>The source is read inside the target's transaction, after it began, so the value written is never older than
- * the transaction writing it. Then it runs again, until a round finds the two sides equivalent (at most {@value
- * #MAX_ROUNDS} rounds): a dual write that changed the source while a round ran (its write to the target may have
- * landed before the round's) is caught by the next round. Concurrent dual writes to this key are therefore safe
+ * the transaction writing it; and read again once the write reached the target's database, holding the target's row:
+ * a round whose source changed in between is rolled back, so that a dual write that ran to its end meanwhile is never
+ * overwritten in the target, not even until the next round. Then it runs again, until a round finds the two sides
+ * equivalent (at most {@value #MAX_ROUNDS} rounds): a dual write that changed the source while a round ran is caught
+ * by the next round. Concurrent dual writes to this key are therefore safe
  * when the source is the dual write's primary, as it is for the rows {@link CrossDatabaseScope} records. Syncing
  * towards the primary of dual writes still running (the verifier repairing from OLD while NEW is the read source)
  * can race with a write in flight; the next verification reports such a key.

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * runs to its end there (both models, acknowledged) is overwritten in NEW by the value read before it. The next round
  * puts it back, but until then NEW, which answers reads first, serves the older value: a caller's read answered its
  * own acknowledged save's predecessor while another caller's save was in flight (found by {@link
- * ConcurrentHistoriesTest}, run seed {@value ConcurrentHistoriesTest#OPEN_CROSS_READ_THROUGH_SEED}, PostgreSQL).
+ * ConcurrentHistoriesTest}, run seed {@value ConcurrentHistoriesTest#CROSS_READ_THROUGH_SEED}, PostgreSQL).
  *
  * <p>The interleaving is placed with a hook after each of the syncing caller's reads of OLD ({@link AfterFind}): the
  * other caller's saves run to their end on threads of their own, and what a reader sees in NEW is read at the
