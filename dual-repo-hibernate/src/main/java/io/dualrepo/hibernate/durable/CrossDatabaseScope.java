@@ -91,6 +91,7 @@ public final class CrossDatabaseScope implements DualWriteScope {
     private final Map<String, Map<Side, Counter>> left = new HashMap<>();
     private final PendingSyncTable table;
     private final BoundedSecondary bounded;
+    private final KeyLocks keyLocks = new KeyLocks();
 
     private CrossDatabaseScope(Builder builder) {
         this.registrations = Registration.byName(builder.registrations);
@@ -167,6 +168,25 @@ public final class CrossDatabaseScope implements DualWriteScope {
         if (transactions.inTransaction()) {
             return joinCallersTransaction(registration, transactions, write);
         }
+        if (!write.secondaryServesReads()) {
+            return writeBoth(registration, transactions, write);
+        }
+        // NEW answers reads: the writes to a key must reach it in the order they reach OLD.
+        List<String> touched;
+        try {
+            touched = registration.encodedKeys(write.method(), write.arguments());
+        } catch (RuntimeException e) {
+            // Thrown again in the primary's transaction, which rolls back.
+            touched = List.of();
+        }
+        try (KeyLocks.Held held = keyLocks.lock(registration.repository(), touched)) {
+            return writeBoth(registration, transactions, write);
+        }
+    }
+
+    private <R> R writeBoth(Registration<?> registration, Transactions transactions, DualWrite<R> write)
+            throws Throwable {
+        Side primary = write.primary();
         List<Long> pending = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         Set<String> heldByPrimary = new HashSet<>();
