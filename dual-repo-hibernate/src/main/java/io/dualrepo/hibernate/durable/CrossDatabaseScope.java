@@ -53,7 +53,9 @@ import org.slf4j.LoggerFactory;
  * the secondary's write then runs on a bounded pool in a transaction that commits only while the caller waits, and
  * one that does not finish in time is rolled back and left to the repair through the rows above. Not under
  * read-through, where the secondary (NEW, written after OLD there) answers reads first: a deferred write would be
- * read back as the value before it, so the write waits for NEW in full there, and its failure fails the call.
+ * read back as the value before it, so the write waits for NEW in full there, and its failure fails the call. For the
+ * same reason, under read-through this instance's writes to a key run one at a time from OLD's half to the end of
+ * NEW's ({@link KeyLocks}), so that they reach both models in the same order.
  *
  * <p>When the caller already has a transaction open on the primary's database ({@link
  * Transactions#inTransaction}), the write and its rows join it, and the secondary is brought up to date by key
