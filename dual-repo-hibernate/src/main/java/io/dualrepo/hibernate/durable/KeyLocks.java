@@ -18,9 +18,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Striped, so that memory stays bounded: keys sharing a stripe wait for each other too, which costs time, not
  * correctness. Stripes are taken in ascending order, so writes naming several keys cannot deadlock each other. The
- * wait is bounded: a write that holds a key's rows in a transaction of its caller's, still open, would otherwise stop
- * every other write to it; past the bound a write goes on unordered, as it did before, and the check after it and
- * the repair bring the models in line.
+ * wait is bounded, at {@value #WAIT_MILLIS} ms: a dual write takes a few milliseconds on H2 and tens on PostgreSQL on a
+ * busy machine (the concurrent check's runs, twelve calls each, took 6 and 45 to 130 ms), and a write held longer
+ * (a slow NEW, a test's hold, standing for another instance) would otherwise stop every other write to the key; past
+ * the bound a write goes on unordered, as it did before, and the check after it and the repair bring the models in
+ * line.
  *
  * <p>Writes in other processes are not ordered by this: across a fleet, the check after each write and the repair
  * are what bring the models in line.
@@ -29,7 +31,7 @@ final class KeyLocks {
 
     private static final Logger log = LoggerFactory.getLogger(KeyLocks.class);
     static final int STRIPES = 256;
-    static final long WAIT_SECONDS = 10;
+    static final long WAIT_MILLIS = 250;
 
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
 
@@ -50,7 +52,7 @@ final class KeyLocks {
             ReentrantLock lock = stripes[stripe];
             boolean acquired;
             try {
-                acquired = lock.tryLock(WAIT_SECONDS, TimeUnit.SECONDS);
+                acquired = lock.tryLock(WAIT_MILLIS, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 acquired = false;
@@ -58,8 +60,8 @@ final class KeyLocks {
             if (acquired) {
                 held.push(lock);
             } else {
-                log.debug("{}: a write waited {} s for another write to the same key(s) and goes on unordered",
-                        repository, WAIT_SECONDS);
+                log.debug("{}: a write waited {} ms for another write to the same key(s) and goes on unordered",
+                        repository, WAIT_MILLIS);
             }
         }
         return () -> {
