@@ -114,6 +114,14 @@ public final class ReadMethod<T> {
             mark = writesInFlight.mark();
         }
         R fromOld = method.timed(Side.OLD, decorated.model(Side.OLD), call);
+        // NEW and OLD were read at different times. A copy may have reached NEW in between, and a write that began
+        // since may have reached OLD and not yet NEW: this read would answer OLD's newer value, and the next, from
+        // NEW, the copy's older one while the write is still in flight (found by ConcurrentHistoriesTest). So NEW is
+        // read again, and what it holds now is the answer.
+        R fromNewAgain = method.timed(Side.NEW, decorated.model(Side.NEW), call);
+        if (!Emptiness.isEmpty(fromNewAgain)) {
+            return fromNewAgain;
+        }
         if (route.compare().isOn()) {
             reporter.comparison(method, Judge.skipped(method, Side.NEW, SkipReason.READ_THROUGH_FALLBACK));
         }

@@ -15,6 +15,7 @@ import io.dualrepo.routing.InMemoryRouteSource;
 import io.dualrepo.routing.Stage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -24,7 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -150,14 +150,15 @@ class CrossDatabaseReadThroughRacesTest {
         assertThat(betweenTheHalves.awaitEntered()).as("the save committed in OLD").isTrue();
         assertThat(databases.oldIncidents()).containsExactly("i-1 x fixing");
 
-        Future<?> delete = others.submit(() -> incidents.deleteById("i-1"));
-        boolean deleteReturned;
-        try {
-            delete.get(2, TimeUnit.SECONDS);
-            deleteReturned = true;
-        } catch (TimeoutException waiting) {
-            deleteReturned = false;
+        FutureTask<Void> delete = new FutureTask<>(() -> incidents.deleteById("i-1"), null);
+        Thread deleting = new Thread(delete, "deleting-caller");
+        deleting.start();
+        // Until it returns or waits for the save's key (KeyLocks' bound is longer than this loop's steps).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!delete.isDone() && !waitsForAKey(deleting) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
         }
+        boolean deleteReturned = delete.isDone();
         Optional<String> readAfterTheDelete = deleteReturned
                 ? incidents.findById("i-1").map(Incident::title) : Optional.empty();
         betweenTheHalves.release();
@@ -169,6 +170,11 @@ class CrossDatabaseReadThroughRacesTest {
         assertThat(incidents.findById("i-1")).as("a read after both returned").isEmpty();
         assertThat(databases.oldIncidents()).isEmpty();
         assertThat(databases.newIncidents()).isEmpty();
+    }
+
+    private static boolean waitsForAKey(Thread thread) {
+        return thread.getState() == Thread.State.TIMED_WAITING && Arrays.stream(thread.getStackTrace())
+                .anyMatch(frame -> frame.getClassName().equals(KeyLocks.class.getName()));
     }
 
     private void elsewhere(Callable<?> call) {
