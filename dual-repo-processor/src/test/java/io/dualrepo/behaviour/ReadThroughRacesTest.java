@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -156,6 +157,56 @@ class ReadThroughRacesTest {
             assertThat(harness.counter("dualrepo.readthrough.copies", "method", "findById", "outcome", "success"))
                     .isEqualTo(1);
         }
+    }
+
+    /**
+     * A read-through read finds nothing in NEW, and before it reads OLD the row reaches NEW (a copy, the backfill) and
+     * a delete removes it from OLD, held before NEW's half. The read must not answer OLD's nothing: the next read,
+     * from NEW, would answer the row again while the delete is still in flight, a value older than the one read
+     * before it (found by {@code ConcurrentHistoriesTest} across two databases on PostgreSQL). It reads NEW again
+     * and answers the row: the delete is not done yet.
+     */
+    @Test
+    void aReadThatFallsBackAnswersWhatNewGainedMeanwhile() throws Exception {
+        try (Harness harness = readThrough()) {
+            CountDownLatch oldRead = new CountDownLatch(1);
+            CountDownLatch oldHalfDone = new CountDownLatch(1);
+            CountDownLatch reads = new CountDownLatch(1);
+            harness.newModel.beforeWrite = (method, argument) -> {
+                if (Thread.currentThread().getName().equals(WRITER)) {
+                    oldHalfDone.countDown();
+                    reads.await();
+                }
+            };
+            harness.oldModel.blockReadsUntil = oldRead;
+            AtomicReference<Optional<Order>> first = new AtomicReference<>();
+            FutureTask<Void> reader = start(READER, () -> first.set(harness.orders.findById("o-1")));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!blocked(READER) && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertThat(blocked(READER)).as("the read found nothing in NEW and waits to read OLD").isTrue();
+
+            harness.newModel.rows.put("o-1", FIRST);
+            FutureTask<Void> writer = start(WRITER, () -> harness.orders.deleteById("o-1"));
+            await(oldHalfDone);
+            harness.oldModel.blockReadsUntil = null;
+            oldRead.countDown();
+            finish(reader);
+            Optional<Order> second = harness.orders.findById("o-1");
+            reads.countDown();
+            finish(writer);
+
+            // The delete was in flight for both reads: both may answer the row, or nothing, but not nothing then it.
+            assertThat(List.of(first.get(), second)).as("the two reads, in order")
+                    .isNotEqualTo(List.of(Optional.empty(), Optional.of(FIRST)));
+            assertThat(read(harness, "findById")).isEmpty();
+        }
+    }
+
+    private static boolean blocked(String threadName) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(thread -> thread.getName().equals(threadName) && thread.getState() == Thread.State.WAITING);
     }
 
     private static boolean waiting(String threadName) {
