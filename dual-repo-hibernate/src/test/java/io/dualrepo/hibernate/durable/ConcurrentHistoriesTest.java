@@ -100,9 +100,10 @@ class ConcurrentHistoriesTest {
      * Read-through here failed about one run in 40 on PostgreSQL on a busy machine (run seed {@value
      * #CROSS_READ_THROUGH_SEED}; also {@code -7775824313774372033} on H2): a read answered the value before an
      * acknowledged save. A write that found the models apart synced NEW from OLD with a round that read OLD before
-     * the save and wrote NEW after it ({@link CrossDatabaseReadThroughRacesTest}); and a migrate-on-read copy could
-     * land over a write that began after its last look at the writes running (dual-repo-processor's {@code
-     * ReadThroughRacesTest}).
+     * the save and wrote NEW after it, and two writes to a key could reach the models in different orders ({@link
+     * CrossDatabaseReadThroughRacesTest}); a migrate-on-read copy could land over a write that began after its last
+     * look at the writes running, and a read that fell back to OLD could answer OLD's newer value while NEW gained an
+     * older one (dual-repo-processor's {@code ReadThroughRacesTest}).
      */
     @Test
     void acrossTwoDatabases() throws Exception {
