@@ -1,9 +1,9 @@
 package com.example.incidents;
 
 import io.dualrepo.DualRepo;
-import io.dualrepo.internal.Decorated;
-import io.dualrepo.internal.ReadMethod;
-import io.dualrepo.internal.WriteMethod;
+import io.dualrepo.generated.Decorated;
+import io.dualrepo.generated.ReadMethod;
+import io.dualrepo.generated.WriteMethod;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.StreamSupport;

@@ -1,7 +1,7 @@
 package io.dualrepo;
 
 import io.dualrepo.compare.ComparisonListener;
-import io.dualrepo.internal.Runtime;
+import io.dualrepo.internal.RepositoryRuntimes;
 import io.dualrepo.internal.Settings;
 import io.dualrepo.record.MigrationRecord;
 import io.dualrepo.record.MigrationState;
@@ -13,6 +13,7 @@ import io.dualrepo.routing.Stage;
 import io.dualrepo.write.DualWriteScope;
 import io.dualrepo.write.FailedWriteSink;
 import io.dualrepo.write.SecondaryWriteFailurePolicy;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
@@ -56,7 +57,12 @@ public final class DualRepo implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DualRepo.class);
 
-    private final Runtime runtime;
+    static {
+        // Generated decorators reach the runtime through io.dualrepo.generated, which asks this lookup.
+        RepositoryRuntimes.install(dualRepo -> dualRepo.runtime);
+    }
+
+    private final RepositoryRuntimes runtime;
     private final MigrationRecord migrationRecord;
     private final boolean enforceTransitions;
 
@@ -67,7 +73,7 @@ public final class DualRepo implements AutoCloseable {
             log.warn("transition rules are off: any valid route takes effect, whatever the migration record says;"
                     + " reads may come from a model that misses acknowledged writes");
         }
-        this.runtime = new Runtime(builder.settings());
+        this.runtime = new RepositoryRuntimes(builder.settings());
     }
 
     public static Builder builder() {
@@ -80,6 +86,14 @@ public final class DualRepo implements AutoCloseable {
      */
     public Route currentRoute(String repository) {
         return runtime.routes(repository).current(null);
+    }
+
+    /**
+     * The {@code @DualModel} names that decorators were built for on this instance so far: what an operator page can
+     * check a configured name against before reading its state (which would start a record for a misspelt one).
+     */
+    public Set<String> decoratedRepositories() {
+        return runtime.decoratedRepositories();
     }
 
     /** The migration record this runtime checks routes against and writes route changes to. */
@@ -123,9 +137,26 @@ public final class DualRepo implements AutoCloseable {
         runtime.routes(repository).refresh();
     }
 
-    /** What generated decorators call. Not for application code: it may change in any release. */
-    public Runtime runtime() {
-        return runtime;
+    /**
+     * The state of a repository's shadow-read circuit breaker: {@link CircuitState#OPEN} while comparisons are
+     * skipped because the other model keeps failing.
+     */
+    public CircuitState circuitState(String repository) {
+        return runtime.circuitState(repository);
+    }
+
+    /**
+     * The shadow-read circuit breakers, one per repository ({@code dualrepo-<repository>}), for Resilience4j's
+     * tooling (its Micrometer binder, Spring Boot's circuit-breaker endpoint) and for forcing one open or closed
+     * by hand. Their states are published as {@code dualrepo.circuit.state} too.
+     */
+    public CircuitBreakerRegistry circuitBreakerRegistry() {
+        return runtime.circuitBreakerRegistry();
+    }
+
+    /** The settings this instance was built with, read back. */
+    public DualRepoSettings settings() {
+        return runtime.settings();
     }
 
     /** Stops the comparison threads; comparisons still queued are skipped. Idempotent. */
@@ -146,6 +177,8 @@ public final class DualRepo implements AutoCloseable {
         private int comparisonQueue = DEFAULT_COMPARISON_QUEUE;
         private int maxDifferences = DEFAULT_MAX_DIFFERENCES;
         private int mismatchLogsPerMinute = DEFAULT_MISMATCH_LOGS_PER_MINUTE;
+        private int writeFailureLogsPerMinute = DEFAULT_MISMATCH_LOGS_PER_MINUTE;
+        private int hookErrorLogsPerMinute = DEFAULT_MISMATCH_LOGS_PER_MINUTE;
         private float circuitFailureRate = DEFAULT_CIRCUIT_FAILURE_RATE;
         private int circuitWindow = DEFAULT_CIRCUIT_WINDOW;
         private Duration circuitOpenFor = DEFAULT_CIRCUIT_OPEN_FOR;
@@ -247,6 +280,54 @@ public final class DualRepo implements AutoCloseable {
         }
 
         /**
+         * "Write reached one model but not the other" log lines per repository method per minute; beyond it they
+         * are counted ({@code dualrepo.secondary.write.failures}) and handed to the sink all the same. Default 10.
+         */
+        public Builder writeFailureLogsPerMinute(int writeFailureLogsPerMinute) {
+            this.writeFailureLogsPerMinute = atLeast(0, writeFailureLogsPerMinute, "writeFailureLogsPerMinute");
+            return this;
+        }
+
+        /**
+         * Log lines about comparison listeners and failed-write sinks that threw, per repository method per minute;
+         * beyond it they are counted ({@code dualrepo.hook.errors}). Default 10.
+         */
+        public Builder hookErrorLogsPerMinute(int hookErrorLogsPerMinute) {
+            this.hookErrorLogsPerMinute = atLeast(0, hookErrorLogsPerMinute, "hookErrorLogsPerMinute");
+            return this;
+        }
+
+        /**
+         * Every setting of {@code base} (another instance's {@link DualRepo#settings()}), to change some before
+         * {@link #build()}: its route source, registry, scope, record, sink and listeners are shared, not copied.
+         */
+        public Builder from(DualRepoSettings base) {
+            Objects.requireNonNull(base, "base");
+            routeSource(base.routeSource());
+            defaultRoute(base.defaultRoute());
+            meterRegistry(base.meterRegistry());
+            comparisonMode(base.comparisonMode());
+            comparisonTimeout(base.comparisonTimeout());
+            comparisonThreads(base.comparisonThreads());
+            comparisonQueue(base.comparisonQueue());
+            maxDifferences(base.maxDifferences());
+            mismatchLogsPerMinute(base.mismatchLogsPerMinute());
+            writeFailureLogsPerMinute(base.writeFailureLogsPerMinute());
+            hookErrorLogsPerMinute(base.hookErrorLogsPerMinute());
+            circuitBreaker(base.circuitFailureRate(), base.circuitWindow(), base.circuitOpenFor());
+            sensitiveFields.clear();
+            sensitiveFields(base.sensitiveFields().toArray(String[]::new));
+            secondaryWriteFailurePolicy(base.secondaryWriteFailurePolicy());
+            this.failedWriteSink = base.failedWriteSink().orElse(null);
+            dualWriteScope(base.dualWriteScope());
+            listeners.clear();
+            base.listeners().forEach(this::onComparison);
+            migrationRecord(base.migrationRecord());
+            enforceTransitions(base.enforceTransitions());
+            return this;
+        }
+
+        /**
          * The secondary model's circuit breaker, per repository: open when at least {@code failureRatePercent} of
          * the last {@code window} shadow reads failed or timed out, for {@code openFor}. Defaults 50 %, 100, 30 s.
          */
@@ -311,10 +392,35 @@ public final class DualRepo implements AutoCloseable {
         }
 
         private Settings settings() {
-            return new Settings(routeSource, defaultRoute, meterRegistry, comparisonMode, comparisonTimeout,
-                    comparisonThreads, comparisonQueue, maxDifferences, mismatchLogsPerMinute, circuitFailureRate,
-                    circuitWindow, circuitOpenFor, Set.copyOf(sensitiveFields), secondaryWriteFailurePolicy,
-                    failedWriteSink, dualWriteScope, List.copyOf(listeners), migrationRecord, enforceTransitions);
+            Builder taken = this;
+            // Read by name, each from the field of that name: nothing positional to swap.
+            return new Settings(new DualRepoSettings() {
+                @Override public RouteSource routeSource() { return taken.routeSource; }
+                @Override public Route defaultRoute() { return taken.defaultRoute; }
+                @Override public MeterRegistry meterRegistry() { return taken.meterRegistry; }
+                @Override public ComparisonMode comparisonMode() { return taken.comparisonMode; }
+                @Override public Duration comparisonTimeout() { return taken.comparisonTimeout; }
+                @Override public int comparisonThreads() { return taken.comparisonThreads; }
+                @Override public int comparisonQueue() { return taken.comparisonQueue; }
+                @Override public int maxDifferences() { return taken.maxDifferences; }
+                @Override public int mismatchLogsPerMinute() { return taken.mismatchLogsPerMinute; }
+                @Override public int writeFailureLogsPerMinute() { return taken.writeFailureLogsPerMinute; }
+                @Override public int hookErrorLogsPerMinute() { return taken.hookErrorLogsPerMinute; }
+                @Override public float circuitFailureRate() { return taken.circuitFailureRate; }
+                @Override public int circuitWindow() { return taken.circuitWindow; }
+                @Override public Duration circuitOpenFor() { return taken.circuitOpenFor; }
+                @Override public Set<String> sensitiveFields() { return taken.sensitiveFields; }
+                @Override public SecondaryWriteFailurePolicy secondaryWriteFailurePolicy() {
+                    return taken.secondaryWriteFailurePolicy;
+                }
+                @Override public Optional<FailedWriteSink> failedWriteSink() {
+                    return Optional.ofNullable(taken.failedWriteSink);
+                }
+                @Override public DualWriteScope dualWriteScope() { return taken.dualWriteScope; }
+                @Override public List<ComparisonListener> listeners() { return taken.listeners; }
+                @Override public MigrationRecord migrationRecord() { return taken.migrationRecord; }
+                @Override public boolean enforceTransitions() { return taken.enforceTransitions; }
+            });
         }
     }
 }

@@ -3,13 +3,20 @@ package io.dualrepo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dualrepo.compare.ComparisonListener;
+import io.dualrepo.record.MigrationRecord;
 import io.dualrepo.routing.Comparison;
+import io.dualrepo.routing.InMemoryRouteSource;
 import io.dualrepo.routing.ReadSource;
 import io.dualrepo.routing.Route;
 import io.dualrepo.routing.RouteRefusedException;
 import io.dualrepo.routing.Stage;
 import io.dualrepo.routing.WriteTargets;
+import io.dualrepo.write.FailedWriteSink;
+import io.dualrepo.write.SecondaryWriteFailurePolicy;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A misconfiguration fails when the runtime is built, naming the offending value. */
@@ -27,6 +34,53 @@ class DualRepoBuilderTest {
                 .hasMessage("mismatchLogsPerMinute must be at least 0, was -1");
         assertThatThrownBy(() -> DualRepo.builder().defaultRoute(Route.of(ReadSource.NEW, WriteTargets.OLD,
                 Comparison.OFF))).isInstanceOf(RouteRefusedException.class);
+    }
+
+    @Test
+    void settingsReadBackByNameAndABuilderStartsFromThem() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        InMemoryRouteSource routes = InMemoryRouteSource.create();
+        MigrationRecord record = MigrationRecord.inMemory();
+        ComparisonListener listener = result -> { };
+        FailedWriteSink sink = failed -> { };
+        // Every number distinct, so that two settings read from each other's place fail the comparison.
+        DualRepo.Builder builder = DualRepo.builder().routeSource(routes).defaultRoute(Stage.DUAL_WRITE)
+                .meterRegistry(registry).comparisonMode(ComparisonMode.SYNC).comparisonTimeout(Duration.ofMillis(750))
+                .comparisonThreads(3).comparisonQueue(5).maxDifferences(7).mismatchLogsPerMinute(11)
+                .writeFailureLogsPerMinute(13).hookErrorLogsPerMinute(17)
+                .circuitBreaker(19f, 23, Duration.ofSeconds(29)).sensitiveFields("ssn", "iban")
+                .secondaryWriteFailurePolicy(SecondaryWriteFailurePolicy.FAIL_CALL).failedWriteSink(sink)
+                .onComparison(listener).migrationRecord(record).enforceTransitions(false);
+        try (DualRepo first = builder.build(); DualRepo second = DualRepo.builder().from(first.settings()).build()) {
+            for (DualRepoSettings settings : List.of(first.settings(), second.settings())) {
+                assertThat(settings.routeSource()).isSameAs(routes);
+                assertThat(settings.defaultRoute()).isEqualTo(Stage.DUAL_WRITE.route());
+                assertThat(settings.meterRegistry()).isSameAs(registry);
+                assertThat(settings.comparisonMode()).isEqualTo(ComparisonMode.SYNC);
+                assertThat(settings.comparisonTimeout()).isEqualTo(Duration.ofMillis(750));
+                assertThat(settings.comparisonThreads()).isEqualTo(3);
+                assertThat(settings.comparisonQueue()).isEqualTo(5);
+                assertThat(settings.maxDifferences()).isEqualTo(7);
+                assertThat(settings.mismatchLogsPerMinute()).isEqualTo(11);
+                assertThat(settings.writeFailureLogsPerMinute()).isEqualTo(13);
+                assertThat(settings.hookErrorLogsPerMinute()).isEqualTo(17);
+                assertThat(settings.circuitFailureRate()).isEqualTo(19f);
+                assertThat(settings.circuitWindow()).isEqualTo(23);
+                assertThat(settings.circuitOpenFor()).isEqualTo(Duration.ofSeconds(29));
+                assertThat(settings.sensitiveFields()).containsExactlyInAnyOrder("ssn", "iban");
+                assertThat(settings.secondaryWriteFailurePolicy()).isEqualTo(SecondaryWriteFailurePolicy.FAIL_CALL);
+                assertThat(settings.failedWriteSink()).containsSame(sink);
+                assertThat(settings.listeners()).containsExactly(listener);
+                assertThat(settings.migrationRecord()).isSameAs(record);
+                assertThat(settings.enforceTransitions()).isFalse();
+            }
+        }
+        try (DualRepo defaults = DualRepo.builder().build()) {
+            assertThat(defaults.settings().failedWriteSink()).isEmpty();
+            assertThat(defaults.settings().comparisonQueue()).isEqualTo(DualRepo.DEFAULT_COMPARISON_QUEUE);
+            assertThat(defaults.settings().writeFailureLogsPerMinute())
+                    .isEqualTo(DualRepo.DEFAULT_MISMATCH_LOGS_PER_MINUTE);
+        }
     }
 
     @Test
@@ -63,7 +117,7 @@ class DualRepoBuilderTest {
         try (DualRepo dualRepo = DualRepo.builder().comparisonTimeout(Duration.ofNanos(1)).comparisonThreads(1)
                 .comparisonQueue(0).maxDifferences(1).mismatchLogsPerMinute(0)
                 .circuitBreaker(100, 1, Duration.ofMillis(1)).build()) {
-            assertThat(dualRepo.runtime().circuitState("incidents")).isEqualTo("CLOSED");
+            assertThat(dualRepo.circuitState("incidents")).isEqualTo(CircuitState.CLOSED);
         }
     }
 
@@ -92,7 +146,7 @@ class DualRepoBuilderTest {
         try (DualRepo dualRepo = chained.build()) {
             assertThat(dualRepo.currentRoute("incidents")).isEqualTo(Stage.SHADOW.route());
             assertThat(dualRepo.currentRoute("orders")).isEqualTo(Stage.DUAL_WRITE.route());
-            assertThat(dualRepo.runtime()).isNotNull();
+            assertThat(dualRepo.circuitState("orders")).isEqualTo(CircuitState.CLOSED);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.dualrepo.benchmarks;
 import io.dualrepo.DualRepo;
 import io.dualrepo.flags.FlagNames;
 import io.dualrepo.flags.UnleashRouteSource;
+import io.dualrepo.internal.RepositoryRuntimes;
 import io.dualrepo.internal.RouteGuard;
 import io.dualrepo.routing.ReadSource;
 import io.dualrepo.routing.Route;
@@ -48,7 +49,7 @@ import org.openjdk.jmh.annotations.Warmup;
                 + "`Unleash.isEnabled(flag, context)` calls on a `DefaultUnleash` bootstrapped offline, with a new "
                 + "`UnleashContext` (userId = the key) per call. `routeSource`: `UnleashRouteSource.route(\"incidents\", "
                 + "key)` on a source built by `UnleashRouteSource.offline(file)` from the same payload (default "
-                + "settings: 10,000 cached keys; decisions change only when the flags do). `routeGuard`: the same through `DualRepo.runtime().routes(\"incidents\").current(key)`, "
+                + "settings: 10,000 cached keys; decisions change only when the flags do). `routeGuard`: the same through the route guard of \"incidents\" (`RepositoryRuntimes.of(dualRepo).routes(\"incidents\").current(key)`, internal), "
                 + "which is what a generated decorator calls. One thread.")
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -96,7 +97,7 @@ public class FlagsBenchmark {
             source = UnleashRouteSource.offline(bootstrapFile,
                     UnleashRouteSource.builder().meterRegistry(new SimpleMeterRegistry()));
             dualRepo = DualRepo.builder().routeSource(source).meterRegistry(new SimpleMeterRegistry()).build();
-            guard = dualRepo.runtime().routes(REPOSITORY);
+            guard = RepositoryRuntimes.of(dualRepo).routes(REPOSITORY);
             checkBothSidesDecideAlike();
         }
 

@@ -40,6 +40,7 @@ class ConsoleServerTest {
     @BeforeEach
     void start() throws IOException {
         dualRepo = DualRepo.builder().routeSource(routes).migrationRecord(MigrationRecord.inMemory()).build();
+        TestDecorators.decorate(dualRepo, REPOSITORY);
         OperatorConsole console = OperatorConsole.over(dualRepo)
                 .repositories(REPOSITORY)
                 .stageControl(routes, "test routes")

@@ -33,6 +33,7 @@ class HttpHandlerTest {
     @BeforeEach
     void start() throws IOException {
         dualRepo = DualRepo.builder().routeSource(routes).migrationRecord(MigrationRecord.inMemory()).build();
+        TestDecorators.decorate(dualRepo, "orders", "invoices");
         http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         host = "127.0.0.1:" + http.getAddress().getPort();
         OperatorConsole console = OperatorConsole.over(dualRepo)
@@ -108,6 +109,31 @@ class HttpHandlerTest {
             assertThat(app.body()).isEqualTo("app");
         }
         assertThat(dualRepo.currentRoute("orders")).isEqualTo(DualRepo.DEFAULT_ROUTE);
+    }
+
+    @Test
+    void aNameNoDecoratorHasIsShownAsSuchAndStartsNoRecord() throws IOException {
+        OperatorConsole misspelt = OperatorConsole.over(dualRepo)
+                .repositories("orders", "ordres")
+                .stageControl(routes, "in memory")
+                .authenticator(headers -> headers.getOrDefault("cookie", java.util.List.of()).contains("session=ok"))
+                .allowedHosts(host)
+                .pathPrefix("/typo")
+                .build();
+        http.createContext("/typo", misspelt.httpHandler());
+        try (Wire wire = new Wire(http.getAddress().getPort())) {
+            Wire.Reply state = wire.exchange("GET", "/typo/api/operator/state", headers(host, null, true), null);
+            assertThat(state.status()).isEqualTo(200);
+            assertThat(state.body()).contains("{\"name\":\"ordres\",\"problem\":\"no decorator named 'ordres'",
+                    "check the name given to the console's repositories(...) against @DualModel(...)");
+            Wire.Reply stage = wire.exchange("POST", "/typo/api/operator/stage", headers(host, null, true),
+                    "{\"repository\": \"ordres\", \"stage\": \"DUAL_WRITE\"}");
+            assertThat(stage.status()).isEqualTo(409);
+            assertThat(stage.body()).contains("no decorator named 'ordres'");
+        }
+        assertThat(dualRepo.migrationRecord().history("ordres", 10)).as("no record started for the misspelt name")
+                .isEmpty();
+        assertThat(dualRepo.migrationRecord().history("orders", 10)).isNotEmpty();
     }
 
     private static Map<String, String> headers(String host, String origin, boolean session) {

@@ -1,5 +1,7 @@
 package io.dualrepo.internal;
 
+import io.dualrepo.generated.ModelCall;
+
 /** What one model did with a call: answered, or threw. */
 record Answer(Object result, Throwable error) {
 

@@ -8,9 +8,9 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * One generated decorator's view of the runtime: its two models, its repository name, and a handle per method.
- * Generated constructors create one and ask it for a {@link ReadMethod} or {@link WriteMethod} per interface
- * method.
+ * One decorator's view of the runtime: its two models, its repository name, and a handle per method.
+ * Generated constructors reach it through {@link io.dualrepo.generated.Decorated}, which asks it for a
+ * {@link ReadMethod} or {@link WriteMethod} per interface method.
  *
  * @param <T> the decorated interface
  */
@@ -18,13 +18,14 @@ public final class Decorated<T> {
 
     private static final Pattern VALID_NAME = Pattern.compile("[a-z][a-z0-9_-]*");
 
-    private final Runtime runtime;
+    private final RepositoryRuntimes runtime;
     private final String repository;
     private final Class<?> repositoryInterface;
     private final T oldModel;
     private final T newModel;
 
-    private Decorated(Runtime runtime, String repository, Class<?> repositoryInterface, T oldModel, T newModel) {
+    private Decorated(RepositoryRuntimes runtime, String repository, Class<?> repositoryInterface, T oldModel,
+            T newModel) {
         this.runtime = runtime;
         this.repository = repository;
         this.repositoryInterface = repositoryInterface;
@@ -46,18 +47,20 @@ public final class Decorated<T> {
             throw new IllegalArgumentException(repository + ": the old and the new model are the same object ("
                     + oldModel.getClass().getName() + "); pass two implementations");
         }
-        return new Decorated<>(dualRepo.runtime(), repository, repositoryInterface, oldModel, newModel);
+        RepositoryRuntimes runtime = RepositoryRuntimes.of(dualRepo);
+        runtime.decorated(repository);
+        return new Decorated<>(runtime, repository, repositoryInterface, oldModel, newModel);
     }
 
     public ReadMethod<T> read(String methodName, Class<?>... parameterTypes) {
-        return new ReadMethod<>(this, methodRuntime(methodName, parameterTypes));
+        return new ReadMethod<>(this, methodRuntime(methodName, parameterTypes, false));
     }
 
     public WriteMethod<T> write(String methodName, Class<?>... parameterTypes) {
-        return new WriteMethod<>(this, methodRuntime(methodName, parameterTypes));
+        return new WriteMethod<>(this, methodRuntime(methodName, parameterTypes, true));
     }
 
-    private MethodRuntime methodRuntime(String methodName, Class<?>[] parameterTypes) {
+    private MethodRuntime methodRuntime(String methodName, Class<?>[] parameterTypes, boolean write) {
         Method method;
         try {
             method = repositoryInterface.getMethod(methodName, parameterTypes);
@@ -65,14 +68,14 @@ public final class Decorated<T> {
             throw new IllegalStateException(repositoryInterface.getName() + " has no method " + methodName
                     + Arrays.toString(parameterTypes) + ": the decorator is out of date, rebuild", e);
         }
-        return new MethodRuntime(runtime.settings(), repository, method);
+        return new MethodRuntime(runtime.settings(), repository, method, write);
     }
 
     T model(Side side) {
         return side == Side.OLD ? oldModel : newModel;
     }
 
-    Runtime runtime() {
+    RepositoryRuntimes runtime() {
         return runtime;
     }
 

@@ -3,6 +3,7 @@ package io.dualrepo.internal;
 import io.dualrepo.Side;
 import io.dualrepo.compare.Outcome;
 import io.dualrepo.compare.SkipReason;
+import io.dualrepo.metrics.CoreMeters;
 import io.dualrepo.metrics.DualRepoMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,91 +26,161 @@ final class MethodMeters {
     /** What {@link #start()} gives for a call it does not time. */
     static final long NOT_TIMED = Long.MIN_VALUE;
 
+    /** What a method can record, so that only meters that can move are registered (and exported as series). */
+    enum Kind {
+        /** A read: comparisons, rechecks, mismatch logs. */
+        READ,
+        /** A read with {@code @ReadThrough}: besides, fallbacks to the old model and copies into the new. */
+        READ_THROUGH,
+        /** A write: secondary-write failures. */
+        WRITE
+    }
+
+    private final MeterRegistry registry;
+    private final Tags tags;
     private final ThreadCounter[] calls = new ThreadCounter[4];
     private final Timer[] latencies = new Timer[4];
     private final Counter[] comparisons = new Counter[Outcome.values().length];
     private final Counter[] skipped = new Counter[SkipReason.values().length];
     private final Counter[] secondaryWriteFailures = new Counter[2];
-    private final Counter fallbacks;
-    private final Counter copied;
-    private final Counter copyFailed;
-    private final Counter copySkipped;
-    private final Counter copyUndone;
-    private final Counter copyUnresolved;
-    private final Counter mismatchLogsSuppressed;
     private final Counter hookErrors;
-    private final Counter rechecksResolved;
-    private final Counter rechecksConfirmed;
+    // Registered up front for the kinds that record them; for another kind, on first use (never expected: a safety
+    // net, so that a path not foreseen counts rather than fails).
+    private volatile Counter fallbacks;
+    private volatile Counter copied;
+    private volatile Counter copyFailed;
+    private volatile Counter copySkipped;
+    private volatile Counter copyUndone;
+    private volatile Counter copyUnresolved;
+    private volatile Counter mismatchLogsSuppressed;
+    private volatile Counter rechecksResolved;
+    private volatile Counter rechecksConfirmed;
 
-    MethodMeters(MeterRegistry registry, String repository, String method) {
-        Tags tags = Tags.of(DualRepoMetrics.TAG_REPOSITORY, repository, DualRepoMetrics.TAG_METHOD, method);
+    MethodMeters(MeterRegistry registry, String repository, String method, Kind kind) {
+        this.registry = registry;
+        this.tags = Tags.of(DualRepoMetrics.TAG_REPOSITORY, repository, DualRepoMetrics.TAG_METHOD, method);
         for (Side side : Side.values()) {
             for (boolean success : new boolean[] {true, false}) {
                 Tags callTags = tags.and(DualRepoMetrics.TAG_SIDE, side.tag(), DualRepoMetrics.TAG_OUTCOME,
                         success ? DualRepoMetrics.OUTCOME_SUCCESS : DualRepoMetrics.OUTCOME_ERROR);
-                calls[index(side, success)] = ThreadCounter.register(registry, DualRepoMetrics.CALLS, callTags,
-                        "Calls to each model, every one counted");
-                latencies[index(side, success)] = Timer.builder(DualRepoMetrics.CALL_LATENCY)
-                        .description("Latency of a sample of the calls to each model: one in " + TIMED_ONE_IN
-                                + " on callers' threads, every shadow read")
+                calls[index(side, success)] = ThreadCounter.register(registry, CoreMeters.CALLS.meterName(), callTags,
+                        CoreMeters.CALLS.description());
+                latencies[index(side, success)] = Timer.builder(CoreMeters.CALL_LATENCY.meterName())
+                        .description(CoreMeters.CALL_LATENCY.description())
                         .tags(callTags)
                         .register(registry);
             }
-            secondaryWriteFailures[side.ordinal()] = Counter.builder(DualRepoMetrics.SECONDARY_WRITE_FAILURES)
-                    .description("Writes the primary model took and this model did not")
-                    .tags(tags)
-                    .tag(DualRepoMetrics.TAG_SIDE, side.tag())
-                    .register(registry);
+        }
+        hookErrors = counter(CoreMeters.HOOK_ERRORS, null, null);
+        if (kind == Kind.WRITE) {
+            for (Side side : Side.values()) {
+                secondaryWriteFailure(side);
+            }
+            return;
         }
         for (Outcome outcome : Outcome.values()) {
-            comparisons[outcome.ordinal()] = Counter.builder(DualRepoMetrics.COMPARISONS)
-                    .description("Comparisons of the two models' reads, by outcome")
-                    .tags(tags)
-                    .tag(DualRepoMetrics.TAG_OUTCOME, outcome.tag())
-                    .register(registry);
+            comparisonCounter(outcome);
         }
         for (SkipReason reason : SkipReason.values()) {
-            skipped[reason.ordinal()] = Counter.builder(DualRepoMetrics.COMPARISONS_SKIPPED)
-                    .description("Comparisons not made, by reason")
-                    .tags(tags)
-                    .tag(DualRepoMetrics.TAG_REASON, reason.tag())
-                    .register(registry);
+            skippedCounter(reason);
         }
-        fallbacks = Counter.builder(DualRepoMetrics.READ_THROUGH_FALLBACKS)
-                .description("Read-through reads the new model had nothing for, answered by the old model")
-                .tags(tags)
-                .register(registry);
-        copied = copies(registry, tags, DualRepoMetrics.OUTCOME_SUCCESS);
-        copyFailed = copies(registry, tags, DualRepoMetrics.OUTCOME_ERROR);
-        copySkipped = copies(registry, tags, "skipped");
-        copyUndone = copies(registry, tags, "undone");
-        copyUnresolved = copies(registry, tags, "unresolved");
-        mismatchLogsSuppressed = Counter.builder(DualRepoMetrics.MISMATCH_LOGS_SUPPRESSED)
-                .description("Mismatches not logged because of the log bound; still counted")
-                .tags(tags)
-                .register(registry);
-        rechecksResolved = rechecks(registry, tags, "resolved");
-        rechecksConfirmed = rechecks(registry, tags, "confirmed");
-        hookErrors = Counter.builder(DualRepoMetrics.HOOK_ERRORS)
-                .description("Comparison listeners and failed-write sinks that threw")
-                .tags(tags)
-                .register(registry);
+        mismatchLogsSuppressed();
+        rechecks(true);
+        rechecks(false);
+        if (kind == Kind.READ_THROUGH) {
+            fallbacks();
+            copies(DualRepoMetrics.OUTCOME_SUCCESS);
+            copies(DualRepoMetrics.OUTCOME_ERROR);
+            copies("skipped");
+            copies("undone");
+            copies("unresolved");
+        }
     }
 
-    private static Counter copies(MeterRegistry registry, Tags tags, String outcome) {
-        return Counter.builder(DualRepoMetrics.READ_THROUGH_COPIES)
-                .description("Migrate-on-read copies into the new model")
-                .tags(tags)
-                .tag(DualRepoMetrics.TAG_OUTCOME, outcome)
-                .register(registry);
+    private Counter counter(CoreMeters meter, String tag, String value) {
+        Counter.Builder builder = Counter.builder(meter.meterName()).description(meter.description()).tags(tags);
+        if (tag != null) {
+            builder.tag(tag, value);
+        }
+        return builder.register(registry);
     }
 
-    private static Counter rechecks(MeterRegistry registry, Tags tags, String outcome) {
-        return Counter.builder(DualRepoMetrics.MISMATCH_RECHECKS)
-                .description("Background mismatches read again: resolved (a write came in between) or confirmed")
-                .tags(tags)
-                .tag(DualRepoMetrics.TAG_OUTCOME, outcome)
-                .register(registry);
+    private Counter comparisonCounter(Outcome outcome) {
+        Counter counter = comparisons[outcome.ordinal()];
+        if (counter == null) {
+            counter = counter(CoreMeters.COMPARISONS, DualRepoMetrics.TAG_OUTCOME, outcome.tag());
+            comparisons[outcome.ordinal()] = counter;
+        }
+        return counter;
+    }
+
+    private Counter skippedCounter(SkipReason reason) {
+        Counter counter = skipped[reason.ordinal()];
+        if (counter == null) {
+            counter = counter(CoreMeters.COMPARISONS_SKIPPED, DualRepoMetrics.TAG_REASON, reason.tag());
+            skipped[reason.ordinal()] = counter;
+        }
+        return counter;
+    }
+
+    private Counter secondaryWriteFailure(Side side) {
+        Counter counter = secondaryWriteFailures[side.ordinal()];
+        if (counter == null) {
+            counter = counter(CoreMeters.SECONDARY_WRITE_FAILURES, DualRepoMetrics.TAG_SIDE, side.tag());
+            secondaryWriteFailures[side.ordinal()] = counter;
+        }
+        return counter;
+    }
+
+    private Counter fallbacks() {
+        if (fallbacks == null) {
+            fallbacks = counter(CoreMeters.READ_THROUGH_FALLBACKS, null, null);
+        }
+        return fallbacks;
+    }
+
+    private Counter copies(String outcome) {
+        Counter counter = switch (outcome) {
+            case DualRepoMetrics.OUTCOME_SUCCESS -> copied;
+            case DualRepoMetrics.OUTCOME_ERROR -> copyFailed;
+            case "skipped" -> copySkipped;
+            case "undone" -> copyUndone;
+            default -> copyUnresolved;
+        };
+        if (counter != null) {
+            return counter;
+        }
+        // The registry hands back the same counter to a second registration: a race here only repeats a lookup.
+        counter = counter(CoreMeters.READ_THROUGH_COPIES, DualRepoMetrics.TAG_OUTCOME, outcome);
+        switch (outcome) {
+            case DualRepoMetrics.OUTCOME_SUCCESS -> copied = counter;
+            case DualRepoMetrics.OUTCOME_ERROR -> copyFailed = counter;
+            case "skipped" -> copySkipped = counter;
+            case "undone" -> copyUndone = counter;
+            default -> copyUnresolved = counter;
+        }
+        return counter;
+    }
+
+    private Counter mismatchLogsSuppressed() {
+        if (mismatchLogsSuppressed == null) {
+            mismatchLogsSuppressed = counter(CoreMeters.MISMATCH_LOGS_SUPPRESSED, null, null);
+        }
+        return mismatchLogsSuppressed;
+    }
+
+    private Counter rechecks(boolean resolved) {
+        Counter counter = resolved ? rechecksResolved : rechecksConfirmed;
+        if (counter == null) {
+            counter = counter(CoreMeters.MISMATCH_RECHECKS, DualRepoMetrics.TAG_OUTCOME,
+                    resolved ? "resolved" : "confirmed");
+            if (resolved) {
+                rechecksResolved = counter;
+            } else {
+                rechecksConfirmed = counter;
+            }
+        }
+        return counter;
     }
 
     private static int index(Side side, boolean success) {
@@ -134,40 +205,40 @@ final class MethodMeters {
     }
 
     void comparison(Outcome outcome, SkipReason reason) {
-        comparisons[outcome.ordinal()].increment();
+        comparisonCounter(outcome).increment();
         if (reason != null) {
-            skipped[reason.ordinal()].increment();
+            skippedCounter(reason).increment();
         }
     }
 
     void secondaryWriteFailed(Side side) {
-        secondaryWriteFailures[side.ordinal()].increment();
+        secondaryWriteFailure(side).increment();
     }
 
     void fallback() {
-        fallbacks.increment();
+        fallbacks().increment();
     }
 
     void copy(boolean success) {
-        (success ? copied : copyFailed).increment();
+        copies(success ? DualRepoMetrics.OUTCOME_SUCCESS : DualRepoMetrics.OUTCOME_ERROR).increment();
     }
 
     /** A copy not made because a write of the repository was running since the old model was read. */
     void copySkipped() {
-        copySkipped.increment();
+        copies("skipped").increment();
     }
 
     /** A copy that a write overlapped: removed from the new model again, or, when that failed, left unresolved. */
     void copyOverlapped(boolean undone) {
-        (undone ? copyUndone : copyUnresolved).increment();
+        copies(undone ? "undone" : "unresolved").increment();
     }
 
     void mismatchLogSuppressed() {
-        mismatchLogsSuppressed.increment();
+        mismatchLogsSuppressed().increment();
     }
 
     void recheck(boolean resolved) {
-        (resolved ? rechecksResolved : rechecksConfirmed).increment();
+        rechecks(resolved).increment();
     }
 
     void hookError() {

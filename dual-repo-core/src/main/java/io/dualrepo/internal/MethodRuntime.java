@@ -3,9 +3,10 @@ package io.dualrepo.internal;
 import io.dualrepo.Compare;
 import io.dualrepo.ReadThrough;
 import io.dualrepo.compare.Equivalence;
-import io.dualrepo.internal.compare.CompareOptions;
+import io.dualrepo.generated.ModelCall;
 import io.dualrepo.internal.compare.StructuralComparator;
 import io.dualrepo.internal.compare.ValueRenderer;
+import io.dualrepo.spi.CompareOptions;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Arrays;
@@ -28,14 +29,16 @@ final class MethodRuntime {
     private final boolean readThroughFallsBack;
     private final Stitching stitching;
 
-    MethodRuntime(Settings settings, String repository, Method method) {
+    MethodRuntime(Settings settings, String repository, Method method, boolean write) {
         this.repository = repository;
         this.name = displayName(method);
-        this.meters = new MethodMeters(settings.meterRegistry(), repository, name);
+        this.meters = new MethodMeters(settings.meterRegistry(), repository, name, write ? MethodMeters.Kind.WRITE
+                : method.isAnnotationPresent(ReadThrough.class) ? MethodMeters.Kind.READ_THROUGH
+                : MethodMeters.Kind.READ);
         long now = System.nanoTime();
         this.mismatchLogBudget = new LogBudget(settings.mismatchLogsPerMinute(), now);
-        this.writeLogBudget = new LogBudget(settings.mismatchLogsPerMinute(), now);
-        this.hookLogBudget = new LogBudget(settings.mismatchLogsPerMinute(), now);
+        this.writeLogBudget = new LogBudget(settings.writeFailureLogsPerMinute(), now);
+        this.hookLogBudget = new LogBudget(settings.hookErrorLogsPerMinute(), now);
         Compare compare = method.getAnnotation(Compare.class);
         CompareOptions options = new CompareOptions(
                 compare == null ? Set.of() : Set.of(compare.ignoreFields()),

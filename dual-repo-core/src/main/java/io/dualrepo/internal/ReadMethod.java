@@ -2,8 +2,12 @@ package io.dualrepo.internal;
 
 import io.dualrepo.Side;
 import io.dualrepo.compare.SkipReason;
+import io.dualrepo.generated.ModelCall;
+import io.dualrepo.generated.ModelCopy;
+import io.dualrepo.generated.ModelRemoval;
 import io.dualrepo.routing.ReadSource;
 import io.dualrepo.routing.Route;
+import io.dualrepo.spi.WithheldMessage;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;

@@ -4,6 +4,7 @@ import io.dualrepo.compare.ComparisonListener;
 import io.dualrepo.compare.ComparisonResult;
 import io.dualrepo.compare.Difference;
 import io.dualrepo.compare.Outcome;
+import io.dualrepo.spi.WithheldMessage;
 import io.dualrepo.write.FailedWrite;
 import io.dualrepo.write.FailedWriteSink;
 import java.util.List;
@@ -22,7 +23,7 @@ final class Reporter {
 
     Reporter(Settings settings) {
         this.listeners = settings.listeners();
-        this.failedWriteSink = settings.failedWriteSink();
+        this.failedWriteSink = settings.failedWriteSink().orElse(null);
     }
 
     void comparison(MethodRuntime method, ComparisonResult result) {

@@ -1,6 +1,7 @@
 package io.dualrepo.internal;
 
 import io.dualrepo.Side;
+import io.dualrepo.metrics.CoreMeters;
 import io.dualrepo.metrics.DualRepoMetrics;
 import io.dualrepo.record.MigrationRecord;
 import io.dualrepo.record.MigrationState;
@@ -9,6 +10,7 @@ import io.dualrepo.record.Transitions;
 import io.dualrepo.routing.Route;
 import io.dualrepo.routing.RouteRefusedException;
 import io.dualrepo.routing.RouteSource;
+import io.dualrepo.spi.WithheldMessage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
@@ -71,16 +73,16 @@ public final class RouteGuard {
         this.recheckNanos = record.recheckInterval().toNanos();
         this.tracksOwnChanges = source.tracksChanges();
         MeterRegistry registry = settings.meterRegistry();
-        this.changes = Counter.builder(DualRepoMetrics.ROUTE_CHANGES)
-                .description("Routes that took effect, replacing a different one")
+        this.changes = Counter.builder(CoreMeters.ROUTE_CHANGES.meterName())
+                .description(CoreMeters.ROUTE_CHANGES.description())
                 .tag(DualRepoMetrics.TAG_REPOSITORY, repository)
                 .register(registry);
-        this.refusals = Counter.builder(DualRepoMetrics.ROUTE_REFUSED)
-                .description("Routes refused, as invalid or by the migration record's rules; the last route stayed")
+        this.refusals = Counter.builder(CoreMeters.ROUTE_REFUSED.meterName())
+                .description(CoreMeters.ROUTE_REFUSED.description())
                 .tag(DualRepoMetrics.TAG_REPOSITORY, repository)
                 .register(registry);
-        this.sourceErrors = Counter.builder(DualRepoMetrics.ROUTE_SOURCE_ERRORS)
-                .description("Route source calls that threw; the last valid route was used")
+        this.sourceErrors = Counter.builder(CoreMeters.ROUTE_SOURCE_ERRORS.meterName())
+                .description(CoreMeters.ROUTE_SOURCE_ERRORS.description())
                 .tag(DualRepoMetrics.TAG_REPOSITORY, repository)
                 .register(registry);
         this.state = start();

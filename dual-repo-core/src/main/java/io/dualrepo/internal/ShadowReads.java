@@ -6,6 +6,7 @@ import io.dualrepo.Side;
 import io.dualrepo.compare.ComparisonResult;
 import io.dualrepo.compare.Outcome;
 import io.dualrepo.compare.SkipReason;
+import io.dualrepo.generated.ModelCall;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;

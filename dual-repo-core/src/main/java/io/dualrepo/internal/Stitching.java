@@ -4,6 +4,7 @@ import io.dualrepo.ReadThrough;
 import io.dualrepo.Side;
 import io.dualrepo.internal.compare.ElementIdentity;
 import io.dualrepo.internal.compare.StructuralComparator;
+import io.dualrepo.metrics.CoreMeters;
 import io.dualrepo.metrics.DualRepoMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -85,17 +86,16 @@ final class Stitching {
     }
 
     private static Counter stitches(MeterRegistry registry, Tags tags, String outcome) {
-        return Counter.builder(DualRepoMetrics.READ_THROUGH_STITCHES)
-                .description("Stitched read-through reads: NEW's elements plus OLD's, or OLD's alone when an element"
-                        + " had no identity or marker")
+        return Counter.builder(CoreMeters.READ_THROUGH_STITCHES.meterName())
+                .description(CoreMeters.READ_THROUGH_STITCHES.description())
                 .tags(tags)
                 .tag(DualRepoMetrics.TAG_OUTCOME, outcome)
                 .register(registry);
     }
 
     private static Counter elements(MeterRegistry registry, Tags tags, Side side) {
-        return Counter.builder(DualRepoMetrics.READ_THROUGH_STITCHED_ELEMENTS)
-                .description("Elements of stitched read-through answers, by the model each came from")
+        return Counter.builder(CoreMeters.READ_THROUGH_STITCHED_ELEMENTS.meterName())
+                .description(CoreMeters.READ_THROUGH_STITCHED_ELEMENTS.description())
                 .tags(tags)
                 .tag(DualRepoMetrics.TAG_SIDE, side.tag())
                 .register(registry);

@@ -1,6 +1,7 @@
 package io.dualrepo.internal;
 
 import io.dualrepo.Side;
+import io.dualrepo.generated.ModelCall;
 import io.dualrepo.routing.ReadSource;
 import io.dualrepo.routing.Route;
 import io.dualrepo.routing.WriteTargets;

@@ -1,5 +1,6 @@
 /**
- * Implementation: what generated decorators call, and the machinery behind it. Not an API: anything here may
- * change in any release. Parameters and return values are non-null unless documented otherwise.
+ * Implementation: the machinery behind {@link io.dualrepo.generated} and {@link io.dualrepo.DualRepo}. Not an API:
+ * anything here may change in any release, and no other module may use it (a test in this module checks that
+ * no other module's main code refers to it). Parameters and return values are non-null unless documented otherwise.
  */
 package io.dualrepo.internal;

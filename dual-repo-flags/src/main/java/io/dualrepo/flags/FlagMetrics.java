@@ -1,19 +1,19 @@
 package io.dualrepo.flags;
 
+import io.dualrepo.metrics.CoreMeters;
+
 /**
- * The meters of the flags module, beside the runtime's ({@link io.dualrepo.metrics.DualRepoMetrics}; route
- * changes are counted there, in {@code dualrepo.route.changes}).
+ * The meter names of flag decisions. The route sources share them (and the runtime's route meters), so they are in
+ * the runtime's catalogue, {@link CoreMeters}, where their types, tags and descriptions are; this module registers
+ * no meter of its own.
  */
 public final class FlagMetrics {
 
-    /** Counter: flag decisions that failed because the Unleash SDK threw; the key kept its last route. Tags: repository. */
-    public static final String ERRORS = "dualrepo.flags.errors";
+    /** {@link CoreMeters#FLAG_ERRORS}: here, the Unleash SDK threw. */
+    public static final String ERRORS = CoreMeters.FLAG_ERRORS.meterName();
 
-    /**
-     * Counter: flag values that named no stage, or made a route the runtime refuses; the last valid route stayed.
-     * Tags: repository.
-     */
-    public static final String REFUSED = "dualrepo.flags.refused";
+    /** {@link CoreMeters#FLAG_REFUSED}. */
+    public static final String REFUSED = CoreMeters.FLAG_REFUSED.meterName();
 
     private FlagMetrics() {}
 }

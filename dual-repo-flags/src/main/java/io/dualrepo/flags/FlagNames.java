@@ -1,6 +1,6 @@
 package io.dualrepo.flags;
 
-import io.dualrepo.internal.flags.FlagKeys;
+import io.dualrepo.spi.flags.FlagKeys;
 import java.util.List;
 import java.util.Objects;
 

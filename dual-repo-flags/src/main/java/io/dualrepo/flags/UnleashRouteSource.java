@@ -112,32 +112,7 @@ public final class UnleashRouteSource implements RouteSource, AutoCloseable {
 
     /** As {@link #offline(Path)}, with the other settings from {@code builder}. */
     public static UnleashRouteSource offline(Path bootstrapFile, Builder builder) {
-        String json;
-        try {
-            json = Files.readString(bootstrapFile, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the Unleash bootstrap file " + bootstrapFile, e);
-        }
-        try {
-            FeaturePayload.parse(json);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the Unleash bootstrap file " + bootstrapFile + " is "
-                    + e.getMessage(), e);
-        }
-        builder.bootstrapPayload = json;
-        return builder.unleash(subscriber -> new DefaultUnleash(UnleashConfig.builder()
-                        .appName("dual-repo-offline")
-                        // Never contacted: polling and metrics are off. The SDK requires an address all the same.
-                        .unleashAPI("http://localhost:4242/api/")
-                        .disablePolling()
-                        .disableMetrics()
-                        .toggleBootstrapProvider(() -> Optional.of(json))
-                        // The SDK's shared scheduler would be shut down with this instance, stopping every
-                        // other Unleash client of the application.
-                        .scheduledExecutor(new UnleashScheduledExecutorImpl())
-                        .subscriber(subscriber)
-                        .build()))
-                .build();
+        return builder.offlineBootstrap(bootstrapFile).build();
     }
 
     @Override
@@ -313,6 +288,42 @@ public final class UnleashRouteSource implements RouteSource, AutoCloseable {
         public Builder unleash(Function<UnleashSubscriber, Unleash> factory) {
             this.factory = Objects.requireNonNull(factory, "factory");
             this.unleash = null;
+            this.bootstrapPayload = null;
+            return this;
+        }
+
+        /**
+         * Flags from an Unleash bootstrap file (the {@code /api/client/features} payload) instead of a flag service:
+         * no polling, no metrics; change the file and restart to change routes. Read and checked now: a missing or
+         * malformed file fails here, naming it.
+         */
+        public Builder offlineBootstrap(Path bootstrapFile) {
+            Objects.requireNonNull(bootstrapFile, "bootstrapFile");
+            String json;
+            try {
+                json = Files.readString(bootstrapFile, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the Unleash bootstrap file " + bootstrapFile, e);
+            }
+            try {
+                FeaturePayload.parse(json);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("the Unleash bootstrap file " + bootstrapFile + " is "
+                        + e.getMessage(), e);
+            }
+            unleash(subscriber -> new DefaultUnleash(UnleashConfig.builder()
+                    .appName("dual-repo-offline")
+                    // Never contacted: polling and metrics are off. The SDK requires an address all the same.
+                    .unleashAPI("http://localhost:4242/api/")
+                    .disablePolling()
+                    .disableMetrics()
+                    .toggleBootstrapProvider(() -> Optional.of(json))
+                    // The SDK's shared scheduler would be shut down with this instance, stopping every other
+                    // Unleash client of the application.
+                    .scheduledExecutor(new UnleashScheduledExecutorImpl())
+                    .subscriber(subscriber)
+                    .build()));
+            this.bootstrapPayload = json;
             return this;
         }
 
@@ -323,6 +334,7 @@ public final class UnleashRouteSource implements RouteSource, AutoCloseable {
         public Builder unleash(Unleash unleash) {
             this.unleash = Objects.requireNonNull(unleash, "unleash");
             this.factory = null;
+            this.bootstrapPayload = null;
             return this;
         }
 

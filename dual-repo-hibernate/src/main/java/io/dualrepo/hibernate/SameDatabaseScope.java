@@ -5,7 +5,7 @@ import io.dualrepo.hibernate.durable.PendingKeys;
 import io.dualrepo.hibernate.durable.PendingSyncTable;
 import io.dualrepo.hibernate.durable.WriteKeys;
 import io.dualrepo.hibernate.internal.BoundSessions;
-import io.dualrepo.internal.WithheldMessage;
+import io.dualrepo.spi.WithheldMessage;
 import io.dualrepo.write.DualWrite;
 import io.dualrepo.write.DualWriteScope;
 import java.sql.Connection;
@@ -134,7 +134,7 @@ public final class SameDatabaseScope implements DualWriteScope {
             throw carrier.getCause();
         }
         if (outcome.secondaryFailure == null && !outcome.keys.isEmpty()) {
-            recheckAfterCommit(write, outcome.keys);
+            recheckAfterCommit(write, outcome.keys, outcome.recorded);
         }
         // Committed: the primary's write stands, so a failure of the secondary's is now true to report.
         if (outcome.secondaryFailure != null) {
@@ -175,11 +175,11 @@ public final class SameDatabaseScope implements DualWriteScope {
             pendingKeys.record(session, write.repository(), keys, write.primary().other());
         } else if (pendingKeys != null && !keys.isEmpty() && recordIfApart(session, write, keys)) {
             // Recorded already. Where NEW serves reads it was also aligned, with OLD as read before this commit: a
-            // write that commits between that read and this commit can leave it behind, so the check after the
-            // commit still runs there.
-            return new Outcome<>(result, null, write.secondaryServesReads() ? keys : List.of());
+            // write that commits between that read and this commit can leave it behind. Elsewhere the check after
+            // the commit brings the secondary in line before the call returns, as reads may move to it meanwhile.
+            return new Outcome<>(result, null, keys, true);
         }
-        return new Outcome<>(result, failure, keys);
+        return new Outcome<>(result, failure, keys, false);
     }
 
     /**
@@ -278,12 +278,13 @@ public final class SameDatabaseScope implements DualWriteScope {
 
     /**
      * The models read back once more, after the commit ({@link PendingKeys#recheck}): a concurrent write not yet
-     * committed was invisible to the check inside the transaction. A key found apart is recorded; where the
-     * secondary serves reads it is synced now, as it is inside the transaction.
+     * committed was invisible to the check inside the transaction. A key found apart is recorded (unless the
+     * transaction did) and synced from the primary before the call returns, whichever model serves reads now: the
+     * route may have changed while the write was in flight.
      */
-    private void recheckAfterCommit(DualWrite<?> write, List<String> keys) {
+    private void recheckAfterCommit(DualWrite<?> write, List<String> keys, boolean recorded) {
         try {
-            pendingKeys.recheck(write.repository(), keys, write.primary(), write.secondaryServesReads());
+            pendingKeys.recheck(write.repository(), keys, write.primary(), recorded);
         } catch (RuntimeException e) {
             // The write stands and is acknowledged; a difference left now is the verifier's to find.
             log.warn("{}.{}: could not read the two models back after the write committed ({} key(s)); a concurrent"
@@ -292,7 +293,8 @@ public final class SameDatabaseScope implements DualWriteScope {
         }
     }
 
-    private record Outcome<R>(R result, Throwable secondaryFailure, List<String> keys) {}
+    /** {@code recorded}: the write's transaction found {@code keys} apart and recorded them for the repair. */
+    private record Outcome<R>(R result, Throwable secondaryFailure, List<String> keys, boolean recorded) {}
 
     /** Carries a model's checked exception through the transaction's Function, to be rethrown unchanged. */
     private static final class Carrier extends RuntimeException {

@@ -2,6 +2,7 @@ package io.dualrepo.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dualrepo.CircuitState;
 import io.dualrepo.DualRepo;
 import io.dualrepo.Side;
 import io.dualrepo.compare.Outcome;
@@ -106,14 +107,14 @@ class LoadScenariosTest {
 
     /** What a scenario saw of the circuit breaker, sampled every 2 ms. */
     private final class CircuitWatch implements AutoCloseable {
-        final Set<String> duringFault = ConcurrentHashMap.newKeySet();
-        final Set<String> afterFault = ConcurrentHashMap.newKeySet();
+        final Set<CircuitState> duringFault = ConcurrentHashMap.newKeySet();
+        final Set<CircuitState> afterFault = ConcurrentHashMap.newKeySet();
         volatile boolean faulty;
         volatile boolean recovered;
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final Thread thread = new Thread(() -> {
             while (running.get()) {
-                String state = dualRepo.runtime().circuitState(REPOSITORY);
+                CircuitState state = dualRepo.circuitState(REPOSITORY);
                 if (faulty) {
                     duringFault.add(state);
                 } else if (recovered) {
@@ -162,7 +163,8 @@ class LoadScenariosTest {
             inject.run();
             sleep(Bounds.PHASE.toMillis());
             long deadline = System.nanoTime() + CONDITION_BOUND.toNanos();
-            while (untilTheCircuitOpens && !watch.duringFault.contains("OPEN") && System.nanoTime() < deadline) {
+            while (untilTheCircuitOpens && !watch.duringFault.contains(CircuitState.OPEN)
+                    && System.nanoTime() < deadline) {
                 sleep(20);
             }
             clear.run();
@@ -187,7 +189,7 @@ class LoadScenariosTest {
     private int driveUntilClosed(IncidentRepository repository) {
         long deadline = System.nanoTime() + CONDITION_BOUND.toNanos();
         int reads = 0;
-        while (!"CLOSED".equals(dualRepo.runtime().circuitState(REPOSITORY))) {
+        while (dualRepo.circuitState(REPOSITORY) != CircuitState.CLOSED) {
             if (System.nanoTime() > deadline) {
                 return -1;
             }
@@ -197,7 +199,7 @@ class LoadScenariosTest {
             while (comparisons.get() == reported && System.nanoTime() < deadline) {
                 sleep(5);
             }
-            if ("OPEN".equals(dualRepo.runtime().circuitState(REPOSITORY))) {
+            if (dualRepo.circuitState(REPOSITORY) == CircuitState.OPEN) {
                 // An open circuit lets a call through only once its wait is over.
                 sleep(CIRCUIT_OPEN_FOR.toMillis() / 5);
             }
@@ -270,14 +272,14 @@ class LoadScenariosTest {
         String circuit;
         if (circuitShouldOpen) {
             // Seen open is the guarantee; how many reads it skipped depends on how busy the machine kept callers.
-            assertThat(watch.duringFault).as("circuit states seen during the fault").contains("OPEN");
+            assertThat(watch.duringFault).as("circuit states seen during the fault").contains(CircuitState.OPEN);
             circuit = "circuit opened (" + circuitSkips.get() + " reads skipped) and closed";
         } else {
-            assertThat(watch.duringFault).as("circuit states seen during the fault").containsOnly("CLOSED");
+            assertThat(watch.duringFault).as("circuit states seen during the fault").containsOnly(CircuitState.CLOSED);
             circuit = "circuit stayed closed (10 % is under its 50 % threshold)";
         }
         assertThat(recoveryReads).as("reads against the recovered secondary before the circuit closed (-1: still %s"
-                + " after %s)", dualRepo.runtime().circuitState(REPOSITORY), CONDITION_BOUND).isNotNegative();
+                + " after %s)", dualRepo.circuitState(REPOSITORY), CONDITION_BOUND).isNotNegative();
         lastRow = new Report.Row(scenario, load(callers), fault, seconds, "0", lost,
                 callers.readLatencies().p99Millis(), callers.writeLatencies().p99Millis(),
                 "0 failed calls; " + circuit + "; " + guarantee.get());

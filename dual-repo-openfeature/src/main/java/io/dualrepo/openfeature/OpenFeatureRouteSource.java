@@ -5,11 +5,11 @@ import dev.openfeature.sdk.EvaluationContext;
 import dev.openfeature.sdk.EventDetails;
 import dev.openfeature.sdk.ProviderEvent;
 import dev.openfeature.sdk.ProviderState;
-import io.dualrepo.internal.flags.FlagKeys;
-import io.dualrepo.internal.flags.FlagRoutes;
 import io.dualrepo.openfeature.internal.OpenFeatureFlags;
 import io.dualrepo.routing.Route;
 import io.dualrepo.routing.RouteSource;
+import io.dualrepo.spi.flags.FlagKeys;
+import io.dualrepo.spi.flags.FlagRoutes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
@@ -221,8 +221,8 @@ public final class OpenFeatureRouteSource implements RouteSource, AutoCloseable 
     }
 
     private Counter troubleCounter(String kind) {
-        return Counter.builder(OpenFeatureMetrics.PROVIDER_TROUBLES)
-                .description("Error and stale events of the flag provider; routes stayed as they were")
+        return Counter.builder(OpenFeatureMeters.PROVIDER_TROUBLES.meterName())
+                .description(OpenFeatureMeters.PROVIDER_TROUBLES.description())
                 .tag(OpenFeatureMetrics.TAG_KIND, kind)
                 .register(registry);
     }

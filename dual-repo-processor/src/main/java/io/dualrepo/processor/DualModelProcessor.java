@@ -85,13 +85,17 @@ public final class DualModelProcessor extends AbstractProcessor {
 
         List<TypeElement> ready = new ArrayList<>();
         for (TypeElement type : candidates) {
-            if (!hasUnresolvedTypes(type)) {
+            List<String> unresolved = unresolvedTypes(type);
+            if (unresolved.isEmpty()) {
                 ready.add(type);
             } else if (!round.processingOver()) {
                 deferred.add(type.getQualifiedName().toString());
+            } else {
+                // javac reports each missing type where it is used, but without this the interface would be left
+                // out silently, and its decorator missed only where it is called.
+                new Diagnostics(processingEnv.getMessager()).report(Message.UNRESOLVED_TYPES, Position.of(type),
+                        type.getQualifiedName(), String.join("; ", unresolved));
             }
-            // Still unresolved after the last round: javac reports the missing type itself, and a decorator
-            // over it could not compile anyway.
         }
         Map<String, List<TypeElement>> byName = groupByName(ready);
         for (TypeElement type : ready) {
@@ -101,12 +105,12 @@ public final class DualModelProcessor extends AbstractProcessor {
         return false;
     }
 
-    private boolean hasUnresolvedTypes(TypeElement type) {
+    private List<String> unresolvedTypes(TypeElement type) {
         try {
-            return analyzer.hasUnresolvedTypes(type);
+            return analyzer.unresolvedTypes(type);
         } catch (RuntimeException e) {
             // Analysed at once, then, where the same failure is reported on the type.
-            return false;
+            return List.of();
         }
     }
 

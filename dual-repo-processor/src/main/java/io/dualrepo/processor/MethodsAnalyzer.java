@@ -5,7 +5,6 @@ import static io.dualrepo.processor.Annotations.READ;
 import static io.dualrepo.processor.Annotations.READ_THROUGH;
 import static io.dualrepo.processor.Annotations.ROUTING_KEY;
 import static io.dualrepo.processor.Annotations.WRITE;
-import static io.dualrepo.processor.Annotations.explicitValue;
 import static io.dualrepo.processor.Annotations.find;
 import static io.dualrepo.processor.TypeDescriptions.simpleName;
 
@@ -18,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.BaseStream;
 import java.util.stream.Collectors;
 import javax.lang.model.element.AnnotationMirror;
@@ -30,7 +30,6 @@ import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.ExecutableType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
-import javax.lang.model.type.TypeVariable;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
@@ -52,6 +51,7 @@ final class MethodsAnalyzer {
     private final TypeShapes shapes;
     private final CompareAnalyzer compareAnalyzer;
     private final StitchAnalyzer stitchAnalyzer;
+    private final CopyAnalyzer copyAnalyzer;
 
     MethodsAnalyzer(Elements elements, Types types, TypeElement type, AnnotationMirror dualModel,
             Diagnostics diagnostics) {
@@ -65,6 +65,7 @@ final class MethodsAnalyzer {
         this.shapes = new TypeShapes(elements, types);
         this.compareAnalyzer = new CompareAnalyzer(elements, types, shapes, diagnostics);
         this.stitchAnalyzer = new StitchAnalyzer(elements, types, shapes, diagnostics);
+        this.copyAnalyzer = new CopyAnalyzer(elements, types, type, shapes, diagnostics);
     }
 
     /** The routed methods, in the order the decorator declares them; reports every problem on the way. */
@@ -220,15 +221,13 @@ final class MethodsAnalyzer {
             diagnostics.report(Message.READ_THROUGH_ON_WRITE, at(method, readThrough.get()), describe(method));
         } else if (readThrough.isPresent()) {
             AnnotationMirror annotation = readThrough.get();
+            Function<AnnotationValue, Position> valueAt = value -> method.getEnclosingElement().equals(type)
+                    ? Position.of(method, annotation, value)
+                    : at(method);
             // A stitched read copies nothing: its copyWith is reported as such, not checked as a copy.
-            boolean stitched = stitchAnalyzer.check(method, resolved, annotation, compare, describe(method),
-                    value -> method.getEnclosingElement().equals(type)
-                            ? Position.of(method, annotation, value)
-                            : at(method));
+            boolean stitched = stitchAnalyzer.check(method, resolved, annotation, compare, describe(method), valueAt);
             if (!stitched) {
-                copy = copy(method, resolved, annotation, members);
-                Optional<String> removeWith = removeWith(method, resolved, annotation, members);
-                copy = copy.map(c -> c.withRemoveWith(removeWith.orElse(null)));
+                copy = copyAnalyzer.resolve(resolved, annotation, members, describe(method), valueAt);
             }
         }
         List<TypeMirror> lookupTypes = method.getParameters().stream()
@@ -283,124 +282,6 @@ final class MethodsAnalyzer {
         return keys.stream().findFirst();
     }
 
-    /**
-     * The copy for {@code @ReadThrough(copyWith = "save")}: the named write, with one parameter, that takes
-     * the result as it is, else the value of an {@code Optional} result, else each element of an
-     * {@code Iterable} result.
-     */
-    private Optional<Copy> copy(ExecutableElement read, ExecutableType resolved, AnnotationMirror readThrough,
-            List<ExecutableElement> members) {
-        Optional<AnnotationValue> value = explicitValue(readThrough, "copyWith");
-        String copyWith = value.map(v -> String.valueOf(v.getValue())).orElse("");
-        if (copyWith.isEmpty()) {
-            return Optional.empty();
-        }
-        Position position = read.getEnclosingElement().equals(type)
-                ? Position.of(read, readThrough, value.get())
-                : at(read);
-        List<ExecutableElement> named = members.stream()
-                .filter(m -> m.getSimpleName().contentEquals(copyWith))
-                .toList();
-        if (named.isEmpty()) {
-            diagnostics.report(Message.COPY_WITH_MISSING, position, copyWith, describe(read), type.getSimpleName());
-            return Optional.empty();
-        }
-        List<ExecutableElement> writes = named.stream().filter(this::isWrite).toList();
-        if (writes.isEmpty()) {
-            diagnostics.report(Message.COPY_WITH_NOT_A_WRITE, position,
-                    copyWith, describe(read), describe(named.get(0)));
-            return Optional.empty();
-        }
-        List<ExecutableElement> unary = writes.stream().filter(m -> m.getParameters().size() == 1).toList();
-        if (unary.isEmpty()) {
-            diagnostics.report(Message.COPY_WITH_ARITY, position,
-                    copyWith, describe(read), describe(writes.get(0)), writes.get(0).getParameters().size());
-            return Optional.empty();
-        }
-        TypeMirror result = resolved.getReturnType();
-        boolean throwsChecked = unary.stream().anyMatch(this::throwsChecked);
-        if (unary.stream().anyMatch(write -> accepts(write, result))) {
-            return Optional.of(new Copy(copyWith, Copy.Shape.RESULT, null, throwsChecked, null));
-        }
-        Optional<TypeMirror> optionalValue = shapes.typeArgumentOf(result, Optional.class);
-        if (optionalValue.isPresent() && unary.stream().anyMatch(write -> accepts(write, optionalValue.get()))) {
-            return Optional.of(new Copy(copyWith, Copy.Shape.OPTIONAL_VALUE, optionalValue.get(), throwsChecked, null));
-        }
-        Optional<TypeMirror> element = shapes.elementType(result);
-        if (element.isPresent() && unary.stream().anyMatch(write -> accepts(write, element.get()))) {
-            return Optional.of(new Copy(copyWith, Copy.Shape.EACH_ELEMENT, element.get(), throwsChecked, null));
-        }
-        diagnostics.report(Message.COPY_WITH_WRONG_TYPE, position,
-                copyWith, describe(read), describe(unary.get(0)), simpleName(result));
-        return Optional.empty();
-    }
-
-    /**
-     * The write of {@code @ReadThrough(removeWith = "deleteById")}: one that takes the read's own arguments, so that
-     * it removes from the new model what the read asks for.
-     */
-    private Optional<String> removeWith(ExecutableElement read, ExecutableType resolved, AnnotationMirror readThrough,
-            List<ExecutableElement> members) {
-        Optional<AnnotationValue> value = explicitValue(readThrough, "removeWith");
-        String removeWith = value.map(v -> String.valueOf(v.getValue())).orElse("");
-        if (removeWith.isEmpty()) {
-            return Optional.empty();
-        }
-        boolean fits = members.stream()
-                .filter(m -> m.getSimpleName().contentEquals(removeWith))
-                .filter(this::isWrite)
-                .anyMatch(write -> takesArgumentsOf(write, resolved));
-        if (fits) {
-            return Optional.of(removeWith);
-        }
-        Position position = read.getEnclosingElement().equals(type)
-                ? Position.of(read, readThrough, value.get())
-                : at(read);
-        diagnostics.report(Message.REMOVE_WITH_UNUSABLE, position, removeWith, describe(read));
-        return Optional.empty();
-    }
-
-    private boolean takesArgumentsOf(ExecutableElement write, ExecutableType read) {
-        ExecutableType resolvedWrite = (ExecutableType) types.asMemberOf(declaredType, write);
-        List<? extends TypeMirror> wanted = read.getParameterTypes();
-        List<? extends TypeMirror> taken = resolvedWrite.getParameterTypes();
-        if (!resolvedWrite.getTypeVariables().isEmpty() || wanted.size() != taken.size()) {
-            return false;
-        }
-        for (int i = 0; i < wanted.size(); i++) {
-            if (!types.isAssignable(wanted.get(i), taken.get(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private boolean isWrite(ExecutableElement method) {
-        if (find(method, WRITE).isPresent()) {
-            return true;
-        }
-        return find(method, READ).isEmpty()
-                && Operation.named(method.getSimpleName().toString()).orElse(null) == Operation.WRITE;
-    }
-
-    private boolean accepts(ExecutableElement write, TypeMirror value) {
-        ExecutableType resolvedWrite = (ExecutableType) types.asMemberOf(declaredType, write);
-        TypeMirror parameter = resolvedWrite.getParameterTypes().get(0);
-        // A generic write such as <S extends T> S save(S entity) accepts whatever fits the bound.
-        if (parameter instanceof TypeVariable variable
-                && resolvedWrite.getTypeVariables().stream().anyMatch(v -> types.isSameType(v, variable))) {
-            parameter = variable.getUpperBound();
-        }
-        return types.isAssignable(value, parameter);
-    }
-
-    private boolean throwsChecked(ExecutableElement method) {
-        TypeMirror runtimeException = elements.getTypeElement(RuntimeException.class.getCanonicalName()).asType();
-        TypeMirror error = elements.getTypeElement(Error.class.getCanonicalName()).asType();
-        return method.getThrownTypes().stream()
-                .anyMatch(t -> !types.isSubtype(t, runtimeException) && !types.isSubtype(t, error));
-    }
-
     /** Where a method's problem is reported: see the class comment. */
     private Position at(ExecutableElement method) {
         return method.getEnclosingElement().equals(type) ? Position.of(method) : Position.of(type, dualModel);
@@ -414,19 +295,6 @@ final class MethodsAnalyzer {
 
     /** {@code findById(String)}, or {@code CrudRepository.findById(Object)} for an inherited method. */
     private String describe(ExecutableElement method) {
-        String owner = method.getEnclosingElement().equals(type)
-                ? ""
-                : method.getEnclosingElement().getSimpleName() + ".";
-        ExecutableType resolved = (ExecutableType) types.asMemberOf(declaredType, method);
-        List<? extends TypeMirror> parameters = resolved.getParameterTypes();
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < parameters.size(); i++) {
-            String name = simpleName(parameters.get(i));
-            if (i == parameters.size() - 1 && method.isVarArgs()) {
-                name = name.substring(0, name.length() - 2) + "...";
-            }
-            names.add(name);
-        }
-        return owner + method.getSimpleName() + "(" + String.join(", ", names) + ")";
+        return TypeDescriptions.method(method, type, types);
     }
 }

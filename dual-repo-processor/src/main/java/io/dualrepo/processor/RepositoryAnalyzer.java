@@ -3,9 +3,13 @@ package io.dualrepo.processor;
 import com.palantir.javapoet.ClassName;
 import io.dualrepo.DualRepo;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.AnnotationMirror;
@@ -15,6 +19,7 @@ import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.NestingKind;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeMirror;
@@ -52,39 +57,63 @@ final class RepositoryAnalyzer {
     }
 
     /**
-     * Whether javac could not yet resolve a type the decorator depends on: another processor may generate it in
-     * a later round, so the type should be analysed again then rather than reported now.
+     * The types javac could not yet resolve that the decorator depends on, each with where the interface uses it
+     * ({@code `Widget`, which `findWidget()` returns}): another processor may generate them in a later round, so
+     * the interface should be analysed again then rather than reported now. Empty when all are resolved.
      */
-    boolean hasUnresolvedTypes(TypeElement type) {
+    List<String> unresolvedTypes(TypeElement type) {
         if (type.getKind() != ElementKind.INTERFACE) {
-            return false;
+            return List.of();
         }
-        for (TypeMirror superType : types.directSupertypes(type.asType())) {
-            if (unresolved(superType)) {
-                return true;
-            }
+        Set<String> found = new LinkedHashSet<>();
+        // directSupertypes leaves out a super-interface javac could not resolve; the declared list keeps it.
+        List<TypeMirror> superTypes = new ArrayList<>(type.getInterfaces());
+        superTypes.addAll(types.directSupertypes(type.asType()));
+        for (TypeMirror superType : superTypes) {
+            unresolved(superType).forEach(t -> found.add("`" + t + "`, which `" + type.getSimpleName() + "` extends"));
         }
         for (ExecutableElement method : ElementFilter.methodsIn(elements.getAllMembers(type))) {
-            if (unresolved(method.getReturnType())
-                    || method.getParameters().stream().anyMatch(p -> unresolved(p.asType()))
-                    || method.getThrownTypes().stream().anyMatch(this::unresolved)) {
-                return true;
+            List<TypeMirror> returned = unresolved(method.getReturnType());
+            List<TypeMirror> thrown = method.getThrownTypes().stream().flatMap(t -> unresolved(t).stream()).toList();
+            Map<VariableElement, List<TypeMirror>> taken = new LinkedHashMap<>();
+            for (VariableElement parameter : method.getParameters()) {
+                List<TypeMirror> unresolved = unresolved(parameter.asType());
+                if (!unresolved.isEmpty()) {
+                    taken.put(parameter, unresolved);
+                }
             }
+            if (returned.isEmpty() && thrown.isEmpty() && taken.isEmpty()) {
+                continue;
+            }
+            String described = TypeDescriptions.method(method, type, types);
+            returned.forEach(t -> found.add("`" + t + "`, which `" + described + "` returns"));
+            taken.forEach((parameter, unresolved) -> unresolved.forEach(t -> found.add(
+                    "`" + t + "`, the type of parameter `" + parameter.getSimpleName() + "` of `" + described + "`")));
+            thrown.forEach(t -> found.add("`" + t + "`, which `" + described + "` throws"));
         }
-        return false;
+        return List.copyOf(found);
     }
 
-    private boolean unresolved(TypeMirror type) {
+    /** The unresolved types in a type: itself, or its type arguments, component type or wildcard bounds. */
+    private List<TypeMirror> unresolved(TypeMirror type) {
         return switch (type.getKind()) {
-            case ERROR -> true;
-            case DECLARED -> ((DeclaredType) type).getTypeArguments().stream().anyMatch(this::unresolved);
+            case ERROR -> List.of(type);
+            case DECLARED -> ((DeclaredType) type).getTypeArguments().stream()
+                    .flatMap(argument -> unresolved(argument).stream())
+                    .toList();
             case ARRAY -> unresolved(((ArrayType) type).getComponentType());
             case WILDCARD -> {
                 WildcardType wildcard = (WildcardType) type;
-                yield (wildcard.getExtendsBound() != null && unresolved(wildcard.getExtendsBound()))
-                        || (wildcard.getSuperBound() != null && unresolved(wildcard.getSuperBound()));
+                List<TypeMirror> bounds = new ArrayList<>();
+                if (wildcard.getExtendsBound() != null) {
+                    bounds.addAll(unresolved(wildcard.getExtendsBound()));
+                }
+                if (wildcard.getSuperBound() != null) {
+                    bounds.addAll(unresolved(wildcard.getSuperBound()));
+                }
+                yield bounds;
             }
-            default -> false;
+            default -> List.of();
         };
     }
 

@@ -1,15 +1,19 @@
 package io.dualrepo.processor;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.ExecutableType;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.type.WildcardType;
+import javax.lang.model.util.Types;
 
-/** How types read in messages: as the user wrote them, not with the qualified names javac prints. */
+/** How types and methods read in messages: as the user wrote them, not with the qualified names javac prints. */
 final class TypeDescriptions {
 
     private TypeDescriptions() {}
@@ -47,5 +51,26 @@ final class TypeDescriptions {
             case ANNOTATION_TYPE -> "an annotation type";
             default -> type.getModifiers().contains(Modifier.ABSTRACT) ? "an abstract class" : "a class";
         };
+    }
+
+    /**
+     * {@code findById(String)}, or {@code CrudRepository.findById(Object)} for a method {@code in} inherits: its
+     * parameter types as members of {@code in}, type arguments of super-interfaces resolved.
+     */
+    static String method(ExecutableElement method, TypeElement in, Types types) {
+        String owner = method.getEnclosingElement().equals(in)
+                ? ""
+                : method.getEnclosingElement().getSimpleName() + ".";
+        ExecutableType resolved = (ExecutableType) types.asMemberOf((DeclaredType) in.asType(), method);
+        List<? extends TypeMirror> parameters = resolved.getParameterTypes();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < parameters.size(); i++) {
+            String name = simpleName(parameters.get(i));
+            if (i == parameters.size() - 1 && method.isVarArgs()) {
+                name = name.substring(0, name.length() - 2) + "...";
+            }
+            names.add(name);
+        }
+        return owner + method.getSimpleName() + "(" + String.join(", ", names) + ")";
     }
 }

@@ -4,6 +4,7 @@ import static io.dualrepo.behaviour.Harness.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dualrepo.CircuitState;
 import io.dualrepo.ComparisonMode;
 import io.dualrepo.Side;
 import io.dualrepo.compare.Outcome;
@@ -116,7 +117,7 @@ class ShadowReadResilienceTest {
                 int done = i + 1;
                 eventually("comparison " + done, () -> harness.comparisons("findById", "secondary_error") == done);
             }
-            eventually("circuit open", () -> harness.dualRepo.runtime().circuitState("orders").equals("OPEN"));
+            eventually("circuit open", () -> harness.dualRepo.circuitState("orders") == CircuitState.OPEN);
             for (int i = 0; i < 10; i++) {
                 assertThat(harness.orders.findById("o-1")).isPresent();
             }

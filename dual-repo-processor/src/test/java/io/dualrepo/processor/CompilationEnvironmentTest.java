@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.ServiceLoader;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
@@ -97,6 +98,61 @@ class CompilationEnvironmentTest {
         assertThat(generated(compilation, "test.DualIncidentRepository")).contains(
                 "import test.model.Incident;\n",
                 "    public Optional<Incident> findById(String id) {\n");
+    }
+
+    @Test
+    void reportsAnInterfaceWhoseTypesAreStillUnresolvedWhenProcessingEnds() {
+        JavaFileObject repository = source("test.IncidentRepository",
+                "package test;",
+                "import io.dualrepo.DualModel;",
+                "import java.util.List;",
+                "import java.util.Optional;",
+                "import test.model.Incident;",
+                "@DualModel(\"incidents\")",
+                "public interface IncidentRepository {",
+                "    Optional<Incident> findById(String id);",
+                "    void saveAll(List<Incident> incidents);",
+                "}");
+        List<String> generated = new ArrayList<>();
+
+        Compilation compilation = Compilations.compile(generated::add, repository);
+
+        // javac reports each use of the missing type too: only this processor's own error is counted.
+        assertThat(compilation.errors())
+                .filteredOn(error -> error.getMessage(Locale.ROOT).contains("[DR042]"))
+                .hasSize(1);
+        assertThat(compilation)
+                .hadErrorContaining("[DR042] no decorator was generated for `test.IncidentRepository`, since it uses"
+                        + " types that could not be resolved by the end of annotation processing: `Incident`, which"
+                        + " `findById(String)` returns; `Incident`, the type of parameter `incidents` of"
+                        + " `saveAll(List<Incident>)`; declare or import each of them, or, if another annotation"
+                        + " processor generates one, make sure that processor runs in this compilation and succeeds")
+                .inFile(repository)
+                .onLine(7)
+                .atColumn(8);
+        assertThat(generated).isEmpty();
+    }
+
+    @Test
+    void namesAnUnresolvedSuperInterfaceAndThrownType() {
+        JavaFileObject repository = source("test.IncidentRepository",
+                "package test;",
+                "import io.dualrepo.DualModel;",
+                "@DualModel(\"incidents\")",
+                "public interface IncidentRepository extends Base {",
+                "    void deleteById(String id) throws Gone;",
+                "}");
+        List<String> generated = new ArrayList<>();
+
+        Compilation compilation = Compilations.compile(generated::add, repository);
+
+        assertThat(compilation)
+                .hadErrorContaining("[DR042] no decorator was generated for `test.IncidentRepository`, since it uses"
+                        + " types that could not be resolved by the end of annotation processing: `Base`, which"
+                        + " `IncidentRepository` extends; `Gone`, which `deleteById(String)` throws; declare or import")
+                .inFile(repository)
+                .onLine(4);
+        assertThat(generated).isEmpty();
     }
 
     @Test

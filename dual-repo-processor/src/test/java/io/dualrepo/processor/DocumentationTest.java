@@ -19,9 +19,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The prose says what the code does. Every {@link Message} has its own section in docs/processor-errors.md,
- * with its kind and wording shown the way the processor reports them. The name prefixes of {@link Operation}
- * are the ones listed in the javadoc of {@code @Read} and {@code @Write} and in the guide. Paths are relative to
- * this module, which is surefire's working directory.
+ * headed with its id and name, with its kind, id and wording shown the way the processor reports them. The name
+ * prefixes of {@link Operation} are the ones listed in the javadoc of {@code @Read} and {@code @Write} and in the
+ * guide. Paths are relative to this module, which is surefire's working directory.
  */
 class DocumentationTest {
 
@@ -38,21 +38,22 @@ class DocumentationTest {
     private static final Pattern BACKTICKED = Pattern.compile("`(\\w+)`");
 
     @Test
-    void givesEveryMessageASectionHeadedWithItsName() throws IOException {
+    void givesEveryMessageASectionHeadedWithItsIdAndName() throws IOException {
         List<String> headings = HEADING.matcher(read(ERRORS)).results()
                 .map(heading -> heading.group(1).strip())
                 .toList();
 
         assertThat(headings)
-                .as("the ### headings of %s against the constants of Message", ERRORS)
-                .containsExactlyInAnyOrderElementsOf(Stream.of(Message.values()).map(Enum::name).toList());
+                .as("the ### headings of %s against the ids and constants of Message", ERRORS)
+                .containsExactlyInAnyOrderElementsOf(
+                        Stream.of(Message.values()).map(DocumentationTest::heading).toList());
     }
 
     @ParameterizedTest
     @EnumSource(Message.class)
     void showsEachMessageWithTheKindAndWordingItIsReportedWith(Message message)
             throws IOException, ReflectiveOperationException {
-        String section = section(message.name());
+        String section = section(message);
         String kind = message.kind() == Diagnostic.Kind.WARNING ? "warning" : "error";
         List<String> shown = section.lines()
                 .filter(line -> line.startsWith("error: ") || line.startsWith("warning: "))
@@ -64,8 +65,8 @@ class DocumentationTest {
         assertThat(shown)
                 .as("the messages shown in the section of %s", message)
                 .isNotEmpty()
-                .allSatisfy(line -> assertThat(line).matches(
-                        Pattern.quote(kind + ": ") + firstLineOf((String) field(message, "format"))));
+                .allSatisfy(line -> assertThat(line).matches(Pattern.quote(kind + ": [" + message.id() + "] ")
+                        + firstLineOf((String) field(message, "format"))));
     }
 
     @ParameterizedTest
@@ -96,9 +97,15 @@ class DocumentationTest {
                 .isEqualTo(field(operation, "prefixes"));
     }
 
-    /** The text under a {@code ### name} heading, up to the next heading. */
-    private static String section(String name) throws IOException {
+    /** {@code DR001 NOT_AN_INTERFACE}: a search for the id in the message, or for the constant, finds it. */
+    private static String heading(Message message) {
+        return message.id() + " " + message.name();
+    }
+
+    /** The text under a message's {@code ###} heading, up to the next heading. */
+    private static String section(Message message) throws IOException {
         String errors = read(ERRORS);
+        String name = heading(message);
         Matcher heading = Pattern.compile("^### " + Pattern.quote(name) + "\\s*$", Pattern.MULTILINE).matcher(errors);
         assertThat(heading.find()).as("%s has a heading \"### %s\"", ERRORS, name).isTrue();
         Matcher next = NEXT_HEADING.matcher(errors);

@@ -18,11 +18,11 @@ import io.dualrepo.hibernate.durable.WriteKeys;
 import io.dualrepo.hibernate.record.DatabaseMigrationRecord;
 import io.dualrepo.hibernate.verify.VerificationResult;
 import io.dualrepo.hibernate.verify.Verifier;
-import io.dualrepo.record.SideState;
-import io.dualrepo.record.SideStatus;
 import io.dualrepo.record.MigrationRecord;
 import io.dualrepo.record.MigrationState;
 import io.dualrepo.record.RecordEntry;
+import io.dualrepo.record.SideState;
+import io.dualrepo.record.SideStatus;
 import io.dualrepo.routing.InMemoryRouteSource;
 import io.dualrepo.routing.Route;
 import io.dualrepo.routing.RouteSource;
@@ -38,6 +38,7 @@ import io.dualrepo.sample.model.StatusDefaults;
 import io.dualrepo.sample.model.StatusIncidentRow;
 import io.dualrepo.sample.model.StatusTableIncidents;
 import io.dualrepo.sample.model.Statuses;
+import io.dualrepo.spi.WithheldMessage;
 import io.getunleash.DefaultUnleash;
 import io.getunleash.util.UnleashConfig;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -436,7 +437,7 @@ public final class SampleApp implements AutoCloseable {
             try {
                 closeable.close();
             } catch (Exception e) {
-                log.warn("closing the route source failed", e);
+                log.warn("closing the route source failed", WithheldMessage.of(e));
             }
         }
         oldDatabase.close();

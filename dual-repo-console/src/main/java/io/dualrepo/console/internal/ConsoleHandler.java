@@ -6,6 +6,7 @@ import io.dualrepo.console.ConsoleException;
 import io.dualrepo.routing.InMemoryRouteSource;
 import io.dualrepo.routing.Route;
 import io.dualrepo.routing.Stage;
+import io.dualrepo.spi.WithheldMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -62,7 +63,7 @@ public final class ConsoleHandler {
         } catch (ConsoleException e) {
             reply = Exchange.Reply.error(e.status(), e.getMessage());
         } catch (Exception e) {
-            log.error("{} {} failed", request.method(), request.rawPath(), e);
+            log.error("{} {} failed", request.method(), request.rawPath(), WithheldMessage.of(e));
             reply = Exchange.Reply.error(500, "the console failed to answer " + request.method() + " "
                     + request.rawPath() + ": " + e.getClass().getSimpleName() + " (details in the server's log)");
         }
@@ -186,6 +187,10 @@ public final class ConsoleHandler {
         if (!config.repositories().contains(repository)) {
             throw ConsoleException.badRequest("unknown repository '" + repository + "': expected one of "
                     + config.repositories());
+        }
+        Optional<String> undecorated = StateView.undecorated(config, repository);
+        if (undecorated.isPresent()) {
+            throw ConsoleException.conflict(undecorated.get());
         }
         String name = request.requiredString("stage");
         Stage stage;

@@ -1,13 +1,13 @@
 package io.dualrepo.console.internal;
 
 import io.dualrepo.Side;
-import io.dualrepo.internal.WithheldMessage;
 import io.dualrepo.record.MigrationState;
 import io.dualrepo.record.Origin;
 import io.dualrepo.record.RecordEntry;
 import io.dualrepo.record.SideState;
 import io.dualrepo.routing.Route;
 import io.dualrepo.routing.Stage;
+import io.dualrepo.spi.WithheldMessage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +62,12 @@ final class StateView {
     private Map<String, Object> repository(String repository, StageRefusal refusal) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("name", repository);
+        Optional<String> problem = undecorated(config, repository);
+        if (problem.isPresent()) {
+            // Reading its route or record would start a record for a name that may be misspelt.
+            json.put("problem", problem.get());
+            return json;
+        }
         json.put("route", route(repository));
         json.put("comparisons", config.comparisons() == null ? null : config.comparisons().apply(repository));
         json.put("record", record(repository));
@@ -71,6 +79,17 @@ final class StateView {
             json.put("quarantine", quarantine(repository));
         }
         return json;
+    }
+
+    /** Why the console does not show {@code repository}: no decorator of that name on its runtime (yet). */
+    static Optional<String> undecorated(ConsoleConfig config, String repository) {
+        Set<String> decorated = config.dualRepo().decoratedRepositories();
+        if (decorated.contains(repository)) {
+            return Optional.empty();
+        }
+        return Optional.of("no decorator named '" + repository + "' has been built on this runtime"
+                + (decorated.isEmpty() ? " yet" : " (it has " + new TreeSet<>(decorated) + ")")
+                + ": check the name given to the console's repositories(...) against @DualModel(...)");
     }
 
     Map<String, Object> route(String repository) {

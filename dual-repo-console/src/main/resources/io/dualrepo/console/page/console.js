@@ -272,6 +272,15 @@ function chooseRepository(repositories) {
 
 function render(state) {
   const repository = chooseRepository(state.repositories);
+  // A configured name no decorator has: the server reads nothing for it, and the page says why.
+  const problem = byId('repository-problem');
+  problem.hidden = !repository.problem;
+  problem.textContent = repository.problem || '';
+  document.querySelector('main').classList.toggle('unknown-repository', Boolean(repository.problem));
+  if (repository.problem) {
+    for (const renderer of appRenderers) renderer(state.app, state);
+    return;
+  }
   renderRoute(repository.route, state.stages);
   byId('comparisons-section').hidden = !repository.comparisons;
   byId('mismatches-section').hidden = !repository.comparisons;

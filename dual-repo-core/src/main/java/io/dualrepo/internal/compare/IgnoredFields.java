@@ -1,5 +1,6 @@
 package io.dualrepo.internal.compare;
 
+import io.dualrepo.spi.CompareOptions;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;

@@ -1,6 +1,7 @@
 package io.dualrepo.internal.compare;
 
 import io.dualrepo.compare.Difference;
+import io.dualrepo.spi.CompareOptions;
 import java.util.List;
 import java.util.Objects;
 

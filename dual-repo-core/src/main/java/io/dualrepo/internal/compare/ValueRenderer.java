@@ -1,5 +1,6 @@
 package io.dualrepo.internal.compare;
 
+import io.dualrepo.spi.CompareOptions;
 import java.lang.reflect.Array;
 import java.util.Collection;
 import java.util.Iterator;

@@ -3,6 +3,7 @@ package io.dualrepo.internal.compare;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualrepo.compare.Difference;
+import io.dualrepo.spi.CompareOptions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -2,6 +2,7 @@ package io.dualrepo.internal.compare;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dualrepo.spi.CompareOptions;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.math.BigDecimal;

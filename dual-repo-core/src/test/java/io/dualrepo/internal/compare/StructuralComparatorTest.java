@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualrepo.Sensitive;
 import io.dualrepo.compare.Difference;
+import io.dualrepo.spi.CompareOptions;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Instant;

@@ -3,6 +3,7 @@ package io.dualrepo.internal.compare;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualrepo.Sensitive;
+import io.dualrepo.spi.CompareOptions;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;

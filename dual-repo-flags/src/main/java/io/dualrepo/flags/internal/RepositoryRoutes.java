@@ -1,12 +1,12 @@
 package io.dualrepo.flags.internal;
 
 import io.dualrepo.flags.FlagNames;
-import io.dualrepo.internal.flags.FlagKeys;
-import io.dualrepo.internal.flags.FlagReader;
-import io.dualrepo.internal.flags.FlagRoutes;
 import io.dualrepo.routing.Comparison;
 import io.dualrepo.routing.Route;
 import io.dualrepo.routing.Stage;
+import io.dualrepo.spi.flags.FlagKeys;
+import io.dualrepo.spi.flags.FlagReader;
+import io.dualrepo.spi.flags.FlagRoutes;
 import io.getunleash.Unleash;
 import io.getunleash.UnleashContext;
 import io.getunleash.variant.Variant;

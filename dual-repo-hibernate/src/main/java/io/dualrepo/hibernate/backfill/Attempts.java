@@ -2,7 +2,7 @@ package io.dualrepo.hibernate.backfill;
 
 import io.dualrepo.hibernate.Transactions;
 import io.dualrepo.hibernate.internal.lease.Conflicts;
-import io.dualrepo.internal.WithheldMessage;
+import io.dualrepo.spi.WithheldMessage;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;

@@ -2,7 +2,7 @@ package io.dualrepo.hibernate.backfill;
 
 import io.dualrepo.hibernate.internal.Printable;
 import io.dualrepo.hibernate.internal.QuarantineStore;
-import io.dualrepo.internal.WithheldMessage;
+import io.dualrepo.spi.WithheldMessage;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -47,6 +47,19 @@ public final class BackfillException extends RuntimeException {
         return new BackfillException(job, batch, startKey, endKey, key, false, "backfill " + job + ": "
                 + where(batch, startKey, endKey, key) + what + " failed: " + WithheldMessage.describe(failure)
                 + ". The next run resumes after the last committed batch", failure);
+    }
+
+    /**
+     * The old model's page came out of key order: the checkpoint would skip rows. The library's own finding, so its
+     * message says what to change (only keys are quoted, as everywhere in these messages).
+     */
+    static BackfillException outOfOrder(String job, String previousKey, String key) {
+        return new BackfillException(job, 0, null, null, key, false, "backfill " + job + ": the old model's page"
+                + " returned key '" + Printable.of(key) + "' after '" + Printable.of(previousKey) + "'; pages must come"
+                + " in ascending key order as Java compares keys, or the checkpoint skips rows. On PostgreSQL, order"
+                + " text keys by the key collate \"C\" (EntityModel does, unless keyOrderAsDatabase() claims the"
+                + " column sorts so already: drop that claim, or declare the column collate \"C\")",
+                new IllegalStateException("keys out of order"));
     }
 
     /** A row the new model or the conversion rejected, and {@code why} the backfill stops for it. */

@@ -1,8 +1,11 @@
 package io.dualrepo.hibernate.backfill;
 
+import io.dualrepo.hibernate.HibernateMeters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.TimeGauge;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
 
@@ -14,28 +17,39 @@ final class BackfillMeters {
     private final Counter rejected;
 
     BackfillMeters(MeterRegistry registry, String job) {
-        gauge(registry, job, BackfillMetrics.ROWS_DONE, "rows", BackfillProgress::done);
-        gauge(registry, job, BackfillMetrics.ROWS_TOTAL, "rows", p -> p.total() < 0 ? Double.NaN : p.total());
-        gauge(registry, job, BackfillMetrics.ROWS_WRITTEN, "rows", BackfillProgress::written);
-        gauge(registry, job, BackfillMetrics.ROWS_REMOVED, "rows", BackfillProgress::removed);
-        gauge(registry, job, BackfillMetrics.ROWS_QUARANTINED, "rows", BackfillProgress::quarantined);
-        gauge(registry, job, BackfillMetrics.RATE, "rows/s", BackfillProgress::rowsPerSecond);
-        gauge(registry, job, BackfillMetrics.ETA, "seconds",
-                p -> p.eta().map(eta -> eta.toMillis() / 1000.0).orElse(Double.NaN));
-        this.retries = Counter.builder(BackfillMetrics.RETRIES).tag(BackfillMetrics.TAG_JOB, job)
-                .description("backfill batch transactions retried after a conflict").register(registry);
-        this.rejected = Counter.builder(BackfillMetrics.REJECTED).tag(BackfillMetrics.TAG_JOB, job)
-                .description("rows the new model rejected, recorded in the quarantine").register(registry);
+        gauge(registry, job, HibernateMeters.BACKFILL_ROWS_DONE, BackfillProgress::done);
+        gauge(registry, job, HibernateMeters.BACKFILL_ROWS_TOTAL, p -> p.total() < 0 ? Double.NaN : p.total());
+        gauge(registry, job, HibernateMeters.BACKFILL_ROWS_WRITTEN, BackfillProgress::written);
+        gauge(registry, job, HibernateMeters.BACKFILL_ROWS_REMOVED, BackfillProgress::removed);
+        gauge(registry, job, HibernateMeters.BACKFILL_ROWS_QUARANTINED, BackfillProgress::quarantined);
+        // A time gauge: the registry converts to its own base time unit.
+        TimeGauge.builder(HibernateMeters.BACKFILL_ETA.meterName(), latest, TimeUnit.MILLISECONDS, ref -> {
+                    BackfillProgress progress = ref.get();
+                    return progress == null ? Double.NaN
+                            : progress.eta().map(eta -> (double) eta.toMillis()).orElse(Double.NaN);
+                })
+                .description(HibernateMeters.BACKFILL_ETA.description())
+                .tag(BackfillMetrics.TAG_JOB, job)
+                .strongReference(true)
+                .register(registry);
+        this.retries = counter(registry, job, HibernateMeters.BACKFILL_RETRIES);
+        this.rejected = counter(registry, job, HibernateMeters.BACKFILL_REJECTED);
     }
 
-    private void gauge(MeterRegistry registry, String job, String name, String unit,
+    private static Counter counter(MeterRegistry registry, String job, HibernateMeters meter) {
+        return Counter.builder(meter.meterName()).description(meter.description()).tag(BackfillMetrics.TAG_JOB, job)
+                .register(registry);
+    }
+
+    private void gauge(MeterRegistry registry, String job, HibernateMeters meter,
             ToDoubleFunction<BackfillProgress> value) {
-        Gauge.builder(name, latest, ref -> {
+        Gauge.builder(meter.meterName(), latest, ref -> {
                     BackfillProgress progress = ref.get();
                     return progress == null ? Double.NaN : value.applyAsDouble(progress);
                 })
+                .description(meter.description())
                 .tag(BackfillMetrics.TAG_JOB, job)
-                .baseUnit(unit)
+                .baseUnit(meter.baseUnit())
                 .strongReference(true)
                 .register(registry);
     }

@@ -8,8 +8,8 @@ import io.dualrepo.hibernate.durable.KeySync;
 import io.dualrepo.hibernate.internal.lease.LeaseStore;
 import io.dualrepo.hibernate.internal.lease.LeaseStore.Lease;
 import io.dualrepo.hibernate.quarantine.Quarantine;
-import io.dualrepo.internal.compare.CompareOptions;
-import io.dualrepo.internal.compare.StructuralComparator;
+import io.dualrepo.spi.CompareOptions;
+import io.dualrepo.spi.StructuralDiff;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -43,7 +43,7 @@ final class BatchCheck<K extends Comparable<? super K>, V> {
     private final KeySync<K, V> sync;
     private final Attempts attempts;
     private final Rejections rejections;
-    private final StructuralComparator comparator = new StructuralComparator(CompareOptions.defaults());
+    private final StructuralDiff comparator = StructuralDiff.of(CompareOptions.defaults());
 
     BatchCheck(Backfill<K, V> config, LeaseStore store, Attempts attempts, Rejections rejections) {
         this.job = config.job;

@@ -6,7 +6,7 @@ import io.dualrepo.hibernate.durable.KeySync;
 import io.dualrepo.hibernate.internal.Printable;
 import io.dualrepo.hibernate.internal.QuarantineStore;
 import io.dualrepo.hibernate.quarantine.Quarantine;
-import io.dualrepo.internal.WithheldMessage;
+import io.dualrepo.spi.WithheldMessage;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

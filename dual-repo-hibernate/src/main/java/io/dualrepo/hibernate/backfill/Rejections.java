@@ -3,7 +3,7 @@ package io.dualrepo.hibernate.backfill;
 import io.dualrepo.Side;
 import io.dualrepo.hibernate.internal.Printable;
 import io.dualrepo.hibernate.internal.QuarantineStore;
-import io.dualrepo.internal.WithheldMessage;
+import io.dualrepo.spi.WithheldMessage;
 import java.util.List;
 import org.hibernate.Session;
 import org.slf4j.Logger;

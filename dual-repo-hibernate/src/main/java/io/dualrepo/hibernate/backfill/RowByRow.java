@@ -6,7 +6,7 @@ import io.dualrepo.hibernate.backfill.Rejections.Rejected;
 import io.dualrepo.hibernate.internal.lease.LeaseStore;
 import io.dualrepo.hibernate.internal.lease.LeaseStore.Lease;
 import io.dualrepo.hibernate.quarantine.Quarantine;
-import io.dualrepo.internal.WithheldMessage;
+import io.dualrepo.spi.WithheldMessage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

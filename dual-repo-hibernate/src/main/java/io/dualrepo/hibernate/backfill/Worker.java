@@ -13,7 +13,7 @@ import io.dualrepo.hibernate.internal.lease.LeaseStore.Totals;
 import io.dualrepo.hibernate.internal.lease.LeaseTables;
 import io.dualrepo.hibernate.internal.lease.Pacer;
 import io.dualrepo.hibernate.quarantine.Quarantine;
-import io.dualrepo.internal.WithheldMessage;
+import io.dualrepo.spi.WithheldMessage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -353,9 +353,7 @@ final class Worker<K extends Comparable<? super K>, V> {
         for (V value : page) {
             K key = oldModel.keyOf(value);
             if (previous != null && key.compareTo(previous) <= 0) {
-                throw new IllegalStateException("backfill " + job + ": the old model's page() returned key '"
-                        + keyType.encode(key) + "' after '" + keyType.encode(previous) + "'; pages must be in"
-                        + " ascending key order (on PostgreSQL, order text keys by the key collate \"C\")");
+                throw BackfillException.outOfOrder(job, keyType.encode(previous), keyType.encode(key));
             }
             previous = key;
         }

@@ -1,7 +1,8 @@
 package io.dualrepo.hibernate.durable;
 
+import io.dualrepo.hibernate.HibernateMeters;
 import io.dualrepo.hibernate.internal.BoundSessions;
-import io.dualrepo.internal.WithheldMessage;
+import io.dualrepo.spi.WithheldMessage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -167,7 +168,7 @@ final class BoundedSecondary {
     }
 
     private Outcome deferred(String repository, Deferral deferral) {
-        counter(SyncMetrics.SECONDARY_DEFERRED, repository, "reason", deferral.tag()).increment();
+        counter(HibernateMeters.SYNC_SECONDARY_DEFERRED, repository, "reason", deferral.tag()).increment();
         if (deferringSince.getAndIncrement() == 0) {
             log.warn("{}: a secondary write did not complete within {} ({}); it and the writes deferred after it"
                     + " wait in the pending-sync table for the repair (counted in {})", repository, timeout,
@@ -185,8 +186,10 @@ final class BoundedSecondary {
         }
     }
 
-    private Counter counter(String name, String repository, String tag, String value) {
-        return counters.computeIfAbsent(name + '\0' + repository + '\0' + value, k -> Counter.builder(name)
+    private Counter counter(HibernateMeters meter, String repository, String tag, String value) {
+        return counters.computeIfAbsent(meter.meterName() + '\0' + repository + '\0' + value,
+                k -> Counter.builder(meter.meterName())
+                .description(meter.description())
                 .tag(SyncMetrics.TAG_REPOSITORY, repository)
                 .tag(tag, value)
                 .register(registry));
@@ -284,7 +287,7 @@ final class BoundedSecondary {
         }
 
         private void abandoned(String outcome) {
-            counter(SyncMetrics.SECONDARY_ABANDONED, repository, "outcome", outcome).increment();
+            counter(HibernateMeters.SYNC_SECONDARY_ABANDONED, repository, "outcome", outcome).increment();
         }
 
         private void rollBack(Transaction transaction, Throwable cause) {

@@ -1,9 +1,10 @@
 package io.dualrepo.hibernate.durable;
 
+import io.dualrepo.hibernate.HibernateMeters;
 import io.dualrepo.Side;
 import io.dualrepo.hibernate.Migration;
 import io.dualrepo.hibernate.Transactions;
-import io.dualrepo.internal.WithheldMessage;
+import io.dualrepo.spi.WithheldMessage;
 import io.dualrepo.write.DualWrite;
 import io.dualrepo.write.DualWriteScope;
 import io.micrometer.core.instrument.Counter;
@@ -105,8 +106,8 @@ public final class CrossDatabaseScope implements DualWriteScope {
             syncs.put(registration.repository(), KeySync.of(registration.migration));
             Map<Side, Counter> counters = new EnumMap<>(Side.class);
             for (Side side : Side.values()) {
-                counters.put(side, Counter.builder(SyncMetrics.PENDING_RECORDED)
-                        .description("Keys left waiting for the repair because the secondary did not take the write")
+                counters.put(side, Counter.builder(HibernateMeters.SYNC_PENDING_RECORDED.meterName())
+                        .description(HibernateMeters.SYNC_PENDING_RECORDED.description())
                         .tag(SyncMetrics.TAG_REPOSITORY, registration.repository())
                         .tag(SyncMetrics.TAG_SIDE, side.tag())
                         .register(builder.meterRegistry));

@@ -1,14 +1,12 @@
 package io.dualrepo.hibernate.durable;
 
-// An internal package of dual-repo-core, used on purpose: the repair must judge "already in sync" exactly as the
-// shadow comparison and the verifier judge "equal", and this module ships in lockstep with core.
 import io.dualrepo.Side;
 import io.dualrepo.compare.Equivalence;
 import io.dualrepo.hibernate.KeyedModel;
 import io.dualrepo.hibernate.Migration;
 import io.dualrepo.hibernate.internal.Printable;
-import io.dualrepo.internal.compare.CompareOptions;
-import io.dualrepo.internal.compare.StructuralComparator;
+import io.dualrepo.spi.CompareOptions;
+import io.dualrepo.spi.StructuralDiff;
 import java.util.Objects;
 import java.util.Optional;
 import org.hibernate.Session;
@@ -56,7 +54,7 @@ public final class KeySync<K extends Comparable<? super K>, V> {
 
     /** Values are in sync when they are structurally equivalent, as the shadow comparison judges it. */
     public static <K extends Comparable<? super K>, V> KeySync<K, V> of(Migration<K, V> migration) {
-        StructuralComparator comparator = new StructuralComparator(CompareOptions.defaults());
+        StructuralDiff comparator = StructuralDiff.of(CompareOptions.defaults());
         return new KeySync<>(migration, comparator::equivalent);
     }
 

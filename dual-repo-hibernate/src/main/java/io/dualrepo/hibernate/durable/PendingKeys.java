@@ -98,34 +98,38 @@ public final class PendingKeys {
 
     /**
      * After the write committed, its keys at which the models hold different values, read in a transaction of its
-     * own; recorded for the repair (target: {@code primary}'s other model) in another, and, when {@code syncNow},
-     * brought in line with {@code primary} at once. Needed besides {@link #apart} inside the write's transaction:
+     * own; recorded for the repair (target: {@code primary}'s other model) in another unless {@code recorded} (the
+     * write's transaction recorded them already), and brought in line with {@code primary} at once, whichever model
+     * serves reads: reads may have moved to the other model while the write was in flight (a route change between
+     * its start and its commit), and the repair could run much later. Needed besides {@link #apart} inside the
+     * write's transaction:
      * there, a concurrent write to the key that has not committed yet is invisible, so two writes can each find the
      * models agreeing and still leave them apart once both committed (seen on PostgreSQL); after the later commit,
      * its check sees both.
      *
      * @return the keys found apart
      */
-    public List<String> recheck(String repository, List<String> keys, Side primary, boolean syncNow) {
-        return recheck(registrations.get(repository), keys, primary, syncNow);
+    public List<String> recheck(String repository, List<String> keys, Side primary, boolean recorded) {
+        return recheck(registrations.get(repository), keys, primary, recorded);
     }
 
     private <K extends Comparable<? super K>> List<String> recheck(Registration<K> registration, List<String> keys,
-            Side primary, boolean syncNow) {
+            Side primary, boolean recorded) {
         var transactions = registration.transactions(primary);
         List<String> apart = transactions.read(session -> apart(registration, session, keys));
         if (apart.isEmpty()) {
             return apart;
         }
-        transactions.runInTransaction(session -> {
-            table.insert(session, registration.repository(), apart, primary.other());
-        });
-        if (syncNow) {
-            @SuppressWarnings("unchecked")
-            KeySync<K, ?> sync = (KeySync<K, ?>) syncs.get(registration.repository());
-            for (String key : apart) {
-                sync.syncInOneDatabase(primary, registration.migration.keyType().decode(key));
-            }
+        if (!recorded) {
+            transactions.runInTransaction(session -> {
+                table.insert(session, registration.repository(), apart, primary.other());
+            });
+        }
+        // Recorded first, so that a failure (or a process death) from here on leaves the keys to the repair.
+        @SuppressWarnings("unchecked")
+        KeySync<K, ?> sync = (KeySync<K, ?>) syncs.get(registration.repository());
+        for (String key : apart) {
+            sync.syncInOneDatabase(primary, registration.migration.keyType().decode(key));
         }
         return apart;
     }

@@ -2,6 +2,7 @@ package io.dualrepo.hibernate.durable;
 
 import io.dualrepo.hibernate.Migration;
 import io.dualrepo.hibernate.quarantine.Quarantine;
+import io.dualrepo.spi.WithheldMessage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
@@ -113,7 +114,8 @@ public final class PendingSyncRepair implements AutoCloseable {
                     pass = repository.repair(createdBy);
                 } catch (RuntimeException e) {
                     // A database that cannot be read must not keep the other repositories from their repair.
-                    log.error("{}: pending-sync repair could not read its pending rows", repository.name(), e);
+                    log.error("{}: pending-sync repair could not read its pending rows", repository.name(),
+                            WithheldMessage.of(e));
                     if (unreachable == null) {
                         unreachable = e;
                     } else {
@@ -162,7 +164,7 @@ public final class PendingSyncRepair implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             // A scheduled task that throws is never run again: log it and keep the schedule.
             log.error("{}: pending-sync repair pass failed; the next pass will retry",
-                    repositories.stream().map(RepositoryRepair::name).toList(), e);
+                    repositories.stream().map(RepositoryRepair::name).toList(), WithheldMessage.of(e));
         }
     }
 

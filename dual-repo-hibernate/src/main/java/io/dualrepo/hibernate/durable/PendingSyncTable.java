@@ -2,7 +2,7 @@ package io.dualrepo.hibernate.durable;
 
 import io.dualrepo.Side;
 import io.dualrepo.hibernate.Transactions;
-import io.dualrepo.internal.WithheldMessage;
+import io.dualrepo.spi.WithheldMessage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,12 +1,13 @@
 package io.dualrepo.hibernate.durable;
 
+import io.dualrepo.hibernate.HibernateMeters;
 import io.dualrepo.Side;
 import io.dualrepo.hibernate.Migration;
 import io.dualrepo.hibernate.Transactions;
 import io.dualrepo.hibernate.internal.Printable;
 import io.dualrepo.hibernate.internal.QuarantineStore;
 import io.dualrepo.hibernate.quarantine.Quarantine;
-import io.dualrepo.internal.WithheldMessage;
+import io.dualrepo.spi.WithheldMessage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -92,29 +93,29 @@ final class RepositoryRepair<K extends Comparable<? super K>> {
         this.sync = KeySync.of(migration);
         this.table = table;
         this.batchSize = batchSize;
-        Gauge.builder(SyncMetrics.PENDING, pending, AtomicLong::get)
-                .description("Keys waiting for the repair, as the last repair pass left them")
+        Gauge.builder(HibernateMeters.SYNC_PENDING.meterName(), pending, AtomicLong::get)
+                .description(HibernateMeters.SYNC_PENDING.description())
                 .tag(SyncMetrics.TAG_REPOSITORY, migration.name())
                 .register(registry);
         // The age is taken when the gauge is read, so it keeps growing while the repair is stuck or stopped.
-        TimeGauge.builder(SyncMetrics.PENDING_OLDEST, oldestPending, TimeUnit.SECONDS, RepositoryRepair::ageSeconds)
-                .description("Age of the oldest row waiting for the repair, as the last repair pass left them")
+        TimeGauge.builder(HibernateMeters.SYNC_PENDING_OLDEST.meterName(), oldestPending, TimeUnit.SECONDS,
+                        RepositoryRepair::ageSeconds)
+                .description(HibernateMeters.SYNC_PENDING_OLDEST.description())
                 .tag(SyncMetrics.TAG_REPOSITORY, migration.name())
                 .register(registry);
         for (Side side : Side.values()) {
-            repaired.put(side, Counter.builder(SyncMetrics.REPAIRED)
-                    .description("Keys the repair re-synced and cleared")
+            repaired.put(side, Counter.builder(HibernateMeters.SYNC_REPAIRED.meterName())
+                    .description(HibernateMeters.SYNC_REPAIRED.description())
                     .tag(SyncMetrics.TAG_REPOSITORY, migration.name())
                     .tag(SyncMetrics.TAG_SIDE, side.tag())
                     .register(registry));
-            failures.put(side, Counter.builder(SyncMetrics.REPAIR_FAILURES)
-                    .description("Keys whose repair failed; they stay waiting")
+            failures.put(side, Counter.builder(HibernateMeters.SYNC_REPAIR_FAILURES.meterName())
+                    .description(HibernateMeters.SYNC_REPAIR_FAILURES.description())
                     .tag(SyncMetrics.TAG_REPOSITORY, migration.name())
                     .tag(SyncMetrics.TAG_SIDE, side.tag())
                     .register(registry));
-            rejections.put(side, Counter.builder(SyncMetrics.REPAIR_REJECTED)
-                    .description("Keys whose repair failed because the model rejected the value; recorded in the"
-                            + " quarantine, they stay waiting")
+            rejections.put(side, Counter.builder(HibernateMeters.SYNC_REPAIR_REJECTED.meterName())
+                    .description(HibernateMeters.SYNC_REPAIR_REJECTED.description())
                     .tag(SyncMetrics.TAG_REPOSITORY, migration.name())
                     .tag(SyncMetrics.TAG_SIDE, side.tag())
                     .register(registry));

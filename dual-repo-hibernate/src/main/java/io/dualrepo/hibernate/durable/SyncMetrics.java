@@ -1,44 +1,30 @@
 package io.dualrepo.hibernate.durable;
 
+import io.dualrepo.hibernate.HibernateMeters;
+
 /**
- * The meters of durable dual writes and their repair. Tags: {@code repository} (the {@code @DualModel} name) and,
+ * The names of the meters of durable dual writes and their repair; types, units and descriptions are in {@link
+ * io.dualrepo.hibernate.HibernateMeters}. Tags: {@code repository} (the {@code @DualModel} name) and,
  * where a direction matters, {@code side}: the model the key is to be brought up to date in.
  */
 public final class SyncMetrics {
 
-    /** Counter: keys left waiting for the repair because the secondary did not take the write. Tags: repository, side. */
-    public static final String PENDING_RECORDED = "dualrepo.sync.pending.recorded";
-    /** Gauge: keys waiting for the repair, as the last repair pass left them. Tags: repository. */
-    public static final String PENDING = "dualrepo.sync.pending";
-    /**
-     * Time gauge, in seconds: age of the oldest row waiting for the repair, as the last repair pass left them (zero
-     * when none waits). Read at each scrape, so it keeps growing while a key never repairs or the repair stopped
-     * running. Tags: repository.
-     */
-    public static final String PENDING_OLDEST = "dualrepo.sync.pending.oldest";
-    /** Counter: keys the repair re-synced and cleared. Tags: repository, side. */
-    public static final String REPAIRED = "dualrepo.sync.repaired";
-    /** Counter: keys whose repair failed; they stay waiting. Tags: repository, side. */
-    public static final String REPAIR_FAILURES = "dualrepo.sync.repair.failures";
-    /**
-     * Counter: keys whose repair failed because the model rejected the value (a row error), recorded in its
-     * database's quarantine table; they stay waiting, and count in {@link #REPAIR_FAILURES} too. Tags: repository,
-     * side.
-     */
-    public static final String REPAIR_REJECTED = "dualrepo.sync.repair.rejected";
-
-    /**
-     * Counter: dual writes whose secondary half was left to the repair because it did not complete within {@link
-     * CrossDatabaseScope.Builder#secondaryWriteTimeout} ({@code reason=timeout}) or every secondary-write thread was
-     * busy ({@code reason=busy}). Tags: repository, reason.
-     */
-    public static final String SECONDARY_DEFERRED = "dualrepo.sync.secondary.deferred";
-    /**
-     * Counter: secondary halves whose caller had stopped waiting, by what became of them: {@code rolled_back} (the
-     * write finished late and was rolled back, never committed), {@code failed} (it threw), {@code not_started}
-     * (it was still queued). Tags: repository, outcome.
-     */
-    public static final String SECONDARY_ABANDONED = "dualrepo.sync.secondary.abandoned";
+    /** {@link HibernateMeters#SYNC_PENDING_RECORDED}. */
+    public static final String PENDING_RECORDED = HibernateMeters.SYNC_PENDING_RECORDED.meterName();
+    /** {@link HibernateMeters#SYNC_PENDING}. */
+    public static final String PENDING = HibernateMeters.SYNC_PENDING.meterName();
+    /** {@link HibernateMeters#SYNC_PENDING_OLDEST}. */
+    public static final String PENDING_OLDEST = HibernateMeters.SYNC_PENDING_OLDEST.meterName();
+    /** {@link HibernateMeters#SYNC_REPAIRED}. */
+    public static final String REPAIRED = HibernateMeters.SYNC_REPAIRED.meterName();
+    /** {@link HibernateMeters#SYNC_REPAIR_FAILURES}. */
+    public static final String REPAIR_FAILURES = HibernateMeters.SYNC_REPAIR_FAILURES.meterName();
+    /** {@link HibernateMeters#SYNC_REPAIR_REJECTED}. */
+    public static final String REPAIR_REJECTED = HibernateMeters.SYNC_REPAIR_REJECTED.meterName();
+    /** {@link HibernateMeters#SYNC_SECONDARY_DEFERRED}. */
+    public static final String SECONDARY_DEFERRED = HibernateMeters.SYNC_SECONDARY_DEFERRED.meterName();
+    /** {@link HibernateMeters#SYNC_SECONDARY_ABANDONED}. */
+    public static final String SECONDARY_ABANDONED = HibernateMeters.SYNC_SECONDARY_ABANDONED.meterName();
 
     public static final String TAG_REPOSITORY = "repository";
     public static final String TAG_SIDE = "side";

@@ -3,7 +3,7 @@ package io.dualrepo.hibernate.internal;
 import io.dualrepo.Side;
 import io.dualrepo.hibernate.Transactions;
 import io.dualrepo.hibernate.quarantine.QuarantinedRow;
-import io.dualrepo.internal.WithheldMessage;
+import io.dualrepo.spi.WithheldMessage;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

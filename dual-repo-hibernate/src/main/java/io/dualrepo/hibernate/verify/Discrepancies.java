@@ -1,9 +1,10 @@
 package io.dualrepo.hibernate.verify;
 
+import io.dualrepo.hibernate.HibernateMeters;
 import io.dualrepo.Side;
 import io.dualrepo.hibernate.Migration;
 import io.dualrepo.hibernate.durable.KeySync;
-import io.dualrepo.internal.WithheldMessage;
+import io.dualrepo.spi.WithheldMessage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
@@ -99,16 +100,16 @@ final class Discrepancies<K extends Comparable<? super K>, V> {
     }
 
     private Counter discrepancies(MeterRegistry registry, String kind) {
-        return Counter.builder(Verifier.DISCREPANCIES)
-                .description("Discrepancies between the two models found by the verifier")
+        return Counter.builder(HibernateMeters.VERIFY_DISCREPANCIES.meterName())
+                .description(HibernateMeters.VERIFY_DISCREPANCIES.description())
                 .tag("repository", migration.name())
                 .tag("kind", kind)
                 .register(registry);
     }
 
     private Counter repairs(MeterRegistry registry, String outcome) {
-        return Counter.builder(Verifier.REPAIRS)
-                .description("Discrepancies the verifier repaired")
+        return Counter.builder(HibernateMeters.VERIFY_REPAIRS.meterName())
+                .description(HibernateMeters.VERIFY_REPAIRS.description())
                 .tag("repository", migration.name())
                 .tag("outcome", outcome)
                 .register(registry);

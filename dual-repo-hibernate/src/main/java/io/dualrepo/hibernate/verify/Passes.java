@@ -7,9 +7,9 @@ import io.dualrepo.hibernate.Migration;
 import io.dualrepo.hibernate.internal.lease.LeaseStore;
 import io.dualrepo.hibernate.internal.lease.LeaseStore.Totals;
 import io.dualrepo.hibernate.internal.lease.LeaseTables;
-import io.dualrepo.internal.WithheldMessage;
-import io.dualrepo.internal.compare.StructuralComparator;
 import io.dualrepo.record.MigrationRecord;
+import io.dualrepo.spi.StructuralDiff;
+import io.dualrepo.spi.WithheldMessage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,12 +27,12 @@ final class Passes<K extends Comparable<? super K>, V> {
 
     private final Migration<K, V> migration;
     private final String job;
-    private final StructuralComparator comparator;
+    private final StructuralDiff comparator;
     private final int maxSamples;
     private final Side sourceOfTruth;
     private final MigrationRecord record;
 
-    Passes(Migration<K, V> migration, String job, StructuralComparator comparator, int maxSamples, Side sourceOfTruth,
+    Passes(Migration<K, V> migration, String job, StructuralDiff comparator, int maxSamples, Side sourceOfTruth,
             MigrationRecord record) {
         this.migration = migration;
         this.job = job;

@@ -1,5 +1,6 @@
 package io.dualrepo.hibernate.verify;
 
+import io.dualrepo.hibernate.HibernateMeters;
 import io.dualrepo.Side;
 import io.dualrepo.compare.Difference;
 import io.dualrepo.hibernate.Migration;
@@ -10,12 +11,9 @@ import io.dualrepo.hibernate.internal.lease.LeaseStore.Totals;
 import io.dualrepo.hibernate.internal.lease.LeaseTables;
 import io.dualrepo.hibernate.internal.lease.Pacer;
 import io.dualrepo.hibernate.internal.lease.Ticker;
-// An internal package of dual-repo-core, used on purpose: the verifier must judge "equal" exactly as the shadow
-// comparison does, and render its diffs the same way (masked, escaped, cut); this module ships in lockstep with
-// core.
-import io.dualrepo.internal.compare.CompareOptions;
-import io.dualrepo.internal.compare.StructuralComparator;
 import io.dualrepo.record.MigrationRecord;
+import io.dualrepo.spi.CompareOptions;
+import io.dualrepo.spi.StructuralDiff;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.lang.management.ManagementFactory;
@@ -104,12 +102,12 @@ public final class Verifier<K extends Comparable<? super K>, V> {
     public static final Duration DEFAULT_RECHECK_WINDOW = Duration.ZERO;
 
     /**
-     * Counter: discrepancies found (after the re-check). Tags: repository, kind (missing_new, missing_old, differing,
-     * quarantined: a key a model rejected, recorded in the quarantine).
+     * {@link HibernateMeters#VERIFY_DISCREPANCIES}; kind: missing_new, missing_old, differing, quarantined (a key a
+     * model rejected, recorded in the quarantine).
      */
-    public static final String DISCREPANCIES = "dualrepo.verify.discrepancies";
-    /** Counter: discrepancies repaired. Tags: repository, outcome (success, error). */
-    public static final String REPAIRS = "dualrepo.verify.repairs";
+    public static final String DISCREPANCIES = HibernateMeters.VERIFY_DISCREPANCIES.meterName();
+    /** {@link HibernateMeters#VERIFY_REPAIRS}; outcome: success, error. */
+    public static final String REPAIRS = HibernateMeters.VERIFY_REPAIRS.meterName();
 
     /** How often a worker with nothing to claim looks whether others' segments are done. */
     static final Duration POLL_INTERVAL = Duration.ofMillis(200);
@@ -133,7 +131,7 @@ public final class Verifier<K extends Comparable<? super K>, V> {
     private final boolean restart;
     private final Ticker ticker;
     private final Clock clock;
-    private final StructuralComparator comparator;
+    private final StructuralDiff comparator;
     final Discrepancies<K, V> discrepancies;
     private final Passes<K, V> passes;
     private final MigrationRecord record;
@@ -155,7 +153,7 @@ public final class Verifier<K extends Comparable<? super K>, V> {
         this.restart = builder.restart;
         this.ticker = builder.ticker;
         this.clock = builder.clock;
-        this.comparator = new StructuralComparator(builder.options);
+        this.comparator = StructuralDiff.of(builder.options);
         this.discrepancies = new Discrepancies<>(migration, KeySync.of(migration, comparator::equivalent),
                 sourceOfTruth, maxSamples, builder.meterRegistry);
         this.record = builder.record;

@@ -9,6 +9,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.dualrepo.Side;
 import io.dualrepo.hibernate.backfill.PersonWorld.Bad;
 import io.dualrepo.hibernate.backfill.PersonWorld.Layout;
+import io.dualrepo.hibernate.backfill.PersonWorld.Models;
 import io.dualrepo.hibernate.durable.PendingSyncTable;
 import io.dualrepo.hibernate.durable.RepairResult;
 import io.dualrepo.hibernate.model.Person;
@@ -30,10 +31,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -61,10 +64,16 @@ class BackfillQuarantineTest {
         }
     }
 
+    static Stream<Arguments> layoutsAndModels() {
+        return Stream.of(Layout.values()).flatMap(layout -> Stream.of(Models.values())
+                .map(models -> Arguments.of(layout, models)));
+    }
+
     @ParameterizedTest
-    @EnumSource(Layout.class)
-    void badRowsAmongThousandsAreQuarantinedUnderDualWritesAndNoGoodRowIsLost(Layout layout) throws Exception {
-        world = PersonWorld.create(layout);
+    @MethodSource("layoutsAndModels")
+    void badRowsAmongThousandsAreQuarantinedUnderDualWritesAndNoGoodRowIsLost(Layout layout, Models models)
+            throws Exception {
+        world = PersonWorld.create(layout, models);
         world.seed(ROWS, BAD);
         Map<String, Bad> badKeys = new HashMap<>();
         BAD.forEach((n, how) -> badKeys.put(PersonWorld.key(2 * n), how));

@@ -48,6 +48,14 @@ public final class PersonWorld implements AutoCloseable {
         TWO_DATABASES
     }
 
+    /** Who describes the two tables to the backfill, the verifier and the repair. */
+    public enum Models {
+        /** Hand-written {@code KeyedModel}s ({@code PersonModels}' own classes). */
+        HAND_WRITTEN,
+        /** Built from the entities' mappings ({@code EntityModel}). */
+        MAPPED
+    }
+
     /** How a seeded row is bad, and so what the new model throws for it. */
     public enum Bad {
         /** No name: the conversion throws a NullPointerException. */
@@ -77,6 +85,10 @@ public final class PersonWorld implements AutoCloseable {
     private PendingSyncRepair repair;
 
     private PersonWorld(Layout layout) {
+        this(layout, Models.HAND_WRITTEN);
+    }
+
+    private PersonWorld(Layout layout, Models models) {
         this.layout = layout;
         if (layout == Layout.ONE_DATABASE) {
             oldDatabase = TestDatabase.create();
@@ -89,11 +101,16 @@ public final class PersonWorld implements AutoCloseable {
             oldSessions = oldDatabase.sessionFactory(LegacyPersonRow.class);
             newSessions = newDatabase.sessionFactory(SplitPersonRow.class);
         }
-        migration = PersonModels.of(oldSessions, newSessions);
+        migration = models == Models.MAPPED ? PersonModels.mapped(oldSessions, newSessions)
+                : PersonModels.of(oldSessions, newSessions);
     }
 
     public static PersonWorld create(Layout layout) {
         return new PersonWorld(layout);
+    }
+
+    public static PersonWorld create(Layout layout, Models models) {
+        return new PersonWorld(layout, models);
     }
 
     public static String key(int i) {

@@ -1,6 +1,8 @@
 package io.dualrepo.hibernate.mapped;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.dualrepo.hibernate.EntityModel;
 import io.dualrepo.hibernate.KeyType;
@@ -8,6 +10,7 @@ import io.dualrepo.hibernate.KeyedModel;
 import io.dualrepo.hibernate.Migration;
 import io.dualrepo.hibernate.TestDatabase;
 import io.dualrepo.hibernate.backfill.Backfill;
+import io.dualrepo.hibernate.backfill.BackfillException;
 import io.dualrepo.hibernate.backfill.BackfillResult;
 import io.dualrepo.hibernate.verify.VerificationResult;
 import io.dualrepo.hibernate.verify.Verifier;
@@ -183,20 +186,13 @@ class MappedModelTest {
         TestDatabase newDb = database();
         SessionFactory oldFactory = oldDb.sessionFactory(TagRow.class);
         SessionFactory newFactory = newDb.sessionFactory(TagCopyRow.class);
-        // Upper before lower case, punctuation and a space between, an accent after all ASCII: Java's order, not
-        // a linguistic collation's.
-        List<String> keys = List.of("B", "Z1", "_x", "a c", "a-c", "aB", "ab", "b", "z", "~", "é");
-        oldFactory.inTransaction(session -> {
-            for (String key : keys) {
-                session.persist(new TagRow(key, "label " + keys.indexOf(key)));
-            }
-        });
-        KeyedModel<String, Tag> oldModel = EntityModel.of(oldFactory, TagRow.class, String.class)
-                .readOnly(Tag::id, row -> new Tag(row.id, row.label));
-        KeyedModel<String, Tag> newModel = EntityModel.of(newFactory, TagCopyRow.class, String.class)
-                .mapped(Tag::id, row -> new Tag(row.id, row.label.toLowerCase()),
-                        tag -> new TagCopyRow(tag.id(), tag.label().toUpperCase()));
-        Migration<String, Tag> migration = Migration.of("tags", KeyType.STRING, oldModel, newModel);
+        // The test database's own collation (C.UTF-8 here) sorts as Java does: a linguistic one on the key columns
+        // makes the database's order differ, as it does in many production databases.
+        collateKeys(oldDb, "tags", LINGUISTIC);
+        collateKeys(newDb, "tags_v2", LINGUISTIC);
+        seedTags(oldFactory);
+        Migration<String, Tag> migration = tags(oldFactory, newFactory, false);
+        KeyedModel<String, Tag> oldModel = migration.oldModel();
 
         BackfillResult copied = Backfill.builder(migration).batchSize(3).meterRegistry(registry()).build().run();
         List<String> paged = new ArrayList<>();
@@ -204,15 +200,81 @@ class MappedModelTest {
             paged.add(tag.id());
         }
 
-        assertThat(paged).isEqualTo(keys).isSorted();
+        assertThat(paged).isEqualTo(TAG_KEYS).isSorted();
         assertThat(copied).extracting(BackfillResult::finished, BackfillResult::rowsWritten)
-                .containsExactly(true, (long) keys.size());
+                .containsExactly(true, (long) TAG_KEYS.size());
         assertThat(newDb.rows("select label from tags_v2 where id = 'aB'")).containsExactly("LABEL 5");
         assertThat(Verifier.builder(migration).pageSize(4).meterRegistry(registry()).build().verify().isClean())
                 .isTrue();
     }
 
+    @Test
+    void keyOrderAsDatabaseServesColumnsThatSortAsJavaAndIsCaughtOnOthers() {
+        assumeTrue(TestDatabase.postgresql(), "a collation that sorts unlike Java: PostgreSQL's ICU collations");
+        TestDatabase oldDb = database();
+        TestDatabase newDb = database();
+        SessionFactory oldFactory = oldDb.sessionFactory(TagRow.class);
+        SessionFactory newFactory = newDb.sessionFactory(TagCopyRow.class);
+        collateKeys(oldDb, "tags", "\"C\"");
+        collateKeys(newDb, "tags_v2", "\"C\"");
+        seedTags(oldFactory);
+
+        // Columns declared collate "C": the claim holds, the pages come in Java's order without a collate clause.
+        Migration<String, Tag> migration = tags(oldFactory, newFactory, true);
+        BackfillResult copied = Backfill.builder(migration).batchSize(3).meterRegistry(registry()).build().run();
+        assertThat(copied.rowsWritten()).isEqualTo(TAG_KEYS.size());
+        assertThat(Verifier.builder(migration).pageSize(4).meterRegistry(registry()).build().verify().isClean())
+                .isTrue();
+
+        // The same claim on a linguistic column is wrong: the database pages "a c" before "B". The backfill
+        // refuses the page rather than skip rows, and says what to do.
+        collateKeys(oldDb, "tags", LINGUISTIC);
+        List<String> databaseOrder = new ArrayList<>();
+        Migration<String, Tag> wrongClaim = tags(oldFactory, newFactory, true);
+        for (Tag tag : wrongClaim.oldModel().transactions().read(session -> wrongClaim.oldModel().page(session,
+                null, 100))) {
+            databaseOrder.add(tag.id());
+        }
+        assertThat(databaseOrder).containsExactlyInAnyOrderElementsOf(TAG_KEYS).isNotEqualTo(TAG_KEYS);
+        assertThatThrownBy(() -> Backfill.builder(wrongClaim).batchSize(100).restart().meterRegistry(registry())
+                .build().run()).isInstanceOf(BackfillException.class).hasMessageContaining("ascending key order")
+                .hasMessageContaining("keyOrderAsDatabase()");
+    }
+
     record Tag(String id, String label) {}
+
+    /** Upper before lower case, punctuation and a space between, an accent after all ASCII: Java's order. */
+    private static final List<String> TAG_KEYS = List.of("B", "Z1", "_x", "a c", "a-c", "aB", "ab", "b", "z", "~",
+            "é");
+    /** ICU's root collation: case and punctuation weigh less than letters, unlike in Java's order. */
+    private static final String LINGUISTIC = "\"und-x-icu\"";
+
+    private static void collateKeys(TestDatabase database, String table, String collation) {
+        if (TestDatabase.postgresql()) {
+            database.execute("alter table " + table + " alter column id type varchar(255) collate " + collation);
+        }
+    }
+
+    private static void seedTags(SessionFactory factory) {
+        factory.inTransaction(session -> {
+            for (String key : TAG_KEYS) {
+                session.persist(new TagRow(key, "label " + TAG_KEYS.indexOf(key)));
+            }
+        });
+    }
+
+    private static Migration<String, Tag> tags(SessionFactory oldFactory, SessionFactory newFactory,
+            boolean keyOrderAsDatabase) {
+        EntityModel<TagRow, String> old = EntityModel.of(oldFactory, TagRow.class, String.class);
+        EntityModel<TagCopyRow, String> copy = EntityModel.of(newFactory, TagCopyRow.class, String.class);
+        if (keyOrderAsDatabase) {
+            old = old.keyOrderAsDatabase();
+            copy = copy.keyOrderAsDatabase();
+        }
+        return Migration.of("tags", KeyType.STRING, old.readOnly(Tag::id, row -> new Tag(row.id, row.label)),
+                copy.mapped(Tag::id, row -> new Tag(row.id, row.label.toLowerCase()),
+                        tag -> new TagCopyRow(tag.id(), tag.label().toUpperCase())));
+    }
 
     private static Migration<Long, User> sameTable(SessionFactory factory, boolean marker) {
         EntityModel<MigratedUserRow, Long> split = EntityModel.of(factory, MigratedUserRow.class, Long.class)

@@ -1,5 +1,6 @@
 package io.dualrepo.hibernate.model;
 
+import io.dualrepo.hibernate.EntityModel;
 import io.dualrepo.hibernate.KeyType;
 import io.dualrepo.hibernate.KeyedModel;
 import io.dualrepo.hibernate.Migration;
@@ -19,6 +20,18 @@ public final class PersonModels {
 
     public static Migration<String, Person> of(SessionFactory oldDatabase, SessionFactory newDatabase) {
         return Migration.of("persons", KeyType.STRING, new Legacy(oldDatabase), new Split(newDatabase));
+    }
+
+    /**
+     * The same migration with both models built from the entities' mappings ({@link EntityModel}): what a user writes
+     * instead of the two classes below.
+     */
+    public static Migration<String, Person> mapped(SessionFactory oldDatabase, SessionFactory newDatabase) {
+        return Migration.of("persons", KeyType.STRING,
+                EntityModel.of(oldDatabase, LegacyPersonRow.class, String.class)
+                        .mapped(Person::id, LegacyPersonRow::toPerson, LegacyPersonRow::new),
+                EntityModel.of(newDatabase, SplitPersonRow.class, String.class)
+                        .mapped(Person::id, SplitPersonRow::toPerson, SplitPersonRow::new));
     }
 
     /** The old model: the name whole. */

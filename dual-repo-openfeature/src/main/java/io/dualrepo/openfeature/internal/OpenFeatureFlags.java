@@ -6,9 +6,9 @@ import dev.openfeature.sdk.EvaluationContext;
 import dev.openfeature.sdk.FlagEvaluationDetails;
 import dev.openfeature.sdk.ImmutableContext;
 import dev.openfeature.sdk.Reason;
-import io.dualrepo.internal.flags.FlagReader;
 import io.dualrepo.routing.Comparison;
 import io.dualrepo.routing.Stage;
+import io.dualrepo.spi.flags.FlagReader;
 
 /**
  * How OpenFeature flags read as a route: the stage a string flag, the switches boolean flags, the comparison share

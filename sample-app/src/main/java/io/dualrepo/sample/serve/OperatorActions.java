@@ -5,11 +5,13 @@ import io.dualrepo.console.ComparisonHistory;
 import io.dualrepo.console.ConsoleAction;
 import io.dualrepo.console.ConsoleException;
 import io.dualrepo.console.OperatorConsole;
+import io.dualrepo.hibernate.backfill.BackfillException;
 import io.dualrepo.hibernate.backfill.BackfillProgress;
 import io.dualrepo.hibernate.backfill.BackfillResult;
 import io.dualrepo.hibernate.verify.VerificationResult;
 import io.dualrepo.routing.WriteTargets;
 import io.dualrepo.sample.SampleApp;
+import io.dualrepo.spi.WithheldMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -133,8 +135,11 @@ final class OperatorActions implements AutoCloseable {
                 lastBackfill = result.toString();
                 log.info("{}", result);
             } catch (RuntimeException e) {
-                lastBackfill = "failed: " + e;
-                log.error("the incident backfill started from the operator page failed", e);
+                // A BackfillException's message quotes keys only; any other's may quote the values written.
+                lastBackfill = "failed: " + (e instanceof BackfillException ? e.getMessage()
+                        : WithheldMessage.describe(e));
+                log.error("the incident backfill started from the operator page failed: {}", lastBackfill,
+                        WithheldMessage.of(e));
             } finally {
                 backfillRunning.set(false);
             }

@@ -12,6 +12,7 @@ import io.dualrepo.sample.serve.Http.ClientError;
 import io.dualrepo.sample.serve.Http.Request;
 import io.dualrepo.sample.serve.Http.Response;
 import io.dualrepo.sample.serve.Http.Route;
+import io.dualrepo.spi.WithheldMessage;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -243,7 +244,7 @@ public final class Server implements AutoCloseable {
         } catch (ClientError e) {
             response = Response.error(e.status, e.getMessage());
         } catch (Exception e) {
-            log.error("{} {} failed", method, path, e);
+            log.error("{} {} failed", method, path, WithheldMessage.of(e));
             response = Response.error(500, "the server failed to answer " + method + " " + path + ": "
                     + e.getClass().getSimpleName() + " (details in the server's log)");
         }

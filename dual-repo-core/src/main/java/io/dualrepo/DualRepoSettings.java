@@ -1,0 +1,69 @@
+package io.dualrepo;
+
+import io.dualrepo.compare.ComparisonListener;
+import io.dualrepo.record.MigrationRecord;
+import io.dualrepo.routing.Route;
+import io.dualrepo.routing.RouteSource;
+import io.dualrepo.write.DualWriteScope;
+import io.dualrepo.write.FailedWriteSink;
+import io.dualrepo.write.SecondaryWriteFailurePolicy;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A {@link DualRepo}'s settings, read back ({@link DualRepo#settings()}): for an operator page, a start-up log line,
+ * or a second instance built like the first ({@code DualRepo.builder().from(settings)}). Each is what the builder
+ * setting of the same name took, or its default; see {@link DualRepo.Builder} for what each means.
+ */
+public interface DualRepoSettings {
+
+    RouteSource routeSource();
+
+    Route defaultRoute();
+
+    MeterRegistry meterRegistry();
+
+    ComparisonMode comparisonMode();
+
+    Duration comparisonTimeout();
+
+    int comparisonThreads();
+
+    int comparisonQueue();
+
+    int maxDifferences();
+
+    /** Mismatch log lines per repository method per minute. */
+    int mismatchLogsPerMinute();
+
+    /** "Write reached one model but not the other" log lines per repository method per minute. */
+    int writeFailureLogsPerMinute();
+
+    /** Log lines about listeners and sinks that threw, per repository method per minute. */
+    int hookErrorLogsPerMinute();
+
+    /** The shadow-read circuit breaker's failure rate threshold, in percent. */
+    float circuitFailureRate();
+
+    int circuitWindow();
+
+    Duration circuitOpenFor();
+
+    Set<String> sensitiveFields();
+
+    SecondaryWriteFailurePolicy secondaryWriteFailurePolicy();
+
+    /** Empty: failed secondary writes go to an ERROR log line. */
+    Optional<FailedWriteSink> failedWriteSink();
+
+    DualWriteScope dualWriteScope();
+
+    List<ComparisonListener> listeners();
+
+    MigrationRecord migrationRecord();
+
+    boolean enforceTransitions();
+}

@@ -1,0 +1,108 @@
+package io.dualrepo.spring;
+
+import io.dualrepo.DualRepo;
+import io.dualrepo.compare.ComparisonListener;
+import io.dualrepo.record.MigrationRecord;
+import io.dualrepo.routing.InMemoryRouteSource;
+import io.dualrepo.routing.RouteSource;
+import io.dualrepo.spring.DualRepoProperties.CircuitBreaker;
+import io.dualrepo.spring.DualRepoProperties.Comparison;
+import io.dualrepo.spring.internal.DecoratorRegistrar;
+import io.dualrepo.write.DualWriteScope;
+import io.dualrepo.write.FailedWriteSink;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+
+/**
+ * Builds one {@link DualRepo} from {@code dualrepo.*} properties and the application's beans, and registers every
+ * {@code @DualModel} decorator as the primary bean of its interface ({@link DecoratorRegistrar}).
+ *
+ * <p>Each piece backs off for a bean of the application's own: a {@link RouteSource} (Unleash, OpenFeature)
+ * replaces the in-memory one seeded from {@code dualrepo.repositories.<name>.stage}, and a {@link DualRepo}
+ * replaces the whole runtime (the decorators then use it). A {@link MeterRegistry}, {@link MigrationRecord},
+ * {@link FailedWriteSink}, {@link DualWriteScope} and any {@link ComparisonListener}s are used when defined.
+ */
+@AutoConfiguration
+@ConditionalOnBooleanProperty(name = "dualrepo.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(DualRepoProperties.class)
+@Import(DecoratorRegistrar.class)
+public class DualRepoAutoConfiguration {
+
+    /** The bean name of the route source built from properties. */
+    public static final String ROUTE_SOURCE_BEAN = "dualRepoRouteSource";
+
+    private static final Logger log = LoggerFactory.getLogger(DualRepoAutoConfiguration.class);
+
+    /**
+     * Typed as {@link InMemoryRouteSource}, not as {@link RouteSource}, so that an application (or its tests) can
+     * inject it and change a stage at run time. Not built beside the application's own {@link DualRepo}, which
+     * would never read it: stages set on it would look set and change nothing.
+     */
+    @Bean(ROUTE_SOURCE_BEAN)
+    @ConditionalOnMissingBean({RouteSource.class, DualRepo.class})
+    public InMemoryRouteSource dualRepoRouteSource(DualRepoProperties properties) {
+        InMemoryRouteSource routes = InMemoryRouteSource.named(properties.getRouteSourceName());
+        properties.getRepositories().forEach((name, repository) -> {
+            if (repository.getStage() != null) {
+                routes.set(name, repository.getStage());
+            }
+        });
+        return routes;
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    public DualRepo dualRepo(DualRepoProperties properties, RouteSource routeSource, BeanFactory beanFactory,
+            ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<MigrationRecord> migrationRecord,
+            ObjectProvider<FailedWriteSink> failedWriteSink, ObjectProvider<DualWriteScope> dualWriteScope,
+            ObjectProvider<ComparisonListener> listeners) {
+        if (!beanFactory.containsBean(ROUTE_SOURCE_BEAN) && properties.getRepositories().values().stream()
+                .anyMatch(repository -> repository.getStage() != null)) {
+            log.warn("dualrepo.repositories.*.stage is ignored: the application defines its own RouteSource ({})",
+                    routeSource.name());
+        }
+        DualRepo.Builder builder = DualRepo.builder().routeSource(routeSource);
+        Comparison comparison = properties.getComparison();
+        CircuitBreaker breaker = properties.getCircuitBreaker();
+        // Each setting is applied apart so that a value the builder refuses is named by its property.
+        set("dualrepo.default-stage", () -> builder.defaultRoute(properties.getDefaultStage()));
+        set("dualrepo.enforce-transitions", () -> builder.enforceTransitions(properties.isEnforceTransitions()));
+        set("dualrepo.secondary-write-failure-policy",
+                () -> builder.secondaryWriteFailurePolicy(properties.getSecondaryWriteFailurePolicy()));
+        set("dualrepo.sensitive-fields",
+                () -> builder.sensitiveFields(properties.getSensitiveFields().toArray(String[]::new)));
+        set("dualrepo.comparison.mode", () -> builder.comparisonMode(comparison.getMode()));
+        set("dualrepo.comparison.threads", () -> builder.comparisonThreads(comparison.getThreads()));
+        set("dualrepo.comparison.queue", () -> builder.comparisonQueue(comparison.getQueue()));
+        set("dualrepo.comparison.timeout", () -> builder.comparisonTimeout(comparison.getTimeout()));
+        set("dualrepo.comparison.max-differences", () -> builder.maxDifferences(comparison.getMaxDifferences()));
+        set("dualrepo.comparison.mismatch-logs-per-minute",
+                () -> builder.mismatchLogsPerMinute(comparison.getMismatchLogsPerMinute()));
+        set("dualrepo.circuit-breaker.*", () -> builder.circuitBreaker(breaker.getFailureRateThreshold(),
+                breaker.getSlidingWindowSize(), breaker.getWaitDurationInOpenState()));
+        // Without a registry bean the builder's default stands: Micrometer's global registry.
+        meterRegistry.ifAvailable(builder::meterRegistry);
+        migrationRecord.ifAvailable(builder::migrationRecord);
+        failedWriteSink.ifAvailable(builder::failedWriteSink);
+        dualWriteScope.ifAvailable(builder::dualWriteScope);
+        listeners.orderedStream().forEach(builder::onComparison);
+        return builder.build();
+    }
+
+    private static void set(String property, Runnable setting) {
+        try {
+            setting.run();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalStateException("Invalid " + property + ": " + e.getMessage(), e);
+        }
+    }
+}

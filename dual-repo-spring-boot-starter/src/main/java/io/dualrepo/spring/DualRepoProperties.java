@@ -1,0 +1,270 @@
+package io.dualrepo.spring;
+
+import io.dualrepo.ComparisonMode;
+import io.dualrepo.routing.Stage;
+import io.dualrepo.write.SecondaryWriteFailurePolicy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The {@code dualrepo.*} properties: settings for every repository, and under {@code dualrepo.repositories.<name>}
+ * what differs for one {@code @DualModel} name. Only the stage can differ per repository today: the other settings
+ * are the runtime's, shared by all repositories ({@link io.dualrepo.DualRepo.Builder} has no per-repository form).
+ *
+ * <p>Defaults are written out as literals so that the generated metadata shows them; a test holds them equal to
+ * {@code DualRepo.DEFAULT_*}.
+ */
+@ConfigurationProperties(prefix = "dualrepo")
+public class DualRepoProperties {
+
+    /** Whether to build the DualRepo and register the @DualModel decorators at all. */
+    private boolean enabled = true;
+
+    /**
+     * Stage of a repository that sets none under dualrepo.repositories, until the route source gives one; a route
+     * held in the migration record wins over it at start-up.
+     */
+    private Stage defaultStage = Stage.OLD_ONLY;
+
+    /**
+     * Whether stage changes must pass the migration record's transition rules (a model serves reads only once it is
+     * complete). Turn off only in tests that set stages in any order, never for production data.
+     */
+    private boolean enforceTransitions = true;
+
+    /** How the migration record's history names the in-memory route source built from these properties. */
+    private String routeSourceName = "application properties";
+
+    /** What a write does when the primary model took it and the secondary threw. */
+    private SecondaryWriteFailurePolicy secondaryWriteFailurePolicy = SecondaryWriteFailurePolicy.RECORD_AND_CONTINUE;
+
+    /** Field names masked in logs and listener payloads in every compared type, on top of @Sensitive. */
+    private List<String> sensitiveFields = new ArrayList<>();
+
+    private final Comparison comparison = new Comparison();
+
+    private final CircuitBreaker circuitBreaker = new CircuitBreaker();
+
+    private final Decorators decorators = new Decorators();
+
+    /** Per-repository settings, by @DualModel name. */
+    private Map<String, Repository> repositories = new LinkedHashMap<>();
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public Stage getDefaultStage() {
+        return defaultStage;
+    }
+
+    public void setDefaultStage(Stage defaultStage) {
+        this.defaultStage = defaultStage;
+    }
+
+    public boolean isEnforceTransitions() {
+        return enforceTransitions;
+    }
+
+    public void setEnforceTransitions(boolean enforceTransitions) {
+        this.enforceTransitions = enforceTransitions;
+    }
+
+    public String getRouteSourceName() {
+        return routeSourceName;
+    }
+
+    public void setRouteSourceName(String routeSourceName) {
+        this.routeSourceName = routeSourceName;
+    }
+
+    public SecondaryWriteFailurePolicy getSecondaryWriteFailurePolicy() {
+        return secondaryWriteFailurePolicy;
+    }
+
+    public void setSecondaryWriteFailurePolicy(SecondaryWriteFailurePolicy secondaryWriteFailurePolicy) {
+        this.secondaryWriteFailurePolicy = secondaryWriteFailurePolicy;
+    }
+
+    public List<String> getSensitiveFields() {
+        return sensitiveFields;
+    }
+
+    public void setSensitiveFields(List<String> sensitiveFields) {
+        this.sensitiveFields = sensitiveFields;
+    }
+
+    public Comparison getComparison() {
+        return comparison;
+    }
+
+    public CircuitBreaker getCircuitBreaker() {
+        return circuitBreaker;
+    }
+
+    public Decorators getDecorators() {
+        return decorators;
+    }
+
+    public Map<String, Repository> getRepositories() {
+        return repositories;
+    }
+
+    public void setRepositories(Map<String, Repository> repositories) {
+        this.repositories = repositories;
+    }
+
+    /** Shadow reads: where they run and how many may run or wait. */
+    public static class Comparison {
+
+        /** Where shadow reads run: ASYNC (on a bounded pool, the only mode for production), SYNC or STRICT (tests). */
+        private ComparisonMode mode = ComparisonMode.ASYNC;
+
+        /** Threads running shadow reads, shared by all repositories. */
+        private int threads = 2;
+
+        /** Shadow reads that may wait for a thread; beyond it they are skipped (BULKHEAD_FULL). */
+        private int queue = 256;
+
+        /** How long a shadow read may take before it counts as a timeout and is interrupted. */
+        private Duration timeout = Duration.ofSeconds(2);
+
+        /** The most differences one comparison reports. */
+        private int maxDifferences = 20;
+
+        /** Mismatch log lines per repository method per minute; beyond it they are counted and summarised. */
+        private int mismatchLogsPerMinute = 10;
+
+        public ComparisonMode getMode() {
+            return mode;
+        }
+
+        public void setMode(ComparisonMode mode) {
+            this.mode = mode;
+        }
+
+        public int getThreads() {
+            return threads;
+        }
+
+        public void setThreads(int threads) {
+            this.threads = threads;
+        }
+
+        public int getQueue() {
+            return queue;
+        }
+
+        public void setQueue(int queue) {
+            this.queue = queue;
+        }
+
+        public Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public int getMaxDifferences() {
+            return maxDifferences;
+        }
+
+        public void setMaxDifferences(int maxDifferences) {
+            this.maxDifferences = maxDifferences;
+        }
+
+        public int getMismatchLogsPerMinute() {
+            return mismatchLogsPerMinute;
+        }
+
+        public void setMismatchLogsPerMinute(int mismatchLogsPerMinute) {
+            this.mismatchLogsPerMinute = mismatchLogsPerMinute;
+        }
+    }
+
+    /**
+     * The secondary model's circuit breaker for shadow reads, one per repository, named as in Resilience4j's
+     * properties.
+     */
+    public static class CircuitBreaker {
+
+        /** Percentage of failed or timed-out shadow reads, in (0, 100], at which the breaker opens. */
+        private float failureRateThreshold = 50f;
+
+        /** How many of the last shadow reads the failure rate is taken over. */
+        private int slidingWindowSize = 100;
+
+        /** How long the breaker stays open before it lets shadow reads try again. */
+        private Duration waitDurationInOpenState = Duration.ofSeconds(30);
+
+        public float getFailureRateThreshold() {
+            return failureRateThreshold;
+        }
+
+        public void setFailureRateThreshold(float failureRateThreshold) {
+            this.failureRateThreshold = failureRateThreshold;
+        }
+
+        public int getSlidingWindowSize() {
+            return slidingWindowSize;
+        }
+
+        public void setSlidingWindowSize(int slidingWindowSize) {
+            this.slidingWindowSize = slidingWindowSize;
+        }
+
+        public Duration getWaitDurationInOpenState() {
+            return waitDurationInOpenState;
+        }
+
+        public void setWaitDurationInOpenState(Duration waitDurationInOpenState) {
+            this.waitDurationInOpenState = waitDurationInOpenState;
+        }
+    }
+
+    /** The generated decorators as beans. */
+    public static class Decorators {
+
+        /**
+         * Whether every @DualModel interface in the application's packages gets its generated decorator as its
+         * primary bean. Off, wire the decorators yourself.
+         */
+        private boolean enabled = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
+    /** What one repository sets apart from the defaults. */
+    public static class Repository {
+
+        /**
+         * The repository's stage in the in-memory route source the starter builds (ignored when the application
+         * defines its own RouteSource bean). It takes effect only if the transition rules allow it.
+         */
+        private Stage stage;
+
+        public Stage getStage() {
+            return stage;
+        }
+
+        public void setStage(Stage stage) {
+            this.stage = stage;
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.dualrepo.spring.actuate;
+
+import io.dualrepo.record.RecordEntry;
+import io.dualrepo.record.SideState;
+import io.dualrepo.routing.Route;
+import io.dualrepo.routing.Stage;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One repository as the {@code dualrepo} endpoint shows it. Times are ISO-8601 strings rather than {@link Instant}s
+ * so that the JSON does not depend on how the application configured its JSON mapper, and JMX shows them alike.
+ *
+ * @param route the route in force on this instance
+ * @param routeSource the name of the source routes come from, or null when the application's own {@code DualRepo}
+ *     does not expose it as a bean
+ * @param stageSettable whether the endpoint's write operation may set the stage
+ * @param circuit the shadow-read circuit breaker's state
+ * @param lastRefusal why the route last offered was refused, while it is still offered; or null
+ * @param record the migration record's state, or null when it could not be read (then {@code recordError} says so)
+ * @param recordError why the record is missing, or null
+ * @param history the newest route-history entries, newest first
+ */
+public record RepositoryDescriptor(RouteDescriptor route, String routeSource, boolean stageSettable, String circuit,
+        String lastRefusal, RecordDescriptor record, String recordError, List<EntryDescriptor> history) {
+
+    /**
+     * @param stage the preset the route matches, or null: a route set through flags need not be a preset
+     */
+    public record RouteDescriptor(String read, String write, String compare, String stage) {
+
+        static RouteDescriptor of(Route route) {
+            return new RouteDescriptor(route.read().name(), route.write().name(), route.compare().toString(),
+                    stageOf(route).map(Stage::name).orElse(null));
+        }
+    }
+
+    /** @param route the route last taken by any instance, as the record holds it */
+    public record RecordDescriptor(long version, RouteDescriptor route, String routeSince, SideDescriptor oldSide,
+            SideDescriptor newSide) {
+    }
+
+    public record SideDescriptor(String status, String since, String backfilledAt, String missedSince,
+            boolean forced, boolean servesReads) {
+
+        static SideDescriptor of(SideState side) {
+            return new SideDescriptor(side.status().name(), time(side.since()), time(side.backfilledAt()),
+                    time(side.missedSince()), side.forced(), side.servesReads());
+        }
+    }
+
+    public record EntryDescriptor(String at, String origin, String from, String to, String by, String detail) {
+
+        static EntryDescriptor of(RecordEntry entry) {
+            return new EntryDescriptor(time(entry.at()), entry.origin().name(), label(entry.from()),
+                    label(entry.to()), entry.by(), entry.detail());
+        }
+    }
+
+    static String time(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+
+    /** A route as people name it: its preset's name, else its three switches. */
+    static String label(Route route) {
+        return route == null ? null : stageOf(route).map(Stage::name).orElse(route.toString());
+    }
+
+    static Optional<Stage> stageOf(Route route) {
+        return Arrays.stream(Stage.values()).filter(stage -> stage.route().equals(route)).findFirst();
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * How the starter finds {@code @DualModel} interfaces and wires their decorators. Not API: it may change in any
+ * release.
+ */
+package io.dualrepo.spring.internal;

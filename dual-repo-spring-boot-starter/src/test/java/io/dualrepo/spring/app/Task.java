@@ -1,0 +1,3 @@
+package io.dualrepo.spring.app;
+
+public record Task(String id, String title) {}
