@@ -118,6 +118,14 @@ public final class ReadMethod<T> {
             mark = writesInFlight.mark();
         }
         R fromOld = method.timed(Side.OLD, decorated.model(Side.OLD), call);
+        // NEW and OLD were read at different times. A copy may have reached NEW in between, and a write that began
+        // since may have reached OLD and not yet NEW: this read would answer OLD's newer value, and the next, from
+        // NEW, the copy's older one while the write is still in flight (found by ConcurrentHistoriesTest). So NEW is
+        // read again, and what it holds now is the answer.
+        R fromNewAgain = method.timed(Side.NEW, decorated.model(Side.NEW), call);
+        if (!Emptiness.isEmpty(fromNewAgain)) {
+            return fromNewAgain;
+        }
         if (route.compare().isOn()) {
             reporter.comparison(method, Judge.skipped(method, Side.NEW, SkipReason.READ_THROUGH_FALLBACK));
         }
@@ -144,25 +152,35 @@ public final class ReadMethod<T> {
 
     /**
      * Copies only while no write of the repository runs: a write running since OLD was read may already have
-     * removed or replaced the row in NEW, and the copy would undo it. A write that starts during the copy is seen
-     * after it, and the copy is taken back: a read-through key missing from NEW is always answered right, by OLD,
-     * which every write reaches first.
+     * removed or replaced the row in NEW, and the copy would undo it. Writes that start during the copy wait for it
+     * ({@link WritesInFlight#copying}); one that waited too long and went on is seen after the copy, and the copy is
+     * taken back: a read-through key missing from NEW is always answered right, by OLD, which every write reaches
+     * first.
      */
     private <R> void copy(ModelCopy<T, R> copyToNew, ModelRemoval<T> removeFromNew, R fromOld, long mark) {
-        if (!writesInFlight.quietSince(mark)) {
+        if (!writesInFlight.copying(mark)) {
             // The row migrates on a later read, or by the backfill.
             method.meters().copySkipped();
             return;
         }
         Throwable failure = null;
+        boolean overlapped;
         try {
-            copyToNew.copy(decorated.model(Side.NEW), fromOld);
-        } catch (Throwable e) {
-            failure = e;
+            try {
+                copyToNew.copy(decorated.model(Side.NEW), fromOld);
+            } catch (Throwable e) {
+                failure = e;
+            }
+            // Writes wait for the copy, but only so long: one that went on is taken back, still holding the rest out.
+            overlapped = !writesInFlight.quietSince(mark);
+            if (overlapped) {
+                // Also after a failed copy: a copy of many rows may have written some.
+                takeBack(removeFromNew);
+            }
+        } finally {
+            writesInFlight.copied();
         }
-        if (!writesInFlight.quietSince(mark)) {
-            // Also after a failed copy: a copy of many rows may have written some.
-            takeBack(removeFromNew);
+        if (overlapped) {
             return;
         }
         if (failure == null) {

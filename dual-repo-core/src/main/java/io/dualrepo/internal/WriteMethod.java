@@ -58,11 +58,11 @@ public final class WriteMethod<T> {
         }
         // A read-through copy running meanwhile must see this write, from before its first half to after its last.
         writesInFlight.watch();
-        writesInFlight.started();
+        boolean holdingCopiesOut = writesInFlight.started();
         try {
             return write(route, arguments, call);
         } finally {
-            writesInFlight.finished();
+            writesInFlight.finished(holdingCopiesOut);
         }
     }
 

@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualrepo.routing.Comparison;
 import io.dualrepo.routing.Stage;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -104,6 +108,111 @@ class ReadThroughRacesTest {
             assertThat(read(harness, read)).contains(UPDATED);
             assertThat(harness.newModel.rows).containsEntry("o-1", UPDATED);
         }
+    }
+
+    /**
+     * The write starts after the copy's last look at the writes running and would end before the copy reaches NEW:
+     * the copy would overwrite it there with the value read before it, and NEW, which answers reads first, would
+     * serve that until the copy saw the write and took itself back, after the write was acknowledged (found by
+     * {@code ConcurrentHistoriesTest} across two databases). The write waits for the copy instead, and lands after it.
+     */
+    @Test
+    void aWriteThatStartsDuringACopyWaitsForItAndLandsAfterIt() throws Exception {
+        try (Harness harness = readThrough()) {
+            CountDownLatch copyStarted = new CountDownLatch(1);
+            CountDownLatch copyReleased = new CountDownLatch(1);
+            List<Optional<Order>> readsOnceUpdated = new CopyOnWriteArrayList<>();
+            AtomicBoolean updated = new AtomicBoolean();
+            harness.newModel.beforeWrite = (method, argument) -> {
+                if (Thread.currentThread().getName().equals(READER) && method.equals("save")) {
+                    copyStarted.countDown();
+                    copyReleased.await();
+                } else if (Thread.currentThread().getName().equals(READER) && updated.get()) {
+                    // The copy taking itself back: what a read would answer now, the update acknowledged.
+                    readsOnceUpdated.add(harness.orders.findById("o-1"));
+                }
+            };
+
+            FutureTask<Void> reader = start(READER, () -> harness.orders.findById("o-1"));
+            await(copyStarted);
+            FutureTask<Void> writer = start(WRITER, () -> {
+                harness.orders.save(UPDATED);
+                updated.set(true);
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!writer.isDone() && !harness.oldModel.rows.get("o-1").equals(UPDATED)
+                    && !waiting(WRITER) && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertThat(harness.oldModel.rows.get("o-1")).as("the write waits for the copy, before its first half")
+                    .isEqualTo(FIRST);
+            assertThat(writer.isDone()).as("the write waits for the copy").isFalse();
+            copyReleased.countDown();
+            finish(reader);
+            finish(writer);
+
+            assertThat(readsOnceUpdated).as("reads after the update was acknowledged").doesNotContain(Optional.of(FIRST));
+            assertThat(harness.newModel.rows).containsEntry("o-1", UPDATED);
+            assertThat(read(harness, "findById")).contains(UPDATED);
+            assertThat(harness.counter("dualrepo.readthrough.copies", "method", "findById", "outcome", "success"))
+                    .isEqualTo(1);
+        }
+    }
+
+    /**
+     * A read-through read finds nothing in NEW, and before it reads OLD the row reaches NEW (a copy, the backfill) and
+     * a delete removes it from OLD, held before NEW's half. The read must not answer OLD's nothing: the next read,
+     * from NEW, would answer the row again while the delete is still in flight, a value older than the one read
+     * before it (found by {@code ConcurrentHistoriesTest} across two databases on PostgreSQL). It reads NEW again
+     * and answers the row: the delete is not done yet.
+     */
+    @Test
+    void aReadThatFallsBackAnswersWhatNewGainedMeanwhile() throws Exception {
+        try (Harness harness = readThrough()) {
+            CountDownLatch oldRead = new CountDownLatch(1);
+            CountDownLatch oldHalfDone = new CountDownLatch(1);
+            CountDownLatch reads = new CountDownLatch(1);
+            harness.newModel.beforeWrite = (method, argument) -> {
+                if (Thread.currentThread().getName().equals(WRITER)) {
+                    oldHalfDone.countDown();
+                    reads.await();
+                }
+            };
+            harness.oldModel.blockReadsUntil = oldRead;
+            AtomicReference<Optional<Order>> first = new AtomicReference<>();
+            FutureTask<Void> reader = start(READER, () -> first.set(harness.orders.findById("o-1")));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!blocked(READER) && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertThat(blocked(READER)).as("the read found nothing in NEW and waits to read OLD").isTrue();
+
+            harness.newModel.rows.put("o-1", FIRST);
+            FutureTask<Void> writer = start(WRITER, () -> harness.orders.deleteById("o-1"));
+            await(oldHalfDone);
+            harness.oldModel.blockReadsUntil = null;
+            oldRead.countDown();
+            finish(reader);
+            Optional<Order> second = harness.orders.findById("o-1");
+            reads.countDown();
+            finish(writer);
+
+            // The delete was in flight for both reads: both may answer the row, or nothing, but not nothing then it.
+            assertThat(List.of(first.get(), second)).as("the two reads, in order")
+                    .isNotEqualTo(List.of(Optional.empty(), Optional.of(FIRST)));
+            assertThat(read(harness, "findById")).isEmpty();
+        }
+    }
+
+    private static boolean blocked(String threadName) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(thread -> thread.getName().equals(threadName) && thread.getState() == Thread.State.WAITING);
+    }
+
+    private static boolean waiting(String threadName) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(thread -> thread.getName().equals(threadName)
+                        && thread.getState() == Thread.State.TIMED_WAITING);
     }
 
     @Test

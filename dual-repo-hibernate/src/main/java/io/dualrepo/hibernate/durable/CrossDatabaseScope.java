@@ -54,7 +54,9 @@ import org.slf4j.LoggerFactory;
  * the secondary's write then runs on a bounded pool in a transaction that commits only while the caller waits, and
  * one that does not finish in time is rolled back and left to the repair through the rows above. Not under
  * read-through, where the secondary (NEW, written after OLD there) answers reads first: a deferred write would be
- * read back as the value before it, so the write waits for NEW in full there, and its failure fails the call.
+ * read back as the value before it, so the write waits for NEW in full there, and its failure fails the call. For the
+ * same reason, under read-through this instance's writes to a key run one at a time from OLD's half to the end of
+ * NEW's ({@link KeyLocks}), so that they reach both models in the same order.
  *
  * <p>When the caller already has a transaction open on the primary's database ({@link
  * Transactions#inTransaction}), the write and its rows join it, and the secondary is brought up to date by key
@@ -92,6 +94,7 @@ public final class CrossDatabaseScope implements DualWriteScope {
     private final Map<String, Map<Side, Counter>> left = new HashMap<>();
     private final PendingSyncTable table;
     private final BoundedSecondary bounded;
+    private final KeyLocks keyLocks = new KeyLocks();
 
     private CrossDatabaseScope(Builder builder) {
         this.registrations = Registration.byName(builder.registrations);
@@ -168,6 +171,25 @@ public final class CrossDatabaseScope implements DualWriteScope {
         if (transactions.inTransaction()) {
             return joinCallersTransaction(registration, transactions, write);
         }
+        if (!write.secondaryServesReads()) {
+            return writeBoth(registration, transactions, write);
+        }
+        // NEW answers reads: the writes to a key must reach it in the order they reach OLD.
+        List<String> touched;
+        try {
+            touched = registration.encodedKeys(write.method(), write.arguments());
+        } catch (RuntimeException e) {
+            // Thrown again in the primary's transaction, which rolls back.
+            touched = List.of();
+        }
+        try (KeyLocks.Held held = keyLocks.lock(registration.repository(), touched)) {
+            return writeBoth(registration, transactions, write);
+        }
+    }
+
+    private <R> R writeBoth(Registration<?> registration, Transactions transactions, DualWrite<R> write)
+            throws Throwable {
+        Side primary = write.primary();
         List<Long> pending = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         Set<String> heldByPrimary = new HashSet<>();

@@ -18,9 +18,11 @@ import org.hibernate.Session;
  * twice changes nothing the second time.
  *
  * <p>The source is read inside the target's transaction, after it began, so the value written is never older than
- * the transaction writing it. Then it runs again, until a round finds the two sides equivalent (at most {@value
- * #MAX_ROUNDS} rounds): a dual write that changed the source while a round ran (its write to the target may have
- * landed before the round's) is caught by the next round. Concurrent dual writes to this key are therefore safe
+ * the transaction writing it; and read again once the write reached the target's database, holding the target's row:
+ * a round whose source changed in between is rolled back, so that a dual write that ran to its end meanwhile is never
+ * overwritten in the target, not even until the next round. Then it runs again, until a round finds the two sides
+ * equivalent (at most {@value #MAX_ROUNDS} rounds): a dual write that changed the source while a round ran is caught
+ * by the next round. Concurrent dual writes to this key are therefore safe
  * when the source is the dual write's primary, as it is for the rows {@link CrossDatabaseScope} records. Syncing
  * towards the primary of dual writes still running (the verifier repairing from OLD while NEW is the read source)
  * can race with a write in flight; the next verification reports such a key.
@@ -89,25 +91,33 @@ public final class KeySync<K extends Comparable<? super K>, V> {
         KeyedModel<K, V> to = migration.model(source.other());
         Outcome first = Outcome.IN_SYNC;
         for (int round = 1; round <= MAX_ROUNDS; round++) {
-            Outcome outcome = to.transactions().inTransaction(session -> {
-                // When both models share a database this joins the target's transaction: one snapshot for both.
-                Optional<V> wanted = from.transactions().read(sourceSession -> from.find(sourceSession, key));
-                Optional<V> held = to.find(session, key);
-                if (wanted.isEmpty()) {
-                    if (held.isEmpty()) {
+            Outcome outcome;
+            try {
+                outcome = to.transactions().inTransaction(session -> {
+                    // When both models share a database this joins the target's transaction: one snapshot for both.
+                    Optional<V> wanted = from.transactions().read(sourceSession -> from.find(sourceSession, key));
+                    Optional<V> held = to.find(session, key);
+                    if (wanted.isEmpty()) {
+                        if (held.isEmpty()) {
+                            return Outcome.IN_SYNC;
+                        }
+                        to.remove(session, key);
+                        vetoIfAsked(veto, session);
+                        rollBackIfSourceMoved(from, to, session, key, wanted);
+                        return Outcome.REMOVED;
+                    }
+                    if (held.isPresent() && equivalent(source, wanted.get(), held.get())) {
                         return Outcome.IN_SYNC;
                     }
-                    to.remove(session, key);
+                    to.put(session, wanted.get());
                     vetoIfAsked(veto, session);
-                    return Outcome.REMOVED;
-                }
-                if (held.isPresent() && equivalent(source, wanted.get(), held.get())) {
-                    return Outcome.IN_SYNC;
-                }
-                to.put(session, wanted.get());
-                vetoIfAsked(veto, session);
-                return Outcome.WRITTEN;
-            });
+                    rollBackIfSourceMoved(from, to, session, key, wanted);
+                    return Outcome.WRITTEN;
+                });
+            } catch (SourceMoved moved) {
+                // Rolled back, nothing committed: the next round reads the source again.
+                continue;
+            }
             if (outcome == Outcome.IN_SYNC) {
                 return first;
             }
@@ -206,6 +216,30 @@ public final class KeySync<K extends Comparable<? super K>, V> {
         return false;
     }
 
+    /**
+     * Reads the source again after the round's write reached the target's database, and rolls the round back when
+     * the source no longer holds what was written. The round read the source, then wrote the target, holding
+     * nothing in the source in between: a dual write to the key can run to its end there (both models, acknowledged),
+     * and the round would then commit the value from before it over it. The next round would put it right, but a
+     * target that serves reads (NEW under read-through) would answer that older value until then (found by {@code
+     * ConcurrentHistoriesTest}). Read after the write, a write that changes the source later finds the target's row
+     * held by this transaction and lands after it, so what commits is never older than an acknowledged write.
+     */
+    private void rollBackIfSourceMoved(KeyedModel<K, V> from, KeyedModel<K, V> to, Session targetSession, K key,
+            Optional<V> written) {
+        if (from.transactions().sessionFactory() == to.transactions().sessionFactory()) {
+            // In one database the source is read through this session, whose persistence context would give the
+            // round's own read again. Flushed already (vetoIfAsked).
+            targetSession.clear();
+        }
+        Optional<V> now = from.transactions().read(sourceSession -> from.find(sourceSession, key));
+        boolean same = now.isEmpty() || written.isEmpty() ? now.isEmpty() == written.isEmpty()
+                : equivalence.equivalent(written.get(), now.get());
+        if (!same) {
+            throw new SourceMoved();
+        }
+    }
+
     private static void vetoIfAsked(Veto veto, Session targetSession) {
         // Flushed first, so that the write holds its row locks and a write racing it has either committed, and is
         // visible to the veto, or waits for this transaction to end.
@@ -220,6 +254,13 @@ public final class KeySync<K extends Comparable<? super K>, V> {
     interface Veto {
         /** True when the round's write must not commit. */
         boolean vetoes(Session targetSession);
+    }
+
+    /** A round rolled back because the source changed while it ran; the next round reads it again. */
+    private static final class SourceMoved extends RuntimeException {
+        SourceMoved() {
+            super("the source changed during the round", null, false, false);
+        }
     }
 
     /** A round rolled back because its {@link Veto} said so. */

@@ -60,11 +60,13 @@ import org.slf4j.LoggerFactory;
  * 110 ms (200 runs in 45 s, 160 in 18 s), every commit and the reset between runs being round trips.
  * Each run's calls and initial state come from a seed derived from the run seed ({@value #DEFAULT_SEED}, so that
  * the build is reproducible; {@code -Ddualrepo.concurrent.seed=random} or {@code =N} for others). The seed fixes the
- * calls, not how the threads interleave; to replay a reported run, repeat its calls many times:
+ * calls, not how the threads interleave; to replay a reported run, repeat its calls many times, on its route alone
+ * ({@code -Ddualrepo.concurrent.route=READ_THROUGH}, or DUAL_WRITE, SHADOW, LIVE, RAMPDOWN):
  * <pre>
  * mvn -o -q -pl dual-repo-hibernate -am verify -Dtest='ConcurrentHistoriesTest#inOneDatabase' \
  *     -Dsurefire.failIfNoSpecifiedTests=false -Ddualrepo.concurrent.replay=SEED -Ddualrepo.concurrent.runs=500
  * </pre>
+ * {@code -Ddualrepo.concurrent.readThrough=false} leaves read-through across two databases out.
  */
 class ConcurrentHistoriesTest {
 
@@ -94,6 +96,15 @@ class ConcurrentHistoriesTest {
         ((Logger) LoggerFactory.getLogger("io.dualrepo")).setLevel(dualRepoLevel);
     }
 
+    /**
+     * Read-through here failed about one run in 40 on PostgreSQL on a busy machine (run seed {@value
+     * #CROSS_READ_THROUGH_SEED}; also {@code -7775824313774372033} on H2): a read answered the value before an
+     * acknowledged save. A write that found the models apart synced NEW from OLD with a round that read OLD before
+     * the save and wrote NEW after it, and two writes to a key could reach the models in different orders ({@link
+     * CrossDatabaseReadThroughRacesTest}); a migrate-on-read copy could land over a write that began after its last
+     * look at the writes running, and a read that fell back to OLD could answer OLD's newer value while NEW gained an
+     * older one (dual-repo-processor's {@code ReadThroughRacesTest}).
+     */
     @Test
     void acrossTwoDatabases() throws Exception {
         try (StageLayout layout = StageLayout.twoDatabases()) {
@@ -115,7 +126,7 @@ class ConcurrentHistoriesTest {
     }
 
     static final long READ_THROUGH_SEED = -8365897507744912435L;
-    static final long OPEN_CROSS_READ_THROUGH_SEED = -7843712579344493990L;
+    static final long CROSS_READ_THROUGH_SEED = -7843712579344493990L;
 
     private static Map<String, Route> routes() {
         Map<String, Route> routes = new LinkedHashMap<>();
@@ -153,9 +164,15 @@ class ConcurrentHistoriesTest {
             IncidentRepository incidents = new DualIncidentRepository(new LegacyIncidents(layout.oldSessions()),
                     new StatusTableIncidents(layout.newSessions()), dualRepo);
             for (var route : ROUTES.entrySet()) {
-                // Open across two databases (OPEN_CROSS_READ_THROUGH_SEED): read-through there is opt-in until fixed.
+                // -Ddualrepo.concurrent.readThrough=false leaves read-through across two databases out, as it was
+                // until CROSS_READ_THROUGH_SEED's failure was understood: to tell a new failure from that one.
                 if (route.getKey().equals("READ_THROUGH") && layout.secondaryOutsideTransaction()
-                        && !Boolean.getBoolean("dualrepo.concurrent.readThrough")) {
+                        && !Boolean.parseBoolean(System.getProperty("dualrepo.concurrent.readThrough", "true"))) {
+                    continue;
+                }
+                // -Ddualrepo.concurrent.route=NAME runs one route alone: a replay of a failure seen on it.
+                String only = System.getProperty("dualrepo.concurrent.route");
+                if (only != null && !only.equals(route.getKey())) {
                     continue;
                 }
                 // The stage is set straight: the transition rules have tests of their own.
