@@ -28,7 +28,9 @@ class ShadowReadResilienceTest {
 
             assertThat(harness.orders.findById("o-1")).contains(Order.of("o-1", "c-1"));
 
-            eventually("secondary error counted", () -> harness.comparisons("findById", "secondary_error") == 1);
+            // Counted, then handed to the listeners, on the comparison thread: wait for both.
+            eventually("secondary error counted and heard", () -> harness.comparisons("findById", "secondary_error") == 1
+                    && harness.comparisons.stream().anyMatch(c -> c.outcome() == Outcome.SECONDARY_ERROR));
             assertThat(harness.calls("findById", Side.NEW, "error")).isEqualTo(1);
             assertThat(harness.comparisons.stream().filter(c -> c.outcome() == Outcome.SECONDARY_ERROR))
                     .singleElement()
