@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A write of a decorated repository: to the route's read source first, then, when the route writes both, to the
@@ -122,7 +123,7 @@ public final class WriteMethod<T> {
         }
 
         @Override
-        public Throwable writeSecondaryHoldingFailure() {
+        public @Nullable Throwable writeSecondaryHoldingFailure() {
             Side secondary = primary.other();
             long start = MethodMeters.start();
             try {

@@ -1,6 +1,7 @@
 package io.dualrepo.routing;
 
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where routes come from: the Unleash adapter in {@code dual-repo-flags} or the OpenFeature one in {@code
@@ -21,7 +22,7 @@ public interface RouteSource {
      * @return the route, or empty when this source has none for the repository (the last valid route, else the
      *     configured default, is used)
      */
-    Optional<Route> route(String repository, String routingKey);
+    Optional<Route> route(String repository, @Nullable String routingKey);
 
     /**
      * Whether this source logs and counts route changes itself ({@code dualrepo.route.changes}). A source whose

@@ -2,6 +2,7 @@ package io.dualrepo.write;
 
 import io.dualrepo.Side;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** One call's write to both models, as a {@link DualWriteScope} runs it. */
 public interface DualWrite<R> {
@@ -41,7 +42,7 @@ public interface DualWrite<R> {
      *
      * @return what the secondary threw, or null when it took the write
      */
-    Throwable writeSecondaryHoldingFailure();
+    @Nullable Throwable writeSecondaryHoldingFailure();
 
     /** Logs a failure {@link #writeSecondaryHoldingFailure()} returned and hands it to the failed-write sink. */
     void recordSecondaryFailure(Throwable error);
