@@ -22,7 +22,7 @@ public interface FlagReader<C> {
     C context(@Nullable String key);
 
     /** The stage the stage flag gives for this context, or null when it gives none (off or missing). */
-    Stage stage(String flag, C context);
+    @Nullable Stage stage(String flag, C context);
 
     /** A switch: read-new, write-old or write-new. {@code whenMissing} when the service does not have the flag. */
     boolean enabled(String flag, C context, boolean whenMissing);
