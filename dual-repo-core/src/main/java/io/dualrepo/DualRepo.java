@@ -213,7 +213,10 @@ public final class DualRepo implements AutoCloseable {
             return this;
         }
 
-        /** Where routes come from. Default: an empty {@link InMemoryRouteSource}, so every repository is at the default route. */
+        /**
+         * Where routes come from. Default: an empty {@link InMemoryRouteSource}, so every repository is at the
+         * default route.
+         */
         public Builder routeSource(RouteSource routeSource) {
             this.routeSource = Objects.requireNonNull(routeSource, "routeSource");
             return this;

@@ -188,7 +188,10 @@ final class MethodMeters {
         return side.ordinal() * 2 + (success ? 0 : 1);
     }
 
-    /** The start of a call to pass to {@link #call}: the clock for one call in {@value #TIMED_ONE_IN}, else {@link #NOT_TIMED}. */
+    /**
+     * The start of a call to pass to {@link #call}: the clock for one call in {@value #TIMED_ONE_IN}, else {@link
+     * #NOT_TIMED}.
+     */
     static long start() {
         return ThreadLocalRandom.current().nextInt(TIMED_ONE_IN) == 0 ? System.nanoTime() : NOT_TIMED;
     }

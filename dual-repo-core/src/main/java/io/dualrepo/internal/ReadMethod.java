@@ -85,7 +85,8 @@ public final class ReadMethod<T> {
         return result;
     }
 
-    private <R> void compareIfSampled(Route route, Side primary, ModelCall<T, R> call, @Nullable R result, @Nullable Throwable error) {
+    private <R> void compareIfSampled(Route route, Side primary, ModelCall<T, R> call, @Nullable R result,
+            @Nullable Throwable error) {
         double ratio = route.compare().sampleRatio();
         if (ratio <= 0) {
             return;

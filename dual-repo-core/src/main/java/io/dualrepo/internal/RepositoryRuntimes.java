@@ -2,9 +2,9 @@ package io.dualrepo.internal;
 
 import io.dualrepo.CircuitState;
 import io.dualrepo.DualRepo;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.dualrepo.metrics.CoreMeters;
 import io.dualrepo.metrics.DualRepoMetrics;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.Gauge;

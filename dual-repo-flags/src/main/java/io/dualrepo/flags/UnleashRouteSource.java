@@ -147,7 +147,10 @@ public final class UnleashRouteSource implements RouteSource, AutoCloseable {
         return true;
     }
 
-    /** Whether the flag service has answered (or a bootstrap was loaded); before, every repository is at its default. */
+    /**
+     * Whether the flag service has answered (or a bootstrap was loaded); before, every repository is at its
+     * default.
+     */
     public boolean isReady() {
         return ready;
     }

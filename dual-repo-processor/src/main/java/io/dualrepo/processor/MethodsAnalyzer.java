@@ -234,7 +234,8 @@ final class MethodsAnalyzer {
                 .map(p -> types.erasure(p.asType()))
                 .toList();
         return new RoutedMethod(
-                method, resolved, operation, lookupTypes, routingKey(method), checkSingleUseParameters(method, resolved), copy);
+                method, resolved, operation, lookupTypes, routingKey(method),
+                checkSingleUseParameters(method, resolved), copy);
     }
 
     /** Refuses parameters that can be consumed only once; returns those declared Iterable, to be copied once. */

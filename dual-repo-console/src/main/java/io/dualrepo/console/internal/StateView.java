@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.ToLongFunction;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -180,7 +181,8 @@ final class StateView {
         Map<String, Object> json = new LinkedHashMap<>();
         try {
             // Asked only when a quarantine counter is configured.
-            json.put("rows", Objects.requireNonNull(config.quarantinedRows(), "quarantinedRows").applyAsLong(repository));
+            ToLongFunction<String> rows = Objects.requireNonNull(config.quarantinedRows(), "quarantinedRows");
+            json.put("rows", rows.applyAsLong(repository));
         } catch (RuntimeException e) {
             log.warn("the console could not read the quarantine", WithheldMessage.of(e));
             json.put("error", "the quarantine could not be read (details in the server's log)");

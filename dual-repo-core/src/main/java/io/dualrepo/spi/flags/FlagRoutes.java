@@ -2,7 +2,6 @@ package io.dualrepo.spi.flags;
 
 import io.dualrepo.metrics.CoreMeters;
 import io.dualrepo.metrics.DualRepoMetrics;
-import io.dualrepo.routing.Comparison;
 import io.dualrepo.routing.ReadSource;
 import io.dualrepo.routing.Route;
 import io.dualrepo.routing.Stage;
@@ -234,7 +233,8 @@ public final class FlagRoutes<C> {
                 .filter(i -> !from[i].equals(to[i]))
                 .mapToObj(i -> {
                     String name = to[i].substring(0, to[i].indexOf(' '));
-                    return name + " " + from[i].substring(name.length() + 1) + " -> " + to[i].substring(name.length() + 1);
+                    return name + " " + from[i].substring(name.length() + 1) + " -> "
+                            + to[i].substring(name.length() + 1);
                 })
                 .collect(Collectors.joining(", "));
     }
