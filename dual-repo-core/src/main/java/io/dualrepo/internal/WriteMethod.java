@@ -53,7 +53,7 @@ public final class WriteMethod<T> {
      * @param routingKey the {@code @RoutingKey} argument, or null
      * @param arguments the call's arguments, handed to the scope and to the failed-write sink
      */
-    public <R> R call(Object routingKey, Object[] arguments, ModelCall<T, R> call) {
+    public <R> R call(@Nullable Object routingKey, Object[] arguments, ModelCall<T, R> call) {
         Route route = routes.current(routingKey);
         if (route.read() != ReadSource.NEW_THEN_OLD && !writesInFlight.watched()) {
             return write(route, arguments, call);
