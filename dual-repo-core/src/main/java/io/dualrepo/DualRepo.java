@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +68,8 @@ public final class DualRepo implements AutoCloseable {
     private final boolean enforceTransitions;
 
     private DualRepo(Builder builder) {
-        this.migrationRecord = builder.migrationRecord;
+        // build() puts the in-memory record in when none was set.
+        this.migrationRecord = Objects.requireNonNull(builder.migrationRecord, "migrationRecord");
         this.enforceTransitions = builder.enforceTransitions;
         if (!builder.enforceTransitions) {
             log.warn("transition rules are off: any valid route takes effect, whatever the migration record says;"
@@ -184,10 +186,10 @@ public final class DualRepo implements AutoCloseable {
         private Duration circuitOpenFor = DEFAULT_CIRCUIT_OPEN_FOR;
         private final Set<String> sensitiveFields = new LinkedHashSet<>();
         private SecondaryWriteFailurePolicy secondaryWriteFailurePolicy = DEFAULT_SECONDARY_WRITE_FAILURE_POLICY;
-        private FailedWriteSink failedWriteSink;
+        private @Nullable FailedWriteSink failedWriteSink;
         private DualWriteScope dualWriteScope = DualWriteScope.NONE;
         private final List<ComparisonListener> listeners = new ArrayList<>();
-        private MigrationRecord migrationRecord;
+        private @Nullable MigrationRecord migrationRecord;
         private boolean enforceTransitions = true;
 
         private Builder() {}
@@ -211,7 +213,10 @@ public final class DualRepo implements AutoCloseable {
             return this;
         }
 
-        /** Where routes come from. Default: an empty {@link InMemoryRouteSource}, so every repository is at the default route. */
+        /**
+         * Where routes come from. Default: an empty {@link InMemoryRouteSource}, so every repository is at the
+         * default route.
+         */
         public Builder routeSource(RouteSource routeSource) {
             this.routeSource = Objects.requireNonNull(routeSource, "routeSource");
             return this;
@@ -418,7 +423,9 @@ public final class DualRepo implements AutoCloseable {
                 }
                 @Override public DualWriteScope dualWriteScope() { return taken.dualWriteScope; }
                 @Override public List<ComparisonListener> listeners() { return taken.listeners; }
-                @Override public MigrationRecord migrationRecord() { return taken.migrationRecord; }
+                @Override public MigrationRecord migrationRecord() {
+                    return Objects.requireNonNull(taken.migrationRecord, "migrationRecord");
+                }
                 @Override public boolean enforceTransitions() { return taken.enforceTransitions; }
             });
         }

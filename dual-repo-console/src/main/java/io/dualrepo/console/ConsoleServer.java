@@ -1,7 +1,7 @@
 package io.dualrepo.console;
 
-import io.dualrepo.console.internal.ConsoleHandler;
 import io.dualrepo.console.internal.Connection;
+import io.dualrepo.console.internal.ConsoleHandler;
 import io.dualrepo.console.internal.Exchange;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -178,20 +179,20 @@ public final class OperatorConsole {
 
         private final DualRepo dualRepo;
         private final List<String> repositories = new ArrayList<>();
-        private InMemoryRouteSource stageControl;
+        private @Nullable InMemoryRouteSource stageControl;
         private String routeOrigin = "the route source";
-        private Authenticator authenticator;
+        private @Nullable Authenticator authenticator;
         private final Set<String> hosts = new LinkedHashSet<>();
         private final Set<String> origins = new LinkedHashSet<>();
         private String prefix = "/";
         private int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
-        private ComparisonHistory comparisonHistory;
-        private Function<String, Optional<Instant>> pendingSync;
-        private ToLongFunction<String> quarantinedRows;
+        private @Nullable ComparisonHistory comparisonHistory;
+        private @Nullable Function<String, Optional<Instant>> pendingSync;
+        private @Nullable ToLongFunction<String> quarantinedRows;
         private final Map<String, ConsoleAction> actions = new LinkedHashMap<>();
-        private Supplier<?> appState;
-        private String pageScript;
+        private @Nullable Supplier<?> appState;
+        private @Nullable String pageScript;
         private String title = "dual-repo operator console";
         private Clock clock = Clock.systemUTC();
 

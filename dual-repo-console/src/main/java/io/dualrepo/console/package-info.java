@@ -3,4 +3,7 @@
  * {@code HttpServer}) and {@link io.dualrepo.console.ConsoleServer} (a small server of its own). Everything under
  * {@code internal} may change in any release.
  */
+@NullMarked
 package io.dualrepo.console;
+
+import org.jspecify.annotations.NullMarked;

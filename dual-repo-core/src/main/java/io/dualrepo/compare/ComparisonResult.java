@@ -3,6 +3,7 @@ package io.dualrepo.compare;
 import io.dualrepo.Side;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one comparison found, as listeners receive it. It carries no raw values, only rendered and masked
@@ -22,9 +23,9 @@ public record ComparisonResult(
         String method,
         Side primary,
         Outcome outcome,
-        SkipReason skipReason,
+        @Nullable SkipReason skipReason,
         List<Difference> differences,
-        String secondaryError,
+        @Nullable String secondaryError,
         Duration secondaryLatency) {
 
     public ComparisonResult {

@@ -1,5 +1,7 @@
 package io.dualrepo.compare;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A custom answer to "do the old and the new model agree?" for one read, named by {@link
  * io.dualrepo.Compare#equivalence()}. Implementations need a public no-argument constructor and must be
@@ -10,5 +12,5 @@ package io.dualrepo.compare;
 @FunctionalInterface
 public interface Equivalence<T> {
 
-    boolean equivalent(T oldValue, T newValue);
+    boolean equivalent(@Nullable T oldValue, @Nullable T newValue);
 }

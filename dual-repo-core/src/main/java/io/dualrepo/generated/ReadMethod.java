@@ -1,5 +1,7 @@
 package io.dualrepo.generated;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A read of a decorated repository: answered by the route's read source, compared against the other model when
  * the route says so. The caller always gets the primary's result or exception, unchanged.
@@ -19,7 +21,7 @@ public final class ReadMethod<T> {
      *
      * @param routingKey the {@code @RoutingKey} argument, or null
      */
-    public <R> R call(Object routingKey, ModelCall<T, R> call) {
+    public <R> R call(@Nullable Object routingKey, ModelCall<T, R> call) {
         return method.call(routingKey, call);
     }
 
@@ -29,7 +31,7 @@ public final class ReadMethod<T> {
      * @param routingKey the {@code @RoutingKey} argument, or null
      * @param copyToNew migrate on read under read-through, or null
      */
-    public <R> R call(Object routingKey, ModelCall<T, R> call, ModelCopy<T, R> copyToNew) {
+    public <R> R call(@Nullable Object routingKey, ModelCall<T, R> call, @Nullable ModelCopy<T, R> copyToNew) {
         return method.call(routingKey, call, copyToNew);
     }
 
@@ -41,8 +43,8 @@ public final class ReadMethod<T> {
      * @param removeFromNew removes what the read asks for from the new model when a write ran during the copy, or
      *     null
      */
-    public <R> R call(Object routingKey, ModelCall<T, R> call, ModelCopy<T, R> copyToNew,
-            ModelRemoval<T> removeFromNew) {
+    public <R> R call(@Nullable Object routingKey, ModelCall<T, R> call, @Nullable ModelCopy<T, R> copyToNew,
+            @Nullable ModelRemoval<T> removeFromNew) {
         return method.call(routingKey, call, copyToNew, removeFromNew);
     }
 }

@@ -6,7 +6,8 @@
  * is here changes only with the minor version, unlike {@code io.dualrepo.internal}, which may change in any release.
  * That is the reason these types are public; applications build decorators through the generated constructors and
  * never call these directly. The classes are thin: the work is done in {@code io.dualrepo.internal}.
- *
- * <p>Null-safety: parameters and return values are non-null unless documented otherwise.
  */
+@NullMarked
 package io.dualrepo.generated;
+
+import org.jspecify.annotations.NullMarked;

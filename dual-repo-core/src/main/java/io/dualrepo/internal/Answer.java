@@ -1,9 +1,10 @@
 package io.dualrepo.internal;
 
 import io.dualrepo.generated.ModelCall;
+import org.jspecify.annotations.Nullable;
 
 /** What one model did with a call: answered, or threw. */
-record Answer(Object result, Throwable error) {
+record Answer(@Nullable Object result, @Nullable Throwable error) {
 
     static <T> Answer of(T model, ModelCall<T, ?> call) {
         try {

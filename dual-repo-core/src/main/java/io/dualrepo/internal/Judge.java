@@ -7,6 +7,7 @@ import io.dualrepo.compare.Outcome;
 import io.dualrepo.compare.SkipReason;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Decides the outcome of one comparison from what both models did. */
 final class Judge {
@@ -26,7 +27,7 @@ final class Judge {
                 if (primaryError.getClass() == secondaryError.getClass()) {
                     return result(method, primary, Outcome.MATCH, List.of(), null, latency);
                 }
-            } else if (primaryError == null) {
+            } else if (primaryError == null && secondaryError != null) {
                 return result(method, primary, Outcome.SECONDARY_ERROR, List.of(),
                         secondaryError.getClass().getName(), latency);
             }
@@ -64,7 +65,7 @@ final class Judge {
     }
 
     // Exceptions are shown by class only: their messages often quote the data (constraint violations do).
-    private static String describe(MethodRuntime method, Object result, Throwable error) {
+    private static String describe(MethodRuntime method, @Nullable Object result, @Nullable Throwable error) {
         return error != null ? "threw " + error.getClass().getName() : method.renderer().render(result);
     }
 
@@ -78,7 +79,7 @@ final class Judge {
     }
 
     private static ComparisonResult result(MethodRuntime method, Side primary, Outcome outcome,
-            List<Difference> differences, String secondaryError, Duration latency) {
+            List<Difference> differences, @Nullable String secondaryError, Duration latency) {
         return new ComparisonResult(method.repository(), method.name(), primary, outcome, null, differences,
                 secondaryError, latency);
     }

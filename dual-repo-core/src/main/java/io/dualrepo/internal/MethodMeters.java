@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every meter of one repository method, registered once so that a call only records.
@@ -46,15 +47,15 @@ final class MethodMeters {
     private final Counter hookErrors;
     // Registered up front for the kinds that record them; for another kind, on first use (never expected: a safety
     // net, so that a path not foreseen counts rather than fails).
-    private volatile Counter fallbacks;
-    private volatile Counter copied;
-    private volatile Counter copyFailed;
-    private volatile Counter copySkipped;
-    private volatile Counter copyUndone;
-    private volatile Counter copyUnresolved;
-    private volatile Counter mismatchLogsSuppressed;
-    private volatile Counter rechecksResolved;
-    private volatile Counter rechecksConfirmed;
+    private volatile @Nullable Counter fallbacks;
+    private volatile @Nullable Counter copied;
+    private volatile @Nullable Counter copyFailed;
+    private volatile @Nullable Counter copySkipped;
+    private volatile @Nullable Counter copyUndone;
+    private volatile @Nullable Counter copyUnresolved;
+    private volatile @Nullable Counter mismatchLogsSuppressed;
+    private volatile @Nullable Counter rechecksResolved;
+    private volatile @Nullable Counter rechecksConfirmed;
 
     MethodMeters(MeterRegistry registry, String repository, String method, Kind kind) {
         this.registry = registry;
@@ -97,9 +98,9 @@ final class MethodMeters {
         }
     }
 
-    private Counter counter(CoreMeters meter, String tag, String value) {
+    private Counter counter(CoreMeters meter, @Nullable String tag, @Nullable String value) {
         Counter.Builder builder = Counter.builder(meter.meterName()).description(meter.description()).tags(tags);
-        if (tag != null) {
+        if (tag != null && value != null) {
             builder.tag(tag, value);
         }
         return builder.register(registry);
@@ -187,7 +188,10 @@ final class MethodMeters {
         return side.ordinal() * 2 + (success ? 0 : 1);
     }
 
-    /** The start of a call to pass to {@link #call}: the clock for one call in {@value #TIMED_ONE_IN}, else {@link #NOT_TIMED}. */
+    /**
+     * The start of a call to pass to {@link #call}: the clock for one call in {@value #TIMED_ONE_IN}, else {@link
+     * #NOT_TIMED}.
+     */
     static long start() {
         return ThreadLocalRandom.current().nextInt(TIMED_ONE_IN) == 0 ? System.nanoTime() : NOT_TIMED;
     }
@@ -204,7 +208,7 @@ final class MethodMeters {
         }
     }
 
-    void comparison(Outcome outcome, SkipReason reason) {
+    void comparison(Outcome outcome, @Nullable SkipReason reason) {
         comparisonCounter(outcome).increment();
         if (reason != null) {
             skippedCounter(reason).increment();

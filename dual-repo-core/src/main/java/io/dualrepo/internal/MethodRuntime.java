@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /** One method of one decorated repository: its names, meters, log budgets and how its results compare. */
 final class MethodRuntime {
@@ -25,9 +26,9 @@ final class MethodRuntime {
     private final LogBudget hookLogBudget;
     private final StructuralComparator comparator;
     private final ValueRenderer renderer;
-    private final Equivalence<Object> equivalence;
+    private final @Nullable Equivalence<Object> equivalence;
     private final boolean readThroughFallsBack;
-    private final Stitching stitching;
+    private final @Nullable Stitching stitching;
 
     MethodRuntime(Settings settings, String repository, Method method, boolean write) {
         this.repository = repository;
@@ -135,7 +136,7 @@ final class MethodRuntime {
     }
 
     /** The custom equivalence from {@code @Compare}, or null for the structural one. */
-    Equivalence<Object> equivalence() {
+    @Nullable Equivalence<Object> equivalence() {
         return equivalence;
     }
 
@@ -145,7 +146,7 @@ final class MethodRuntime {
     }
 
     /** Under read-through, how the read stitches OLD's answer and NEW's; null when it does not. */
-    Stitching stitching() {
+    @Nullable Stitching stitching() {
         return stitching;
     }
 }

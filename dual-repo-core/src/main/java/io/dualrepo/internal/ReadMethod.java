@@ -10,6 +10,7 @@ import io.dualrepo.routing.Route;
 import io.dualrepo.spi.WithheldMessage;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +41,7 @@ public final class ReadMethod<T> {
     }
 
     /** A read without migrate-on-read. */
-    public <R> R call(Object routingKey, ModelCall<T, R> call) {
+    public <R> R call(@Nullable Object routingKey, ModelCall<T, R> call) {
         return call(routingKey, call, null);
     }
 
@@ -50,7 +51,7 @@ public final class ReadMethod<T> {
      * @param routingKey the {@code @RoutingKey} argument, or null
      * @param copyToNew migrate on read under read-through, or null
      */
-    public <R> R call(Object routingKey, ModelCall<T, R> call, ModelCopy<T, R> copyToNew) {
+    public <R> R call(@Nullable Object routingKey, ModelCall<T, R> call, @Nullable ModelCopy<T, R> copyToNew) {
         return call(routingKey, call, copyToNew, null);
     }
 
@@ -60,8 +61,8 @@ public final class ReadMethod<T> {
      * @param removeFromNew removes what the read asks for from the new model when a write ran during the copy, or
      *     null
      */
-    public <R> R call(Object routingKey, ModelCall<T, R> call, ModelCopy<T, R> copyToNew,
-            ModelRemoval<T> removeFromNew) {
+    public <R> R call(@Nullable Object routingKey, ModelCall<T, R> call, @Nullable ModelCopy<T, R> copyToNew,
+            @Nullable ModelRemoval<T> removeFromNew) {
         Route route = routes.current(routingKey);
         if (route.read() == ReadSource.NEW_THEN_OLD) {
             return readThrough(route, call, copyToNew, removeFromNew);
@@ -84,7 +85,8 @@ public final class ReadMethod<T> {
         return result;
     }
 
-    private <R> void compareIfSampled(Route route, Side primary, ModelCall<T, R> call, R result, Throwable error) {
+    private <R> void compareIfSampled(Route route, Side primary, ModelCall<T, R> call, @Nullable R result,
+            @Nullable Throwable error) {
         double ratio = route.compare().sampleRatio();
         if (ratio <= 0) {
             return;
@@ -97,8 +99,8 @@ public final class ReadMethod<T> {
                 call, result, error);
     }
 
-    private <R> R readThrough(Route route, ModelCall<T, R> call, ModelCopy<T, R> copyToNew,
-            ModelRemoval<T> removeFromNew) {
+    private <R> R readThrough(Route route, ModelCall<T, R> call, @Nullable ModelCopy<T, R> copyToNew,
+            @Nullable ModelRemoval<T> removeFromNew) {
         if (method.stitching() != null) {
             return stitched(route, call, method.stitching());
         }
@@ -157,7 +159,7 @@ public final class ReadMethod<T> {
      * taken back: a read-through key missing from NEW is always answered right, by OLD, which every write reaches
      * first.
      */
-    private <R> void copy(ModelCopy<T, R> copyToNew, ModelRemoval<T> removeFromNew, R fromOld, long mark) {
+    private <R> void copy(ModelCopy<T, R> copyToNew, @Nullable ModelRemoval<T> removeFromNew, R fromOld, long mark) {
         if (!writesInFlight.copying(mark)) {
             // The row migrates on a later read, or by the backfill.
             method.meters().copySkipped();
@@ -196,7 +198,7 @@ public final class ReadMethod<T> {
         }
     }
 
-    private void takeBack(ModelRemoval<T> removeFromNew) {
+    private void takeBack(@Nullable ModelRemoval<T> removeFromNew) {
         Throwable failure = null;
         if (removeFromNew != null) {
             try {

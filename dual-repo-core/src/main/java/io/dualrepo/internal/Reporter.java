@@ -8,6 +8,7 @@ import io.dualrepo.spi.WithheldMessage;
 import io.dualrepo.write.FailedWrite;
 import io.dualrepo.write.FailedWriteSink;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +20,7 @@ final class Reporter {
     private static final Logger hookLog = LoggerFactory.getLogger("io.dualrepo.Hooks");
 
     private final List<ComparisonListener> listeners;
-    private final FailedWriteSink failedWriteSink;
+    private final @Nullable FailedWriteSink failedWriteSink;
 
     Reporter(Settings settings) {
         this.listeners = settings.listeners();

@@ -2,9 +2,9 @@ package io.dualrepo.internal;
 
 import io.dualrepo.CircuitState;
 import io.dualrepo.DualRepo;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.dualrepo.metrics.CoreMeters;
 import io.dualrepo.metrics.DualRepoMetrics;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.Gauge;
@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything one {@link io.dualrepo.DualRepo} shares between its decorators: settings, one route guard and one
@@ -23,7 +24,7 @@ import java.util.function.Function;
 public final class RepositoryRuntimes {
 
     // Set once, by DualRepo's static initialiser: it runs before any DualRepo exists, so before any call of of().
-    private static volatile Function<DualRepo, RepositoryRuntimes> lookup;
+    private static volatile @Nullable Function<DualRepo, RepositoryRuntimes> lookup;
 
     private final Settings settings;
     private final Reporter reporter;
@@ -62,7 +63,9 @@ public final class RepositoryRuntimes {
 
     /** The instance {@code dualRepo} holds. */
     public static RepositoryRuntimes of(DualRepo dualRepo) {
-        return lookup.apply(Objects.requireNonNull(dualRepo, "dualRepo"));
+        // Installed when DualRepo is initialised, which any instance passed here has been.
+        Function<DualRepo, RepositoryRuntimes> installed = Objects.requireNonNull(lookup, "lookup");
+        return installed.apply(Objects.requireNonNull(dualRepo, "dualRepo"));
     }
 
     /** A decorator of {@code repository} was built on this runtime. */

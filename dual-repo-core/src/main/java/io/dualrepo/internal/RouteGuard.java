@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,10 +56,10 @@ public final class RouteGuard {
     private volatile Route lastValid;
     private volatile MigrationState state;
     private volatile KeyedRoutes keyed;
-    private Route lastRefused;
+    private @Nullable Route lastRefused;
     private long lastRefusedAt;
     private long lastRefusedRecheckNanos;
-    private volatile String lastRefusal;
+    private volatile @Nullable String lastRefusal;
     private volatile boolean sourceFailing;
     private volatile boolean missedWriteRecorded;
     // A flag flapping every few milliseconds must not flood the logs; the counter stays exact.
@@ -111,7 +112,7 @@ public final class RouteGuard {
     }
 
     /** The route for one call. Never null, always valid. */
-    public Route current(Object routingKey) {
+    public Route current(@Nullable Object routingKey) {
         Route repositoryWide = repositoryWide();
         if (routingKey == null) {
             return repositoryWide;
@@ -427,7 +428,7 @@ public final class RouteGuard {
             return repositoryWide;
         }
 
-        private Verdict judge(Route offered, Verdict previous) {
+        private Verdict judge(Route offered, @Nullable Verdict previous) {
             Route route = offered.write() == repositoryWide.write()
                     ? offered
                     : Route.of(offered.read(), repositoryWide.write(), offered.compare());

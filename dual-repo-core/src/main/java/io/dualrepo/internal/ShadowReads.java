@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs the secondary read of a compared call and reports the comparison. In {@link ComparisonMode#ASYNC} it runs
@@ -85,7 +86,7 @@ final class ShadowReads implements AutoCloseable {
     }
 
     <T, R> void compare(MethodRuntime method, CircuitBreaker circuit, Side primary, T primaryModel,
-            T secondaryModel, ModelCall<T, R> call, Object primaryResult, Throwable primaryError) {
+            T secondaryModel, ModelCall<T, R> call, @Nullable Object primaryResult, @Nullable Throwable primaryError) {
         if (mode != ComparisonMode.ASYNC) {
             compareHere(method, primary, secondaryModel, call, primaryResult, primaryError);
             return;
@@ -148,7 +149,7 @@ final class ShadowReads implements AutoCloseable {
     }
 
     private <T, R> void compareHere(MethodRuntime method, Side primary, T secondaryModel, ModelCall<T, R> call,
-            Object primaryResult, Throwable primaryError) {
+            @Nullable Object primaryResult, @Nullable Throwable primaryError) {
         long start = System.nanoTime();
         Answer secondary = Answer.of(secondaryModel, call);
         method.meters().call(primary.other(), !secondary.failed(), start);
@@ -181,12 +182,12 @@ final class ShadowReads implements AutoCloseable {
         private final T primaryModel;
         private final T secondaryModel;
         private final ModelCall<T, R> call;
-        private final Object primaryResult;
-        private final Throwable primaryError;
-        private Thread runner;
+        private final @Nullable Object primaryResult;
+        private final @Nullable Throwable primaryError;
+        private @Nullable Thread runner;
 
         Shadow(MethodRuntime method, CircuitBreaker circuit, Side primary, T primaryModel, T secondaryModel,
-                ModelCall<T, R> call, Object primaryResult, Throwable primaryError) {
+                ModelCall<T, R> call, @Nullable Object primaryResult, @Nullable Throwable primaryError) {
             this.method = method;
             this.circuit = circuit;
             this.primary = primary;

@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +36,8 @@ final class Stitching {
     private final String repository;
     private final String method;
     private final StructuralComparator identities;
-    private final String marker;
-    private final Comparator<Object> order;
+    private final @Nullable String marker;
+    private final @Nullable Comparator<Object> order;
     private final boolean set;
     private final LogBudget logBudget;
     private final Counter stitched;
@@ -46,7 +47,7 @@ final class Stitching {
     private final Counter fromNew;
 
     private Stitching(MeterRegistry registry, String repository, String method, StructuralComparator identities,
-            String marker, Comparator<Object> order, boolean set, LogBudget logBudget) {
+            @Nullable String marker, @Nullable Comparator<Object> order, boolean set, LogBudget logBudget) {
         this.repository = repository;
         this.method = method;
         this.identities = identities;
@@ -69,8 +70,8 @@ final class Stitching {
      * @throws IllegalStateException when the method's result is not a collection a stitched answer can be: the
      *     processor refuses such a method, so only a decorator written by hand gets here
      */
-    static Stitching of(MeterRegistry registry, String repository, String name, Method method,
-            StructuralComparator comparator, Comparator<Object> order, LogBudget logBudget) {
+    static @Nullable Stitching of(MeterRegistry registry, String repository, String name, Method method,
+            StructuralComparator comparator, @Nullable Comparator<Object> order, LogBudget logBudget) {
         ReadThrough readThrough = method.getAnnotation(ReadThrough.class);
         if (readThrough == null || !readThrough.stitch()) {
             return null;

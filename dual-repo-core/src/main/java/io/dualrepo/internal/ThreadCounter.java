@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An exact count that many threads add to without an atomic instruction: each platform thread adds to a cell of
@@ -29,7 +30,7 @@ import java.util.WeakHashMap;
 final class ThreadCounter {
 
     private static final VarHandle VALUE;
-    private static final MethodHandle IS_VIRTUAL = isVirtualMethod();
+    private static final @Nullable MethodHandle IS_VIRTUAL = isVirtualMethod();
     private static final int FIRST_SWEEP = 64;
 
     // One counter per meter, whichever runtime registers it: two DualRepo instances on one registry (the global
@@ -113,7 +114,7 @@ final class ThreadCounter {
         for (Iterator<Cell> it = cells.iterator(); it.hasNext(); ) {
             Cell cell = it.next();
             // A thread seen ended has made its last add, and isAlive() makes that add visible here.
-            if (!cell.owner.isAlive()) {
+            if (cell.owner != null && !cell.owner.isAlive()) {
                 ended += (long) VALUE.getVolatile(cell);
                 it.remove();
             }
@@ -131,7 +132,7 @@ final class ThreadCounter {
         }
     }
 
-    private static MethodHandle isVirtualMethod() {
+    private static @Nullable MethodHandle isVirtualMethod() {
         try {
             return MethodHandles.publicLookup()
                     .findVirtual(Thread.class, "isVirtual", MethodType.methodType(boolean.class));
@@ -142,10 +143,10 @@ final class ThreadCounter {
 
     private static final class Cell {
         // The thread that adds to it with plain stores, or null for the shared cell, added to atomically.
-        final Thread owner;
+        final @Nullable Thread owner;
         long value;
 
-        Cell(Thread owner) {
+        Cell(@Nullable Thread owner) {
             this.owner = owner;
         }
     }

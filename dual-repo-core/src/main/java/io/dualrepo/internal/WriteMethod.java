@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A write of a decorated repository: to the route's read source first, then, when the route writes both, to the
@@ -42,7 +43,8 @@ public final class WriteMethod<T> {
         this.scope = decorated.runtime().settings().dualWriteScope();
         this.writesInFlight = decorated.runtime().writesInFlight(decorated.repository());
         this.failOnSecondaryFailure = scope.atomic()
-                || decorated.runtime().settings().secondaryWriteFailurePolicy() == SecondaryWriteFailurePolicy.FAIL_CALL;
+                || decorated.runtime().settings().secondaryWriteFailurePolicy()
+                        == SecondaryWriteFailurePolicy.FAIL_CALL;
     }
 
     /**
@@ -51,7 +53,7 @@ public final class WriteMethod<T> {
      * @param routingKey the {@code @RoutingKey} argument, or null
      * @param arguments the call's arguments, handed to the scope and to the failed-write sink
      */
-    public <R> R call(Object routingKey, Object[] arguments, ModelCall<T, R> call) {
+    public <R> R call(@Nullable Object routingKey, Object[] arguments, ModelCall<T, R> call) {
         Route route = routes.current(routingKey);
         if (route.read() != ReadSource.NEW_THEN_OLD && !writesInFlight.watched()) {
             return write(route, arguments, call);
@@ -122,7 +124,7 @@ public final class WriteMethod<T> {
         }
 
         @Override
-        public Throwable writeSecondaryHoldingFailure() {
+        public @Nullable Throwable writeSecondaryHoldingFailure() {
             Side secondary = primary.other();
             long start = MethodMeters.start();
             try {

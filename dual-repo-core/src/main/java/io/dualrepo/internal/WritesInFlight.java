@@ -19,8 +19,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * write and takes itself back; a read after the write was acknowledged could answer the value before it (found by
  * {@code ConcurrentHistoriesTest} across two databases). So a copy also holds writes out while it runs: it takes
  * {@link #copying} only when no write holds it, and a write waits for a running copy before its first half, up to
- * {@link #COPY_WAIT_MILLIS}. The wait is bounded because the copy may be blocked by something the writing thread holds (a row
- * its open transaction wrote); past it the write goes on, and the copy, seeing it, is taken back as before.
+ * {@link #COPY_WAIT_MILLIS}. The wait is bounded because the copy may be blocked by something the writing thread
+ * holds (a row its open transaction wrote); past it the write goes on, and the copy, seeing it, is taken back as
+ * before.
  */
 final class WritesInFlight {
 

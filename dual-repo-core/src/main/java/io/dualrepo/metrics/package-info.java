@@ -1,2 +1,5 @@
-/** Parameters and return values are non-null unless documented otherwise. */
+/** The meters dual-repo publishes and their catalogue ({@link io.dualrepo.metrics.CoreMeters}). */
+@NullMarked
 package io.dualrepo.metrics;
+
+import org.jspecify.annotations.NullMarked;

@@ -3,6 +3,7 @@ package io.dualrepo.record;
 import io.dualrepo.routing.Route;
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One line of a repository's history: a route change, a backfill or verification result, a force.
@@ -14,7 +15,8 @@ import java.util.Objects;
  * @param detail for people: what happened and what it changed in the record, at most {@value #MAX_DETAIL} characters
  * @param by who: the route source's or the operator's name, the job's name; never a value from the data
  */
-public record RecordEntry(Instant at, Origin origin, Route from, Route to, String detail, String by) {
+public record RecordEntry(Instant at, Origin origin, @Nullable Route from, @Nullable Route to, String detail,
+        String by) {
 
     public static final int MAX_DETAIL = 1000;
 

@@ -2,6 +2,7 @@ package io.dualrepo.record;
 
 import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One model's standing in the record.
@@ -17,8 +18,8 @@ import java.util.Objects;
  * @param rowsVerifiedAt when a verification that found every row it holds equal to the other model's started, since
  *     it has been written (one that found rows missing from it counts: read-through needs no more); or null
  */
-public record SideState(SideStatus status, Instant since, Instant backfilledAt, Instant missedSince, boolean forced,
-        Instant rowsVerifiedAt) {
+public record SideState(SideStatus status, Instant since, @Nullable Instant backfilledAt, @Nullable Instant missedSince,
+        boolean forced, @Nullable Instant rowsVerifiedAt) {
 
     public SideState {
         Objects.requireNonNull(status, "status");

@@ -4,7 +4,10 @@ package io.dualrepo.record;
 public enum SideStatus {
     /** Never written by this repository's dual writes: the state of the new model before the migration. */
     NOT_WRITTEN,
-    /** Written continuously since {@link SideState#since()}, for the first time; rows older than that may be missing. */
+    /**
+     * Written continuously since {@link SideState#since()}, for the first time; rows older than that may be
+     * missing.
+     */
     CATCHING_UP,
     /**
      * Written again since {@link SideState#since()} after a gap: besides missing rows, it may hold values older than

@@ -201,7 +201,8 @@ public final class Transitions {
             return new Change(state, what + " does not count: " + rejectedRows + " row(s) were rejected");
         }
         return new Change(state.with(target, new SideState(standing.status(), standing.since(), finishedAt,
-                standing.missedSince(), false, standing.rowsVerifiedAt())), what + " counts; " + target + " needs a clean verification next");
+                standing.missedSince(), false, standing.rowsVerifiedAt())),
+                what + " counts; " + target + " needs a clean verification next");
     }
 
     static Change verified(MigrationState state, Instant startedAt, boolean clean, String summary,

@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A thread-safe route source held in memory and changed by calling {@link #set}: for tests, and for embedded
@@ -57,7 +58,7 @@ public final class InMemoryRouteSource implements RouteSource {
     }
 
     @Override
-    public Optional<Route> route(String repository, String routingKey) {
+    public Optional<Route> route(String repository, @Nullable String routingKey) {
         return routes.getOrDefault(repository, Optional.empty());
     }
 

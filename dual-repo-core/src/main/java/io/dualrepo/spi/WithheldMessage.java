@@ -3,6 +3,7 @@ package io.dualrepo.spi;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A model's exception as the logs may show it: its class, its stack and its causes, without any message. The
@@ -16,7 +17,7 @@ public final class WithheldMessage extends RuntimeException {
     // A cause chain is short in practice; the bound only guards against a pathological or cyclic one.
     private static final int MAX_CAUSES = 16;
 
-    private WithheldMessage(Throwable original, WithheldMessage cause) {
+    private WithheldMessage(Throwable original, @Nullable WithheldMessage cause) {
         super(name(original) + " (message withheld: it may quote the values written)", cause, false, true);
         setStackTrace(original.getStackTrace());
     }
@@ -24,8 +25,9 @@ public final class WithheldMessage extends RuntimeException {
     /** {@code error}'s chain, each exception replaced by one that keeps its class, SQLState and stack only. */
     public static WithheldMessage of(Throwable error) {
         List<Throwable> chain = chain(error);
-        WithheldMessage shown = null;
-        for (int i = chain.size() - 1; i >= 0; i--) {
+        // The chain holds error itself at least.
+        WithheldMessage shown = new WithheldMessage(chain.get(chain.size() - 1), null);
+        for (int i = chain.size() - 2; i >= 0; i--) {
             shown = new WithheldMessage(chain.get(i), shown);
         }
         return shown;

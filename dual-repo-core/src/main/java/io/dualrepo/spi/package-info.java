@@ -11,7 +11,8 @@
  *   <li>{@link io.dualrepo.spi.flags}: turning feature flags into routes, shared by the flag-service route
  *       sources.</li>
  * </ul>
- *
- * <p>Null-safety: parameters and return values are non-null unless documented otherwise.
  */
+@NullMarked
 package io.dualrepo.spi;
+
+import org.jspecify.annotations.NullMarked;

@@ -2,6 +2,7 @@ package io.dualrepo.write;
 
 import io.dualrepo.Side;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** One call's write to both models, as a {@link DualWriteScope} runs it. */
 public interface DualWrite<R> {
@@ -31,17 +32,17 @@ public interface DualWrite<R> {
     boolean writeSecondary() throws Throwable;
 
     /**
-     * Writes the secondary model as {@link #writeSecondary()} does, counting the call and a failure, but holding
-     * back the rest of the failure policy: for a scope that learns only later whether the primary's write stands
-     * (a savepoint in a transaction that may still roll back), or whether the secondary's write is kept at all (one
-     * run off the caller's thread, in a transaction committed only if the caller still waits for it). The scope then calls {@link
-     * #recordSecondaryFailure} once the primary's write has committed, and never for a write that rolled back
-     * whole, so that nothing says "reached one model but not the other" of a write that reached neither; and
-     * throws the failure itself when {@link #secondaryFailureFailsCall()}.
+     * Writes the secondary model as {@link #writeSecondary()} does, counting the call and a failure, but holding back
+     * the rest of the failure policy: for a scope that learns only later whether the primary's write stands (a
+     * savepoint in a transaction that may still roll back), or whether the secondary's write is kept at all (one run
+     * off the caller's thread, in a transaction committed only if the caller still waits for it). The scope then calls
+     * {@link #recordSecondaryFailure} once the primary's write has committed, and never for a write that rolled back
+     * whole, so that nothing says "reached one model but not the other" of a write that reached neither; and throws the
+     * failure itself when {@link #secondaryFailureFailsCall()}.
      *
      * @return what the secondary threw, or null when it took the write
      */
-    Throwable writeSecondaryHoldingFailure();
+    @Nullable Throwable writeSecondaryHoldingFailure();
 
     /** Logs a failure {@link #writeSecondaryHoldingFailure()} returned and hands it to the failed-write sink. */
     void recordSecondaryFailure(Throwable error);

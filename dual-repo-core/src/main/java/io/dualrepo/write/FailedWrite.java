@@ -22,6 +22,7 @@ public record FailedWrite(
     public static FailedWrite of(
             String repository, String method, Side failedSide, Object[] arguments, Throwable error, Instant at) {
         return new FailedWrite(
-                repository, method, failedSide, java.util.Collections.unmodifiableList(Arrays.asList(arguments)), error, at);
+                repository, method, failedSide, java.util.Collections.unmodifiableList(Arrays.asList(arguments)),
+                error, at);
     }
 }

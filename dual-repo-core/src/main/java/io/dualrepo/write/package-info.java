@@ -1,2 +1,5 @@
-/** Parameters and return values are non-null unless documented otherwise. */
+/** Dual writes: the scope that carries one, and what happens when the secondary write fails. */
+@NullMarked
 package io.dualrepo.write;
+
+import org.jspecify.annotations.NullMarked;

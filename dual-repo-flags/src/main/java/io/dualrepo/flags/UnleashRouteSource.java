@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,15 +65,15 @@ public final class UnleashRouteSource implements RouteSource, AutoCloseable {
     private final MeterRegistry registry;
     private final int maxCachedKeys;
     private final ScheduledExecutorService refresher;
-    private final Supplier<String> contextKey;
+    private final Supplier<@Nullable String> contextKey;
     private final ConcurrentMap<String, RepositoryRoutes> repositories = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
     private final AtomicBoolean warnedUnreachable = new AtomicBoolean();
     private final AtomicBoolean unsettled = new AtomicBoolean();
-    private volatile Map<String, FlagState> payload;
+    private volatile @Nullable Map<String, FlagState> payload;
     private volatile boolean ready;
 
-    private UnleashRouteSource(Builder builder, Events events) {
+    private UnleashRouteSource(Builder builder, @Nullable Events events) {
         this.prefix = builder.prefix;
         this.registry = builder.registry;
         this.maxCachedKeys = builder.maxCachedKeys;
@@ -84,13 +85,15 @@ public final class UnleashRouteSource implements RouteSource, AutoCloseable {
         this.refresher = daemonScheduler();
         if (events != null) {
             events.source = this;
-            this.unleash = Objects.requireNonNull(builder.factory.apply(events), "the Unleash factory returned null");
+            // build() makes events exactly when a factory was given, and an instance otherwise.
+            Function<UnleashSubscriber, Unleash> factory = Objects.requireNonNull(builder.factory, "factory");
+            this.unleash = Objects.requireNonNull(factory.apply(events), "the Unleash factory returned null");
             // A bootstrap or a first fetch may have completed inside the constructor, before events were seen.
             if (!ready && builder.bootstrapPayload != null) {
                 markReady();
             }
         } else {
-            this.unleash = builder.unleash;
+            this.unleash = Objects.requireNonNull(builder.unleash, "unleash");
             // Without events the SDK's state is unknown: trust it, and drop decisions on the interval.
             this.ready = true;
             long intervalNanos = builder.refreshInterval.toNanos();
@@ -121,7 +124,7 @@ public final class UnleashRouteSource implements RouteSource, AutoCloseable {
     }
 
     @Override
-    public Optional<Route> route(String repository, String routingKey) {
+    public Optional<Route> route(String repository, @Nullable String routingKey) {
         if (!ready) {
             return Optional.empty();
         }
@@ -144,7 +147,10 @@ public final class UnleashRouteSource implements RouteSource, AutoCloseable {
         return true;
     }
 
-    /** Whether the flag service has answered (or a bootstrap was loaded); before, every repository is at its default. */
+    /**
+     * Whether the flag service has answered (or a bootstrap was loaded); before, every repository is at its
+     * default.
+     */
     public boolean isReady() {
         return ready;
     }
@@ -195,7 +201,7 @@ public final class UnleashRouteSource implements RouteSource, AutoCloseable {
         }
     }
 
-    private void payloadChanged(String json) {
+    private void payloadChanged(@Nullable String json) {
         unsettled.set(true);
         if (json != null) {
             try {
@@ -214,7 +220,7 @@ public final class UnleashRouteSource implements RouteSource, AutoCloseable {
         }
     }
 
-    private void unreachable(String why) {
+    private void unreachable(@Nullable String why) {
         if (!ready && warnedUnreachable.compareAndSet(false, true)) {
             log.warn("flag service unreachable ({}): every repository keeps its default route until it answers", why);
         }
@@ -223,7 +229,7 @@ public final class UnleashRouteSource implements RouteSource, AutoCloseable {
     /** Receives the SDK's events. Must be the Unleash instance's subscriber for changes to apply at once. */
     static final class Events implements UnleashSubscriber {
 
-        private volatile UnleashRouteSource source;
+        private volatile @Nullable UnleashRouteSource source;
 
         @Override
         public void togglesFetched(ClientFeaturesResponse response) {
@@ -269,14 +275,14 @@ public final class UnleashRouteSource implements RouteSource, AutoCloseable {
     /** Builds an {@link UnleashRouteSource}; every setting has a named default. */
     public static final class Builder {
 
-        private Function<UnleashSubscriber, Unleash> factory;
-        private Unleash unleash;
+        private @Nullable Function<UnleashSubscriber, Unleash> factory;
+        private @Nullable Unleash unleash;
         private String prefix = FlagNames.DEFAULT_PREFIX;
         private MeterRegistry registry = Metrics.globalRegistry;
         private int maxCachedKeys = DEFAULT_MAX_CACHED_KEYS;
         private Duration refreshInterval = DEFAULT_REFRESH_INTERVAL;
-        private Supplier<String> contextKey = () -> null;
-        private String bootstrapPayload;
+        private Supplier<@Nullable String> contextKey = () -> null;
+        private @Nullable String bootstrapPayload;
 
         private Builder() {}
 
@@ -379,7 +385,7 @@ public final class UnleashRouteSource implements RouteSource, AutoCloseable {
          * Where the routing key comes from for methods without a {@code @RoutingKey} parameter: the current
          * tenant of a request, say. Returning null means no key. Default: no key.
          */
-        public Builder contextKey(Supplier<String> contextKey) {
+        public Builder contextKey(Supplier<@Nullable String> contextKey) {
             this.contextKey = Objects.requireNonNull(contextKey, "contextKey");
             return this;
         }

@@ -1,6 +1,8 @@
 /**
  * Routes from Unleash feature flags: {@link io.dualrepo.flags.UnleashRouteSource} and the flag naming
- * convention, {@link io.dualrepo.flags.FlagNames}. Parameters and return values are non-null unless documented
- * otherwise.
+ * convention, {@link io.dualrepo.flags.FlagNames}.
  */
+@NullMarked
 package io.dualrepo.flags;
+
+import org.jspecify.annotations.NullMarked;

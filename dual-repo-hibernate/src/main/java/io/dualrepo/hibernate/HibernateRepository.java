@@ -15,7 +15,8 @@ import org.hibernate.SessionFactory;
  *     LegacyIncidents(SessionFactory sessions) { super(sessions); }
  *
  *     public Optional<Incident> findById(String id) {
- *         return read(session -> Optional.ofNullable(session.find(IncidentRow.class, id)).map(IncidentRow::toIncident));
+ *         return read(session -> Optional.ofNullable(session.find(IncidentRow.class, id))
+ *                 .map(IncidentRow::toIncident));
  *     }
  *
  *     public void save(Incident incident) {

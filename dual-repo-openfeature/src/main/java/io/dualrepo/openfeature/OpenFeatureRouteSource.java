@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +65,7 @@ public final class OpenFeatureRouteSource implements RouteSource, AutoCloseable 
     private final String prefix;
     private final MeterRegistry registry;
     private final int maxCachedKeys;
-    private final Supplier<String> contextKey;
+    private final Supplier<@Nullable String> contextKey;
     private final OpenFeatureFlags reader;
     private final ConcurrentMap<String, FlagRoutes<EvaluationContext>> repositories = new ConcurrentHashMap<>();
     private final AtomicLong generation = new AtomicLong();
@@ -75,7 +76,7 @@ public final class OpenFeatureRouteSource implements RouteSource, AutoCloseable 
     private final AtomicBoolean readyAtRegistration;
     private final Counter providerErrors;
     private final Counter providerStale;
-    private final ScheduledExecutorService refresher;
+    private final @Nullable ScheduledExecutorService refresher;
     private final Consumer<EventDetails> onReady = this::providerReady;
     private final Consumer<EventDetails> onChanged = this::configurationChanged;
     private final Consumer<EventDetails> onError = details -> providerTroubled("error", details);
@@ -83,7 +84,7 @@ public final class OpenFeatureRouteSource implements RouteSource, AutoCloseable 
     private volatile boolean ready;
 
     private OpenFeatureRouteSource(Builder builder) {
-        this.client = builder.client;
+        this.client = Objects.requireNonNull(builder.client, "client"); // build() checked it
         this.prefix = builder.prefix;
         this.registry = builder.registry;
         this.maxCachedKeys = builder.maxCachedKeys;
@@ -122,7 +123,7 @@ public final class OpenFeatureRouteSource implements RouteSource, AutoCloseable 
     }
 
     @Override
-    public Optional<Route> route(String repository, String routingKey) {
+    public Optional<Route> route(String repository, @Nullable String routingKey) {
         if (!ready) {
             if (warnedNotReady.compareAndSet(false, true)) {
                 log.warn("flag provider not ready (state {}): every repository keeps the migration record's last"
@@ -230,12 +231,12 @@ public final class OpenFeatureRouteSource implements RouteSource, AutoCloseable 
     /** Builds an {@link OpenFeatureRouteSource}; every setting has a named default. */
     public static final class Builder {
 
-        private Client client;
+        private @Nullable Client client;
         private String prefix = DEFAULT_PREFIX;
         private MeterRegistry registry = Metrics.globalRegistry;
         private int maxCachedKeys = DEFAULT_MAX_CACHED_KEYS;
-        private Supplier<String> contextKey = () -> null;
-        private Duration refreshInterval;
+        private Supplier<@Nullable String> contextKey = () -> null;
+        private @Nullable Duration refreshInterval;
 
         private Builder() {}
 
@@ -275,7 +276,7 @@ public final class OpenFeatureRouteSource implements RouteSource, AutoCloseable 
          * Where the routing key comes from for methods without a {@code @RoutingKey} parameter: the current
          * tenant of a request, say. Returning null means no key. Default: no key.
          */
-        public Builder contextKey(Supplier<String> contextKey) {
+        public Builder contextKey(Supplier<@Nullable String> contextKey) {
             this.contextKey = Objects.requireNonNull(contextKey, "contextKey");
             return this;
         }

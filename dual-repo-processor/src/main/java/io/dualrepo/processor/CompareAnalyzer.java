@@ -28,6 +28,7 @@ import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The checks of a read's {@code @Compare}: what the runtime would refuse when the decorator is built (options that
@@ -199,7 +200,7 @@ final class CompareAnalyzer {
         return fields;
     }
 
-    private TypeElement superclass(TypeElement type) {
+    private @Nullable TypeElement superclass(TypeElement type) {
         TypeMirror superclass = type.getSuperclass();
         return superclass.getKind() == TypeKind.DECLARED ? (TypeElement) types.asElement(superclass) : null;
     }
@@ -233,7 +234,7 @@ final class CompareAnalyzer {
         }
         if (problems.contains(Creatable.Problem.INNER_CLASS)) {
             diagnostics.report(Message.EQUIVALENCE_INNER_CLASS, position,
-                    className, ((TypeElement) equivalence.getEnclosingElement()).getSimpleName());
+                    className, ((TypeElement) TypeDescriptions.owner(equivalence)).getSimpleName());
         }
         if (problems.contains(Creatable.Problem.NO_CONSTRUCTOR)) {
             diagnostics.report(Message.EQUIVALENCE_NO_CONSTRUCTOR, position, className);

@@ -32,6 +32,7 @@ import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.type.TypeVariable;
 import javax.lang.model.util.Elements;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes the decorator of a {@link Repository}: a final class implementing the interface, holding a
@@ -132,7 +133,7 @@ final class DecoratorWriter {
         return constructor.build();
     }
 
-    private MethodSpec override(RoutedMethod method, String field) {
+    private MethodSpec override(RoutedMethod method, @Nullable String field) {
         MethodSpec.Builder override = MethodSpec.methodBuilder(method.name())
                 .addAnnotation(Override.class)
                 .addModifiers(Modifier.PUBLIC)

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -24,6 +25,7 @@ import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Types;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The identity the runtime will find for the elements of a list, told from their declared type, so that a stitched
@@ -81,7 +83,8 @@ final class ElementIdentities {
         if (ignored.contains(key)) {
             return Optional.of("their key `" + key + "` is left out by @Compare(ignoreFields)");
         }
-        TypeMirror keyType = properties.get(key).asType();
+        // Either branch above made key one of the properties.
+        TypeMirror keyType = Objects.requireNonNull(properties.get(key), key).asType();
         if (!isPlainValue(keyType)) {
             return Optional.of("their key `" + key + "` is " + TypeDescriptions.simpleName(keyType)
                     + ", not a plain value");
@@ -206,7 +209,7 @@ final class ElementIdentities {
                 && !shapes.isSubtypeOfErasure(keyType, Optional.class);
     }
 
-    private TypeElement superclass(TypeElement type) {
+    private @Nullable TypeElement superclass(TypeElement type) {
         TypeMirror superclass = type.getSuperclass();
         return superclass.getKind() == TypeKind.DECLARED ? (TypeElement) types.asElement(superclass) : null;
     }

@@ -133,7 +133,7 @@ final class MethodsAnalyzer {
 
     // An interface may redeclare equals, hashCode or toString; the decorator inherits Object's.
     private boolean isObjectMethod(ExecutableElement method) {
-        if (method.getEnclosingElement().equals(elements.getTypeElement(Object.class.getCanonicalName()))) {
+        if (TypeDescriptions.owner(method).equals(elements.getTypeElement(Object.class.getCanonicalName()))) {
             return true;
         }
         String name = method.getSimpleName().toString();
@@ -166,7 +166,7 @@ final class MethodsAnalyzer {
     }
 
     private void warnNotRouted(ExecutableElement method) {
-        if (!method.getEnclosingElement().equals(type)) {
+        if (!TypeDescriptions.owner(method).equals(type)) {
             return;
         }
         for (String annotationName : List.of(COMPARE, READ_THROUGH)) {
@@ -211,7 +211,7 @@ final class MethodsAnalyzer {
         } else if (compare.isPresent()) {
             AnnotationMirror annotation = compare.get();
             compareAnalyzer.check(resolved, annotation, describe(method),
-                    value -> method.getEnclosingElement().equals(type)
+                    value -> TypeDescriptions.owner(method).equals(type)
                             ? Position.of(method, annotation, value)
                             : at(method));
         }
@@ -221,7 +221,7 @@ final class MethodsAnalyzer {
             diagnostics.report(Message.READ_THROUGH_ON_WRITE, at(method, readThrough.get()), describe(method));
         } else if (readThrough.isPresent()) {
             AnnotationMirror annotation = readThrough.get();
-            Function<AnnotationValue, Position> valueAt = value -> method.getEnclosingElement().equals(type)
+            Function<AnnotationValue, Position> valueAt = value -> TypeDescriptions.owner(method).equals(type)
                     ? Position.of(method, annotation, value)
                     : at(method);
             // A stitched read copies nothing: its copyWith is reported as such, not checked as a copy.
@@ -234,7 +234,8 @@ final class MethodsAnalyzer {
                 .map(p -> types.erasure(p.asType()))
                 .toList();
         return new RoutedMethod(
-                method, resolved, operation, lookupTypes, routingKey(method), checkSingleUseParameters(method, resolved), copy);
+                method, resolved, operation, lookupTypes, routingKey(method),
+                checkSingleUseParameters(method, resolved), copy);
     }
 
     /** Refuses parameters that can be consumed only once; returns those declared Iterable, to be copied once. */
@@ -245,7 +246,7 @@ final class MethodsAnalyzer {
             TypeMirror parameterType = resolved.getParameterTypes().get(i);
             Optional<String> elementArguments = singleUseTypes.elementArguments(parameterType);
             if (elementArguments.isPresent()) {
-                Position position = method.getEnclosingElement().equals(type) ? Position.of(parameter) : at(method);
+                Position position = TypeDescriptions.owner(method).equals(type) ? Position.of(parameter) : at(method);
                 diagnostics.report(Message.SINGLE_USE_PARAMETER, position, parameter.getSimpleName(),
                         describe(method), simpleName(parameterType), elementArguments.get());
             } else if (singleUseTypes.isCopiedOnce(parameterType)) {
@@ -273,7 +274,7 @@ final class MethodsAnalyzer {
                 .toList();
         if (keys.size() > 1) {
             VariableElement second = keys.get(1);
-            Position position = method.getEnclosingElement().equals(type)
+            Position position = TypeDescriptions.owner(method).equals(type)
                     ? Position.of(second, find(second, ROUTING_KEY).orElseThrow())
                     : at(method);
             String names = keys.stream().map(k -> "`" + k.getSimpleName() + "`").collect(Collectors.joining(", "));
@@ -284,11 +285,11 @@ final class MethodsAnalyzer {
 
     /** Where a method's problem is reported: see the class comment. */
     private Position at(ExecutableElement method) {
-        return method.getEnclosingElement().equals(type) ? Position.of(method) : Position.of(type, dualModel);
+        return TypeDescriptions.owner(method).equals(type) ? Position.of(method) : Position.of(type, dualModel);
     }
 
     private Position at(ExecutableElement method, AnnotationMirror annotation) {
-        return method.getEnclosingElement().equals(type)
+        return TypeDescriptions.owner(method).equals(type)
                 ? Position.of(method, annotation)
                 : Position.of(type, dualModel);
     }

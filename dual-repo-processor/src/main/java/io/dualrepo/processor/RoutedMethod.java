@@ -7,6 +7,7 @@ import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.ExecutableType;
 import javax.lang.model.type.TypeMirror;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One method the decorator overrides and routes.
@@ -43,9 +44,10 @@ record RoutedMethod(
      * @param throwsChecked whether the write declares checked exceptions, which a {@code Consumer} cannot throw
      * @param removeWith the write, taking the read's arguments, that takes the copy back from the new model; or null
      */
-    record Copy(String method, Shape shape, TypeMirror elementType, boolean throwsChecked, String removeWith) {
+    record Copy(String method, Shape shape, @Nullable TypeMirror elementType, boolean throwsChecked,
+            @Nullable String removeWith) {
 
-        Copy withRemoveWith(String write) {
+        Copy withRemoveWith(@Nullable String write) {
             return new Copy(method, shape, elementType, throwsChecked, write);
         }
 

@@ -180,7 +180,7 @@ final class StitchAnalyzer {
         if (problems.contains(Creatable.Problem.INNER_CLASS)) {
             diagnostics.report(Message.STITCH_ORDER_UNUSABLE, position, className, described,
                     "it is an inner class, which needs an instance of `"
-                            + ((TypeElement) comparator.getEnclosingElement()).getSimpleName() + "`: make it static");
+                            + ((TypeElement) TypeDescriptions.owner(comparator)).getSimpleName() + "`: make it static");
         }
         if (problems.contains(Creatable.Problem.NO_CONSTRUCTOR)) {
             diagnostics.report(Message.STITCH_ORDER_UNUSABLE, position, className, described,

@@ -2,7 +2,9 @@ package io.dualrepo.processor;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Collectors;
+import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
@@ -17,6 +19,14 @@ import javax.lang.model.util.Types;
 final class TypeDescriptions {
 
     private TypeDescriptions() {}
+
+    /**
+     * The type that declares {@code member}. javac gives every method, field and member class one; the model's
+     * {@code getEnclosingElement} may return null only for modules and top-level packages.
+     */
+    static Element owner(Element member) {
+        return Objects.requireNonNull(member.getEnclosingElement(), "enclosing element");
+    }
 
     /** Simple names, type arguments kept: {@code Optional<Incident>}, {@code List<? extends Incident>}. */
     static String simpleName(TypeMirror type) {
@@ -58,9 +68,9 @@ final class TypeDescriptions {
      * parameter types as members of {@code in}, type arguments of super-interfaces resolved.
      */
     static String method(ExecutableElement method, TypeElement in, Types types) {
-        String owner = method.getEnclosingElement().equals(in)
+        String owner = owner(method).equals(in)
                 ? ""
-                : method.getEnclosingElement().getSimpleName() + ".";
+                : owner(method).getSimpleName() + ".";
         ExecutableType resolved = (ExecutableType) types.asMemberOf((DeclaredType) in.asType(), method);
         List<? extends TypeMirror> parameters = resolved.getParameterTypes();
         List<String> names = new ArrayList<>();

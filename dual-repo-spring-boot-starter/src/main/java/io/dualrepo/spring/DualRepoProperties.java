@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -282,13 +283,13 @@ public class DualRepoProperties {
          * The repository's stage in the in-memory route source the starter builds (ignored when the application
          * defines its own RouteSource bean). It takes effect only if the transition rules allow it.
          */
-        private Stage stage;
+        private @Nullable Stage stage;
 
-        public Stage getStage() {
+        public @Nullable Stage getStage() {
             return stage;
         }
 
-        public void setStage(Stage stage) {
+        public void setStage(@Nullable Stage stage) {
             this.stage = stage;
         }
     }

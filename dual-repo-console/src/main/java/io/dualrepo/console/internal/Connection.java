@@ -82,7 +82,7 @@ public final class Connection implements Runnable {
                     request = read(in, out, deadline);
                 } catch (Refusal refusal) {
                     write(out, ConsoleHandler.withCommonHeaders(Exchange.Reply.error(refusal.status,
-                            refusal.getMessage())), false, false);
+                            String.valueOf(refusal.getMessage()))), false, false);
                     closeGently(in);
                     return;
                 } catch (Gone gone) {

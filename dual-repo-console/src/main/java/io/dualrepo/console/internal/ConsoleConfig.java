@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the console's builder gathered. Nullable: {@code stageControl} (routes are then changed elsewhere), the
@@ -20,17 +21,17 @@ import java.util.function.ToLongFunction;
 public record ConsoleConfig(
         DualRepo dualRepo,
         List<String> repositories,
-        InMemoryRouteSource stageControl,
+        @Nullable InMemoryRouteSource stageControl,
         String routeOrigin,
         Guard guard,
         String prefix,
         int maxRequestBytes,
         Duration requestTimeout,
-        Function<String, Object> comparisons,
-        Function<String, Optional<Instant>> pendingSync,
-        ToLongFunction<String> quarantinedRows,
+        @Nullable Function<String, Object> comparisons,
+        @Nullable Function<String, Optional<Instant>> pendingSync,
+        @Nullable ToLongFunction<String> quarantinedRows,
         Map<String, ConsoleAction> actions,
-        Supplier<?> appState,
-        String pageScript,
+        @Nullable Supplier<?> appState,
+        @Nullable String pageScript,
         String title,
         Clock clock) {}

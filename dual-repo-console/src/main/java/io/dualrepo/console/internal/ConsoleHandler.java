@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -61,7 +62,7 @@ public final class ConsoleHandler {
         try {
             reply = route(request);
         } catch (ConsoleException e) {
-            reply = Exchange.Reply.error(e.status(), e.getMessage());
+            reply = Exchange.Reply.error(e.status(), String.valueOf(e.getMessage()));
         } catch (Exception e) {
             log.error("{} {} failed", request.method(), request.rawPath(), WithheldMessage.of(e));
             reply = Exchange.Reply.error(500, "the console failed to answer " + request.method() + " "
@@ -120,7 +121,9 @@ public final class ConsoleHandler {
         if (name.equals("stage")) {
             return Exchange.Reply.json(200, setStage(body));
         }
-        Object answer = config.actions().get(name).perform(new ActionRequest(name, body));
+        // route() answered 404 above for a name that is neither stage nor an action.
+        ConsoleAction action = Objects.requireNonNull(config.actions().get(name), name);
+        Object answer = action.perform(new ActionRequest(name, body));
         return answer instanceof ConsoleAction.Answer status ? Exchange.Reply.json(status.status(), status.body())
                 : Exchange.Reply.json(200, answer);
     }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** A request as the console sees it, whatever server read it, and its answer. */
 public final class Exchange {
@@ -17,14 +18,14 @@ public final class Exchange {
     public record Request(String method, String rawPath, Map<String, List<String>> headers, byte[] body) {
 
         /** The header's one value, stripped; null when absent or given more than once. */
-        public String single(String name) {
+        public @Nullable String single(String name) {
             List<String> values = headers.get(name);
             return values == null || values.size() != 1 ? null : values.get(0).strip();
         }
     }
 
     /** An answer: status, content type (null for none) and body, and headers of its own. */
-    public record Reply(int status, String contentType, byte[] body, Map<String, String> headers) {
+    public record Reply(int status, @Nullable String contentType, byte[] body, Map<String, String> headers) {
 
         public static Reply json(int status, Object body) {
             return new Reply(status, "application/json; charset=utf-8",

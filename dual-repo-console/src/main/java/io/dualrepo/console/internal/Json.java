@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The JSON the console needs, written and read here so that the module depends on nothing beyond core and SLF4J:
@@ -26,7 +27,7 @@ public final class Json {
         return out.toString();
     }
 
-    private static void write(Object value, StringBuilder out) {
+    private static void write(@Nullable Object value, StringBuilder out) {
         if (value == null) {
             out.append("null");
         } else if (value instanceof CharSequence || value instanceof Enum<?> || value instanceof Character) {
@@ -112,7 +113,7 @@ public final class Json {
      *
      * @throws IllegalArgumentException saying where the text stops being JSON
      */
-    public static Object parse(String text) {
+    public static @Nullable Object parse(String text) {
         Parser parser = new Parser(text);
         parser.skipSpace();
         Object value = parser.value(0);
@@ -131,7 +132,7 @@ public final class Json {
             this.text = text;
         }
 
-        Object value(int depth) {
+        @Nullable Object value(int depth) {
             if (depth > MAX_DEPTH) {
                 throw error("nested deeper than " + MAX_DEPTH);
             }
@@ -266,7 +267,7 @@ public final class Json {
             }
         }
 
-        private Object literal(String word, Object value) {
+        private @Nullable Object literal(String word, @Nullable Object value) {
             if (!text.startsWith(word, at)) {
                 throw error("unexpected word");
             }

@@ -14,9 +14,12 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.ToLongFunction;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +62,7 @@ final class StateView {
     /** A stage this console was asked for and refused, and why. */
     record StageRefusal(long at, String stage, String reason) {}
 
-    private Map<String, Object> repository(String repository, StageRefusal refusal) {
+    private Map<String, Object> repository(String repository, @Nullable StageRefusal refusal) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("name", repository);
         Optional<String> problem = undecorated(config, repository);
@@ -142,7 +145,7 @@ final class StateView {
         return json;
     }
 
-    private static Map<String, Object> latest(List<RecordEntry> history, Origin origin) {
+    private static @Nullable Map<String, Object> latest(List<RecordEntry> history, Origin origin) {
         return history.stream().filter(entry -> entry.origin() == origin).findFirst().map(StateView::entry)
                 .orElse(null);
     }
@@ -162,7 +165,8 @@ final class StateView {
     private Map<String, Object> pendingSync(String repository) {
         Map<String, Object> json = new LinkedHashMap<>();
         try {
-            Optional<Instant> oldest = config.pendingSync().apply(repository);
+            // Asked only when a pending-sync reader is configured.
+            Optional<Instant> oldest = Objects.requireNonNull(config.pendingSync(), "pendingSync").apply(repository);
             json.put("oldestAt", oldest.map(Instant::toEpochMilli).orElse(null));
             json.put("oldestAgeSeconds", oldest.map(at -> Math.max(0, Duration.between(at,
                     config.clock().instant()).toSeconds())).orElse(null));
@@ -176,7 +180,9 @@ final class StateView {
     private Map<String, Object> quarantine(String repository) {
         Map<String, Object> json = new LinkedHashMap<>();
         try {
-            json.put("rows", config.quarantinedRows().applyAsLong(repository));
+            // Asked only when a quarantine counter is configured.
+            ToLongFunction<String> rows = Objects.requireNonNull(config.quarantinedRows(), "quarantinedRows");
+            json.put("rows", rows.applyAsLong(repository));
         } catch (RuntimeException e) {
             log.warn("the console could not read the quarantine", WithheldMessage.of(e));
             json.put("error", "the quarantine could not be read (details in the server's log)");
@@ -184,7 +190,7 @@ final class StateView {
         return json;
     }
 
-    private static Long millis(Instant instant) {
+    private static @Nullable Long millis(@Nullable Instant instant) {
         return instant == null ? null : instant.toEpochMilli();
     }
 

@@ -3,6 +3,7 @@ package io.dualrepo.spi.flags;
 import io.dualrepo.routing.Comparison;
 import io.dualrepo.routing.Stage;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How one flag service's flags read as the parts of a route. {@link FlagRoutes} asks in a fixed order (the stage
@@ -18,10 +19,10 @@ import java.util.Arrays;
 public interface FlagReader<C> {
 
     /** The context a decision for this routing key evaluates in; {@code key} is null for calls without one. */
-    C context(String key);
+    C context(@Nullable String key);
 
     /** The stage the stage flag gives for this context, or null when it gives none (off or missing). */
-    Stage stage(String flag, C context);
+    @Nullable Stage stage(String flag, C context);
 
     /** A switch: read-new, write-old or write-new. {@code whenMissing} when the service does not have the flag. */
     boolean enabled(String flag, C context, boolean whenMissing);
@@ -38,12 +39,12 @@ public interface FlagReader<C> {
      * with a one-word name ({@code "read OLD|write BOTH|compare off"}). Null when the service does not show its
      * flags as a whole: then changes of the repository-wide (keyless) route are what is logged and counted.
      */
-    default String summary() {
+    default @Nullable String summary() {
         return null;
     }
 
     /** The stage of that exact name, or null. */
-    static Stage stageNamed(String name) {
+    static @Nullable Stage stageNamed(String name) {
         for (Stage stage : Stage.values()) {
             if (stage.name().equals(name)) {
                 return stage;

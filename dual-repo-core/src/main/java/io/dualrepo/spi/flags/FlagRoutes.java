@@ -2,7 +2,6 @@ package io.dualrepo.spi.flags;
 
 import io.dualrepo.metrics.CoreMeters;
 import io.dualrepo.metrics.DualRepoMetrics;
-import io.dualrepo.routing.Comparison;
 import io.dualrepo.routing.ReadSource;
 import io.dualrepo.routing.Route;
 import io.dualrepo.routing.Stage;
@@ -14,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 /**
@@ -41,9 +41,9 @@ public final class FlagRoutes<C> {
     private final Counter errors;
     private final Counter refused;
     private final Counter changes;
-    private volatile Decision keyless;
+    private volatile @Nullable Decision keyless;
     private volatile Optional<Route> lastValid = Optional.empty();
-    private volatile String lastProblem;
+    private volatile @Nullable String lastProblem;
     private volatile boolean failing;
     private String lastSummary;
 
@@ -81,7 +81,7 @@ public final class FlagRoutes<C> {
      * The route for one key. A cached decision holds while the generation has not moved: the source moves it when
      * the flags change, and on a timer when it cannot see the service's events. No clock is read here.
      */
-    public Optional<Route> route(String key, long generation) {
+    public Optional<Route> route(@Nullable String key, long generation) {
         Decision decision = key == null ? keyless : byKey.get(key);
         if (decision != null && decision.generation == generation) {
             return decision.route;
@@ -89,12 +89,12 @@ public final class FlagRoutes<C> {
         return decide(key, decision, generation);
     }
 
-    private Optional<Route> decide(String key, Decision previous, long generation) {
+    private Optional<Route> decide(@Nullable String key, @Nullable Decision previous, long generation) {
         Optional<Route> route;
         try {
             route = evaluate(reader.context(key), previous);
         } catch (FlagReader.Refused e) {
-            route = refuse(previous, e.getMessage());
+            route = refuse(previous, String.valueOf(e.getMessage()));
         } catch (RuntimeException e) {
             errors.increment();
             if (!failing) {
@@ -129,7 +129,7 @@ public final class FlagRoutes<C> {
         return route;
     }
 
-    private Optional<Route> evaluate(C context, Decision previous) {
+    private Optional<Route> evaluate(C context, @Nullable Decision previous) {
         Route route;
         String describedFlags;
         Stage stage = reader.stage(flags.stage(), context);
@@ -165,7 +165,7 @@ public final class FlagRoutes<C> {
         return shared;
     }
 
-    private Optional<Route> refuse(Decision previous, String problem) {
+    private Optional<Route> refuse(@Nullable Decision previous, String problem) {
         refused.increment();
         if (!problem.equals(lastProblem)) {
             lastProblem = problem;
@@ -209,7 +209,7 @@ public final class FlagRoutes<C> {
         }
     }
 
-    private synchronized void noticeKeylessChange(Decision before, Decision after) {
+    private synchronized void noticeKeylessChange(@Nullable Decision before, Decision after) {
         // With a summary, announceChanges reports changes; without one, the keyless route is the best account.
         if (reader.summary() != null || before == null || before.route.equals(after.route)
                 || after.route.isEmpty()) {
@@ -233,7 +233,8 @@ public final class FlagRoutes<C> {
                 .filter(i -> !from[i].equals(to[i]))
                 .mapToObj(i -> {
                     String name = to[i].substring(0, to[i].indexOf(' '));
-                    return name + " " + from[i].substring(name.length() + 1) + " -> " + to[i].substring(name.length() + 1);
+                    return name + " " + from[i].substring(name.length() + 1) + " -> "
+                            + to[i].substring(name.length() + 1);
                 })
                 .collect(Collectors.joining(", "));
     }

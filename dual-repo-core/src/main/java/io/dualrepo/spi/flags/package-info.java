@@ -5,7 +5,8 @@
  * other; a route source reads its service's flags through a {@link io.dualrepo.spi.flags.FlagReader} and asks
  * {@link io.dualrepo.spi.flags.FlagRoutes} for each key's route. Not meant for application code; compatible within
  * a minor version.
- *
- * <p>Null-safety: parameters and return values are non-null unless documented otherwise.
  */
+@NullMarked
 package io.dualrepo.spi.flags;
+
+import org.jspecify.annotations.NullMarked;

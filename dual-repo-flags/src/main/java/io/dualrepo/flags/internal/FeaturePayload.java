@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads Unleash's client feature payload (what {@code /api/client/features} and bootstrap files hold). The SDK
@@ -105,7 +106,7 @@ public final class FeaturePayload {
         return List.copyOf(names);
     }
 
-    private static String string(JsonObject object, String member) {
+    private static @Nullable String string(JsonObject object, String member) {
         JsonElement value = object.get(member);
         return value == null || value.isJsonNull() ? null : value.getAsString();
     }

@@ -15,6 +15,7 @@ import java.text.DecimalFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,12 +58,12 @@ public final class RepositoryRoutes implements FlagReader<UnleashContext> {
     }
 
     @Override
-    public UnleashContext context(String key) {
+    public UnleashContext context(@Nullable String key) {
         return key == null ? NO_KEY : UnleashContext.builder().userId(key).build();
     }
 
     @Override
-    public Stage stage(String flag, UnleashContext context) {
+    public @Nullable Stage stage(String flag, UnleashContext context) {
         if (!unleash.isEnabled(flag, context, false)) {
             return null;
         }
@@ -99,7 +100,7 @@ public final class RepositoryRoutes implements FlagReader<UnleashContext> {
         return Comparison.ALWAYS;
     }
 
-    private FlagState state(String flag) {
+    private @Nullable FlagState state(String flag) {
         Map<String, FlagState> states = payload.get();
         if (states == null) {
             return null;
@@ -109,7 +110,7 @@ public final class RepositoryRoutes implements FlagReader<UnleashContext> {
 
     /** From the feature payload's rollout percentages; null until Unleash has sent one. */
     @Override
-    public String summary() {
+    public @Nullable String summary() {
         Map<String, FlagState> states = payload.get();
         if (states == null) {
             return null;

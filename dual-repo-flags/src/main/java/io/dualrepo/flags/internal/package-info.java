@@ -1,2 +1,5 @@
-/** Implementation of the flags module; not an API. Parameters and return values are non-null unless documented otherwise. */
+/** Implementation of the flags module; not an API. */
+@NullMarked
 package io.dualrepo.flags.internal;
+
+import org.jspecify.annotations.NullMarked;

@@ -38,19 +38,19 @@ import java.util.regex.Pattern;
  * the key the dual write took.
  *
  * <h2>Deletes racing the copy</h2>
- * A dual write may delete a row after the worker read it and before its insert committed; the insert would then
- * bring the row back. So after the batch commits, the worker reads the old model's rows in the batch's key range
- * again (one range read), and removes the keys it inserted that the old model no longer holds from the new model. Why that is enough: a dual write deletes from the
- * old model first and, once that has committed, from the new one. If the new-model delete ran after the insert
- * committed, it deleted the copy itself. If it ran before, the old-model delete had committed before it, hence
- * before the insert committed, hence before the check, which therefore sees the key gone. When the two deletes
- * share one transaction ({@code SameDatabaseScope}), the old-model delete becomes visible only at that
- * transaction's commit, which may follow the insert; the check is therefore made one batch later, once the next
- * batch is written, by which time such a transaction has committed unless it stayed open longer than a batch takes
- * (what that leaves, the verifier finds). The removal itself reads the old model again after deleting and keeps any
- * key a dual write has put back meanwhile. All this trusts the old model to say which rows exist, which is why the
- * backfill runs while the old model is the primary: with the new model written first, a key a dual write is
- * creating is briefly in the new model only.
+ * A dual write may delete a row after the worker read it and before its insert committed; the insert would then bring
+ * the row back. So after the batch commits, the worker reads the old model's rows in the batch's key range again (one
+ * range read), and removes the keys it inserted that the old model no longer holds from the new model. Why that is
+ * enough: a dual write deletes from the old model first and, once that has committed, from the new one. If the
+ * new-model delete ran after the insert committed, it deleted the copy itself. If it ran before, the old-model delete
+ * had committed before it, hence before the insert committed, hence before the check, which therefore sees the key
+ * gone. When the two deletes share one transaction ({@code SameDatabaseScope}), the old-model delete becomes visible
+ * only at that transaction's commit, which may follow the insert; the check is therefore made one batch later, once the
+ * next batch is written, by which time such a transaction has committed unless it stayed open longer than a batch takes
+ * (what that leaves, the verifier finds). The removal itself reads the old model again after deleting and keeps any key
+ * a dual write has put back meanwhile. All this trusts the old model to say which rows exist, which is why the backfill
+ * runs while the old model is the primary: with the new model written first, a key a dual write is creating is briefly
+ * in the new model only.
  *
  * <h2>Updates racing the copy</h2>
  * A dual write may likewise change a row after the worker read it and before its insert committed: its old-model
@@ -205,7 +205,8 @@ public final class Backfill<K extends Comparable<? super K>, V> {
      *     the next run
      */
     public BackfillResult run() {
-        if (migration.oldModel().transactions().inTransaction() || migration.newModel().transactions().inTransaction()) {
+        if (migration.oldModel().transactions().inTransaction()
+                || migration.newModel().transactions().inTransaction()) {
             throw new IllegalStateException("backfill " + job + " must not run inside a transaction: it commits"
                     + " each batch on its own");
         }
@@ -360,7 +361,10 @@ public final class Backfill<K extends Comparable<? super K>, V> {
             return this;
         }
 
-        /** How many times a batch that conflicted with a concurrent write is tried again. Default {@value #DEFAULT_MAX_RETRIES}. */
+        /**
+         * How many times a batch that conflicted with a concurrent write is tried again. Default {@value
+         * #DEFAULT_MAX_RETRIES}.
+         */
         public Builder<K, V> maxRetries(int maxRetries) {
             if (maxRetries < 0) {
                 throw new IllegalArgumentException("backfill max retries " + maxRetries + " must not be negative");

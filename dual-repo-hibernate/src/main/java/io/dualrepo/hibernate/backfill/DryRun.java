@@ -1,7 +1,6 @@
 package io.dualrepo.hibernate.backfill;
 
 import io.dualrepo.hibernate.KeyedModel;
-import io.dualrepo.hibernate.internal.lease.LeaseStore;
 import io.dualrepo.hibernate.internal.lease.LeaseStore.Totals;
 import io.dualrepo.hibernate.internal.lease.Pacer;
 import java.time.Duration;

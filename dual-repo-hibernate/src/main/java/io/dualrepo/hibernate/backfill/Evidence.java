@@ -95,7 +95,8 @@ final class Evidence {
             Instant finishedAt = Instant.now();
             MigrationState state = record.recordBackfill(migration.name(), Side.NEW,
                     startedAt == null ? Instant.EPOCH : startedAt, finishedAt, rejectedRows, "backfill " + job
-                            + " (worker " + workerId + ")" + (startedAt == null ? ", resumed from an earlier run" : ""));
+                            + " (worker " + workerId + ")"
+                            + (startedAt == null ? ", resumed from an earlier run" : ""));
             Instant counted = state.newSide().backfilledAt();
             boolean needsOne = state.newSide().status() == SideStatus.CATCHING_UP
                     || state.newSide().status() == SideStatus.RESYNCING;

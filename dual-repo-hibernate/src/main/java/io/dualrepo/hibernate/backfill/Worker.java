@@ -27,7 +27,10 @@ import org.hibernate.Session;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One {@link Backfill#run()} that copies: the claim, copy, check loop the class javadoc of {@link Backfill} describes. */
+/**
+ * One {@link Backfill#run()} that copies: the claim, copy, check loop the class javadoc of {@link Backfill}
+ * describes.
+ */
 final class Worker<K extends Comparable<? super K>, V> {
 
     private static final Logger LOG = LoggerFactory.getLogger(Backfill.class);

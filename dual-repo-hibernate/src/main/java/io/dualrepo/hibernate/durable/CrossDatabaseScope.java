@@ -1,7 +1,7 @@
 package io.dualrepo.hibernate.durable;
 
-import io.dualrepo.hibernate.HibernateMeters;
 import io.dualrepo.Side;
+import io.dualrepo.hibernate.HibernateMeters;
 import io.dualrepo.hibernate.Migration;
 import io.dualrepo.hibernate.Transactions;
 import io.dualrepo.spi.WithheldMessage;
@@ -65,10 +65,11 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * CrossDatabaseScope scope = CrossDatabaseScope.builder()
- *         .migration(Migration.of("incidents", KeyType.STRING, legacyModel, statusTableModel), WriteKeys.<String>builder()
- *                 .on("save", arguments -> ((Incident) arguments.get(0)).id())
- *                 .on("deleteById", arguments -> (String) arguments.get(0))
- *                 .build())
+ *         .migration(Migration.of("incidents", KeyType.STRING, legacyModel, statusTableModel),
+ *                 WriteKeys.<String>builder()
+ *                         .on("save", arguments -> ((Incident) arguments.get(0)).id())
+ *                         .on("deleteById", arguments -> (String) arguments.get(0))
+ *                         .build())
  *         .build();
  * DualRepo dualRepo = DualRepo.builder().dualWriteScope(scope)...build();
  * }</pre>
@@ -465,7 +466,8 @@ public final class CrossDatabaseScope implements DualWriteScope {
         sync.sync(source, registration.migration.keyType().decode(key));
     }
 
-    private void clear(Registration<?> registration, DualWrite<?> write, Transactions transactions, List<Long> pending) {
+    private void clear(Registration<?> registration, DualWrite<?> write, Transactions transactions,
+            List<Long> pending) {
         if (pending.isEmpty()) {
             return;
         }
@@ -549,11 +551,11 @@ public final class CrossDatabaseScope implements DualWriteScope {
          * A deferral never fails the call, whatever the {@link io.dualrepo.write.SecondaryWriteFailurePolicy}.
          *
          * <p>The trade-off: the secondary is behind the primary by up to the repair's interval for every deferred
-         * key, reads that compare the two see the older value until then, and reads do not move to the secondary
-         * while keys wait ({@link CrossDatabaseScope#pendingRepairs}). Requires the secondary model's repository to write through the
-         * migration's {@code SessionFactory} ({@link io.dualrepo.hibernate.HibernateRepository} does), so that its
-         * write joins the transaction held back; a repository that commits on its own is not held back. When the
-         * caller has a transaction open on the secondary's database, the secondary's half joins it on the caller's
+         * key, reads that compare the two see the older value until then, and reads do not move to the secondary while
+         * keys wait ({@link CrossDatabaseScope#pendingRepairs}). Requires the secondary model's repository to write
+         * through the migration's {@code SessionFactory} ({@link io.dualrepo.hibernate.HibernateRepository} does), so
+         * that its write joins the transaction held back; a repository that commits on its own is not held back. When
+         * the caller has a transaction open on the secondary's database, the secondary's half joins it on the caller's
          * thread, unbounded, as without a timeout. Under read-through the bound does not apply: NEW, the secondary
          * there (OLD is written first), answers reads first, so its write is waited for in full.
          */

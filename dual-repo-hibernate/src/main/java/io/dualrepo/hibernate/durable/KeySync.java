@@ -125,8 +125,8 @@ public final class KeySync<K extends Comparable<? super K>, V> {
                 first = outcome;
             }
         }
-        throw new IllegalStateException(migration.name() + ": key " + Printable.of(key) + " still differed from " + source
-                + " after " + MAX_ROUNDS + " sync rounds (it keeps changing, or the " + source.other()
+        throw new IllegalStateException(migration.name() + ": key " + Printable.of(key) + " still differed from "
+                + source + " after " + MAX_ROUNDS + " sync rounds (it keeps changing, or the " + source.other()
                 + " model does not store what it is given)");
     }
 

@@ -1,7 +1,7 @@
 package io.dualrepo.hibernate.durable;
 
-import io.dualrepo.hibernate.HibernateMeters;
 import io.dualrepo.Side;
+import io.dualrepo.hibernate.HibernateMeters;
 import io.dualrepo.hibernate.Migration;
 import io.dualrepo.hibernate.Transactions;
 import io.dualrepo.hibernate.internal.Printable;

@@ -12,7 +12,8 @@ import org.hibernate.SessionFactory;
  */
 public final class BoundSessions {
 
-    private static final ThreadLocal<Map<SessionFactory, Session>> BOUND = ThreadLocal.withInitial(IdentityHashMap::new);
+    private static final ThreadLocal<Map<SessionFactory, Session>> BOUND =
+            ThreadLocal.withInitial(IdentityHashMap::new);
 
     private BoundSessions() {}
 

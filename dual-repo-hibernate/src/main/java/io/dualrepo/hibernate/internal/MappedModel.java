@@ -283,7 +283,10 @@ public final class MappedModel<E, K extends Comparable<? super K>, V> implements
         return entities;
     }
 
-    /** One insert of arrays on PostgreSQL where it can; else a multi-row insert per {@link TableRows#rowsPerInsert()}. */
+    /**
+     * One insert of arrays on PostgreSQL where it can; else a multi-row insert per {@link
+     * TableRows#rowsPerInsert()}.
+     */
     private int insert(Session session, List<E> entities) {
         if (entities.isEmpty()) {
             return 0;

@@ -1,2 +1,5 @@
-/** Implementation of the Hibernate module; not an API. Parameters and return values are non-null unless documented otherwise. */
+/**
+ * Implementation of the Hibernate module; not an API. Parameters and return values are non-null unless documented
+ * otherwise.
+ */
 package io.dualrepo.hibernate.internal;

@@ -1,7 +1,7 @@
 package io.dualrepo.hibernate.verify;
 
-import io.dualrepo.hibernate.HibernateMeters;
 import io.dualrepo.Side;
+import io.dualrepo.hibernate.HibernateMeters;
 import io.dualrepo.hibernate.Migration;
 import io.dualrepo.hibernate.durable.KeySync;
 import io.dualrepo.spi.WithheldMessage;

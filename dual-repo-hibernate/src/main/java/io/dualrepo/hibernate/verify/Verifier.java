@@ -1,8 +1,8 @@
 package io.dualrepo.hibernate.verify;
 
-import io.dualrepo.hibernate.HibernateMeters;
 import io.dualrepo.Side;
 import io.dualrepo.compare.Difference;
+import io.dualrepo.hibernate.HibernateMeters;
 import io.dualrepo.hibernate.Migration;
 import io.dualrepo.hibernate.durable.KeySync;
 import io.dualrepo.hibernate.internal.lease.LeaseStore;
@@ -422,7 +422,10 @@ public final class Verifier<K extends Comparable<? super K>, V> {
             return this;
         }
 
-        /** Sample keys kept of each kind of discrepancy (counts are always exact). Default {@value #DEFAULT_MAX_SAMPLES}. */
+        /**
+         * Sample keys kept of each kind of discrepancy (counts are always exact). Default {@value
+         * #DEFAULT_MAX_SAMPLES}.
+         */
         public Builder<K, V> maxSamples(int maxSamples) {
             if (maxSamples < 0) {
                 throw new IllegalArgumentException("maxSamples must not be negative, was " + maxSamples);

@@ -9,6 +9,7 @@ import dev.openfeature.sdk.Reason;
 import io.dualrepo.routing.Comparison;
 import io.dualrepo.routing.Stage;
 import io.dualrepo.spi.flags.FlagReader;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How OpenFeature flags read as a route: the stage a string flag, the switches boolean flags, the comparison share
@@ -27,12 +28,12 @@ public final class OpenFeatureFlags implements FlagReader<EvaluationContext> {
     }
 
     @Override
-    public EvaluationContext context(String key) {
+    public EvaluationContext context(@Nullable String key) {
         return key == null ? NO_KEY : new ImmutableContext(key);
     }
 
     @Override
-    public Stage stage(String flag, EvaluationContext context) {
+    public @Nullable Stage stage(String flag, EvaluationContext context) {
         FlagEvaluationDetails<String> details = client.getStringDetails(flag, "", context);
         if (!isSet(details, flag, "string")) {
             return null;
@@ -72,7 +73,7 @@ public final class OpenFeatureFlags implements FlagReader<EvaluationContext> {
         return share == null || share == 0 ? Comparison.ALWAYS : Comparison.sampled(share);
     }
 
-    private Double share(String flag, EvaluationContext context) {
+    private @Nullable Double share(String flag, EvaluationContext context) {
         FlagEvaluationDetails<Double> details = client.getDoubleDetails(flag, 0.0, context);
         if (!isSet(details, flag, "number") || details.getValue() == null) {
             return null;

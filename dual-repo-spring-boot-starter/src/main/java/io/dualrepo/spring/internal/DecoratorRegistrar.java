@@ -37,8 +37,12 @@ public final class DecoratorRegistrar
 
     private static final Logger log = LoggerFactory.getLogger(DecoratorRegistrar.class);
 
+    // Set by Spring through the Aware callbacks before it calls registerBeanDefinitions.
+    @SuppressWarnings("NullAway.Init")
     private ConfigurableListableBeanFactory beanFactory;
+    @SuppressWarnings("NullAway.Init")
     private Environment environment;
+    @SuppressWarnings("NullAway.Init")
     private ResourceLoader resourceLoader;
 
     @Override

@@ -36,7 +36,8 @@ public final class LeaseStore {
     public record Checkpoint(String lastKey, long nextLease, boolean finished) {}
 
     /** A lease: the keys after {@code startKey} (null: from the first) through {@code endKey}. */
-    public record Lease(long seq, String startKey, String endKey, String status, String owner, String token, int attempts) {}
+    public record Lease(long seq, String startKey, String endKey, String status, String owner, String token,
+            int attempts) {}
 
     /** Counts summed over a job's copied and done leases. */
     public record Totals(long done, long written, long removed, long leases) {
@@ -233,7 +234,8 @@ public final class LeaseStore {
     public Lease takeOver(Session session, Lease expired, String owner, String token) {
         jdbc(session, connection -> {
             try (PreparedStatement update = connection.prepareStatement("update " + leaseTable + " set owner = ?,"
-                    + " token = ?, attempts = attempts + 1, expires_at = ?, updated_at = ? where job = ? and seq = ?")) {
+                    + " token = ?, attempts = attempts + 1, expires_at = ?, updated_at = ?"
+                    + " where job = ? and seq = ?")) {
                 update.setString(1, owner);
                 update.setString(2, token);
                 update.setObject(3, expiry());
