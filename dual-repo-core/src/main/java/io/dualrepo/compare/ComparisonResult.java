@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param outcome how it ended
  * @param skipReason why it was skipped, or null
  * @param differences where the answers differ (empty unless MISMATCH); at most the configured maximum
- * @param secondaryError the secondary's exception class and message when it threw or timed out, or null
+ * @param secondaryError the class of the secondary's exception when it threw (never its message, which may quote
+ *     the values read), {@code "timed out"} when it did not answer in time, or null
  * @param secondaryLatency how long the secondary took, or {@link Duration#ZERO} when it was not called
  */
 public record ComparisonResult(
