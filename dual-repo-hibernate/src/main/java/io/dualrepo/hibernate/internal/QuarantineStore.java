@@ -20,6 +20,7 @@ import java.util.Set;
 import org.hibernate.JDBCException;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The statements on the quarantine table ({@link io.dualrepo.hibernate.quarantine.Quarantine} has its DDL), over
@@ -211,7 +212,7 @@ public final class QuarantineStore {
     }
 
     /** Rows of a repository that {@code target} rejected; every model's when {@code target} is null. */
-    public static long count(Session session, String repository, Side target) {
+    public static long count(Session session, String repository, @Nullable Side target) {
         return session.doReturningWork(connection -> {
             try (PreparedStatement select = connection.prepareStatement("select count(*) from " + TABLE
                     + " where repository = ?" + (target == null ? "" : " and target_side = ?"))) {
@@ -252,7 +253,7 @@ public final class QuarantineStore {
     }
 
     /** The first SQLState in {@code failure}'s cause chain, or null. */
-    public static String sqlStateOf(Throwable failure) {
+    public static @Nullable String sqlStateOf(Throwable failure) {
         int depth = 0;
         for (Throwable t = failure; t != null && depth < MAX_CAUSES; t = t.getCause(), depth++) {
             if (t instanceof SQLException sql && sql.getSQLState() != null) {

@@ -12,6 +12,7 @@ import java.util.Set;
 import org.hibernate.JDBCException;
 import org.hibernate.PropertyValueException;
 import org.hibernate.SessionFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The quarantine: rows a model of a migration rejected, one table in the database of the model that rejected them
@@ -124,7 +125,7 @@ public final class Quarantine {
         return sqlStates || conversion;
     }
 
-    static String sqlState(Throwable t) {
+    static @Nullable String sqlState(Throwable t) {
         if (t instanceof SQLException sql) {
             return sql.getSQLState();
         }

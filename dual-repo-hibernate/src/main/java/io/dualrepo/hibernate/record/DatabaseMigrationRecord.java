@@ -28,6 +28,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.hibernate.SessionFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link MigrationRecord} in two tables of a database, shared by every instance that points at it: usually the old
@@ -142,7 +143,7 @@ public final class DatabaseMigrationRecord implements MigrationRecord {
                 List<RecordEntry> entries = new ArrayList<>();
                 try (ResultSet row = select.executeQuery()) {
                     while (row.next()) {
-                        entries.add(new RecordEntry(instant(row, 1), Origin.valueOf(row.getString(2)),
+                        entries.add(new RecordEntry(notNullInstant(row, 1), Origin.valueOf(row.getString(2)),
                                 route(row.getString(3)), route(row.getString(4)), row.getString(5), row.getString(6)));
                     }
                 }
@@ -223,11 +224,11 @@ public final class DatabaseMigrationRecord implements MigrationRecord {
     private static MigrationState state(ResultSet row) throws SQLException {
         Route route = Route.of(ReadSource.valueOf(row.getString(2)), WriteTargets.valueOf(row.getString(3)),
                 Comparison.sampled(row.getDouble(4)));
-        return new MigrationState(row.getLong(1), route, instant(row, 5), side(row, 6), side(row, 12));
+        return new MigrationState(row.getLong(1), route, notNullInstant(row, 5), side(row, 6), side(row, 12));
     }
 
     private static SideState side(ResultSet row, int first) throws SQLException {
-        return new SideState(SideStatus.valueOf(row.getString(first)), instant(row, first + 1),
+        return new SideState(SideStatus.valueOf(row.getString(first)), notNullInstant(row, first + 1),
                 instant(row, first + 2), instant(row, first + 3), row.getBoolean(first + 4), instant(row, first + 5));
     }
 
@@ -236,7 +237,7 @@ public final class DatabaseMigrationRecord implements MigrationRecord {
         return OffsetDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
     }
 
-    private static void setTime(PreparedStatement statement, int index, Instant instant) throws SQLException {
+    private static void setTime(PreparedStatement statement, int index, @Nullable Instant instant) throws SQLException {
         if (instant == null) {
             statement.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
         } else {
@@ -244,17 +245,22 @@ public final class DatabaseMigrationRecord implements MigrationRecord {
         }
     }
 
-    private static Instant instant(ResultSet row, int index) throws SQLException {
+    // For the columns the tables declare not null.
+    private static Instant notNullInstant(ResultSet row, int index) throws SQLException {
+        return Objects.requireNonNull(instant(row, index), "a not-null timestamp column read null");
+    }
+
+    private static @Nullable Instant instant(ResultSet row, int index) throws SQLException {
         OffsetDateTime time = row.getObject(index, OffsetDateTime.class);
         return time == null ? null : time.toInstant();
     }
 
-    private static String text(Route route) {
+    private static @Nullable String text(@Nullable Route route) {
         return route == null ? null
                 : route.read().name() + ' ' + route.write().name() + ' ' + route.compare().sampleRatio();
     }
 
-    private static Route route(String text) {
+    private static @Nullable Route route(@Nullable String text) {
         if (text == null) {
             return null;
         }

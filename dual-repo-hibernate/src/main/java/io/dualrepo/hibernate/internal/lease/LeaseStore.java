@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import org.hibernate.Session;
 import org.hibernate.jdbc.ReturningWork;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A job's checkpoint row and lease rows, read and written over the JDBC connection of a session of the new
@@ -52,7 +53,7 @@ public final class LeaseStore {
     private final Duration leaseDuration;
     private boolean skipLocked = true;
     /** Whether the database is PostgreSQL; null until the first {@link #relaxDurability} asks. */
-    private volatile Boolean postgres;
+    private volatile @Nullable Boolean postgres;
 
     public LeaseStore(LeaseTables tables, String job, Clock clock, Duration leaseDuration) {
         this.tables = tables;
@@ -156,7 +157,7 @@ public final class LeaseStore {
         });
     }
 
-    public Checkpoint checkpoint(Session session) {
+    public @Nullable Checkpoint checkpoint(Session session) {
         return jdbc(session, connection -> readCheckpoint(connection, false));
     }
 
@@ -170,7 +171,7 @@ public final class LeaseStore {
         return checkpoint;
     }
 
-    private Checkpoint readCheckpoint(Connection connection, boolean lock) throws SQLException {
+    private @Nullable Checkpoint readCheckpoint(Connection connection, boolean lock) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("select last_key, next_lease, finished from "
                 + checkpointTable + " where job = ?" + (lock ? " for update" : ""))) {
             select.setString(1, job);
@@ -469,7 +470,7 @@ public final class LeaseStore {
                 postgres = connection.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT)
                         .contains("postgres");
             }
-            if (postgres) {
+            if (postgres == Boolean.TRUE) {
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("set local synchronous_commit to off");
                 }
