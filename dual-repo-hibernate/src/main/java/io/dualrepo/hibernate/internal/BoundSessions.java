@@ -4,6 +4,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The sessions with an open transaction on the current thread, one per session factory, so that repository
@@ -17,7 +18,7 @@ public final class BoundSessions {
 
     private BoundSessions() {}
 
-    public static Session current(SessionFactory factory) {
+    public static @Nullable Session current(SessionFactory factory) {
         return BOUND.get().get(factory);
     }
 
@@ -30,14 +31,14 @@ public final class BoundSessions {
 
     /**
      * Binds {@code session} in place of the one bound now (for a nested unit of work on the same connection, such
-     * as a savepoint); returns what was bound, or null, for {@link #restore}.
+     * as a savepoint); returns what was bound, for {@link #restore}.
      */
-    public static Session replace(SessionFactory factory, Session session) {
+    public static @Nullable Session replace(SessionFactory factory, Session session) {
         return BOUND.get().put(factory, session);
     }
 
-    /** Undoes {@link #replace}: binds {@code previous} again, or nothing when it is null. */
-    public static void restore(SessionFactory factory, Session previous) {
+    /** Undoes {@link #replace}: binds {@code previous} again, or nothing when nothing was bound. */
+    public static void restore(SessionFactory factory, @Nullable Session previous) {
         if (previous == null) {
             unbind(factory);
         } else {

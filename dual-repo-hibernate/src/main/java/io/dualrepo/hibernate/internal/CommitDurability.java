@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +46,7 @@ public final class CommitDurability {
     }
 
     // The URL as configured keeps its settings; the one the driver reports (all there is with a DataSource) not.
-    private static String url(SessionFactory factory) {
+    private static @Nullable String url(SessionFactory factory) {
         for (String setting : URL_SETTINGS) {
             if (factory.getProperties().get(setting) instanceof String configured) {
                 return configured;

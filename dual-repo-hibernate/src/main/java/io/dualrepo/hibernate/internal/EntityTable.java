@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import org.hibernate.SessionFactory;
@@ -17,6 +18,7 @@ import org.hibernate.metamodel.mapping.BasicEntityIdentifierMapping;
 import org.hibernate.metamodel.mapping.BasicValuedModelPart;
 import org.hibernate.metamodel.mapping.JdbcMapping;
 import org.hibernate.persister.entity.EntityPersister;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An entity's table as a mapped model reads and writes it, taken from the Hibernate metamodel: the table, the key
@@ -26,7 +28,7 @@ import org.hibernate.persister.entity.EntityPersister;
 public final class EntityTable {
 
     /** One column of the entity: the attribute that maps it, and how its values go to and from JDBC. */
-    public record Column(String name, AttributeMapping attribute, JdbcMapping jdbc) {}
+    public record Column(String name, @Nullable AttributeMapping attribute, JdbcMapping jdbc) {}
 
     private final Class<?> entity;
     private final EntityPersister persister;
@@ -34,13 +36,13 @@ public final class EntityTable {
     private final Column id;
     private final List<Column> columns;
     private final List<Column> own;
-    private final Column marker;
+    private final @Nullable Column marker;
     private final boolean sameTable;
     private final boolean collateC;
     private final boolean postgresql;
 
     private EntityTable(Class<?> entity, EntityPersister persister, String table, Column id, List<Column> columns,
-            List<Column> own, Column marker, boolean sameTable, boolean collateC, boolean postgresql) {
+            List<Column> own, @Nullable Column marker, boolean sameTable, boolean collateC, boolean postgresql) {
         this.entity = entity;
         this.persister = persister;
         this.table = table;
@@ -56,13 +58,14 @@ public final class EntityTable {
     /**
      * Reads the mapping and refuses what a mapped model cannot serve.
      *
-     * @param sameTableAs the other model's entity on the same table, or null
-     * @param markerAttribute the attribute saying a row was migrated, or null
+     * @param sameTableAs the other model's entity on the same table
+     * @param markerAttribute the attribute saying a row was migrated
      * @param writes whether the model writes (the one-way source side does not)
      * @param keyOrderAsDatabase whether the key column already sorts as Java compares keys
      */
-    public static EntityTable of(SessionFactory factory, Class<?> entity, Class<?> keyClass, Class<?> sameTableAs,
-            String markerAttribute, boolean writes, boolean keyOrderAsDatabase) {
+    public static EntityTable of(SessionFactory factory, Class<?> entity, Class<?> keyClass,
+            @Nullable Class<?> sameTableAs, @Nullable String markerAttribute, boolean writes,
+            boolean keyOrderAsDatabase) {
         SessionFactoryImplementor implementor = factory.unwrap(SessionFactoryImplementor.class);
         EntityPersister persister = persister(implementor, entity);
         String table = persister.getTableName();
@@ -139,14 +142,15 @@ public final class EntityTable {
         return columns;
     }
 
-    private static Column marker(List<Column> columns, Class<?> entity, String attribute, Class<?> sameTableAs) {
+    private static Column marker(List<Column> columns, Class<?> entity, String attribute,
+            @Nullable Class<?> sameTableAs) {
         if (sameTableAs == null) {
             throw refused(entity, "has a marker (migratedWhen(\"" + attribute + "\")) but no other model on its"
                     + " table; the marker tells a migrated row from one not migrated yet in the same-table layout:"
                     + " call sameTableAs(...) too, or drop migratedWhen (a row of a table of its own is its presence)");
         }
         for (Column column : columns) {
-            if (column.attribute().getAttributeName().equals(attribute)) {
+            if (attribute(column).getAttributeName().equals(attribute)) {
                 Class<?> type = boxed(column.jdbc().getJavaTypeDescriptor().getJavaTypeClass());
                 if (type != Boolean.class) {
                     throw refused(entity, "has marker attribute '" + attribute + "' of type " + type.getSimpleName()
@@ -162,7 +166,8 @@ public final class EntityTable {
     }
 
     private static List<Column> ownColumns(SessionFactoryImplementor factory, EntityPersister persister,
-            Class<?> entity, Class<?> other, String table, List<Column> columns, Column marker, boolean writes) {
+            Class<?> entity, Class<?> other, String table, List<Column> columns, @Nullable Column marker,
+            boolean writes) {
         EntityPersister otherPersister = persister(factory, other);
         if (!otherPersister.getTableName().equalsIgnoreCase(table)) {
             throw refused(entity, "is declared sameTableAs " + other.getName() + ", but maps table " + table
@@ -235,8 +240,8 @@ public final class EntityTable {
         return own;
     }
 
-    /** The marker column, or null. */
-    public Column marker() {
+    /** The marker column, absent unless the model has one. */
+    public @Nullable Column marker() {
         return marker;
     }
 
@@ -251,5 +256,10 @@ public final class EntityTable {
     /** The key as the key-order SQL compares it: {@code collate "C"} for text keys on PostgreSQL. */
     public String orderedKey() {
         return collateC ? id.name() + " collate \"C\"" : id.name();
+    }
+
+    /** A column's attribute; only the id column, which is not among {@link #columns()}, has none. */
+    public static AttributeMapping attribute(Column column) {
+        return Objects.requireNonNull(column.attribute(), "only the id column has no attribute");
     }
 }

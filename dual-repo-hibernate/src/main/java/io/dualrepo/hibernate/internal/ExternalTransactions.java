@@ -1,6 +1,7 @@
 package io.dualrepo.hibernate.internal;
 
 import java.util.Map;
+import java.util.Objects;
 import org.hibernate.HibernateException;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
@@ -9,6 +10,7 @@ import org.hibernate.context.internal.ManagedSessionContext;
 import org.hibernate.context.internal.ThreadLocalSessionContext;
 import org.hibernate.engine.spi.SessionFactoryImplementor;
 import org.hibernate.resource.transaction.spi.TransactionCoordinatorBuilder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The transaction someone else opened on the current thread for a session factory: the factory's current session
@@ -22,11 +24,12 @@ public final class ExternalTransactions {
 
     private enum Kind { NONE, THREAD, MANAGED, OTHER }
 
-    private final SessionFactory factory;
+    /** Null only for {@link Kind#NONE}, which never looks at it. */
+    private final @Nullable SessionFactory factory;
     private final Kind kind;
     private final boolean jta;
 
-    private ExternalTransactions(SessionFactory factory, Kind kind, boolean jta) {
+    private ExternalTransactions(@Nullable SessionFactory factory, Kind kind, boolean jta) {
         this.factory = factory;
         this.kind = kind;
         this.jta = jta;
@@ -58,14 +61,18 @@ public final class ExternalTransactions {
         return kind != Kind.NONE;
     }
 
-    /** The factory's current session when a transaction is in progress in it on this thread, else null. */
-    public Session active() {
+    /** The factory's current session when a transaction is in progress in it on this thread. */
+    public @Nullable Session active() {
+        if (kind == Kind.NONE) {
+            return null;
+        }
+        SessionFactory factory = Objects.requireNonNull(this.factory, "a kind other than NONE has a factory");
         Session current = switch (kind) {
             case NONE -> null;
             // Asking these two contexts for their session would create and bind one: look without asking.
             case THREAD -> ThreadBound.of(factory);
             case MANAGED -> ManagedSessionContext.hasBind(factory) ? factory.getCurrentSession() : null;
-            case OTHER -> currentOrNull();
+            case OTHER -> currentOrNull(factory);
         };
         return current != null && current.isOpen() && inProgress(current) ? current : null;
     }
@@ -79,7 +86,7 @@ public final class ExternalTransactions {
         }
     }
 
-    private Session currentOrNull() {
+    private static @Nullable Session currentOrNull(SessionFactory factory) {
         try {
             return factory.getCurrentSession();
         } catch (HibernateException | IllegalStateException noTransaction) {
@@ -100,7 +107,7 @@ public final class ExternalTransactions {
             super(null);
         }
 
-        static Session of(SessionFactory factory) {
+        static @Nullable Session of(SessionFactory factory) {
             Map<SessionFactory, Session> bound = sessionMap();
             return bound == null ? null : bound.get(factory);
         }

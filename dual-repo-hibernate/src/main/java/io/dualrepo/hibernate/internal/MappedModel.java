@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.function.Function;
 import org.hibernate.Session;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link KeyedModel} whose queries and writes come from an entity's mapping ({@link EntityTable}); the user gives
@@ -39,12 +40,12 @@ public final class MappedModel<E, K extends Comparable<? super K>, V> implements
     private final TableRows rows;
     private final Function<V, K> keyOf;
     private final Conversion<E, V> toValue;
-    private final Conversion<V, E> toEntity;
+    private final @Nullable Conversion<V, E> toEntity;
     private final boolean rangeLookups;
 
-    /** @param toEntity null for a read-only model (the source side of a one-way migration) */
+    /** @param toEntity none for a read-only model (the source side of a one-way migration) */
     public MappedModel(Transactions transactions, EntityTable table, Function<V, K> keyOf, Conversion<E, V> toValue,
-            Conversion<V, E> toEntity) {
+            @Nullable Conversion<V, E> toEntity) {
         this.transactions = Objects.requireNonNull(transactions, "transactions");
         this.table = Objects.requireNonNull(table, "table");
         this.rows = new TableRows(table);
@@ -133,8 +134,7 @@ public final class MappedModel<E, K extends Comparable<? super K>, V> implements
 
     @Override
     public void put(Session session, V value) {
-        writable();
-        E entity = toEntity.convert(session, value);
+        E entity = writable().convert(session, value);
         if (update(session, table.columns(), Condition.NONE, List.of(entity)) == 0) {
             insert(session, List.of(entity));
         }
@@ -195,13 +195,14 @@ public final class MappedModel<E, K extends Comparable<? super K>, V> implements
         Set<K> wanted = new HashSet<>(keys);
         Set<K> held = new HashSet<>();
         String select = "select " + table.id().name() + " from " + table.table() + " where ";
-        K first = null;
-        K last = null;
+        @Nullable K first = null;
+        @Nullable K last = null;
         for (K key : keys) {
             first = first == null || key.compareTo(first) < 0 ? key : first;
             last = last == null || key.compareTo(last) > 0 ? key : last;
         }
-        if (rangeLookups && keys.size() > MAX_IN_LIST && dense(first, last, wanted.size())) {
+        if (rangeLookups && keys.size() > MAX_IN_LIST && first != null && last != null
+                && dense(first, last, wanted.size())) {
             // The backfill asks with one batch's keys, a dense run of the key order: one range read of the
             // index beats a long in list (docs/benchmarks.md). Scattered keys (a repair's) would read the rows
             // between them too, so only a span of at most a few times as many ids as keys qualifies.
@@ -275,7 +276,7 @@ public final class MappedModel<E, K extends Comparable<? super K>, V> implements
     }
 
     private Map<K, E> entities(Session session, List<V> values) {
-        writable();
+        Conversion<V, E> toEntity = writable();
         Map<K, E> entities = new LinkedHashMap<>();
         for (V value : values) {
             entities.put(keyOf.apply(value), toEntity.convert(session, value));
@@ -336,12 +337,13 @@ public final class MappedModel<E, K extends Comparable<? super K>, V> implements
         });
     }
 
-    private void writable() {
+    private Conversion<V, E> writable() {
         if (toEntity == null) {
             throw new UnsupportedOperationException("the mapped model of " + table.entity().getName() + " is"
                     + " read-only (EntityModel.readOnly: the source side of a one-way migration); build it with"
                     + " mapped(keyOf, toValue, toEntity) for a side that is written");
         }
+        return toEntity;
     }
 
     /**
@@ -358,8 +360,8 @@ public final class MappedModel<E, K extends Comparable<? super K>, V> implements
         return session.unwrap(SharedSessionContractImplementor.class);
     }
 
-    private static List<Object> nullable(Object value) {
-        List<Object> list = new ArrayList<>(1);
+    private static List<@Nullable Object> nullable(@Nullable Object value) {
+        List<@Nullable Object> list = new ArrayList<>(1);
         list.add(value);
         return list;
     }

@@ -188,7 +188,8 @@ public final class QuarantineStore {
     }
 
     /** Up to {@code limit} keys {@code target} rejected, after {@code after} (null: from the first), in text order. */
-    public static List<String> keys(Session session, String repository, Side target, String after, int limit) {
+    public static List<String> keys(Session session, String repository, Side target, @Nullable String after,
+            int limit) {
         return session.doReturningWork(connection -> {
             // PostgreSQL cannot type "? is null": two statements.
             try (PreparedStatement select = connection.prepareStatement("select row_key from " + TABLE
@@ -252,7 +253,7 @@ public final class QuarantineStore {
                 row.getInt(10));
     }
 
-    /** The first SQLState in {@code failure}'s cause chain, or null. */
+    /** The first SQLState in {@code failure}'s cause chain, if it has one. */
     public static @Nullable String sqlStateOf(Throwable failure) {
         int depth = 0;
         for (Throwable t = failure; t != null && depth < MAX_CAUSES; t = t.getCause(), depth++) {

@@ -9,9 +9,11 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.hibernate.engine.spi.SharedSessionContractImplementor;
 import org.hibernate.type.descriptor.ValueBinder;
 import org.hibernate.type.descriptor.java.JavaType;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An entity table's rows through plain JDBC on the session's connection, with Hibernate's own binders, extractors
@@ -25,8 +27,8 @@ final class TableRows {
     private static final int MAX_PARAMETERS = 30_000;
 
     private final EntityTable table;
-    /** PostgreSQL's array type of each column, key first, for {@link #unnestInsert}; null where one is unknown. */
-    private final ArrayType[] arrayTypes;
+    /** PostgreSQL's array type of each column, key first, for {@link #unnestInsert}; none where one is unknown. */
+    private final ArrayType @Nullable [] arrayTypes;
 
     TableRows(EntityTable table) {
         this.table = table;
@@ -36,7 +38,7 @@ final class TableRows {
     /** An array type of PostgreSQL and the Java class of its elements. */
     private record ArrayType(String name, Class<?> element) {}
 
-    private static ArrayType[] arrayTypes(EntityTable table) {
+    private static ArrayType @Nullable [] arrayTypes(EntityTable table) {
         List<Column> all = new ArrayList<>();
         all.add(table.id());
         all.addAll(table.columns());
@@ -50,7 +52,7 @@ final class TableRows {
         return types;
     }
 
-    private static ArrayType arrayType(int sqlType) {
+    private static @Nullable ArrayType arrayType(int sqlType) {
         return switch (sqlType) {
             case Types.BIGINT -> new ArrayType("int8", Long.class);
             case Types.INTEGER -> new ArrayType("int4", Integer.class);
@@ -76,6 +78,7 @@ final class TableRows {
     /** Inserts the entities with one {@code insert ... select * from unnest(...)}; returns the rows inserted. */
     int unnestInsert(Connection connection, List<?> entities, SharedSessionContractImplementor session)
             throws SQLException {
+        ArrayType[] arrayTypes = Objects.requireNonNull(this.arrayTypes, "unnestInsert runs only where unnestable()");
         List<Column> all = new ArrayList<>();
         all.add(table.id());
         all.addAll(table.columns());
@@ -104,7 +107,7 @@ final class TableRows {
     }
 
     @SuppressWarnings("unchecked")
-    private static Object jdbcValue(Column column, Object value, Class<?> element,
+    private static @Nullable Object jdbcValue(Column column, @Nullable Object value, Class<?> element,
             SharedSessionContractImplementor session) {
         if (value == null) {
             return null;
@@ -168,12 +171,12 @@ final class TableRows {
         table.persister().setIdentifier(entity, id, session);
         int index = 2;
         for (Column column : table.columns()) {
-            column.attribute().setValue(entity, extract(result, index++, column, session));
+            EntityTable.attribute(column).setValue(entity, extract(result, index++, column, session));
         }
         return entity;
     }
 
-    Object key(ResultSet result, int index, SharedSessionContractImplementor session) throws SQLException {
+    @Nullable Object key(ResultSet result, int index, SharedSessionContractImplementor session) throws SQLException {
         return extract(result, index, table.id(), session);
     }
 
@@ -252,18 +255,18 @@ final class TableRows {
         return id;
     }
 
-    private Object valueOf(Column column, Object entity) {
-        return column == table.marker() ? Boolean.TRUE : column.attribute().getValue(entity);
+    private @Nullable Object valueOf(Column column, Object entity) {
+        return column == table.marker() ? Boolean.TRUE : EntityTable.attribute(column).getValue(entity);
     }
 
     @SuppressWarnings("unchecked")
-    private static void bind(PreparedStatement statement, int index, Column column, Object value,
+    private static void bind(PreparedStatement statement, int index, Column column, @Nullable Object value,
             SharedSessionContractImplementor session) throws SQLException {
         Object relational = value == null ? null : column.jdbc().convertToRelationalValue(value);
         ((ValueBinder<Object>) column.jdbc().getJdbcValueBinder()).bind(statement, relational, index, session);
     }
 
-    private static Object extract(ResultSet result, int index, Column column,
+    private static @Nullable Object extract(ResultSet result, int index, Column column,
             SharedSessionContractImplementor session) throws SQLException {
         Object relational = column.jdbc().getJdbcValueExtractor().extract(result, index, session);
         return relational == null ? null : column.jdbc().convertToDomainValue(relational);

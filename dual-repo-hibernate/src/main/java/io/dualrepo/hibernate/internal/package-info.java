@@ -1,5 +1,7 @@
 /**
- * Implementation of the Hibernate module; not an API. Parameters and return values are non-null unless documented
- * otherwise.
+ * Implementation of the Hibernate module; not an API.
  */
+@NullMarked
 package io.dualrepo.hibernate.internal;
+
+import org.jspecify.annotations.NullMarked;
