@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.function.Function;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link KeyedModel} from an entity's Hibernate mapping: the key, the key order, paging, presence, find, the
@@ -43,12 +44,12 @@ public final class EntityModel<E, K extends Comparable<? super K>> {
     private final Transactions transactions;
     private final Class<E> entity;
     private final Class<K> key;
-    private final Class<?> sameTableAs;
-    private final String marker;
+    private final @Nullable Class<?> sameTableAs;
+    private final @Nullable String marker;
     private final boolean keyOrderAsDatabase;
 
-    private EntityModel(Transactions transactions, Class<E> entity, Class<K> key, Class<?> sameTableAs, String marker,
-            boolean keyOrderAsDatabase) {
+    private EntityModel(Transactions transactions, Class<E> entity, Class<K> key, @Nullable Class<?> sameTableAs,
+            @Nullable String marker, boolean keyOrderAsDatabase) {
         this.transactions = transactions;
         this.entity = entity;
         this.key = key;

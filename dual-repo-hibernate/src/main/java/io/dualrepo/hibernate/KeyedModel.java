@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.hibernate.Session;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One model of a migration as the backfill, the verifier and the repair see it: values with a key, read in key
@@ -28,8 +29,8 @@ public interface KeyedModel<K extends Comparable<? super K>, V> {
 
     K keyOf(V value);
 
-    /** Up to {@code limit} values with keys greater than {@code after} (from the first when null), ascending. */
-    List<V> page(Session session, K after, int limit);
+    /** Up to {@code limit} values with keys greater than {@code after} (without it, from the first), ascending. */
+    List<V> page(Session session, @Nullable K after, int limit);
 
     /**
      * Of these keys, the ones this model holds a value for. The backfill asks with one batch's keys, usually a

@@ -18,6 +18,7 @@ import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.hibernate.cfg.AvailableSettings;
 import org.hibernate.resource.transaction.spi.TransactionStatus;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +55,8 @@ public final class SameDatabaseScope implements DualWriteScope {
 
     private final Transactions transactions;
     private final boolean bothOrNeither;
-    private final PendingKeys pendingKeys;
+    /** Absent when both-or-neither makes it needless or no migration has write keys. */
+    private final @Nullable PendingKeys pendingKeys;
 
     private SameDatabaseScope(Builder builder) {
         this.transactions = Transactions.of(builder.sessionFactory);
@@ -196,6 +198,7 @@ public final class SameDatabaseScope implements DualWriteScope {
      * value back ({@code SameDatabaseReadThroughRacesTest}).
      */
     private boolean recordIfApart(Session primary, DualWrite<?> write, List<String> keys) throws SQLException {
+        PendingKeys pendingKeys = Objects.requireNonNull(this.pendingKeys, "called only with write keys");
         Connection connection = primary.doReturningWork(c -> c);
         // A failed read must not abort the transaction (PostgreSQL would refuse everything after it).
         Savepoint savepoint = connection.setSavepoint();
@@ -223,7 +226,7 @@ public final class SameDatabaseScope implements DualWriteScope {
         return true;
     }
 
-    private Throwable secondaryInSavepoint(Session primary, DualWrite<?> write) throws SQLException {
+    private @Nullable Throwable secondaryInSavepoint(Session primary, DualWrite<?> write) throws SQLException {
         SessionFactory factory = transactions.sessionFactory();
         Connection connection = primary.doReturningWork(c -> c);
         Savepoint savepoint = connection.setSavepoint();
@@ -283,6 +286,7 @@ public final class SameDatabaseScope implements DualWriteScope {
      * route may have changed while the write was in flight.
      */
     private void recheckAfterCommit(DualWrite<?> write, List<String> keys, boolean recorded) {
+        PendingKeys pendingKeys = Objects.requireNonNull(this.pendingKeys, "called only with write keys");
         try {
             pendingKeys.recheck(write.repository(), keys, write.primary(), recorded);
         } catch (RuntimeException e) {
@@ -294,7 +298,7 @@ public final class SameDatabaseScope implements DualWriteScope {
     }
 
     /** {@code recorded}: the write's transaction found {@code keys} apart and recorded them for the repair. */
-    private record Outcome<R>(R result, Throwable secondaryFailure, List<String> keys, boolean recorded) {}
+    private record Outcome<R>(R result, @Nullable Throwable secondaryFailure, List<String> keys, boolean recorded) {}
 
     /** Carries a model's checked exception through the transaction's Function, to be rethrown unchanged. */
     private static final class Carrier extends RuntimeException {

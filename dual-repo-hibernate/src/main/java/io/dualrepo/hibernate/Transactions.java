@@ -9,6 +9,7 @@ import java.util.function.Function;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.hibernate.Transaction;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Transactions over one {@link SessionFactory} that repository calls can join. {@link #inTransaction} opens a
@@ -45,8 +46,8 @@ public final class Transactions {
         return joined() != null;
     }
 
-    /** The session of the transaction this thread is in, or null: one of ours, else the factory's current one. */
-    Session joined() {
+    /** The session of the transaction this thread is in: one of ours, else the factory's current one. */
+    @Nullable Session joined() {
         Session bound = BoundSessions.current(factory);
         return bound != null ? bound : external.active();
     }

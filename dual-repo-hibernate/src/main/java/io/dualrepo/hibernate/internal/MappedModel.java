@@ -68,7 +68,7 @@ public final class MappedModel<E, K extends Comparable<? super K>, V> implements
     }
 
     @Override
-    public List<V> page(Session session, K after, int limit) {
+    public List<V> page(Session session, @Nullable K after, int limit) {
         Condition present = rows.present();
         String where = (after == null ? "" : table.orderedKey() + " > ?") + present.and();
         if (where.startsWith(" and ")) {
