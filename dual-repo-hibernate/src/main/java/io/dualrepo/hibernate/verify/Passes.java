@@ -14,9 +14,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import org.hibernate.Session;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,10 +32,10 @@ final class Passes<K extends Comparable<? super K>, V> {
     private final StructuralDiff comparator;
     private final int maxSamples;
     private final Side sourceOfTruth;
-    private final MigrationRecord record;
+    private final @Nullable MigrationRecord record;
 
     Passes(Migration<K, V> migration, String job, StructuralDiff comparator, int maxSamples, Side sourceOfTruth,
-            MigrationRecord record) {
+            @Nullable MigrationRecord record) {
         this.migration = migration;
         this.job = job;
         this.comparator = comparator;
@@ -114,6 +116,7 @@ final class Passes<K extends Comparable<? super K>, V> {
      * it overwrote; a second verification gives that. Counts only: the record never holds a value or key of the data.
      */
     void recordEvidence(VerificationResult<K> result, Instant startedAt) {
+        MigrationRecord record = Objects.requireNonNull(this.record, "evidence is recorded only with a record");
         String summary = result.oldRowsScanned() + " OLD and " + result.newRowsScanned() + " NEW rows scanned; "
                 + result.missingInNew() + " missing in NEW, " + result.missingInOld() + " missing in OLD, "
                 + result.differing() + " differing" + (result.quarantined() > 0 ? ", " + result.quarantined()

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.hibernate.SessionFactory;
 
@@ -34,7 +35,7 @@ final class QuarantinedKeys<K extends Comparable<? super K>> {
                 Side.NEW, migration.newModel().transactions().sessionFactory());
         Map<SessionFactory, Boolean> seen = new IdentityHashMap<>();
         for (Side side : Side.values()) {
-            SessionFactory database = databases.get(side);
+            SessionFactory database = Objects.requireNonNull(databases.get(side), "both sides are in the map");
             if (seen.put(database, Boolean.TRUE) == null
                     && Transactions.of(database).read(QuarantineStore::tableExists)) {
                 tables.add(database);
@@ -63,7 +64,7 @@ final class QuarantinedKeys<K extends Comparable<? super K>> {
 
     /** A key the repair made {@code target} hold the source's value at: no longer one it rejects. */
     void release(K key, Side target) {
-        SessionFactory database = databases.get(target);
+        SessionFactory database = Objects.requireNonNull(databases.get(target), "both sides are in the map");
         if (tables.stream().anyMatch(table -> table == database)) {
             Transactions.of(database).runInTransaction(session -> {
                 QuarantineStore.remove(session, repository, target, keyType.encode(key));

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import org.hibernate.Session;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -125,7 +126,7 @@ final class SegmentWorker<K extends Comparable<? super K>, V> implements Runnabl
     }
 
     /** Verifies a segment and records it done; {@code oldRows} null: read them (a segment taken over). */
-    private void verify(Lease lease, List<V> oldRows) {
+    private void verify(Lease lease, @Nullable List<V> oldRows) {
         K start = lease.startKey() == null ? null : keyType.decode(lease.startKey());
         K end = lease.endKey() == null ? null : keyType.decode(lease.endKey());
         Tally<K> tally = new Tally<>(migration.name());
@@ -150,7 +151,8 @@ final class SegmentWorker<K extends Comparable<? super K>, V> implements Runnabl
                 suspects.add(newCursor.key());
                 newCursor.advance();
             } else {
-                if (!verifier.equivalent(oldValue, newValue)) {
+                // Equal keys: both cursors hold a value.
+                if (!verifier.equivalent(Objects.requireNonNull(oldValue), Objects.requireNonNull(newValue))) {
                     suspects.add(oldCursor.key());
                 }
                 oldCursor.advance();
@@ -204,16 +206,16 @@ final class SegmentWorker<K extends Comparable<? super K>, V> implements Runnabl
     private final class RangeCursor {
         private final Side side;
         private final KeyedModel<K, V> model;
-        private final K end;
+        private final @Nullable K end;
         private List<V> page;
         private int index;
         private boolean exhausted;
         private int limit;
-        private K lastKey;
-        private K currentKey;
+        private @Nullable K lastKey;
+        private @Nullable K currentKey;
         long rows;
 
-        RangeCursor(Side side, K start, K end, List<V> first, int firstLimit) {
+        RangeCursor(Side side, @Nullable K start, @Nullable K end, @Nullable List<V> first, int firstLimit) {
             this.side = side;
             this.model = migration.model(side);
             this.end = end;
@@ -223,8 +225,8 @@ final class SegmentWorker<K extends Comparable<? super K>, V> implements Runnabl
             this.limit = firstLimit;
         }
 
-        /** The current value, or null past the range's end. */
-        V peek() {
+        /** The current value; none past the range's end. */
+        @Nullable V peek() {
             if (currentKey != null) {
                 return page.get(index);
             }
@@ -258,8 +260,9 @@ final class SegmentWorker<K extends Comparable<? super K>, V> implements Runnabl
             return value;
         }
 
+        /** The current value's key; asked only after {@link #peek} returned a value. */
         K key() {
-            return currentKey;
+            return Objects.requireNonNull(currentKey, "key() after peek() found a value");
         }
 
         void advance() {

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one verification found: exact counts of each kind of discrepancy, a few sample keys of each (in key order)
@@ -37,18 +38,18 @@ public final class VerificationResult<K> {
     private final List<K> missingInOldSample;
     private final Map<K, List<Difference>> differingSample;
     private final List<K> quarantinedSample;
-    private final Side repairSource;
+    private final @Nullable Side repairSource;
     private final long repaired;
     private final long repairFailures;
     private final Map<K, String> repairFailureSample;
     private final Duration took;
     private final boolean complete;
 
-    VerificationResult(Tally<K> tally, Side repairSource, Duration took) {
+    VerificationResult(Tally<K> tally, @Nullable Side repairSource, Duration took) {
         this(tally, repairSource, took, true);
     }
 
-    VerificationResult(Tally<K> tally, Side repairSource, Duration took, boolean complete) {
+    VerificationResult(Tally<K> tally, @Nullable Side repairSource, Duration took, boolean complete) {
         this.complete = complete;
         this.repository = tally.repository;
         this.oldRowsScanned = tally.oldRows;

@@ -2,6 +2,7 @@ package io.dualrepo.hibernate.verify;
 
 import io.dualrepo.Side;
 import io.dualrepo.compare.Difference;
+import io.dualrepo.compare.Equivalence;
 import io.dualrepo.hibernate.HibernateMeters;
 import io.dualrepo.hibernate.Migration;
 import io.dualrepo.hibernate.durable.KeySync;
@@ -27,6 +28,7 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.hibernate.Session;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,7 +136,7 @@ public final class Verifier<K extends Comparable<? super K>, V> {
     private final StructuralDiff comparator;
     final Discrepancies<K, V> discrepancies;
     private final Passes<K, V> passes;
-    private final MigrationRecord record;
+    private final @Nullable MigrationRecord record;
 
     private Verifier(Builder<K, V> builder) {
         this.migration = builder.migration;
@@ -154,7 +156,7 @@ public final class Verifier<K extends Comparable<? super K>, V> {
         this.ticker = builder.ticker;
         this.clock = builder.clock;
         this.comparator = StructuralDiff.of(builder.options);
-        this.discrepancies = new Discrepancies<>(migration, KeySync.of(migration, comparator::equivalent),
+        this.discrepancies = new Discrepancies<>(migration, KeySync.of(migration, Verifier.equivalence(comparator)),
                 sourceOfTruth, maxSamples, builder.meterRegistry);
         this.record = builder.record;
         this.passes = new Passes<>(migration, job, comparator, maxSamples, sourceOfTruth, record);
@@ -280,9 +282,9 @@ public final class Verifier<K extends Comparable<? super K>, V> {
         private Side sourceOfTruth = DEFAULT_SOURCE_OF_TRUTH;
         private CompareOptions options = CompareOptions.defaults();
         private MeterRegistry meterRegistry = Metrics.globalRegistry;
-        private MigrationRecord record;
-        private String jobName;
-        private String workerId;
+        private @Nullable MigrationRecord record;
+        private @Nullable String jobName;
+        private @Nullable String workerId;
         private int threads = DEFAULT_THREADS;
         private double rowsPerSecond = UNLIMITED;
         private Duration leaseDuration = DEFAULT_LEASE_DURATION;
@@ -489,5 +491,14 @@ public final class Verifier<K extends Comparable<? super K>, V> {
             }
             return new Verifier<>(this);
         }
+    }
+
+    /**
+     * The comparator as an {@link Equivalence}, which may be handed a null; KeySync never does (it compares values
+     * both models hold), and a null compares equivalent only to another.
+     */
+    private static <V> Equivalence<V> equivalence(StructuralDiff comparator) {
+        return (oldValue, newValue) -> oldValue == null || newValue == null ? oldValue == newValue
+                : comparator.equivalent(oldValue, newValue);
     }
 }

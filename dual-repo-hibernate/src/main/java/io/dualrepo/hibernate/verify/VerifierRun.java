@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /** What one {@code verify()} call's workers share. */
 final class VerifierRun<K extends Comparable<? super K>, V> {
@@ -74,7 +75,7 @@ final class VerifierRun<K extends Comparable<? super K>, V> {
         differences.putAll(tally.differingSample);
     }
 
-    List<Difference> differences(K key) {
+    @Nullable List<Difference> differences(K key) {
         return differences.get(key);
     }
 }

@@ -34,11 +34,11 @@ public final class LeaseStore {
     private static final Instant LONG_AGO = Instant.EPOCH;
 
     /** The checkpoint: the last key claimed (null: none yet), the next lease's number, whether the job finished. */
-    public record Checkpoint(String lastKey, long nextLease, boolean finished) {}
+    public record Checkpoint(@Nullable String lastKey, long nextLease, boolean finished) {}
 
     /** A lease: the keys after {@code startKey} (null: from the first) through {@code endKey}. */
-    public record Lease(long seq, String startKey, String endKey, String status, String owner, String token,
-            int attempts) {}
+    public record Lease(long seq, @Nullable String startKey, @Nullable String endKey,
+            String status, String owner, String token, int attempts) {}
 
     /** Counts summed over a job's copied and done leases. */
     public record Totals(long done, long written, long removed, long leases) {
@@ -252,7 +252,7 @@ public final class LeaseStore {
     }
 
     /** Records a new lease after the checkpoint's last key through {@code endKey}, and moves the checkpoint there. */
-    public Lease claim(Session session, Checkpoint checkpoint, String endKey, String owner, String token) {
+    public Lease claim(Session session, Checkpoint checkpoint, @Nullable String endKey, String owner, String token) {
         jdbc(session, connection -> {
             try (PreparedStatement insert = connection.prepareStatement("insert into " + leaseTable + " (job, seq,"
                     + " start_key, end_key, owner, token, status, attempts, expires_at, rows_done, rows_written,"
