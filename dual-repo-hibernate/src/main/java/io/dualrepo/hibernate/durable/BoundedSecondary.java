@@ -24,6 +24,7 @@ import java.util.function.Function;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.hibernate.Transaction;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +66,7 @@ final class BoundedSecondary {
     }
 
     /** What became of one secondary half, as its caller sees it. */
-    record Outcome(Deferral deferral, boolean took, Throwable error) {
+    record Outcome(@Nullable Deferral deferral, boolean took, @Nullable Throwable error) {
 
         static Outcome deferred(Deferral deferral) {
             return new Outcome(deferral, false, null);
@@ -290,7 +291,7 @@ final class BoundedSecondary {
             counter(HibernateMeters.SYNC_SECONDARY_ABANDONED, repository, "outcome", outcome).increment();
         }
 
-        private void rollBack(Transaction transaction, Throwable cause) {
+        private void rollBack(Transaction transaction, @Nullable Throwable cause) {
             try {
                 if (transaction.isActive()) {
                     transaction.rollback();

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.hibernate.resource.transaction.spi.TransactionStatus;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,7 +95,8 @@ public final class CrossDatabaseScope implements DualWriteScope {
     private final Map<String, KeySync<?, ?>> syncs = new HashMap<>();
     private final Map<String, Map<Side, Counter>> left = new HashMap<>();
     private final PendingSyncTable table;
-    private final BoundedSecondary bounded;
+    /** Absent without a secondary write timeout: the secondary's write then runs on the caller's thread. */
+    private final @Nullable BoundedSecondary bounded;
     private final KeyLocks keyLocks = new KeyLocks();
 
     private CrossDatabaseScope(Builder builder) {
@@ -154,8 +156,8 @@ public final class CrossDatabaseScope implements DualWriteScope {
                 Instant.now().minus(IN_FLIGHT_GRACE));
     }
 
-    /** The bound's pool, under {@link Builder#secondaryWriteTimeout}; null without one. For tests. */
-    BoundedSecondary bounded() {
+    /** The bound's pool, under {@link Builder#secondaryWriteTimeout}. For tests. */
+    @Nullable BoundedSecondary bounded() {
         return bounded;
     }
 
@@ -243,6 +245,7 @@ public final class CrossDatabaseScope implements DualWriteScope {
     private void writeSecondaryBounded(Registration<?> registration, DualWrite<?> write, Transactions transactions,
             List<String> keys, Set<String> heldByPrimary, List<Long> pending) throws Throwable {
         Side secondary = write.primary().other();
+        BoundedSecondary bounded = Objects.requireNonNull(this.bounded, "called only with a secondary write timeout");
         BoundedSecondary.Outcome outcome = bounded.run(registration.repository(),
                 registration.transactions(secondary).sessionFactory(),
                 session -> {
@@ -256,7 +259,8 @@ public final class CrossDatabaseScope implements DualWriteScope {
                 error -> write.recordSecondaryFailure(unwrap(error)));
         if (outcome.deferred()) {
             keptPending(registration, write, secondary, pending, "deferred: the " + secondary + " model's write"
-                    + " did not complete within " + bounded.timeout() + " (" + outcome.deferral().tag() + ")", true);
+                    + " did not complete within " + bounded.timeout() + " ("
+                    + Objects.requireNonNull(outcome.deferral()).tag() + ")", true);
             return;
         }
         bounded.completedInTime(registration.repository());
@@ -328,8 +332,7 @@ public final class CrossDatabaseScope implements DualWriteScope {
 
     private <K extends Comparable<? super K>> boolean valuesAgree(Registration<K> registration, Side primary,
             List<String> keys) {
-        @SuppressWarnings("unchecked")
-        KeySync<K, ?> sync = (KeySync<K, ?>) syncs.get(registration.repository());
+        KeySync<K, ?> sync = syncOf(registration);
         for (String key : new LinkedHashSet<>(keys)) {
             if (!sync.inSync(primary, registration.migration.keyType().decode(key))) {
                 return false;
@@ -339,7 +342,8 @@ public final class CrossDatabaseScope implements DualWriteScope {
     }
 
     private static Throwable unwrap(Throwable error) {
-        return error instanceof Carrier carrier ? carrier.getCause() : error;
+        return error instanceof Carrier carrier ? Objects.requireNonNull(carrier.getCause(), "a carrier has a cause")
+                : error;
     }
 
     /** {@link #bothOrNeitherHold}, read in the secondary's own transaction, which sees its write before it commits. */
@@ -416,6 +420,7 @@ public final class CrossDatabaseScope implements DualWriteScope {
     private void syncAfterCommit(Registration<?> registration, DualWrite<?> write, Transactions transactions,
             List<String> keys, List<Long> pending) {
         Side primary = write.primary();
+        BoundedSecondary bounded = this.bounded;
         if (bounded != null && !registration.transactions(primary.other()).inTransaction()) {
             BoundedSecondary.Outcome outcome = bounded.run(registration.repository(),
                     registration.transactions(primary.other()).sessionFactory(),
@@ -431,7 +436,7 @@ public final class CrossDatabaseScope implements DualWriteScope {
             if (outcome.deferred()) {
                 keptPending(registration, write, primary.other(), pending, "deferred: bringing the "
                         + primary.other() + " model up to date did not complete within " + bounded.timeout()
-                        + " (" + outcome.deferral().tag() + ")", true);
+                        + " (" + Objects.requireNonNull(outcome.deferral()).tag() + ")", true);
                 return;
             }
             bounded.completedInTime(registration.repository());
@@ -461,8 +466,7 @@ public final class CrossDatabaseScope implements DualWriteScope {
     }
 
     private <K extends Comparable<? super K>> void syncEncoded(Registration<K> registration, Side source, String key) {
-        @SuppressWarnings("unchecked")
-        KeySync<K, ?> sync = (KeySync<K, ?>) syncs.get(registration.repository());
+        KeySync<K, ?> sync = syncOf(registration);
         sync.sync(source, registration.migration.keyType().decode(key));
     }
 
@@ -494,7 +498,8 @@ public final class CrossDatabaseScope implements DualWriteScope {
                     + " verifier can find it", registration.repository(), write.method(), target);
             return;
         }
-        left.get(registration.repository()).get(target).increment(pending.size());
+        Objects.requireNonNull(Objects.requireNonNull(left.get(registration.repository())).get(target),
+                "every registration counts both sides").increment(pending.size());
         if (quiet) {
             log.debug("{}.{}: the {} model's write was deferred; {} key(s) wait in {} for the repair",
                     registration.repository(), write.method(), target, pending.size(), table);
@@ -533,7 +538,7 @@ public final class CrossDatabaseScope implements DualWriteScope {
         private final List<Registration<?>> registrations = new ArrayList<>();
         private PendingSyncTable table = PendingSyncTable.defaults();
         private MeterRegistry meterRegistry = Metrics.globalRegistry;
-        private Duration secondaryWriteTimeout;
+        private @Nullable Duration secondaryWriteTimeout;
         private int secondaryWriteThreads = DEFAULT_SECONDARY_WRITE_THREADS;
 
         private Builder() {}
@@ -602,5 +607,11 @@ public final class CrossDatabaseScope implements DualWriteScope {
         public CrossDatabaseScope build() {
             return new CrossDatabaseScope(this);
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private <K extends Comparable<? super K>> KeySync<K, ?> syncOf(Registration<K> registration) {
+        return (KeySync<K, ?>) Objects.requireNonNull(syncs.get(registration.repository()),
+                "every registration has a sync");
     }
 }

@@ -55,7 +55,10 @@ public final class KeySync<K extends Comparable<? super K>, V> {
     /** Values are in sync when they are structurally equivalent, as the shadow comparison judges it. */
     public static <K extends Comparable<? super K>, V> KeySync<K, V> of(Migration<K, V> migration) {
         StructuralDiff comparator = StructuralDiff.of(CompareOptions.defaults());
-        return new KeySync<>(migration, comparator::equivalent);
+        // Equivalence may be handed a null, StructuralDiff not; this class never passes one (it compares values
+        // both models hold): a null is equivalent only to another.
+        return new KeySync<>(migration, (oldValue, newValue) -> oldValue == null || newValue == null
+                ? oldValue == newValue : comparator.equivalent(oldValue, newValue));
     }
 
     /** Values are in sync when {@code equivalence} says so (called with the OLD model's value first). */

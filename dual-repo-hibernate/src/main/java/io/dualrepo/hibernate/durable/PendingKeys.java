@@ -80,13 +80,12 @@ public final class PendingKeys {
      * gone) locks no row, so another write to the key can commit between the two halves.
      */
     public List<String> apart(Session session, String repository, List<String> keys) {
-        return apart(registrations.get(repository), session, keys);
+        return apart(registration(repository), session, keys);
     }
 
     private <K extends Comparable<? super K>> List<String> apart(Registration<K> registration, Session session,
             List<String> keys) {
-        @SuppressWarnings("unchecked")
-        KeySync<K, ?> sync = (KeySync<K, ?>) syncs.get(registration.repository());
+        KeySync<K, ?> sync = syncOf(registration);
         List<String> apart = new ArrayList<>();
         for (String key : new LinkedHashSet<>(keys)) {
             if (!sync.agreeIn(session, registration.migration.keyType().decode(key))) {
@@ -110,7 +109,7 @@ public final class PendingKeys {
      * @return the keys found apart
      */
     public List<String> recheck(String repository, List<String> keys, Side primary, boolean recorded) {
-        return recheck(registrations.get(repository), keys, primary, recorded);
+        return recheck(registration(repository), keys, primary, recorded);
     }
 
     private <K extends Comparable<? super K>> List<String> recheck(Registration<K> registration, List<String> keys,
@@ -126,8 +125,7 @@ public final class PendingKeys {
             });
         }
         // Recorded first, so that a failure (or a process death) from here on leaves the keys to the repair.
-        @SuppressWarnings("unchecked")
-        KeySync<K, ?> sync = (KeySync<K, ?>) syncs.get(registration.repository());
+        KeySync<K, ?> sync = syncOf(registration);
         for (String key : apart) {
             sync.syncInOneDatabase(primary, registration.migration.keyType().decode(key));
         }
@@ -141,13 +139,12 @@ public final class PendingKeys {
      * @return the keys still apart after that, which a write committing meanwhile kept changing
      */
     public List<String> align(Session session, String repository, List<String> keys, Side source) {
-        return align(registrations.get(repository), session, keys, source);
+        return align(registration(repository), session, keys, source);
     }
 
     private <K extends Comparable<? super K>> List<String> align(Registration<K> registration, Session session,
             List<String> keys, Side source) {
-        @SuppressWarnings("unchecked")
-        KeySync<K, ?> sync = (KeySync<K, ?>) syncs.get(registration.repository());
+        KeySync<K, ?> sync = syncOf(registration);
         List<String> apart = new ArrayList<>();
         for (String key : keys) {
             if (!sync.copyIn(session, source, registration.migration.keyType().decode(key))) {
@@ -195,5 +192,16 @@ public final class PendingKeys {
         public PendingKeys build() {
             return new PendingKeys(this);
         }
+    }
+
+    // Callers name only repositories this instance was built with.
+    private Registration<?> registration(String repository) {
+        return Objects.requireNonNull(registrations.get(repository), "a repository registered with the scope");
+    }
+
+    @SuppressWarnings("unchecked")
+    private <K extends Comparable<? super K>> KeySync<K, ?> syncOf(Registration<K> registration) {
+        return (KeySync<K, ?>) Objects.requireNonNull(syncs.get(registration.repository()),
+                "every registration has a sync");
     }
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.hibernate.SessionFactory;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +59,7 @@ public final class PendingSyncRepair implements AutoCloseable {
     private final List<RepositoryRepair<?>> repositories = new ArrayList<>();
     private final Duration minAge;
     private final ReentrantLock passLock = new ReentrantLock();
-    private ScheduledExecutorService scheduler;
+    private @Nullable ScheduledExecutorService scheduler;
 
     private PendingSyncRepair(Builder builder) {
         this.minAge = builder.minAge;
@@ -148,11 +149,12 @@ public final class PendingSyncRepair implements AutoCloseable {
         if (scheduler != null) {
             throw new IllegalStateException("the repair is already scheduled; close() it first");
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "dualrepo-pending-sync-repair");
             thread.setDaemon(true);
             return thread;
         });
+        this.scheduler = scheduler;
         scheduler.scheduleWithFixedDelay(this::scheduledPass, interval.toNanos(), interval.toNanos(),
                 TimeUnit.NANOSECONDS);
         return this;
@@ -171,6 +173,7 @@ public final class PendingSyncRepair implements AutoCloseable {
     /** Stops the schedule, letting a pass in progress finish (up to 30 s). Idempotent. */
     @Override
     public synchronized void close() {
+        ScheduledExecutorService scheduler = this.scheduler;
         if (scheduler == null) {
             return;
         }
@@ -183,7 +186,7 @@ public final class PendingSyncRepair implements AutoCloseable {
             scheduler.shutdownNow();
             Thread.currentThread().interrupt();
         }
-        scheduler = null;
+        this.scheduler = null;
     }
 
     /**

@@ -21,12 +21,14 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.hibernate.SessionFactory;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -267,7 +269,7 @@ final class RepositoryRepair<K extends Comparable<? super K>> {
         }
     }
 
-    private static Instant newest(List<Located> rows) {
+    private static @Nullable Instant newest(List<Located> rows) {
         Instant newest = null;
         for (Located located : rows) {
             Instant createdAt = located.row().createdAt();
@@ -304,7 +306,7 @@ final class RepositoryRepair<K extends Comparable<? super K>> {
                     table.delete(session, inDatabase.getValue());
                 });
             }
-            repaired.get(target).increment();
+            Objects.requireNonNull(repaired.get(target), "counted for both sides").increment();
             pass.synced++;
             pass.cleared += rows.size();
             log.debug("{}: key {} re-synced to {} ({})", name(), Printable.of(key), target, outcome);
@@ -317,10 +319,10 @@ final class RepositoryRepair<K extends Comparable<? super K>> {
         return true;
     }
 
-    private void fail(List<Located> rows, Side target, RuntimeException cause, Pass pass) {
+    private void fail(List<Located> rows, @Nullable Side target, RuntimeException cause, Pass pass) {
         pass.failed++;
         if (target != null) {
-            failures.get(target).increment();
+            Objects.requireNonNull(failures.get(target), "counted for both sides").increment();
         }
         PendingSyncTable.Row first = rows.get(0).row();
         if (target != null && Quarantine.isRowError(cause)) {
@@ -356,7 +358,7 @@ final class RepositoryRepair<K extends Comparable<? super K>> {
     /** Records in the target's quarantine that it rejected the key's value; the pending rows stay. */
     private void quarantine(String key, Side target, RuntimeException cause, Pass pass) {
         pass.rejected++;
-        rejections.get(target).increment();
+        Objects.requireNonNull(rejections.get(target), "counted for both sides").increment();
         try {
             Transactions.of(database(target)).runInTransaction(session -> {
                 QuarantineStore.record(session, name(), target, key, "repair", cause);

@@ -5,7 +5,8 @@
  * stays (a secondary that failed, a process that died between the two writes) is re-synced by key from the
  * primary's current state by {@link io.dualrepo.hibernate.durable.PendingSyncRepair}, through the same per-key
  * sync ({@link io.dualrepo.hibernate.durable.KeySync}) the verifier repairs with.
- *
- * <p>Parameters and return values are non-null unless documented otherwise.
  */
+@NullMarked
 package io.dualrepo.hibernate.durable;
+
+import org.jspecify.annotations.NullMarked;
