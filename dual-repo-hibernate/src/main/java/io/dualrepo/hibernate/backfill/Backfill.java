@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Copies a migration's old model into its new model: key order, one batch per transaction, resumable where it
@@ -153,8 +154,9 @@ public final class Backfill<K extends Comparable<? super K>, V> {
     final long maxRejectedRows;
     final ProgressListener listener;
     final Clock clock;
-    private final MigrationRecord record;
-    private final BackfillMeters meters;
+    private final @Nullable MigrationRecord record;
+    /** None in a dry run or without a registry. */
+    private final @Nullable BackfillMeters meters;
     private final AtomicBoolean running = new AtomicBoolean();
 
     private Backfill(Builder<K, V> builder) {
@@ -246,8 +248,8 @@ public final class Backfill<K extends Comparable<? super K>, V> {
     /** A backfill's settings; every one has a default. */
     public static final class Builder<K extends Comparable<? super K>, V> {
         private final Migration<K, V> migration;
-        private String jobName;
-        private String workerId;
+        private @Nullable String jobName;
+        private @Nullable String workerId;
         private int batchSize = DEFAULT_BATCH_SIZE;
         private double rowsPerSecond = UNLIMITED;
         private boolean dryRun;
@@ -259,9 +261,9 @@ public final class Backfill<K extends Comparable<? super K>, V> {
         private boolean failOnReject;
         private long maxRejectedRows = DEFAULT_MAX_REJECTED_ROWS;
         private ProgressListener listener = progress -> {};
-        private MeterRegistry registry;
+        private @Nullable MeterRegistry registry;
         private Clock clock = Clock.systemUTC();
-        private MigrationRecord record;
+        private @Nullable MigrationRecord record;
 
         private Builder(Migration<K, V> migration) {
             this.migration = Objects.requireNonNull(migration, "migration");

@@ -5,6 +5,7 @@ import io.dualrepo.hibernate.internal.QuarantineStore;
 import io.dualrepo.spi.WithheldMessage;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Why a {@link Backfill#run()} stopped: the job, the batch and its key range, the key when one row is to blame, and
@@ -18,14 +19,15 @@ public final class BackfillException extends RuntimeException {
 
     private final String job;
     private final long batch;
-    private final String startKey;
-    private final String endKey;
-    private final String key;
+    private final @Nullable String startKey;
+    private final @Nullable String endKey;
+    private final @Nullable String key;
     private final boolean rejected;
     private final String exceptionClass;
-    private final String sqlState;
+    private final @Nullable String sqlState;
 
-    private BackfillException(String job, long batch, String startKey, String endKey, String key, boolean rejected,
+    private BackfillException(String job, long batch, @Nullable String startKey, @Nullable String endKey,
+            @Nullable String key, boolean rejected,
             String message, Throwable failure) {
         super(message, WithheldMessage.of(failure));
         this.job = job;
@@ -42,7 +44,8 @@ public final class BackfillException extends RuntimeException {
      * A failure of batch {@code batch} (0: none claimed yet) that is not the row's: {@code what} the worker was doing,
      * e.g. "copying".
      */
-    static BackfillException failed(String job, long batch, String startKey, String endKey, String key, String what,
+    static BackfillException failed(String job, long batch, @Nullable String startKey, @Nullable String endKey,
+            @Nullable String key, String what,
             Throwable failure) {
         return new BackfillException(job, batch, startKey, endKey, key, false, "backfill " + job + ": "
                 + where(batch, startKey, endKey, key) + what + " failed: " + WithheldMessage.describe(failure)
@@ -63,14 +66,16 @@ public final class BackfillException extends RuntimeException {
     }
 
     /** A row the new model or the conversion rejected, and {@code why} the backfill stops for it. */
-    static BackfillException rejected(String job, long batch, String startKey, String endKey, String key, String why,
+    static BackfillException rejected(String job, long batch, @Nullable String startKey, @Nullable String endKey,
+            @Nullable String key, String why,
             Throwable failure) {
         return new BackfillException(job, batch, startKey, endKey, key, true, "backfill " + job + ": "
                 + where(batch, startKey, endKey, key) + "the new model rejected the row: "
                 + WithheldMessage.describe(failure) + "; " + why, failure);
     }
 
-    private static String where(long batch, String startKey, String endKey, String key) {
+    private static String where(long batch, @Nullable String startKey, @Nullable String endKey,
+            @Nullable String key) {
         StringBuilder text = new StringBuilder();
         if (batch > 0) {
             text.append("batch ").append(batch).append(" (keys ").append(range(startKey, endKey)).append(")");
@@ -81,7 +86,7 @@ public final class BackfillException extends RuntimeException {
         return text.isEmpty() ? "" : text.append(": ").toString();
     }
 
-    static String range(String startKey, String endKey) {
+    static String range(@Nullable String startKey, @Nullable String endKey) {
         return (startKey == null ? "from the first" : "after '" + Printable.of(startKey) + "'") + " through '"
                 + Printable.of(endKey) + "'";
     }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +75,7 @@ final class BatchCheck<K extends Comparable<? super K>, V> {
             // One range read: one row more than the range held when it was read takes the read past the range's
             // end; only keys a dual write created inside the range meanwhile can make it take a second page.
             Map<K, V> now = new HashMap<>();
-            for (V value : readRange(oldModel, decode(lease.startKey()), keyType.decode(lease.endKey()),
+            for (V value : readRange(oldModel, decode(lease.startKey()), keyType.decode(endKey(lease)),
                     copied.rows() + 1)) {
                 now.put(oldModel.keyOf(value), value);
             }
@@ -181,15 +182,15 @@ final class BatchCheck<K extends Comparable<? super K>, V> {
         return Objects.equals(oldValue, newValue) || comparator.equivalent(oldValue, newValue);
     }
 
-    private K decode(String key) {
+    private @Nullable K decode(@Nullable String key) {
         return key == null ? null : keyType.decode(key);
     }
 
     /** The values of a model with keys after {@code start} through {@code end}, {@code limit} per page. */
-    static <K extends Comparable<? super K>, V> List<V> readRange(KeyedModel<K, V> model, K start, K end,
+    static <K extends Comparable<? super K>, V> List<V> readRange(KeyedModel<K, V> model, @Nullable K start, K end,
             int limit) {
         List<V> values = new ArrayList<>();
-        K after = start;
+        @Nullable K after = start;
         while (true) {
             K from = after;
             List<V> page = model.transactions().read(session -> model.page(session, from, limit));
@@ -206,7 +207,7 @@ final class BatchCheck<K extends Comparable<? super K>, V> {
         }
     }
 
-    private BackfillException failed(Lease lease, K key, String what, RuntimeException e) {
+    private BackfillException failed(Lease lease, @Nullable K key, String what, RuntimeException e) {
         return BackfillException.failed(job, lease.seq(), lease.startKey(), lease.endKey(),
                 key == null ? null : keyType.encode(key), what, e);
     }
@@ -219,5 +220,10 @@ final class BatchCheck<K extends Comparable<? super K>, V> {
             super(null, null, false, false);
             this.keys = keys;
         }
+    }
+
+    /** A backfill lease ends at the last key of the page it was claimed with, never open-ended. */
+    static String endKey(Lease lease) {
+        return Objects.requireNonNull(lease.endKey(), "a backfill lease has an end key");
     }
 }

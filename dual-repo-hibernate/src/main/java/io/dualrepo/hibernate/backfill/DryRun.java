@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +39,7 @@ final class DryRun<K extends Comparable<? super K>, V> {
         long scanned = 0;
         long wouldWrite = 0;
         long pages = 0;
-        K after = null;
+        @Nullable K after = null;
         boolean complete = false;
         while (pacer.awaitTurn()) {
             K from = after;

@@ -13,6 +13,7 @@ import io.dualrepo.routing.Route;
 import io.dualrepo.spi.WithheldMessage;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,7 +91,7 @@ final class Evidence {
      * evidence. Rows left in the quarantine are rows the new model lacks: the record is told of them as rejected,
      * and then does not count the backfill either.
      */
-    void record(Instant startedAt, long rejectedRows) {
+    void record(@Nullable Instant startedAt, long rejectedRows) {
         try {
             Instant finishedAt = Instant.now();
             MigrationState state = record.recordBackfill(migration.name(), Side.NEW,

@@ -4,6 +4,7 @@ import io.dualrepo.hibernate.internal.lease.LeaseStore;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +19,7 @@ final class ProgressReporter {
     private final String job;
     private final boolean dryRun;
     private final ProgressListener listener;
-    private final BackfillMeters meters;
+    private final @Nullable BackfillMeters meters;
     private final long logIntervalNanos;
     private final long startNanos = System.nanoTime();
     private long lastLogNanos = startNanos;
@@ -31,7 +32,7 @@ final class ProgressReporter {
     private long quarantined;
     private long runRows;
 
-    ProgressReporter(String job, boolean dryRun, ProgressListener listener, BackfillMeters meters,
+    ProgressReporter(String job, boolean dryRun, ProgressListener listener, @Nullable BackfillMeters meters,
             Duration logInterval) {
         this.job = job;
         this.dryRun = dryRun;
@@ -84,7 +85,7 @@ final class ProgressReporter {
     }
 
     /** The job is complete: its counts are final and the total is what was done. */
-    void finished(LeaseStore.Totals job, long inQuarantine) {
+    void finished(LeaseStore.@Nullable Totals job, long inQuarantine) {
         if (job != null) {
             done = job.done();
             written = job.written();

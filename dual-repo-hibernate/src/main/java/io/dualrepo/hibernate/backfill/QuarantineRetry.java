@@ -8,6 +8,7 @@ import io.dualrepo.hibernate.internal.QuarantineStore;
 import io.dualrepo.hibernate.quarantine.Quarantine;
 import io.dualrepo.spi.WithheldMessage;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +40,7 @@ final class QuarantineRetry<K extends Comparable<? super K>, V> {
     }
 
     void run() {
-        String after = null;
+        @Nullable String after = null;
         long tried = 0;
         long before = rejections.released();
         while (!Thread.currentThread().isInterrupted()) {

@@ -6,6 +6,7 @@ import io.dualrepo.hibernate.internal.QuarantineStore;
 import io.dualrepo.spi.WithheldMessage;
 import java.util.List;
 import org.hibernate.Session;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,12 +28,12 @@ final class Rejections {
     private final boolean failOnReject;
     private final long maxRejectedRows;
     private final ProgressReporter progress;
-    private final BackfillMeters meters;
+    private final @Nullable BackfillMeters meters;
     private long rejected;
     private long newlyRejected;
     private long released;
 
-    Rejections(Backfill<?, ?> config, ProgressReporter progress, BackfillMeters meters) {
+    Rejections(Backfill<?, ?> config, ProgressReporter progress, @Nullable BackfillMeters meters) {
         this.job = config.job;
         this.repository = config.migration.name();
         this.foundBy = "backfill " + config.job;
@@ -47,7 +48,8 @@ final class Rejections {
     }
 
     /** Stops the run for a rejected row, when it was asked to. */
-    void stopIfAsked(long batch, String startKey, String endKey, String key, RuntimeException failure) {
+    void stopIfAsked(long batch, @Nullable String startKey, @Nullable String endKey, @Nullable String key,
+            RuntimeException failure) {
         if (failOnReject) {
             throw BackfillException.rejected(job, batch, startKey, endKey, key, "stopping at the first rejected row"
                     + " (failOnReject); without it the row would be quarantined and the backfill would go on",
@@ -66,7 +68,7 @@ final class Rejections {
      * Counts rows the scan found rejected, now recorded, and says so; stops the run once it has rejected more new
      * rows than allowed (a conversion with a bug rejects every row: better to stop than to quarantine the table).
      */
-    void rejected(long batch, String startKey, String endKey, List<Rejected> rows) {
+    void rejected(long batch, @Nullable String startKey, @Nullable String endKey, List<Rejected> rows) {
         if (rows.isEmpty()) {
             return;
         }

@@ -19,11 +19,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import org.hibernate.Session;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +56,7 @@ final class Worker<K extends Comparable<? super K>, V> {
     private long removed;
     private long batches;
 
-    Worker(Backfill<K, V> config, ProgressReporter progress, BackfillMeters meters) {
+    Worker(Backfill<K, V> config, ProgressReporter progress, @Nullable BackfillMeters meters) {
         this.config = config;
         this.job = config.job;
         this.oldModel = config.migration.oldModel();
@@ -135,7 +137,7 @@ final class Worker<K extends Comparable<? super K>, V> {
                         : "at most " + config.rowsPerSecond + " rows/s",
                 own > 0 ? "; taking back " + own + " unfinished batches of its own" : "");
 
-        Copied<K, V> unchecked = null;
+        @Nullable Copied<K, V> unchecked = null;
         boolean finished = false;
         while (!Thread.currentThread().isInterrupted() && pacer.awaitTurn()) {
             if (progress.refreshDue()) {
@@ -248,7 +250,7 @@ final class Worker<K extends Comparable<? super K>, V> {
     }
 
     /** A lease another worker (or this one, before a restart) left open: redo what is missing of it. */
-    private Copied<K, V> takeOver(Lease lease, String previousOwner, Copied<K, V> unchecked) {
+    private @Nullable Copied<K, V> takeOver(Lease lease, String previousOwner, @Nullable Copied<K, V> unchecked) {
         LOG.info("backfill {}: {} batch {} (keys {}), {}", job,
                 previousOwner.equals(config.workerId) ? "taking back its own unfinished"
                         : "taking over from worker " + previousOwner + ", whose lease expired,",
@@ -256,7 +258,7 @@ final class Worker<K extends Comparable<? super K>, V> {
                         ? "which it copies again: its copy had not committed (or only rows copied one by one)"
                         : "which was copied and waits for its check");
         K start = lease.startKey() == null ? null : keyType.decode(lease.startKey());
-        K end = keyType.decode(lease.endKey());
+        K end = keyType.decode(BatchCheck.endKey(lease));
         if (LeaseStore.ACTIVE.equals(lease.status())) {
             // Copy it again, as if freshly claimed. Its own copy committed nothing, unless a row error split it into
             // one transaction per row (RowByRow): then some rows are in, which insertAbsent skips and the check
@@ -279,7 +281,7 @@ final class Worker<K extends Comparable<? super K>, V> {
     }
 
     /** What the new model holds in a range, by key. */
-    private Map<K, V> held(K start, K end) {
+    private Map<K, V> held(@Nullable K start, K end) {
         Map<K, V> held = new LinkedHashMap<>();
         for (V value : BatchCheck.readRange(newModel, start, end, config.batchSize)) {
             held.put(newModel.keyOf(value), value);
@@ -287,7 +289,7 @@ final class Worker<K extends Comparable<? super K>, V> {
         return held;
     }
 
-    private Copied<K, V> checkThen(Copied<K, V> previous, Copied<K, V> next) {
+    private @Nullable Copied<K, V> checkThen(@Nullable Copied<K, V> previous, @Nullable Copied<K, V> next) {
         if (previous != null) {
             check(previous);
         }
@@ -297,10 +299,10 @@ final class Worker<K extends Comparable<? super K>, V> {
     /**
      * Inserts the batch's rows the new model lacks and marks the lease copied, in one transaction; a conflict
      * retries the whole, which reads the new model again. When a row is what failed it, the rows are copied one by
-     * one ({@link RowByRow}) and those the new model rejects are quarantined. Null when the lease was taken over
+     * one ({@link RowByRow}) and those the new model rejects are quarantined. None when the lease was taken over
      * meanwhile.
      */
-    private Copied<K, V> copy(Lease lease, List<V> values) {
+    private @Nullable Copied<K, V> copy(Lease lease, List<V> values) {
         List<K> keys = new ArrayList<>(values.size());
         for (V value : values) {
             keys.add(oldModel.keyOf(value));
@@ -351,8 +353,8 @@ final class Worker<K extends Comparable<? super K>, V> {
     }
 
     /** The page's last key, after making sure the page is in key order: the checkpoint relies on it. */
-    private K checkOrder(List<V> page, K after) {
-        K previous = after;
+    private K checkOrder(List<V> page, @Nullable K after) {
+        @Nullable K previous = after;
         for (V value : page) {
             K key = oldModel.keyOf(value);
             if (previous != null && key.compareTo(previous) <= 0) {
@@ -360,7 +362,7 @@ final class Worker<K extends Comparable<? super K>, V> {
             }
             previous = key;
         }
-        return previous;
+        return Objects.requireNonNull(previous, "checkOrder is given a non-empty page");
     }
 
     private <R> R inNew(Function<Session, R> work) {
@@ -371,7 +373,7 @@ final class Worker<K extends Comparable<? super K>, V> {
         return attempts.inNew(work, retries);
     }
 
-    private BackfillException failed(Lease lease, K key, String what, RuntimeException e) {
+    private BackfillException failed(Lease lease, @Nullable K key, String what, RuntimeException e) {
         return BackfillException.failed(job, lease.seq(), lease.startKey(), lease.endKey(),
                 key == null ? null : keyType.encode(key), what, e);
     }

@@ -1,5 +1,7 @@
 package io.dualrepo.hibernate.internal;
 
+import org.jspecify.annotations.Nullable;
+
 /** Keys as logs and messages show them: they come from the data, and a line break in one must not forge a line. */
 public final class Printable {
 
@@ -7,7 +9,7 @@ public final class Printable {
 
     private Printable() {}
 
-    public static String of(Object value) {
+    public static String of(@Nullable Object value) {
         String text = String.valueOf(value);
         StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_LENGTH));
         int i = 0;

@@ -2,6 +2,7 @@ package io.dualrepo.hibernate.quarantine;
 
 import io.dualrepo.Side;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One row of the quarantine table: a key whose value one model could not take.
@@ -11,7 +12,7 @@ import java.time.Instant;
  * @param target the model that rejected the row: NEW for the backfill; either for the repair
  * @param foundBy what last tried it: {@code backfill <job>} or {@code repair}
  * @param exceptionClass the class of what the write threw (the outermost of its chain)
- * @param sqlState the first SQLState in that chain, null when none (a conversion that threw)
+ * @param sqlState the first SQLState in that chain; none for a conversion that threw
  * @param error the whole chain's classes and SQLStates, messages withheld: a database's message quotes the rejected
  *     value, which may be sensitive
  * @param firstSeen when the row was first rejected
@@ -19,4 +20,4 @@ import java.time.Instant;
  * @param attempts how many times it was tried and rejected, by any worker or pass
  */
 public record QuarantinedRow(String repository, String key, Side target, String foundBy, String exceptionClass,
-        String sqlState, String error, Instant firstSeen, Instant lastSeen, int attempts) {}
+        @Nullable String sqlState, String error, Instant firstSeen, Instant lastSeen, int attempts) {}
