@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -57,7 +58,8 @@ import org.slf4j.LoggerFactory;
  * read-through, where the secondary (NEW, written after OLD there) answers reads first: a deferred write would be
  * read back as the value before it, so the write waits for NEW in full there, and its failure fails the call. For the
  * same reason, under read-through this instance's writes to a key run one at a time from OLD's half to the end of
- * NEW's ({@link KeyLocks}), so that they reach both models in the same order.
+ * NEW's ({@link KeyLocks}), so that they reach both models in the same order, and a write waits before NEW's half for
+ * other instances' writes to its keys that committed in OLD before it ({@link EarlierWrites}).
  *
  * <p>When the caller already has a transaction open on the primary's database ({@link
  * Transactions#inTransaction}), the write and its rows join it, and the secondary is brought up to date by key
@@ -98,10 +100,12 @@ public final class CrossDatabaseScope implements DualWriteScope {
     /** Absent without a secondary write timeout: the secondary's write then runs on the caller's thread. */
     private final @Nullable BoundedSecondary bounded;
     private final KeyLocks keyLocks = new KeyLocks();
+    private final EarlierWrites earlierWrites;
 
     private CrossDatabaseScope(Builder builder) {
         this.registrations = Registration.byName(builder.registrations);
         this.table = builder.table;
+        this.earlierWrites = new EarlierWrites(builder.table);
         this.bounded = builder.secondaryWriteTimeout == null ? null
                 : new BoundedSecondary(builder.secondaryWriteTimeout, builder.secondaryWriteThreads,
                         builder.meterRegistry);
@@ -196,6 +200,7 @@ public final class CrossDatabaseScope implements DualWriteScope {
         List<Long> pending = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         Set<String> heldByPrimary = new HashSet<>();
+        boolean[] earlierInFlight = {false};
         R result;
         try {
             result = transactions.inTransaction(session -> {
@@ -203,10 +208,19 @@ public final class CrossDatabaseScope implements DualWriteScope {
                 keys.addAll(registration.encodedKeys(write.method(), write.arguments()));
                 pending.addAll(table.insert(session, registration.repository(), keys, primary.other()));
                 heldByPrimary.addAll(registration.present(primary, session, keys));
+                if (write.secondaryServesReads() && !pending.isEmpty()) {
+                    earlierInFlight[0] = earlierWrites.inFlight(session, registration.repository(), keys,
+                            primary.other(), Collections.min(pending));
+                }
                 return written;
             });
         } catch (Carrier carrier) {
             throw carrier.getCause();
+        }
+        if (earlierInFlight[0]) {
+            // Another instance's write to a key committed here first and may still be writing the secondary.
+            earlierWrites.awaitFinished(registration.repository(), transactions, keys, primary.other(),
+                    Collections.min(pending));
         }
         if (bounded != null && !write.secondaryServesReads()
                 && !registration.transactions(primary.other()).inTransaction()) {

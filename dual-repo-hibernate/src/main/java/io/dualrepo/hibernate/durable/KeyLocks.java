@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * the bound a write goes on unordered, as it did before, and the check after it and the repair bring the models in
  * line.
  *
- * <p>Writes in other processes are not ordered by this: across a fleet, the check after each write and the repair
- * are what bring the models in line.
+ * <p>Writes in other processes are not ordered by this, but by {@link EarlierWrites}, through the pending rows in the
+ * primary's database: a poll there costs more than a lock here, so it is the fleet's fallback, not the first means.
  */
 final class KeyLocks {
 

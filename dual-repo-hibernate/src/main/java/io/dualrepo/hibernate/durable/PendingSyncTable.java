@@ -13,6 +13,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -188,6 +189,34 @@ public final class PendingSyncTable {
                 }
             }
         }));
+    }
+
+    /**
+     * Whether a dual write recorded before row {@code beforeId} may still be writing one of {@code keys} to {@code
+     * target}: a row of it that no repair has tried and no write has marked as missed, written since {@code since}
+     * (older ones are of a process that died between its halves, and left to the repair).
+     */
+    boolean inFlightBefore(Session session, String repository, Collection<String> keys, Side target, long beforeId,
+            Instant since) {
+        return session.doReturningWork(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("select id from " + name
+                    + " where repository = ? and sync_key = ? and target_side = ? and id < ? and attempts = 0"
+                    + " and last_error is null and created_at >= ? fetch first 1 rows only")) {
+                for (String key : new LinkedHashSet<>(keys)) {
+                    statement.setString(1, repository);
+                    statement.setString(2, key);
+                    statement.setString(3, target.name());
+                    statement.setLong(4, beforeId);
+                    statement.setObject(5, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
+                    try (ResultSet result = statement.executeQuery()) {
+                        if (result.next()) {
+                            return true;
+                        }
+                    }
+                }
+                return false;
+            }
+        });
     }
 
     /**

@@ -45,7 +45,8 @@ import org.junit.jupiter.api.Test;
  *       OLD ({@link AfterFind}), the saves made through another instance, whose writes are not ordered with this
  *       one's.
  *   <li>Two writes to a key could commit in OLD in one order and in NEW in the other; readers saw NEW's order, and
- *       the sync from OLD turned it back. Now this instance's writes to a key wait for each other ({@link KeyLocks}).
+ *       the sync from OLD turned it back. Now this instance's writes to a key wait for each other ({@link KeyLocks}),
+ *       and a write waits for other instances' writes that committed in OLD before it ({@link EarlierWrites}).
  * </ul>
  */
 class CrossDatabaseReadThroughRacesTest {
@@ -172,9 +173,50 @@ class CrossDatabaseReadThroughRacesTest {
         assertThat(databases.newIncidents()).isEmpty();
     }
 
+    /**
+     * As above, with the delete made through another instance, whose writes {@link KeyLocks} does not order with this
+     * one's. Unordered, the delete reached both models and returned while the save was held; the save then reached
+     * NEW, which served it after the acknowledged delete until the save's check synced NEW from OLD. The delete finds
+     * the save's pending row, committed in OLD before its own, and waits before NEW's half ({@link EarlierWrites}).
+     */
+    @Test
+    void aWriteWaitsForAnotherInstancesWriteToTheKeyHeldBetweenItsHalves() throws Exception {
+        databases.put(Side.OLD, incident("w"));
+        databases.put(Side.NEW, incident("w"));
+        HeldWrites.Hold betweenTheHalves = newModel.holdNextWrite();
+        Future<?> save = others.submit(() -> incidents.save(incident("x")));
+        assertThat(betweenTheHalves.awaitEntered()).as("the save committed in OLD").isTrue();
+        assertThat(databases.oldIncidents()).containsExactly("i-1 x fixing");
+
+        FutureTask<Void> delete = new FutureTask<>(() -> otherInstance.deleteById("i-1"), null);
+        Thread deleting = new Thread(delete, "deleting-caller");
+        deleting.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!delete.isDone() && !waitsIn(deleting, EarlierWrites.class) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        boolean deleteReturned = delete.isDone();
+        List<String> newWhileHeld = databases.newIncidents();
+        betweenTheHalves.release();
+        save.get(30, TimeUnit.SECONDS);
+        delete.get(30, TimeUnit.SECONDS);
+
+        assertThat(deleteReturned).as("the delete returned while the save was between its halves").isFalse();
+        assertThat(newWhileHeld).as("NEW while the save was held: the delete has not reached it")
+                .containsExactly("i-1 w fixing");
+        assertThat(incidents.findById("i-1")).as("a read after both returned").isEmpty();
+        assertThat(otherInstance.findById("i-1")).as("a read through the other instance").isEmpty();
+        assertThat(databases.oldIncidents()).isEmpty();
+        assertThat(databases.newIncidents()).isEmpty();
+    }
+
     private static boolean waitsForAKey(Thread thread) {
+        return waitsIn(thread, KeyLocks.class);
+    }
+
+    private static boolean waitsIn(Thread thread, Class<?> waiter) {
         return thread.getState() == Thread.State.TIMED_WAITING && Arrays.stream(thread.getStackTrace())
-                .anyMatch(frame -> frame.getClassName().equals(KeyLocks.class.getName()));
+                .anyMatch(frame -> frame.getClassName().equals(waiter.getName()));
     }
 
     private void elsewhere(Callable<?> call) {
