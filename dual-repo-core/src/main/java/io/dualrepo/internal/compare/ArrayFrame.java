@@ -1,19 +1,20 @@
 package io.dualrepo.internal.compare;
 
 import java.lang.reflect.Array;
+import org.jspecify.annotations.Nullable;
 
 /** An array compared by position; object arrays without reflection. */
 final class ArrayFrame extends Frame {
 
     private final Object olds;
     private final Object news;
-    private final Object[] oldObjects;
-    private final Object[] newObjects;
+    private final Object @Nullable [] oldObjects;
+    private final Object @Nullable [] newObjects;
     private final int oldLength;
     private final int newLength;
 
-    ArrayFrame(Frame parent, IgnoredFields.Node ignored, boolean masked, Object olds, Object news, int oldLength,
-            int newLength) {
+    ArrayFrame(Frame parent, IgnoredFields.@Nullable Node ignored, boolean masked, Object olds, Object news,
+            int oldLength, int newLength) {
         super(parent, ignored, masked);
         this.olds = olds;
         this.news = news;

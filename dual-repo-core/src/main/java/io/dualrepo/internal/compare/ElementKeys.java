@@ -2,6 +2,7 @@ package io.dualrepo.internal.compare;
 
 import io.dualrepo.internal.compare.TypeInfo.Kind;
 import java.math.BigDecimal;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The identities of the elements of one list: which property identifies an element, and when two identities
@@ -24,18 +25,18 @@ import java.math.BigDecimal;
 final class ElementKeys {
 
     private final StructuralComparator comparator;
-    private final IgnoredFields.Node ignored;
-    private Class<?> lastClass;
-    private Property lastKey;
+    private final IgnoredFields.@Nullable Node ignored;
+    private @Nullable Class<?> lastClass;
+    private @Nullable Property lastKey;
 
     /** @param ignored where the list's elements stand among the dotted ignored paths, or null */
-    ElementKeys(StructuralComparator comparator, IgnoredFields.Node ignored) {
+    ElementKeys(StructuralComparator comparator, IgnoredFields.@Nullable Node ignored) {
         this.comparator = comparator;
         this.ignored = ignored;
     }
 
     /** The property identifying this element, or null when it has none (null elements and plain values have none). */
-    Property of(Object element) {
+    @Nullable Property of(@Nullable Object element) {
         if (element == null) {
             return null;
         }
@@ -47,7 +48,7 @@ final class ElementKeys {
         return lastKey;
     }
 
-    private Property resolve(TypeInfo type) {
+    private @Nullable Property resolve(TypeInfo type) {
         if (type.kind != Kind.RECORD && type.kind != Kind.BEAN) {
             return null;
         }
@@ -74,7 +75,7 @@ final class ElementKeys {
         }
         Object ka = keyA.read(a);
         Object kb = keyB.read(b);
-        if (!usable(ka) || !usable(kb)) {
+        if (ka == null || kb == null || !usable(ka) || !usable(kb)) {
             return false;
         }
         if (ka.getClass() != kb.getClass()) {
@@ -88,11 +89,8 @@ final class ElementKeys {
         };
     }
 
-    /** Whether a key value can identify an element: see the class comment. */
+    /** Whether a key value can identify an element: see the class comment (a null key, ruled out first, never can). */
     static boolean usable(Object key) {
-        if (key == null) {
-            return false;
-        }
         return switch (TypeInfo.of(key.getClass()).kind) {
             case LEAF, ENUM, BIG_DECIMAL, URL -> true;
             default -> false;

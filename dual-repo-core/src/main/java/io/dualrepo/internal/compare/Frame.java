@@ -1,5 +1,7 @@
 package io.dualrepo.internal.compare;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One record, bean, collection, map or array being compared by a {@link Walk}: it hands out its children one at a
  * time and is also the path to them. It knows its parent and the segment ({@code .field}, {@code [2]},
@@ -23,26 +25,26 @@ abstract class Frame {
     /** {@code [id=7]}: an element named by its key property, read from the element when the path is built. */
     static final byte ELEMENT_KEY = 6;
 
-    final Frame parent;
+    final @Nullable Frame parent;
     final byte segKind;
     final int segIndex;
-    final Object segRef;
-    final Property segKey;
-    final IgnoredFields.Node ignored;
+    final @Nullable Object segRef;
+    final @Nullable Property segKey;
+    final IgnoredFields.@Nullable Node ignored;
     final boolean masked;
 
     // The segment of the child being compared; a child frame copies it as its own segment. For ELEMENT_KEY the
     // reference is the element and childKey its key property, so that no key is read or boxed until a path is.
     byte childKind;
     int childIndex;
-    Object childRef;
-    Property childKey;
+    @Nullable Object childRef;
+    @Nullable Property childKey;
 
     /**
      * @param ignored where this frame stands among the dotted ignored paths, or null
      * @param masked whether this frame is inside a sensitive field
      */
-    Frame(Frame parent, IgnoredFields.Node ignored, boolean masked) {
+    Frame(@Nullable Frame parent, IgnoredFields.@Nullable Node ignored, boolean masked) {
         this.parent = parent;
         this.ignored = ignored;
         this.masked = masked;
@@ -74,7 +76,7 @@ abstract class Frame {
 
     /** The parent of the result itself, whose path is {@code $}. Never on the stack. */
     static final class Root extends Frame {
-        Root(IgnoredFields.Node ignored) {
+        Root(IgnoredFields.@Nullable Node ignored) {
             super(null, ignored, false);
         }
 

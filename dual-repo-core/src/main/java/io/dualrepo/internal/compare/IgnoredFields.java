@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The ignored fields of a {@link CompareOptions}, split so that the walk decides each field with a set lookup
@@ -20,7 +21,7 @@ final class IgnoredFields {
         private final Map<String, Node> children = new HashMap<>();
         private boolean ignored;
 
-        Node child(String field) {
+        @Nullable Node child(String field) {
             return children.get(field);
         }
 
@@ -30,7 +31,7 @@ final class IgnoredFields {
     }
 
     private final Set<String> anywhere = new HashSet<>();
-    private final Node root;
+    private final @Nullable Node root;
 
     IgnoredFields(Set<String> entries) {
         Node tree = new Node();
@@ -53,7 +54,7 @@ final class IgnoredFields {
     }
 
     /** The node for the compared result itself, or null when there are no dotted entries. */
-    Node root() {
+    @Nullable Node root() {
         return root;
     }
 }

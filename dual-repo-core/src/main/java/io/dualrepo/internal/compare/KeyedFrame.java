@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Elements of a list, or of a multiset, aligned by their keys. In this order it reports the elements only the
@@ -23,11 +25,10 @@ final class KeyedFrame extends Frame {
     private final List<?> news;
     private final boolean ordered;
     private final int firstIndex;
-    private final Object before;
-    private final Property beforeKey;
+    private final @Nullable Object before;
 
     /** For each old element, the index of the new one with its key, or -1. Null until aligned. */
-    private int[] partner;
+    private int @Nullable [] partner;
     private boolean steppedAside;
     private int next;
 
@@ -35,10 +36,11 @@ final class KeyedFrame extends Frame {
      * @param ordered whether the order of the elements counts
      * @param firstIndex the position of the first of these elements in the whole list, for the paths when the
      *     keys give out and they are compared by position
-     * @param before the element both sides have just before these, or null when they start the list
+     * @param before the element both sides have just before these, aligned by the same keys, or null when they
+     *     start the list
      */
-    KeyedFrame(Frame parent, IgnoredFields.Node ignored, boolean masked, ElementKeys keys, List<?> olds,
-            List<?> news, boolean ordered, int firstIndex, Object before, Property beforeKey) {
+    KeyedFrame(Frame parent, IgnoredFields.@Nullable Node ignored, boolean masked, ElementKeys keys, List<?> olds,
+            List<?> news, boolean ordered, int firstIndex, @Nullable Object before) {
         super(parent, ignored, masked);
         this.keys = keys;
         this.olds = olds;
@@ -46,7 +48,6 @@ final class KeyedFrame extends Frame {
         this.ordered = ordered;
         this.firstIndex = firstIndex;
         this.before = before;
-        this.beforeKey = beforeKey;
     }
 
     @Override
@@ -55,7 +56,8 @@ final class KeyedFrame extends Frame {
             return false;
         }
         if (partner == null) {
-            if (!align()) {
+            int[] pairs = align();
+            if (pairs == null) {
                 steppedAside = true;
                 childKind = NONE;
                 walk.push(ordered
@@ -63,9 +65,10 @@ final class KeyedFrame extends Frame {
                         : new UnorderedFrame(this, ignored, masked, olds, news));
                 return true;
             }
-            reportUnpaired(walk);
+            partner = pairs;
+            reportUnpaired(walk, pairs);
             if (ordered && !walk.full()) {
-                reportOrder(walk);
+                reportOrder(walk, pairs);
             }
             if (walk.full()) {
                 return true;
@@ -77,7 +80,7 @@ final class KeyedFrame extends Frame {
                 continue;
             }
             Object a = olds.get(i);
-            childByKey(a, keys.of(a));
+            childByKey(a, alignedKey(a));
             walk.compare(this, a, news.get(partner[i]), ignored, masked);
             if (walk.yielded(this)) {
                 return true;
@@ -86,13 +89,16 @@ final class KeyedFrame extends Frame {
         return false;
     }
 
-    /** Pairs the elements by key; false, pairing nothing, when the keys cannot align them. */
-    private boolean align() {
+    /**
+     * Pairs the elements by key: for each old element, the index of the new one with its key, or -1; null when the
+     * keys cannot align them.
+     */
+    private int @Nullable [] align() {
         Map<Object, Integer> newByKey = new HashMap<>(capacity(news.size()));
         for (int j = 0; j < news.size(); j++) {
             Object key = keyOf(news.get(j));
             if (key == null || newByKey.put(key, j) != null) {
-                return false;
+                return null;
             }
         }
         Map<Object, Integer> oldByKey = new HashMap<>(capacity(olds.size()));
@@ -100,37 +106,41 @@ final class KeyedFrame extends Frame {
         for (int i = 0; i < pairs.length; i++) {
             Object key = keyOf(olds.get(i));
             if (key == null || oldByKey.put(key, i) != null) {
-                return false;
+                return null;
             }
             Integer j = newByKey.get(key);
             pairs[i] = j == null ? -1 : j;
         }
-        partner = pairs;
-        return true;
+        return pairs;
     }
 
     /** The element's key as a hash table key, or null when it has none that can align it. */
-    private Object keyOf(Object element) {
+    private @Nullable Object keyOf(@Nullable Object element) {
         Property key = keys.of(element);
-        if (key == null) {
+        if (key == null || element == null) {
             return null;
         }
         Object value = key.read(element);
-        return ElementKeys.usable(value) ? ElementKeys.hashable(value) : null;
+        return value != null && ElementKeys.usable(value) ? ElementKeys.hashable(value) : null;
+    }
+
+    /** The key property of an element that has one: every element once aligned, and the one they follow. */
+    private Property alignedKey(Object element) {
+        return Objects.requireNonNull(keys.of(element), "key");
     }
 
     private static int capacity(int size) {
         return (int) Math.min(Integer.MAX_VALUE, size * 4L / 3 + 1);
     }
 
-    private void reportUnpaired(Walk walk) {
+    private void reportUnpaired(Walk walk, int[] partner) {
         boolean[] paired = new boolean[news.size()];
         for (int i = 0; i < partner.length; i++) {
             if (partner[i] >= 0) {
                 paired[partner[i]] = true;
             } else {
                 Object a = olds.get(i);
-                childByKey(a, keys.of(a));
+                childByKey(a, alignedKey(a));
                 walk.differ(this, true, a, Walk.ABSENT, masked);
                 if (walk.full()) {
                     return;
@@ -140,7 +150,7 @@ final class KeyedFrame extends Frame {
         for (int j = 0; j < paired.length; j++) {
             if (!paired[j]) {
                 Object b = news.get(j);
-                childByKey(b, keys.of(b));
+                childByKey(b, alignedKey(b));
                 walk.differ(this, true, Walk.ABSENT, b, masked);
                 if (walk.full()) {
                     return;
@@ -154,7 +164,7 @@ final class KeyedFrame extends Frame {
      * have, naming on each side the element it follows. One report per list: every later element out of place
      * follows from the first, and a reversed list of a thousand rows needs one line, not a thousand.
      */
-    private void reportOrder(Walk walk) {
+    private void reportOrder(Walk walk, int[] partner) {
         int common = 0;
         for (int j : partner) {
             if (j >= 0) {
@@ -184,14 +194,13 @@ final class KeyedFrame extends Frame {
         // another shared element there.
         int newPosition = Arrays.binarySearch(inNewOrder, inOldOrder[first]);
         Object oldPredecessor = first > 0 ? olds.get(oldIndexes[first - 1]) : before;
-        Property oldPredecessorKey = first > 0 ? keys.of(oldPredecessor) : beforeKey;
         Object newPredecessor = news.get(inNewOrder[newPosition - 1]);
         Object moved = olds.get(oldIndexes[first]);
-        childByKey(moved, keys.of(moved));
+        childByKey(moved, alignedKey(moved));
         String oldPlace = oldPredecessor == null
                 ? "first"
-                : "after " + walk.keySegment(oldPredecessor, oldPredecessorKey, masked);
-        String newPlace = "after " + walk.keySegment(newPredecessor, keys.of(newPredecessor), masked);
+                : "after " + walk.keySegment(oldPredecessor, alignedKey(oldPredecessor), masked);
+        String newPlace = "after " + walk.keySegment(newPredecessor, alignedKey(newPredecessor), masked);
         walk.differText(this, true, oldPlace, newPlace, masked);
     }
 }

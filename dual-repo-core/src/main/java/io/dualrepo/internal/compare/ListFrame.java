@@ -3,6 +3,7 @@ package io.dualrepo.internal.compare;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A list (or object array) whose order counts: by key when its elements have identities, else by position.
@@ -25,16 +26,15 @@ final class ListFrame extends Frame {
     private final Iterator<?> news;
     private final StructuralComparator comparator;
     // Made for the first element that could have an identity: a list of strings never needs one.
-    private ElementKeys keys;
+    private @Nullable ElementKeys keys;
     private byte mode = UNDECIDED;
     private int index = -1;
 
     // The last element compared in step, which both sides have at the same place: what the first element out of
     // order follows.
-    private Object lastAligned;
-    private Property lastAlignedKey;
+    private @Nullable Object lastAligned;
 
-    ListFrame(Frame parent, IgnoredFields.Node ignored, boolean masked, Iterator<?> olds, Iterator<?> news,
+    ListFrame(Frame parent, IgnoredFields.@Nullable Node ignored, boolean masked, Iterator<?> olds, Iterator<?> news,
             StructuralComparator comparator) {
         super(parent, ignored, masked);
         this.olds = olds;
@@ -60,13 +60,10 @@ final class ListFrame extends Frame {
             Property keyB = null;
             if (mode == UNDECIDED) {
                 mode = mayHaveIdentity(a) || mayHaveIdentity(b) ? BY_KEY : BY_POSITION;
-                if (mode == BY_KEY) {
-                    keys = new ElementKeys(comparator, ignored);
-                }
             }
             if (mode == BY_KEY) {
-                keyA = hasOld ? keys.of(a) : null;
-                keyB = hasNew ? keys.of(b) : null;
+                keyA = hasOld ? keys().of(a) : null;
+                keyB = hasNew ? keys().of(b) : null;
                 if (index == 0 && keyA == null && keyB == null) {
                     mode = BY_POSITION;
                 }
@@ -83,7 +80,6 @@ final class ListFrame extends Frame {
                 childByKey(a, keyA);
                 walk.compare(this, a, b, ignored, masked);
                 lastAligned = a;
-                lastAlignedKey = keyA;
             } else {
                 handOff(walk, a, b);
                 return true;
@@ -94,23 +90,29 @@ final class ListFrame extends Frame {
         }
     }
 
+    private ElementKeys keys() {
+        if (keys == null) {
+            keys = new ElementKeys(comparator, ignored);
+        }
+        return keys;
+    }
+
     /** Whether the element is a record or bean, which an identity or {@code @Compare(key)} may identify. */
-    private static boolean mayHaveIdentity(Object element) {
+    private static boolean mayHaveIdentity(@Nullable Object element) {
         return element != null && element != Walk.ABSENT && TypeInfo.of(element.getClass()).properties.length > 0;
     }
 
     /** Passes the rest of both sides, from the elements just taken, to a frame that aligns them by key. */
-    private void handOff(Walk walk, Object a, Object b) {
+    private void handOff(Walk walk, @Nullable Object a, @Nullable Object b) {
         List<Object> oldRest = rest(a, olds);
         List<Object> newRest = rest(b, news);
         mode = HANDED_OFF;
         // The keyed frame stands in for this one: it adds nothing to the path.
         childKind = NONE;
-        walk.push(new KeyedFrame(this, ignored, masked, keys, oldRest, newRest, true, index, lastAligned,
-                lastAlignedKey));
+        walk.push(new KeyedFrame(this, ignored, masked, keys(), oldRest, newRest, true, index, lastAligned));
     }
 
-    private static List<Object> rest(Object first, Iterator<?> remaining) {
+    private static List<Object> rest(@Nullable Object first, Iterator<?> remaining) {
         List<Object> rest = new ArrayList<>();
         if (first != Walk.ABSENT) {
             rest.add(first);

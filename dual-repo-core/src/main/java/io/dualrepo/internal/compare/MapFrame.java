@@ -2,15 +2,16 @@ package io.dualrepo.internal.compare;
 
 import java.util.Iterator;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** A map, compared by key: entries one side lacks are reported at their key. */
 final class MapFrame extends Frame {
     private final Map<?, ?> olds;
     private final Map<?, ?> news;
     private final Iterator<? extends Map.Entry<?, ?>> oldEntries;
-    private Iterator<? extends Map.Entry<?, ?>> newEntries;
+    private @Nullable Iterator<? extends Map.Entry<?, ?>> newEntries;
 
-    MapFrame(Frame parent, IgnoredFields.Node ignored, boolean masked, Map<?, ?> olds, Map<?, ?> news) {
+    MapFrame(Frame parent, IgnoredFields.@Nullable Node ignored, boolean masked, Map<?, ?> olds, Map<?, ?> news) {
         super(parent, ignored, masked);
         this.olds = olds;
         this.news = news;
@@ -52,7 +53,7 @@ final class MapFrame extends Frame {
 
     // Sorted and immutable maps throw for keys they could never hold (a Long in a TreeMap of Integers,
     // null in Map.of): such a key is simply absent.
-    private static boolean containsKey(Map<?, ?> map, Object key) {
+    private static boolean containsKey(Map<?, ?> map, @Nullable Object key) {
         try {
             return map.containsKey(key);
         } catch (ClassCastException | NullPointerException e) {

@@ -1,5 +1,7 @@
 package io.dualrepo.internal.compare;
 
+import org.jspecify.annotations.Nullable;
+
 /** A record or bean, compared property by property. */
 final class PropertiesFrame extends Frame {
 
@@ -8,8 +10,8 @@ final class PropertiesFrame extends Frame {
     private final Object b;
     private int next;
 
-    PropertiesFrame(Frame parent, IgnoredFields.Node ignored, boolean masked, Property[] properties, Object a,
-            Object b) {
+    PropertiesFrame(Frame parent, IgnoredFields.@Nullable Node ignored, boolean masked, Property[] properties,
+            Object a, Object b) {
         super(parent, ignored, masked);
         this.properties = properties;
         this.a = a;

@@ -3,6 +3,8 @@ package io.dualrepo.internal.compare;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** One compared field of a bean, or component of a record, already made accessible. */
 final class Property {
@@ -16,14 +18,15 @@ final class Property {
      */
     final boolean leafType;
 
-    private final Field field;
-    private final Method accessor;
+    private final @Nullable Field field;
+    private final @Nullable Method accessor;
 
     // Set for primitive bean fields: they are compared through Field.getLong and friends, so that a bean with
     // an int or a double field does not box two values per comparison.
-    private final Class<?> primitive;
+    private final @Nullable Class<?> primitive;
 
-    private Property(String name, boolean sensitive, boolean leafType, Field field, Method accessor) {
+    private Property(String name, boolean sensitive, boolean leafType, @Nullable Field field,
+            @Nullable Method accessor) {
         this.name = name;
         this.sensitive = sensitive;
         this.leafType = leafType;
@@ -44,12 +47,20 @@ final class Property {
         return primitive != null;
     }
 
-    Object read(Object target) {
+    @Nullable Object read(Object target) {
+        if (field != null) {
+            try {
+                return field.get(target);
+            } catch (IllegalAccessException e) {
+                throw inaccessible(target, e);
+            }
+        }
+        // A property without a field was made by ofAccessor: it has an accessor.
+        Method method = Objects.requireNonNull(accessor, "accessor");
         try {
-            return field != null ? field.get(target) : accessor.invoke(target);
+            return method.invoke(target);
         } catch (IllegalAccessException e) {
-            // Access was granted when the property was inspected, so this is a bug, not a data problem.
-            throw new IllegalStateException("cannot read " + name + " of " + target.getClass().getName(), e);
+            throw inaccessible(target, e);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException runtime) {
@@ -59,12 +70,14 @@ final class Property {
                 throw error;
             }
             throw new IllegalStateException(
-                    "accessor " + accessor.getName() + "() of " + target.getClass().getName() + " threw", cause);
+                    "accessor " + method.getName() + "() of " + target.getClass().getName() + " threw", cause);
         }
     }
 
     /** Same meaning as comparing the boxed values with equals(): NaN equals NaN, 0.0 differs from -0.0. */
     boolean primitiveEquals(Object a, Object b) {
+        // Only primitive bean fields have a primitive type (see the constructor).
+        Field field = Objects.requireNonNull(this.field, "field");
         try {
             if (primitive == double.class) {
                 return Double.doubleToLongBits(field.getDouble(a)) == Double.doubleToLongBits(field.getDouble(b));
@@ -78,7 +91,12 @@ final class Property {
             // byte, short, char, int and long all widen to long without loss.
             return field.getLong(a) == field.getLong(b);
         } catch (IllegalAccessException e) {
-            throw new IllegalStateException("cannot read " + name + " of " + a.getClass().getName(), e);
+            throw inaccessible(a, e);
         }
+    }
+
+    // Access was granted when the property was inspected, so this is a bug, not a data problem.
+    private IllegalStateException inaccessible(Object target, IllegalAccessException e) {
+        return new IllegalStateException("cannot read " + name + " of " + target.getClass().getName(), e);
     }
 }

@@ -1,6 +1,7 @@
 package io.dualrepo.internal.compare;
 
 import java.util.Iterator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A collection compared by position: the elements of lists without identities, of every list under
@@ -12,8 +13,8 @@ final class SequenceFrame extends Frame {
     private final Iterator<?> news;
 
     /** @param firstIndex the position of the iterators' first elements in the list, for the paths */
-    SequenceFrame(Frame parent, IgnoredFields.Node ignored, boolean masked, Iterator<?> olds, Iterator<?> news,
-            int firstIndex) {
+    SequenceFrame(Frame parent, IgnoredFields.@Nullable Node ignored, boolean masked, Iterator<?> olds,
+            Iterator<?> news, int firstIndex) {
         super(parent, ignored, masked);
         this.olds = olds;
         this.news = news;

@@ -4,6 +4,7 @@ import io.dualrepo.compare.Difference;
 import io.dualrepo.spi.CompareOptions;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Structural equivalence of two read results, one from each model, reporting where they differ.
@@ -44,14 +45,14 @@ public final class StructuralComparator {
      * Where the two values differ, in the order met, at most {@link CompareOptions#maxDifferences()} of them;
      * empty when they are equivalent.
      */
-    public List<Difference> diff(Object oldValue, Object newValue) {
+    public List<Difference> diff(@Nullable Object oldValue, @Nullable Object newValue) {
         Walk walk = new Walk(this, options.maxDifferences(), true, 0);
         walk.run(oldValue, newValue, ignored.root());
         return List.copyOf(walk.differences());
     }
 
     /** Whether {@link #diff} would find nothing, without rendering anything. */
-    public boolean equivalent(Object oldValue, Object newValue) {
+    public boolean equivalent(@Nullable Object oldValue, @Nullable Object newValue) {
         Walk walk = new Walk(this, 1, false, 0);
         walk.run(oldValue, newValue, ignored.root());
         return !walk.foundAny();
@@ -74,7 +75,7 @@ public final class StructuralComparator {
     }
 
     /** The ignored-fields node of the compared result itself (and of its top-level elements), or null. */
-    IgnoredFields.Node ignoredRoot() {
+    IgnoredFields.@Nullable Node ignoredRoot() {
         return ignored.root();
     }
 

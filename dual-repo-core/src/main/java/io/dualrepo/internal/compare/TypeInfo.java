@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the comparator and the renderer need to know about a runtime class, worked out once per class.
@@ -66,7 +67,7 @@ final class TypeInfo {
      * The property that tells an instance apart from the others of a list (see {@link #identityOf}), or null:
      * lists of such elements are aligned by it rather than by position.
      */
-    final Property identity;
+    final @Nullable Property identity;
 
     /**
      * Whether a value of this class can reach itself again (directly or through others), so the walk must
@@ -79,7 +80,8 @@ final class TypeInfo {
         this(kind, displayName, properties, tracked, null);
     }
 
-    private TypeInfo(Kind kind, String displayName, Property[] properties, boolean tracked, Property identity) {
+    private TypeInfo(Kind kind, String displayName, Property[] properties, boolean tracked,
+            @Nullable Property identity) {
         this.kind = kind;
         this.displayName = displayName;
         this.properties = properties;
@@ -107,7 +109,7 @@ final class TypeInfo {
     }
 
     /** The compared property of that name, or null; a linear search, for callers that remember the answer. */
-    Property property(String name) {
+    @Nullable Property property(String name) {
         for (Property property : properties) {
             if (property.name.equals(name)) {
                 return property;
@@ -173,7 +175,7 @@ final class TypeInfo {
      * Several {@code @Id} properties make a composite identity (JPA's {@code @IdClass}), which is not a single
      * value to align by: such a class has none.
      */
-    static Property identityOf(Property[] properties, Set<String> idNames) {
+    static @Nullable Property identityOf(Property[] properties, Set<String> idNames) {
         if (idNames.size() > 1) {
             return null;
         }
@@ -191,7 +193,8 @@ final class TypeInfo {
      * {@code idNames}: on the component itself or, as an annotation meant for fields or methods lands, on the
      * private field or the accessor.
      */
-    private static Property[] recordComponents(Class<?> type, Set<String> sensitiveGetters, Set<String> idNames) {
+    private static Property @Nullable [] recordComponents(Class<?> type, Set<String> sensitiveGetters,
+            Set<String> idNames) {
         RecordComponent[] components = type.getRecordComponents();
         Property[] properties = new Property[components.length];
         for (int i = 0; i < components.length; i++) {
@@ -217,7 +220,7 @@ final class TypeInfo {
      * their private state is not domain data and strong encapsulation would refuse it anyway, so a domain
      * exception or a bean extending a JDK class is compared by its own fields.
      */
-    private static Property[] beanFields(Class<?> type, Set<String> sensitiveGetters, Set<String> idNames) {
+    private static Property @Nullable [] beanFields(Class<?> type, Set<String> sensitiveGetters, Set<String> idNames) {
         Deque<Class<?>> hierarchy = new ArrayDeque<>();
         for (Class<?> c = type; c != null && c != Object.class && !isPlatform(c); c = c.getSuperclass()) {
             hierarchy.addFirst(c);

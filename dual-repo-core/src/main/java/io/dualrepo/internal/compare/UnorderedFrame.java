@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A collection compared as a multiset. Elements are first paired by equals() through a hash table, which is
@@ -32,11 +33,12 @@ final class UnorderedFrame extends Frame {
 
     private final List<?> olds;
     private final List<?> news;
-    private List<Object> pairedOld;
-    private List<Object> pairedNew;
+    private final List<Object> pairedOld = new ArrayList<>();
+    private final List<Object> pairedNew = new ArrayList<>();
+    private boolean paired;
     private int next;
 
-    UnorderedFrame(Frame parent, IgnoredFields.Node ignored, boolean masked, List<?> olds, List<?> news) {
+    UnorderedFrame(Frame parent, IgnoredFields.@Nullable Node ignored, boolean masked, List<?> olds, List<?> news) {
         super(parent, ignored, masked);
         this.olds = olds;
         this.news = news;
@@ -45,7 +47,8 @@ final class UnorderedFrame extends Frame {
 
     @Override
     boolean advance(Walk walk) {
-        if (pairedOld == null) {
+        if (!paired) {
+            paired = true;
             pair(walk);
             if (walk.full()) {
                 return true;
@@ -62,8 +65,6 @@ final class UnorderedFrame extends Frame {
     }
 
     private void pair(Walk walk) {
-        pairedOld = new ArrayList<>();
-        pairedNew = new ArrayList<>();
         List<Object> leftOld = new ArrayList<>();
         List<Object> leftNew = new ArrayList<>();
         // Linked, so that leftovers are reported in the old collection's order.
@@ -170,7 +171,7 @@ final class UnorderedFrame extends Frame {
 
     // equals() and hashCode() are the element's own code: over a cyclic graph they may recurse without end,
     // or simply throw. Either way the element cannot be paired cheaply and is left to the structural pass.
-    private static boolean offer(Map<Object, ArrayDeque<Object>> byValue, Object a) {
+    private static boolean offer(Map<Object, ArrayDeque<Object>> byValue, @Nullable Object a) {
         if (!hashable(a)) {
             return false;
         }
@@ -183,7 +184,7 @@ final class UnorderedFrame extends Frame {
         }
     }
 
-    private static Object take(Map<Object, ArrayDeque<Object>> byValue, Object b) {
+    private static @Nullable Object take(Map<Object, ArrayDeque<Object>> byValue, @Nullable Object b) {
         if (!hashable(b)) {
             return NO_MATCH;
         }
@@ -200,7 +201,7 @@ final class UnorderedFrame extends Frame {
     }
 
     // URL's hashCode() resolves the host; an array's is its identity, which pairs nothing.
-    private static boolean hashable(Object value) {
+    private static boolean hashable(@Nullable Object value) {
         if (value == null) {
             return true;
         }
@@ -213,7 +214,8 @@ final class UnorderedFrame extends Frame {
      * zeros, records and beans by class and their leaf-valued, non-ignored properties. Nested containers count
      * by size or class only, which keeps it cheap and never recursive; collisions just cost probes.
      */
-    private static int shallowHash(StructuralComparator comparator, Object value, IgnoredFields.Node ignored) {
+    private static int shallowHash(StructuralComparator comparator, @Nullable Object value,
+            IgnoredFields.@Nullable Node ignored) {
         value = unwrap(value);
         if (value == null) {
             return 0;
@@ -237,7 +239,7 @@ final class UnorderedFrame extends Frame {
         return hash;
     }
 
-    private static Object unwrap(Object value) {
+    private static @Nullable Object unwrap(@Nullable Object value) {
         while (value instanceof Optional<?> optional) {
             if (optional.isEmpty()) {
                 return null;

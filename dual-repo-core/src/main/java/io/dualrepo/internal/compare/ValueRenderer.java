@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Renders a compared value for a log line or a listener: short, single-line, with sensitive fields masked.
@@ -40,13 +41,13 @@ public final class ValueRenderer {
         this.sensitiveNames = options.sensitiveFieldNames();
     }
 
-    public String render(Object value) {
+    public String render(@Nullable Object value) {
         Out out = new Out(maxLength);
         write(value, 0, out);
         return out.finish();
     }
 
-    private void write(Object value, int depth, Out out) {
+    private void write(@Nullable Object value, int depth, Out out) {
         // Optional is transparent, as in the comparison: a present value renders as its content.
         while (value instanceof Optional<?> optional) {
             if (optional.isEmpty()) {
@@ -204,7 +205,7 @@ public final class ValueRenderer {
         private final int max;
 
         // The containers being rendered, outermost first: enough to spot a cycle, as nesting stops at MAX_DEPTH.
-        final Object[] ancestors = new Object[MAX_DEPTH];
+        final @Nullable Object[] ancestors = new Object[MAX_DEPTH];
 
         Out(int max) {
             this.max = max;

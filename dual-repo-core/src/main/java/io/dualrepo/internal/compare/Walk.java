@@ -11,8 +11,10 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One comparison: the state of a single {@link StructuralComparator#diff} call, never shared between threads.
@@ -45,11 +47,11 @@ final class Walk {
     private final int nesting;
     private final ArrayDeque<Frame> stack = new ArrayDeque<>();
     private final List<Difference> differences;
-    private Set<IdentityPair> visited;
+    private @Nullable Set<IdentityPair> visited;
     private int found;
 
     // Reused across the many pairing probes of a walk; a probe's own probes use its own, one level down.
-    private Walk probe;
+    private @Nullable Walk probe;
 
     /**
      * @param limit stop after this many differences
@@ -64,7 +66,7 @@ final class Walk {
         this.differences = collect ? new ArrayList<>() : List.of();
     }
 
-    void run(Object oldValue, Object newValue, IgnoredFields.Node ignored) {
+    void run(@Nullable Object oldValue, @Nullable Object newValue, IgnoredFields.@Nullable Node ignored) {
         Frame root = new Frame.Root(ignored);
         compare(root, oldValue, newValue, ignored, false);
         while (!stack.isEmpty() && !full()) {
@@ -87,7 +89,8 @@ final class Walk {
      * Compares one pair of children of {@code parent} (at the parent's current child segment): leaves on the
      * spot, containers by pushing a frame.
      */
-    void compare(Frame parent, Object a, Object b, IgnoredFields.Node ignored, boolean masked) {
+    void compare(Frame parent, @Nullable Object a, @Nullable Object b, IgnoredFields.@Nullable Node ignored,
+            boolean masked) {
         while (a != b) {
             if (a == null || b == null) {
                 differ(parent, true, a, b, masked);
@@ -209,12 +212,13 @@ final class Walk {
      * A collection compared as a multiset: by key when its elements have identities (as its first element shows),
      * else by pairing equal and equivalent elements.
      */
-    private Frame multiset(Frame parent, IgnoredFields.Node ignored, boolean masked, List<?> olds, List<?> news) {
+    private Frame multiset(Frame parent, IgnoredFields.@Nullable Node ignored, boolean masked, List<?> olds,
+            List<?> news) {
         Object first = !olds.isEmpty() ? olds.get(0) : !news.isEmpty() ? news.get(0) : null;
         if (first != null && TypeInfo.of(first.getClass()).properties.length > 0) {
             ElementKeys keys = new ElementKeys(comparator, ignored);
             if (keys.of(first) != null) {
-                return new KeyedFrame(parent, ignored, masked, keys, olds, news, false, 0, null, null);
+                return new KeyedFrame(parent, ignored, masked, keys, olds, news, false, 0, null);
             }
         }
         return new UnorderedFrame(parent, ignored, masked, olds, news);
@@ -260,7 +264,7 @@ final class Walk {
      * own visited pairs: this is a question asked of a candidate pair, and its answer must not mark pairs as
      * compared in the walk that asked.
      */
-    boolean equivalent(Object a, Object b, IgnoredFields.Node ignored) {
+    boolean equivalent(@Nullable Object a, @Nullable Object b, IgnoredFields.@Nullable Node ignored) {
         if (nesting >= MAX_PAIRING_NESTING) {
             return shallowEquals(a, b);
         }
@@ -279,7 +283,7 @@ final class Walk {
         found = 0;
     }
 
-    private static boolean shallowEquals(Object a, Object b) {
+    private static boolean shallowEquals(@Nullable Object a, @Nullable Object b) {
         if (a == b) {
             return true;
         }
@@ -296,7 +300,7 @@ final class Walk {
     // ---- reporting
 
     /** A difference at the frame ({@code child} false) or at its current child. */
-    void differ(Frame frame, boolean child, Object a, Object b, boolean masked) {
+    void differ(Frame frame, boolean child, @Nullable Object a, @Nullable Object b, boolean masked) {
         if (full()) {
             return;
         }
@@ -344,7 +348,7 @@ final class Walk {
         differText(parent, true, ra, rb, false);
     }
 
-    private String render(Object value) {
+    private String render(@Nullable Object value) {
         return value == ABSENT ? ValueRenderer.ABSENT : comparator.renderer().render(value);
     }
 
@@ -367,7 +371,9 @@ final class Walk {
                 s += skipped - 1;
             } else if (s < depth) {
                 Frame f = chain[s];
-                appendSegment(path, f.segKind, f.segIndex, f.segRef, f.segKey, f.parent.masked);
+                // The chain holds only frames below the root, each with a parent.
+                boolean inMasked = Objects.requireNonNull(f.parent, "parent").masked;
+                appendSegment(path, f.segKind, f.segIndex, f.segRef, f.segKey, inMasked);
             } else {
                 appendSegment(path, frame.childKind, frame.childIndex, frame.childRef, frame.childKey, frame.masked);
             }
@@ -376,14 +382,17 @@ final class Walk {
     }
 
     /** @param masked whether the segment is inside a sensitive field */
-    private void appendSegment(StringBuilder path, byte kind, int index, Object ref, Property key, boolean masked) {
+    private void appendSegment(StringBuilder path, byte kind, int index, @Nullable Object ref, @Nullable Property key,
+            boolean masked) {
         switch (kind) {
             case Frame.FIELD -> path.append('.').append((String) ref);
             case Frame.INDEX -> path.append('[').append(index).append(']');
             case Frame.KEY -> path.append('[').append(comparator.renderer().render(ref)).append(']');
             case Frame.MASKED_KEY -> path.append('[').append(ValueRenderer.MASK).append(']');
             case Frame.UNPLACED -> path.append("[?]");
-            case Frame.ELEMENT_KEY -> path.append(keySegment(ref, key, masked));
+            // Frame.childByKey sets both the element and its key property.
+            case Frame.ELEMENT_KEY -> path.append(keySegment(Objects.requireNonNull(ref, "element"),
+                    Objects.requireNonNull(key, "key"), masked));
             default -> {
                 // NONE: the result itself, an Optional's content, or a frame standing in for its parent
             }
@@ -454,7 +463,7 @@ final class Walk {
         }
 
         @Override
-        public boolean equals(Object other) {
+        public boolean equals(@Nullable Object other) {
             return other instanceof IdentityPair pair && pair.a == a && pair.b == b;
         }
 
