@@ -1,23 +1,18 @@
 package io.dualrepo.hibernate.durable;
 
 import io.dualrepo.Side;
-import io.dualrepo.hibernate.HibernateMeters;
 import io.dualrepo.hibernate.Migration;
 import io.dualrepo.hibernate.Transactions;
 import io.dualrepo.spi.WithheldMessage;
 import io.dualrepo.write.DualWrite;
 import io.dualrepo.write.DualWriteScope;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -89,18 +84,15 @@ public final class CrossDatabaseScope implements DualWriteScope {
     public static final int DEFAULT_SECONDARY_WRITE_THREADS = 8;
     // What a kept row's last_error says when no exception names the reason.
     private static final String NOT_TAKEN = "not taken: after the write a key was held by one model only";
-    private static final String RACED = "raced: after the write the models held different values (a concurrent"
-            + " write to the key landed in another order on each side)";
     private static final String FAILED = "failed: the secondary's write threw (counted, logged and sunk)";
 
     private final Map<String, Registration<?>> registrations;
-    private final Map<String, KeySync<?, ?>> syncs = new HashMap<>();
-    private final Map<String, Map<Side, Counter>> left = new HashMap<>();
     private final PendingSyncTable table;
     /** Absent without a secondary write timeout: the secondary's write then runs on the caller's thread. */
     private final @Nullable BoundedSecondary bounded;
     private final KeyLocks keyLocks = new KeyLocks();
     private final EarlierWrites earlierWrites;
+    private final AfterWrite afterWrite;
 
     private CrossDatabaseScope(Builder builder) {
         this.registrations = Registration.byName(builder.registrations);
@@ -109,17 +101,8 @@ public final class CrossDatabaseScope implements DualWriteScope {
         this.bounded = builder.secondaryWriteTimeout == null ? null
                 : new BoundedSecondary(builder.secondaryWriteTimeout, builder.secondaryWriteThreads,
                         builder.meterRegistry);
+        this.afterWrite = new AfterWrite(table, registrations.values(), builder.meterRegistry);
         for (Registration<?> registration : registrations.values()) {
-            syncs.put(registration.repository(), KeySync.of(registration.migration));
-            Map<Side, Counter> counters = new EnumMap<>(Side.class);
-            for (Side side : Side.values()) {
-                counters.put(side, Counter.builder(HibernateMeters.SYNC_PENDING_RECORDED.meterName())
-                        .description(HibernateMeters.SYNC_PENDING_RECORDED.description())
-                        .tag(SyncMetrics.TAG_REPOSITORY, registration.repository())
-                        .tag(SyncMetrics.TAG_SIDE, side.tag())
-                        .register(builder.meterRegistry));
-            }
-            left.put(registration.repository(), counters);
             for (Side side : Side.values()) {
                 table.createIfMissing(registration.transactions(side).sessionFactory());
             }
@@ -231,7 +214,7 @@ public final class CrossDatabaseScope implements DualWriteScope {
         try {
             took = write.writeSecondary();
         } catch (Throwable e) {
-            keptPending(registration, write, primary.other(), pending, WithheldMessage.describe(e), false);
+            afterWrite.keptPending(registration, write, primary.other(), pending, WithheldMessage.describe(e), false);
             throw e;
         }
         if (took && registration.transactions(primary.other()).inTransaction()) {
@@ -240,13 +223,13 @@ public final class CrossDatabaseScope implements DualWriteScope {
             log.debug("{}.{}: the {} model's write is in the caller's open transaction; its {} pending row(s) stay"
                     + " for the repair", registration.repository(), write.method(), primary.other(), pending.size());
         } else if (took && (write.secondaryServesReads()
-                || bothOrNeitherHold(registration, write, keys, heldByPrimary))) {
+                || afterWrite.bothOrNeitherHold(registration, write, keys, heldByPrimary))) {
             // Where the secondary serves reads (read-through) it may not wait for the repair whatever left it apart
             // (a concurrent write that reached the models in the other order, found by ConcurrentHistoriesTest):
             // readers would see the write's value there, then the older one once the repair ran.
-            clearUnlessRaced(registration, write, transactions, keys, pending);
+            afterWrite.clearUnlessRaced(registration, write, transactions, keys, pending);
         } else {
-            keptPending(registration, write, primary.other(), pending, took ? NOT_TAKEN : FAILED, false);
+            afterWrite.keptPending(registration, write, primary.other(), pending, took ? NOT_TAKEN : FAILED, false);
         }
         return result;
     }
@@ -267,13 +250,13 @@ public final class CrossDatabaseScope implements DualWriteScope {
                     if (error != null) {
                         throw new Carrier(error);
                     }
-                    return heldAsByPrimary(registration, write, session, keys, heldByPrimary);
+                    return afterWrite.heldAsByPrimary(registration, write, session, keys, heldByPrimary);
                 },
                 // Its caller has returned, its rows kept as deferred: the failure is still the sink's to see.
                 error -> write.recordSecondaryFailure(unwrap(error)));
         if (outcome.deferred()) {
-            keptPending(registration, write, secondary, pending, "deferred: the " + secondary + " model's write"
-                    + " did not complete within " + bounded.timeout() + " ("
+            afterWrite.keptPending(registration, write, secondary, pending, "deferred: the " + secondary
+                    + " model's write did not complete within " + bounded.timeout() + " ("
                     + Objects.requireNonNull(outcome.deferral()).tag() + ")", true);
             return;
         }
@@ -281,132 +264,22 @@ public final class CrossDatabaseScope implements DualWriteScope {
         if (outcome.error() != null) {
             Throwable error = unwrap(outcome.error());
             write.recordSecondaryFailure(error);
-            keptPending(registration, write, secondary, pending, WithheldMessage.describe(error), false);
+            afterWrite.keptPending(registration, write, secondary, pending, WithheldMessage.describe(error), false);
             if (write.secondaryFailureFailsCall()) {
                 throw error;
             }
             return;
         }
         if (outcome.took()) {
-            clearUnlessRaced(registration, write, transactions, keys, pending);
+            afterWrite.clearUnlessRaced(registration, write, transactions, keys, pending);
         } else {
-            keptPending(registration, write, secondary, pending, NOT_TAKEN, false);
+            afterWrite.keptPending(registration, write, secondary, pending, NOT_TAKEN, false);
         }
-    }
-
-    /**
-     * Clears a taken write's rows when the two models now hold the same values at its keys. They may not: another
-     * caller's write to a key can commit in the primary after this one's and reach the secondary before it, so that
-     * this write, taken, leaves the secondary older than the primary with both holding the key (found by {@code
-     * StageSequencesTest}). Its rows may be gone by then (a repair that ran while it was in flight synced the key and
-     * deleted them), so new rows, recorded as missed, leave the key to the repair, which copies the primary's value.
-     * A difference that is only another write still in flight costs the repair a sync that finds nothing to change.
-     */
-    private void clearUnlessRaced(Registration<?> registration, DualWrite<?> write, Transactions transactions,
-            List<String> keys, List<Long> pending) {
-        boolean agree;
-        try {
-            agree = valuesAgree(registration, write.primary(), keys);
-        } catch (RuntimeException e) {
-            log.warn("{}.{}: could not compare the models' values after the write; its {} key(s) wait for the repair",
-                    registration.repository(), write.method(), keys.size(), WithheldMessage.of(e));
-            agree = false;
-        }
-        if (agree) {
-            clear(registration, write, transactions, pending);
-            return;
-        }
-        List<Long> rows = new ArrayList<>(pending);
-        try {
-            transactions.runInTransaction(session -> {
-                rows.addAll(table.insert(session, registration.repository(), keys, write.primary().other()));
-            });
-        } catch (RuntimeException e) {
-            log.warn("{}.{}: could not record the {} key(s) a concurrent write left apart; only their own rows, if the"
-                    + " repair has not taken them yet, and the verifier can find them", registration.repository(),
-                    write.method(), keys.size(), WithheldMessage.of(e));
-        }
-        // Recorded, so nothing is lost if what follows fails. Until the key is synced the secondary holds the older
-        // value, and reads may have moved there while this write was in flight (its row was young, taken for a write
-        // still running): sync it now rather than at the repair's next pass.
-        try {
-            for (String key : new LinkedHashSet<>(keys)) {
-                syncEncoded(registration, write.primary(), key);
-            }
-            clear(registration, write, transactions, rows);
-            log.debug("{}.{}: a concurrent write to the same key(s) reached the {} model in the other order; synced",
-                    registration.repository(), write.method(), write.primary().other());
-            return;
-        } catch (RuntimeException e) {
-            log.warn("{}.{}: a concurrent write left the models apart and the sync right after failed; the repair"
-                    + " has the key(s)", registration.repository(), write.method(), WithheldMessage.of(e));
-        }
-        keptPending(registration, write, write.primary().other(), rows, RACED, false);
-    }
-
-    private <K extends Comparable<? super K>> boolean valuesAgree(Registration<K> registration, Side primary,
-            List<String> keys) {
-        KeySync<K, ?> sync = syncOf(registration);
-        for (String key : new LinkedHashSet<>(keys)) {
-            if (!sync.inSync(primary, registration.migration.keyType().decode(key))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static Throwable unwrap(Throwable error) {
         return error instanceof Carrier carrier ? Objects.requireNonNull(carrier.getCause(), "a carrier has a cause")
                 : error;
-    }
-
-    /** {@link #bothOrNeitherHold}, read in the secondary's own transaction, which sees its write before it commits. */
-    private boolean heldAsByPrimary(Registration<?> registration, DualWrite<?> write, org.hibernate.Session session,
-            List<String> keys, Set<String> heldByPrimary) {
-        if (keys.isEmpty()) {
-            return true;
-        }
-        Side secondary = write.primary().other();
-        try {
-            return registration.present(secondary, session, keys).equals(heldByPrimary);
-        } catch (RuntimeException e) {
-            log.warn("{}.{}: could not read whether the {} model took the write; its {} key(s) wait for the repair",
-                    registration.repository(), write.method(), secondary, keys.size(), WithheldMessage.of(e));
-            return false;
-        }
-    }
-
-    /**
-     * Whether each key is now held by both models or by neither, as a write both took leaves it: a key the primary
-     * holds and the secondary does not is a write the secondary's half found nothing to change for.
-     */
-    private boolean bothOrNeitherHold(Registration<?> registration, DualWrite<?> write, List<String> keys,
-            Set<String> heldByPrimary) {
-        if (keys.isEmpty()) {
-            return true;
-        }
-        Side secondary = write.primary().other();
-        Set<String> heldBySecondary;
-        try {
-            heldBySecondary = registration.transactions(secondary)
-                    .read(session -> registration.present(secondary, session, keys));
-        } catch (RuntimeException e) {
-            log.warn("{}.{}: could not read whether the {} model took the write; its {} key(s) wait for the repair",
-                    registration.repository(), write.method(), secondary, keys.size(), WithheldMessage.of(e));
-            return false;
-        }
-        if (heldBySecondary.equals(heldByPrimary)) {
-            return true;
-        }
-        // keptPending warns next; this says why.
-        log.debug("{}.{}: the {} model's write changed nothing for {} of its key(s), which the {} model holds and it"
-                + " does not (or the reverse)", registration.repository(), write.method(), secondary,
-                countDiffering(keys, heldByPrimary, heldBySecondary), write.primary());
-        return false;
-    }
-
-    private static long countDiffering(List<String> keys, Set<String> held, Set<String> other) {
-        return keys.stream().distinct().filter(key -> held.contains(key) != other.contains(key)).count();
     }
 
     private <R> R joinCallersTransaction(Registration<?> registration, Transactions transactions, DualWrite<R> write)
@@ -441,25 +314,25 @@ public final class CrossDatabaseScope implements DualWriteScope {
                     session -> {
                         // KeySync's transactions on the secondary's database join the gate's.
                         for (String key : keys) {
-                            syncEncoded(registration, primary, key);
+                            afterWrite.syncEncoded(registration, primary, key);
                         }
                         return true;
                     },
                     error -> log.debug("{}.{}: bringing {} up to date failed after its caller stopped waiting",
                             registration.repository(), write.method(), primary.other(), WithheldMessage.of(error)));
             if (outcome.deferred()) {
-                keptPending(registration, write, primary.other(), pending, "deferred: bringing the "
+                afterWrite.keptPending(registration, write, primary.other(), pending, "deferred: bringing the "
                         + primary.other() + " model up to date did not complete within " + bounded.timeout()
                         + " (" + Objects.requireNonNull(outcome.deferral()).tag() + ")", true);
                 return;
             }
             bounded.completedInTime(registration.repository());
             if (outcome.error() == null) {
-                clear(registration, write, transactions, pending);
+                afterWrite.clear(registration, write, transactions, pending);
                 return;
             }
-            keptPending(registration, write, primary.other(), pending, WithheldMessage.describe(outcome.error()),
-                    false);
+            afterWrite.keptPending(registration, write, primary.other(), pending,
+                    WithheldMessage.describe(outcome.error()), false);
             log.warn("{}.{}: could not bring {} up to date after the caller's transaction committed; {} key(s) wait"
                     + " for the repair", registration.repository(), write.method(), primary.other(), pending.size(),
                     WithheldMessage.of(outcome.error()));
@@ -467,68 +340,16 @@ public final class CrossDatabaseScope implements DualWriteScope {
         }
         try {
             for (String key : keys) {
-                syncEncoded(registration, primary, key);
+                afterWrite.syncEncoded(registration, primary, key);
             }
         } catch (RuntimeException e) {
-            keptPending(registration, write, primary.other(), pending, WithheldMessage.describe(e), false);
+            afterWrite.keptPending(registration, write, primary.other(), pending, WithheldMessage.describe(e), false);
             log.warn("{}.{}: could not bring {} up to date after the caller's transaction committed; {} key(s) wait"
                     + " for the repair", registration.repository(), write.method(), primary.other(), pending.size(),
                     WithheldMessage.of(e));
             return;
         }
-        clear(registration, write, transactions, pending);
-    }
-
-    private <K extends Comparable<? super K>> void syncEncoded(Registration<K> registration, Side source, String key) {
-        KeySync<K, ?> sync = syncOf(registration);
-        sync.sync(source, registration.migration.keyType().decode(key));
-    }
-
-    private void clear(Registration<?> registration, DualWrite<?> write, Transactions transactions,
-            List<Long> pending) {
-        if (pending.isEmpty()) {
-            return;
-        }
-        try {
-            transactions.runInTransaction(session -> {
-                table.delete(session, pending);
-            });
-        } catch (RuntimeException e) {
-            // Both models have the write; the rows only cost the repair a sync that finds nothing to change.
-            log.warn("{}.{}: both models took the write but its {} pending row(s) could not be cleared; the repair"
-                    + " will find them in sync", registration.repository(), write.method(), pending.size(), e);
-        }
-    }
-
-    /**
-     * @param reason why: recorded on the rows so that they count as waiting at once, not only once
-     *     they outlive {@link #IN_FLIGHT_GRACE}; never a message, which could quote a value
-     * @param quiet logged at DEBUG: a deferral, whose stretch {@link BoundedSecondary} logs once
-     */
-    private void keptPending(Registration<?> registration, DualWrite<?> write, Side target, List<Long> pending,
-            String reason, boolean quiet) {
-        if (pending.isEmpty()) {
-            log.error("{}.{}: the {} model did not take a write that named no keys: nothing records it, only the"
-                    + " verifier can find it", registration.repository(), write.method(), target);
-            return;
-        }
-        Objects.requireNonNull(Objects.requireNonNull(left.get(registration.repository())).get(target),
-                "every registration counts both sides").increment(pending.size());
-        if (quiet) {
-            log.debug("{}.{}: the {} model's write was deferred; {} key(s) wait in {} for the repair",
-                    registration.repository(), write.method(), target, pending.size(), table);
-        } else {
-            log.warn("{}.{}: the {} model did not take the write; {} key(s) wait in {} for the repair",
-                    registration.repository(), write.method(), target, pending.size(), table);
-        }
-        try {
-            registration.transactions(target.other()).runInTransaction(session -> {
-                table.markMissed(session, pending, reason);
-            });
-        } catch (RuntimeException e) {
-            log.debug("{}.{}: could not mark {} pending row(s) as missed; they count as waiting once older than {}",
-                    registration.repository(), write.method(), pending.size(), IN_FLIGHT_GRACE, WithheldMessage.of(e));
-        }
+        afterWrite.clear(registration, write, transactions, pending);
     }
 
     private static <R> R writePrimary(DualWrite<R> write) {
@@ -621,11 +442,5 @@ public final class CrossDatabaseScope implements DualWriteScope {
         public CrossDatabaseScope build() {
             return new CrossDatabaseScope(this);
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private <K extends Comparable<? super K>> KeySync<K, ?> syncOf(Registration<K> registration) {
-        return (KeySync<K, ?>) Objects.requireNonNull(syncs.get(registration.repository()),
-                "every registration has a sync");
     }
 }
