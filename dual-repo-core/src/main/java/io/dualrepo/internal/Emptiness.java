@@ -2,6 +2,7 @@ package io.dualrepo.internal;
 
 import java.lang.reflect.Array;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -40,6 +41,23 @@ final class Emptiness {
             return optional.isEmpty();
         }
         return result.getClass().isArray() && Array.getLength(result) == 0;
+    }
+
+    /** The values a non-empty answer holds, one per row: an optional's value, the elements, or the answer itself. */
+    static List<?> values(Object result) {
+        if (result instanceof Optional<?> optional) {
+            return optional.<List<?>>map(List::of).orElse(List.of());
+        }
+        if (result instanceof Collection<?> collection) {
+            return List.copyOf(collection);
+        }
+        if (result instanceof Map<?, ?> map) {
+            return List.copyOf(map.values());
+        }
+        if (result.getClass().isArray() && !result.getClass().getComponentType().isPrimitive()) {
+            return List.of((Object[]) result);
+        }
+        return List.of(result);
     }
 
     /** Whether a result type holds many rows, so that a partly migrated new model gives a partial answer. */

@@ -8,6 +8,7 @@ import io.dualrepo.generated.ModelRemoval;
 import io.dualrepo.routing.ReadSource;
 import io.dualrepo.routing.Route;
 import io.dualrepo.spi.WithheldMessage;
+import io.dualrepo.write.DualWriteScope;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
@@ -29,6 +30,7 @@ public final class ReadMethod<T> {
     private final ShadowReads shadowReads;
     private final Reporter reporter;
     private final WritesInFlight writesInFlight;
+    private final DualWriteScope scope;
 
     ReadMethod(Decorated<T> decorated, MethodRuntime method) {
         this.decorated = decorated;
@@ -38,6 +40,7 @@ public final class ReadMethod<T> {
         this.shadowReads = decorated.runtime().shadowReads();
         this.reporter = decorated.runtime().reporter();
         this.writesInFlight = decorated.runtime().writesInFlight(decorated.repository());
+        this.scope = decorated.runtime().settings().dualWriteScope();
     }
 
     /** A read without migrate-on-read. */
@@ -131,7 +134,7 @@ public final class ReadMethod<T> {
         if (route.compare().isOn()) {
             reporter.comparison(method, Judge.skipped(method, Side.NEW, SkipReason.READ_THROUGH_FALLBACK));
         }
-        if (copyToNew != null && !Emptiness.isEmpty(fromOld)) {
+        if (copyToNew != null && !Emptiness.isEmpty(fromOld) && !copiedByScope(fromOld)) {
             copy(copyToNew, removeFromNew, fromOld, mark);
         }
         return fromOld;
@@ -150,6 +153,29 @@ public final class ReadMethod<T> {
             reporter.comparison(method, Judge.skipped(method, Side.NEW, SkipReason.READ_THROUGH_STITCHED));
         }
         return (R) stitching.stitch(fromOld, fromNew);
+    }
+
+    /**
+     * Hands the copy to the dual-write scope where it can order it with every instance's writes ({@link
+     * DualWriteScope#copyToNew}); then this process's writes need not be held out, and nothing is taken back.
+     */
+    private boolean copiedByScope(Object fromOld) {
+        boolean copied;
+        try {
+            copied = scope.copyToNew(method.repository(), Emptiness.values(fromOld));
+        } catch (Exception e) {
+            // The caller already has its answer; the row stays in OLD and a later read or the backfill moves it.
+            method.meters().copy(false);
+            if (method.writeLogBudget().tryTake(System.nanoTime()) >= 0) {
+                log.warn("{}.{}: migrate-on-read copy into NEW failed", method.repository(), method.name(),
+                        WithheldMessage.of(e));
+            }
+            return true;
+        }
+        if (copied) {
+            method.meters().copy(true);
+        }
+        return copied;
     }
 
     /**

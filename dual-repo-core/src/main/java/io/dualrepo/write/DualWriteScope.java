@@ -1,5 +1,7 @@
 package io.dualrepo.write;
 
+import java.util.List;
+
 /**
  * Runs the two halves of a dual write, for integrations that know how to make them safe: {@code
  * dual-repo-hibernate} runs both in one transaction when both models share a database, and records the key of
@@ -47,6 +49,21 @@ public interface DualWriteScope {
      */
     default long pendingRepairs(String repository, io.dualrepo.Side target) {
         return 0;
+    }
+
+    /**
+     * Takes over a migrate-on-read copy into NEW, for a scope that can order it with every instance's writes to its
+     * keys: the decorator orders a copy with this process's writes only, and a write another instance completes
+     * between the copy's read of OLD and its write of NEW would be overwritten there by the value read before it.
+     * The scope makes NEW hold what OLD holds now at the keys of {@code answered}, the values OLD's answer holds (an
+     * {@code Optional}'s value, a collection's or an array's elements, or the answer itself).
+     *
+     * @return false when the scope does not copy for this repository or these values; the decorator then copies with
+     *     the read's {@code copyWith}, as without a scope
+     * @throws Exception what the copy threw: the read keeps its answer, and the row migrates later
+     */
+    default boolean copyToNew(String repository, List<?> answered) throws Exception {
+        return false;
     }
 
     /** Runs one dual write. */

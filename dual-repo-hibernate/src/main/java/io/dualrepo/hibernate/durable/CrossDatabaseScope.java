@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * read back as the value before it, so the write waits for NEW in full there, and its failure fails the call. For the
  * same reason, under read-through this instance's writes to a key run one at a time from OLD's half to the end of
  * NEW's ({@link KeyLocks}), so that they reach both models in the same order, and a write waits before NEW's half for
- * other instances' writes to its keys that committed in OLD before it ({@link EarlierWrites}).
+ * other instances' writes to its keys that committed in OLD before it, and for migrate-on-read copies of them, which
+ * this scope makes in place of the decorator ({@link EarlierWrites}, {@link CopiesOnRead}).
  *
  * <p>When the caller already has a transaction open on the primary's database ({@link
  * Transactions#inTransaction}), the write and its rows join it, and the secondary is brought up to date by key
@@ -93,6 +94,7 @@ public final class CrossDatabaseScope implements DualWriteScope {
     private final KeyLocks keyLocks = new KeyLocks();
     private final EarlierWrites earlierWrites;
     private final AfterWrite afterWrite;
+    private final CopiesOnRead copiesOnRead;
 
     private CrossDatabaseScope(Builder builder) {
         this.registrations = Registration.byName(builder.registrations);
@@ -102,6 +104,7 @@ public final class CrossDatabaseScope implements DualWriteScope {
                 : new BoundedSecondary(builder.secondaryWriteTimeout, builder.secondaryWriteThreads,
                         builder.meterRegistry);
         this.afterWrite = new AfterWrite(table, registrations.values(), builder.meterRegistry);
+        this.copiesOnRead = new CopiesOnRead(table, afterWrite);
         for (Registration<?> registration : registrations.values()) {
             for (Side side : Side.values()) {
                 table.createIfMissing(registration.transactions(side).sessionFactory());
@@ -141,6 +144,16 @@ public final class CrossDatabaseScope implements DualWriteScope {
         }
         return table.waitingCount(registration.transactions(target.other()).sessionFactory(), repository, target,
                 Instant.now().minus(IN_FLIGHT_GRACE));
+    }
+
+    /**
+     * Migrate-on-read copies of a registered repository's values, ordered with every instance's writes ({@link
+     * CopiesOnRead}).
+     */
+    @Override
+    public boolean copyToNew(String repository, List<?> answered) {
+        Registration<?> registration = registrations.get(repository);
+        return registration != null && copiesOnRead.copy(registration, answered);
     }
 
     /** The bound's pool, under {@link Builder#secondaryWriteTimeout}. For tests. */
@@ -183,7 +196,6 @@ public final class CrossDatabaseScope implements DualWriteScope {
         List<Long> pending = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         Set<String> heldByPrimary = new HashSet<>();
-        boolean[] earlierInFlight = {false};
         R result;
         try {
             result = transactions.inTransaction(session -> {
@@ -191,17 +203,14 @@ public final class CrossDatabaseScope implements DualWriteScope {
                 keys.addAll(registration.encodedKeys(write.method(), write.arguments()));
                 pending.addAll(table.insert(session, registration.repository(), keys, primary.other()));
                 heldByPrimary.addAll(registration.present(primary, session, keys));
-                if (write.secondaryServesReads() && !pending.isEmpty()) {
-                    earlierInFlight[0] = earlierWrites.inFlight(session, registration.repository(), keys,
-                            primary.other(), Collections.min(pending));
-                }
                 return written;
             });
         } catch (Carrier carrier) {
             throw carrier.getCause();
         }
-        if (earlierInFlight[0]) {
-            // Another instance's write to a key committed here first and may still be writing the secondary.
+        if (write.secondaryServesReads() && !pending.isEmpty()) {
+            // Another instance's write to a key may have committed here first, or a copy of it be running, and
+            // still be writing the secondary.
             earlierWrites.awaitFinished(registration.repository(), transactions, keys, primary.other(),
                     Collections.min(pending));
         }

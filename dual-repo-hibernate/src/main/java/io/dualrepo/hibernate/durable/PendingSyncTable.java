@@ -32,7 +32,7 @@ import org.hibernate.SessionFactory;
  *     sync_key    varchar(1000) not null,   -- the key, as the migration's KeyType writes it
  *     target_side varchar(3)    not null,   -- OLD or NEW: the model to bring up to date
  *     created_at  timestamp with time zone not null,
- *     attempts    integer not null,         -- failed repairs so far
+ *     attempts    integer not null,         -- failed repairs so far; -1 marks a migrate-on-read copy in flight
  *     last_error  varchar(1000))            -- why it waits: the classes and SQLStates of what the last failed
                                            -- repair (or the failed secondary write) threw, or a deferral
  * create index dualrepo_pending_sync_by_repository on dualrepo_pending_sync (repository, id);
@@ -56,6 +56,8 @@ public final class PendingSyncTable {
     /** Longest key, as text, that the table holds. */
     public static final int MAX_KEY_LENGTH = 1000;
     static final int MAX_ERROR_LENGTH = 1000;
+    /** {@code attempts} of a row that marks a migrate-on-read copy in flight rather than a write. */
+    static final int COPY_MARKER = -1;
 
     // A plain or schema-qualified SQL identifier, short enough that the index name derived from it fits the
     // 63 characters PostgreSQL allows; no quoting, so nothing in it can break out of the statement.
@@ -192,22 +194,24 @@ public final class PendingSyncTable {
     }
 
     /**
-     * Whether a dual write recorded before row {@code beforeId} may still be writing one of {@code keys} to {@code
-     * target}: a row of it that no repair has tried and no write has marked as missed, written since {@code since}
-     * (older ones are of a process that died between its halves, and left to the repair).
+     * Whether a dual write recorded before row {@code beforeId}, or a migrate-on-read copy, may still be writing one
+     * of {@code keys} to {@code target}: a write's row that no repair has tried and no write has marked as missed, or
+     * a copy's marker, written since {@code since} (older ones are of a process that died on the way, and left to the
+     * repair).
      */
     boolean inFlightBefore(Session session, String repository, Collection<String> keys, Side target, long beforeId,
             Instant since) {
         return session.doReturningWork(connection -> {
             try (PreparedStatement statement = connection.prepareStatement("select id from " + name
-                    + " where repository = ? and sync_key = ? and target_side = ? and id < ? and attempts = 0"
-                    + " and last_error is null and created_at >= ? fetch first 1 rows only")) {
+                    + " where repository = ? and sync_key = ? and target_side = ? and created_at >= ? and ((id < ?"
+                    + " and attempts = 0 and last_error is null) or attempts = " + COPY_MARKER + ")"
+                    + " fetch first 1 rows only")) {
                 for (String key : new LinkedHashSet<>(keys)) {
                     statement.setString(1, repository);
                     statement.setString(2, key);
                     statement.setString(3, target.name());
-                    statement.setLong(4, beforeId);
-                    statement.setObject(5, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
+                    statement.setObject(4, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
+                    statement.setLong(5, beforeId);
                     try (ResultSet result = statement.executeQuery()) {
                         if (result.next()) {
                             return true;
@@ -245,6 +249,19 @@ public final class PendingSyncTable {
 
     /** Records the keys in the session's transaction; returns the new rows' ids. */
     List<Long> insert(Session session, String repository, List<String> keys, Side target) {
+        return insert(session, repository, keys, target, 0);
+    }
+
+    /**
+     * Marks a migrate-on-read copy of the keys into {@code target} as in flight, so that writes to them wait for it
+     * ({@link EarlierWrites}); the repair leaves a marker alone while it is young and syncs its key once older (its
+     * copy died on the way).
+     */
+    List<Long> insertCopyMarkers(Session session, String repository, List<String> keys, Side target) {
+        return insert(session, repository, keys, target, COPY_MARKER);
+    }
+
+    private List<Long> insert(Session session, String repository, List<String> keys, Side target, int attempts) {
         if (keys.isEmpty()) {
             return List.of();
         }
@@ -252,7 +269,8 @@ public final class PendingSyncTable {
         return session.doReturningWork(connection -> {
             List<Long> ids = new ArrayList<>(keys.size());
             try (PreparedStatement statement = connection.prepareStatement("insert into " + name
-                            + " (repository, sync_key, target_side, created_at, attempts) values (?, ?, ?, ?, 0)",
+                            + " (repository, sync_key, target_side, created_at, attempts) values (?, ?, ?, ?, "
+                            + attempts + ")",
                     Statement.RETURN_GENERATED_KEYS)) {
                 for (String key : keys) {
                     statement.setString(1, repository);
@@ -324,11 +342,15 @@ public final class PendingSyncTable {
 
     private List<Row> page(Connection connection, String repository, long afterId, Instant createdBy, int limit)
             throws SQLException {
+        // A young copy marker is a copy still running, which writes wait for: the repair must not clear it.
+        Instant markersBy = Instant.now().minus(CrossDatabaseScope.IN_FLIGHT_GRACE);
         try (PreparedStatement statement = connection.prepareStatement("select " + ROW_COLUMNS + " from " + name
-                + " where repository = ? and id > ? and created_at <= ? order by id")) {
+                + " where repository = ? and id > ? and created_at <= ? and (attempts <> " + COPY_MARKER
+                + " or created_at < ?) order by id")) {
             statement.setString(1, repository);
             statement.setLong(2, afterId);
             statement.setObject(3, OffsetDateTime.ofInstant(createdBy, ZoneOffset.UTC));
+            statement.setObject(4, OffsetDateTime.ofInstant(markersBy, ZoneOffset.UTC));
             statement.setMaxRows(limit);
             return rows(statement);
         }

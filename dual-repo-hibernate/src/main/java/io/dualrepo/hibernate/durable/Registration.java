@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.hibernate.Session;
+import org.jspecify.annotations.Nullable;
 
 /** A migration whose writes are recorded, with how to name their keys. */
 final class Registration<K extends Comparable<? super K>> {
@@ -58,6 +59,35 @@ final class Registration<K extends Comparable<? super K>> {
             if (text.length() > PendingSyncTable.MAX_KEY_LENGTH) {
                 throw new IllegalStateException(repository() + "." + method + ": key longer than "
                         + PendingSyncTable.MAX_KEY_LENGTH + " characters cannot be recorded");
+            }
+            encoded.add(text);
+        }
+        return encoded;
+    }
+
+    /**
+     * The keys of values a model answered, as the table holds them; null when they are not this migration's values
+     * (the read answers another type than the models hold), or a key is too long to record.
+     */
+    @Nullable List<String> encodedKeysOfValues(List<?> values) {
+        return keysOfValues(migration, values);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <K extends Comparable<? super K>, V> @Nullable List<String> keysOfValues(
+            Migration<K, V> migration, List<?> values) {
+        List<String> encoded = new ArrayList<>(values.size());
+        for (Object value : values) {
+            K key;
+            try {
+                // Unchecked: a value of another type fails in keyOf's bridge method, not here.
+                key = migration.oldModel().keyOf((V) value);
+            } catch (ClassCastException notThisMigrationsValue) {
+                return null;
+            }
+            String text = migration.keyType().encode(key);
+            if (text.length() > PendingSyncTable.MAX_KEY_LENGTH) {
+                return null;
             }
             encoded.add(text);
         }

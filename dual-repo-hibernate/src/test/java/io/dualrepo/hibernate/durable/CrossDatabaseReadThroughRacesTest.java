@@ -60,6 +60,7 @@ class CrossDatabaseReadThroughRacesTest {
     private volatile Callable<?> firstRead = () -> null;
     private volatile Callable<?> secondRead = () -> null;
     private volatile Callable<?> laterReads = () -> null;
+    private volatile Callable<?> afterOldRead = () -> null;
     private TwoDatabases databases;
     private HeldWrites newModel;
     private DualRepo dualRepo;
@@ -80,7 +81,8 @@ class CrossDatabaseReadThroughRacesTest {
         });
         dualRepo = dualRepo(migration);
         newModel = new HeldWrites(new StatusTableIncidents(databases.newSessions));
-        incidents = new DualIncidentRepository(new LegacyIncidents(databases.oldSessions), newModel, dualRepo);
+        incidents = new DualIncidentRepository(new ReadHook(new LegacyIncidents(databases.oldSessions)), newModel,
+                dualRepo);
         otherDualRepo = dualRepo(databases.migration);
         otherInstance = new DualIncidentRepository(new LegacyIncidents(databases.oldSessions),
                 new StatusTableIncidents(databases.newSessions), otherDualRepo);
@@ -208,6 +210,100 @@ class CrossDatabaseReadThroughRacesTest {
         assertThat(otherInstance.findById("i-1")).as("a read through the other instance").isEmpty();
         assertThat(databases.oldIncidents()).isEmpty();
         assertThat(databases.newIncidents()).isEmpty();
+    }
+
+    /**
+     * A migrate-on-read copy across instances: the syncing caller's read finds the row in OLD only, and another
+     * instance deletes it right after the read of OLD, to its end. The decorator's copy, ordered with its own
+     * instance's writes only, then put the row into NEW, which served it after the acknowledged delete, for good.
+     * The scope makes the copy ({@link CopiesOnRead}) from OLD's current state, which has no row.
+     */
+    @Test
+    void aCopyOnReadNeverPutsBackARowAnotherInstanceDeletedAfterTheRead() throws Exception {
+        databases.put(Side.OLD, incident("w"));
+        afterOldRead = () -> {
+            otherInstance.deleteById("i-1");
+            return null;
+        };
+
+        FutureTask<Optional<Incident>> read = new FutureTask<>(() -> incidents.findMigrating("i-1"));
+        new Thread(read, SYNCING).start();
+        assertThat(read.get(30, TimeUnit.SECONDS).map(Incident::title)).as("the read, before the delete").contains("w");
+
+        assertThat(incidents.findById("i-1")).as("a read after the delete returned").isEmpty();
+        assertThat(databases.oldIncidents()).isEmpty();
+        assertThat(databases.newIncidents()).as("NEW after the copy").isEmpty();
+    }
+
+    /**
+     * As above, with the delete made while the scope's copy is between its read of OLD and its write of NEW: it
+     * committed in OLD, and must wait for the copy before its NEW half ({@link EarlierWrites}), or it would return
+     * with NEW about to get the row.
+     */
+    @Test
+    void anotherInstancesWriteWaitsForACopyOnReadBetweenItsReadOfOldAndItsWriteOfNew() throws Exception {
+        databases.put(Side.OLD, incident("w"));
+        FutureTask<Void> delete = new FutureTask<>(() -> otherInstance.deleteById("i-1"), null);
+        Thread deleting = new Thread(delete, "deleting-caller");
+        boolean[] deleteReturnedDuringTheCopy = {true};
+        firstRead = () -> {
+            // The copy read OLD (w) and holds nothing yet in NEW.
+            deleting.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!delete.isDone() && !waitsIn(deleting, EarlierWrites.class) && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            deleteReturnedDuringTheCopy[0] = delete.isDone();
+            return null;
+        };
+
+        FutureTask<Optional<Incident>> read = new FutureTask<>(() -> incidents.findMigrating("i-1"));
+        new Thread(read, SYNCING).start();
+        assertThat(read.get(30, TimeUnit.SECONDS).map(Incident::title)).contains("w");
+        assertThat(oldReads.get()).as("the scope's copy read OLD").isPositive();
+        delete.get(30, TimeUnit.SECONDS);
+
+        assertThat(deleteReturnedDuringTheCopy[0]).as("the delete returned while the copy was in flight").isFalse();
+        assertThat(incidents.findById("i-1")).as("a read after both returned").isEmpty();
+        assertThat(databases.oldIncidents()).isEmpty();
+        assertThat(databases.newIncidents()).isEmpty();
+        assertThat(databases.pending(Side.OLD)).as("the copy's markers are gone").isEmpty();
+    }
+
+    /** The syncing instance's OLD repository: runs {@link #afterOldRead} once, after a read by the syncing caller. */
+    private final class ReadHook implements IncidentRepository {
+
+        private final IncidentRepository target;
+
+        ReadHook(IncidentRepository target) {
+            this.target = target;
+        }
+
+        @Override
+        public Optional<Incident> findById(String id) {
+            Optional<Incident> found = target.findById(id);
+            if (Thread.currentThread().getName().equals(SYNCING)) {
+                Callable<?> hook = afterOldRead;
+                afterOldRead = () -> null;
+                elsewhere(hook);
+            }
+            return found;
+        }
+
+        @Override
+        public void save(Incident incident) {
+            target.save(incident);
+        }
+
+        @Override
+        public void deleteById(String id) {
+            target.deleteById(id);
+        }
+
+        @Override
+        public void updateStatus(String id, String status) {
+            target.updateStatus(id, status);
+        }
     }
 
     private static boolean waitsForAKey(Thread thread) {
