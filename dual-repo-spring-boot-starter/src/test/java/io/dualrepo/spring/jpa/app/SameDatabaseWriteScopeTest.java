@@ -14,6 +14,7 @@ import org.hibernate.SessionFactory;
 import org.hibernate.cfg.AvailableSettings;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -46,9 +47,6 @@ class SameDatabaseWriteScopeTest {
     @Autowired
     AccountApplication application;
 
-    @Autowired
-    DualWriteScope scope;
-
     AccountAssertions database;
 
     @BeforeEach
@@ -58,9 +56,9 @@ class SameDatabaseWriteScopeTest {
     }
 
     @Test
-    void theScopeIsTheSpringAwareOne() {
-        assertThat(scope).isInstanceOf(SpringSameDatabaseScope.class);
-        assertThat(scope.atomic()).isFalse();
+    void theScopeIsTheSpringAwareOne(@Autowired ObjectProvider<DualWriteScope> scope) {
+        assertThat(scope.getIfAvailable()).isInstanceOf(SpringSameDatabaseScope.class)
+                .extracting(DualWriteScope::atomic).isEqualTo(false);
     }
 
     @Test
