@@ -149,9 +149,7 @@ public final class SpringSameDatabaseScope implements DualWriteScope {
             // Its transaction only lets it flush: it is never committed, Spring's is. Closing the session leaves the
             // connection, and the transaction on it, as they are.
             secondary.beginTransaction();
-            EntityManagerHolder holder = new EntityManagerHolder(secondary);
-            // Bound as synchronized already: Spring must neither join it to the transaction nor close it at the end.
-            holder.setSynchronizedWithTransaction(true);
+            EntityManagerHolder holder = new SecondaryHolder(secondary);
             Object previous = TransactionSynchronizationManager.unbindResource(entityManagerFactory);
             TransactionSynchronizationManager.bindResource(entityManagerFactory, holder);
             try {
@@ -196,6 +194,20 @@ public final class SpringSameDatabaseScope implements DualWriteScope {
         } catch (RuntimeException e) {
             DataAccessException translated = dialect.translateExceptionIfPossible(e);
             throw translated != null ? translated : e;
+        }
+    }
+
+    /**
+     * The secondary's session as Spring sees it while the secondary writes. Synchronized already, so that Spring
+     * neither joins it to the transaction nor closes it at the end; and in a transaction, so that a model's own
+     * {@code @Transactional} (every Spring Data repository's) joins it rather than beginning one beside it.
+     */
+    private static final class SecondaryHolder extends EntityManagerHolder {
+
+        SecondaryHolder(Session secondary) {
+            super(secondary);
+            setSynchronizedWithTransaction(true);
+            setTransactionActive(true);
         }
     }
 

@@ -3,7 +3,10 @@ package io.dualrepo.spring.jpa.app;
 import io.dualrepo.DualModel;
 import java.util.Optional;
 
-/** The application's repository; its two models write through Spring's shared EntityManager. */
+/**
+ * The application's repository: its old model writes through the shared EntityManager, its new one through Spring
+ * Data.
+ */
 @DualModel("accounts")
 public interface AccountRepository {
 

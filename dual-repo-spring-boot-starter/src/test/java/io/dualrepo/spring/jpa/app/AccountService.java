@@ -32,6 +32,11 @@ public class AccountService {
         return rows == null ? 0 : rows;
     }
 
+    @Transactional
+    public void saveAndFlush(Account account) {
+        accounts.saveAndFlush(account);
+    }
+
     /** Saves (flushing), then fails: the transaction rolls back. */
     @Transactional
     public void saveAndFlushThenFail(Account account) {

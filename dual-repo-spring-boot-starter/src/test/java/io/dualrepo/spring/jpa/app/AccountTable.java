@@ -1,32 +1,35 @@
 package io.dualrepo.spring.jpa.app;
 
 import io.dualrepo.spring.NewModel;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import java.util.Optional;
 import org.springframework.stereotype.Repository;
 
-/** The new model, written as the old one is. */
+/**
+ * The new model: a plain adapter over a Spring Data repository, whose own {@code @Transactional} methods must join
+ * the dual write's transaction, not begin one beside it.
+ */
 @Repository
 @NewModel
 class AccountTable implements AccountRepository {
 
-    @PersistenceContext
-    private EntityManager entityManager;
+    private final AccountRows rows;
+
+    AccountTable(AccountRows rows) {
+        this.rows = rows;
+    }
 
     @Override
     public Optional<Account> findById(String id) {
-        return Optional.ofNullable(entityManager.find(AccountRow.class, id)).map(row -> new Account(row.id, row.name));
+        return rows.findById(id).map(row -> new Account(row.id, row.name));
     }
 
     @Override
     public void save(Account account) {
-        entityManager.merge(new AccountRow(account.id(), account.name()));
+        rows.save(new AccountRow(account.id(), account.name()));
     }
 
     @Override
     public void saveAndFlush(Account account) {
-        save(account);
-        entityManager.flush();
+        rows.saveAndFlush(new AccountRow(account.id(), account.name()));
     }
 }

@@ -122,6 +122,17 @@ class SameDatabaseWriteScopeTest {
     }
 
     @Test
+    void aNewModelFailureInsideItsOwnTransactionalCallLeavesTheCallersTransactionFreeToCommit() {
+        // Spring Data's saveAndFlush fails inside its own @Transactional, which joined the secondary's session: the
+        // rollback it asks for must stay in the savepoint, not mark the caller's transaction rollback-only.
+        service.saveAndFlush(new Account("c-5", TOO_LONG_FOR_NEW));
+
+        assertThat(database.oldRows("c-5")).isEqualTo(1);
+        assertThat(database.newRows("c-5")).isZero();
+        assertThat(application.failedWrites).extracting(FailedWrite::method).containsExactly("saveAndFlush");
+    }
+
+    @Test
     void theCallersLaterWritesInTheSameTransactionStillCommitAfterNewFailed() {
         // The failed entity lived in a session of its own: the caller's persistence context holds no broken row.
         service.save(new Account("c-3", TOO_LONG_FOR_NEW));
