@@ -31,6 +31,8 @@ public final class AccountDatabase {
             } catch (SQLException e) {
                 throw new IllegalStateException("could not create a schema in " + POSTGRES_URL, e);
             }
+            // The application's context outlives the test class (Spring caches it): drop the schema as the JVM ends.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> dropSchema(name)));
             registry.add("spring.datasource.url", () -> POSTGRES_URL + "?currentSchema=" + name);
             registry.add("spring.datasource.username", () -> POSTGRES_USER);
         } else {
@@ -38,5 +40,14 @@ public final class AccountDatabase {
             registry.add("spring.datasource.username", () -> "sa");
         }
         registry.add("spring.jpa.hibernate.ddl-auto", () -> "create-drop");
+    }
+
+    private static void dropSchema(String name) {
+        try (var connection = DriverManager.getConnection(POSTGRES_URL, POSTGRES_USER, "");
+                var statement = connection.createStatement()) {
+            statement.execute("drop schema if exists " + name + " cascade");
+        } catch (SQLException e) {
+            // Only a leftover schema in the test database: nothing a test result depends on.
+        }
     }
 }
