@@ -9,13 +9,15 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * {@code dualrepo.write-scope=same-database-both-or-neither}: a new-model failure seen only at flush fails the call
- * with Spring's {@link DataAccessException}, and neither model keeps the write.
+ * with Spring's {@link DataAccessException} for it (a value too long: {@link DataIntegrityViolationException}), and
+ * neither model keeps the write.
  */
 @SpringBootTest(classes = AccountApplication.class, properties = {
         "dualrepo.repositories.accounts.stage=DUAL_WRITE", "dualrepo.write-scope=same-database-both-or-neither"})
@@ -50,7 +52,7 @@ class BothOrNeitherWriteScopeTest {
         double failuresBefore = database.secondaryWriteFailures();
 
         assertThatThrownBy(() -> service.save(new Account("d-1", TOO_LONG_FOR_NEW)))
-                .isInstanceOf(DataAccessException.class);
+                .isInstanceOf(DataIntegrityViolationException.class);
 
         assertThat(database.oldRows("d-1")).isZero();
         assertThat(database.newRows("d-1")).isZero();
@@ -65,7 +67,7 @@ class BothOrNeitherWriteScopeTest {
         double failuresBefore = database.secondaryWriteFailures();
 
         assertThatThrownBy(() -> accounts.save(new Account("d-2", TOO_LONG_FOR_NEW)))
-                .isInstanceOf(DataAccessException.class);
+                .isInstanceOf(DataIntegrityViolationException.class);
 
         assertThat(database.oldRows("d-2")).isZero();
         assertThat(database.newRows("d-2")).isZero();
