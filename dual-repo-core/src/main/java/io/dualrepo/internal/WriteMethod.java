@@ -125,10 +125,16 @@ public final class WriteMethod<T> {
 
         @Override
         public @Nullable Throwable writeSecondaryHoldingFailure() {
+            return writeSecondaryHoldingFailure(() -> { });
+        }
+
+        @Override
+        public @Nullable Throwable writeSecondaryHoldingFailure(Runnable completion) {
             Side secondary = primary.other();
             long start = MethodMeters.start();
             try {
                 call.call(decorated.model(secondary));
+                completion.run();
                 method.meters().call(secondary, true, start);
                 return null;
             } catch (Throwable error) {

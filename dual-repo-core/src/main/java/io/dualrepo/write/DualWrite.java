@@ -44,6 +44,27 @@ public interface DualWrite<R> {
      */
     @Nullable Throwable writeSecondaryHoldingFailure();
 
+    /**
+     * As {@link #writeSecondaryHoldingFailure()}, with {@code completion} run right after the model's call as part of
+     * the secondary's write: a scope whose models write through a unit of work it flushes itself (a Hibernate or JPA
+     * session) passes the flush here, so that a failure the database reports only at flush counts, and is held, as
+     * the secondary's, as one thrown by the model would be.
+     *
+     * @return what the secondary or {@code completion} threw, or null when the secondary took the write
+     */
+    default @Nullable Throwable writeSecondaryHoldingFailure(Runnable completion) {
+        Throwable failure = writeSecondaryHoldingFailure();
+        if (failure != null) {
+            return failure;
+        }
+        try {
+            completion.run();
+            return null;
+        } catch (RuntimeException | Error e) {
+            return e;
+        }
+    }
+
     /** Logs a failure {@link #writeSecondaryHoldingFailure()} returned and hands it to the failed-write sink. */
     void recordSecondaryFailure(Throwable error);
 

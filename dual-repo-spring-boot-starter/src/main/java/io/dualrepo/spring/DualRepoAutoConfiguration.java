@@ -7,6 +7,7 @@ import io.dualrepo.routing.InMemoryRouteSource;
 import io.dualrepo.routing.RouteSource;
 import io.dualrepo.spring.DualRepoProperties.CircuitBreaker;
 import io.dualrepo.spring.DualRepoProperties.Comparison;
+import io.dualrepo.spring.DualRepoProperties.WriteScope;
 import io.dualrepo.spring.internal.DecoratorRegistrar;
 import io.dualrepo.write.DualWriteScope;
 import io.dualrepo.write.FailedWriteSink;
@@ -39,6 +40,9 @@ public class DualRepoAutoConfiguration {
 
     /** The bean name of the route source built from properties. */
     public static final String ROUTE_SOURCE_BEAN = "dualRepoRouteSource";
+
+    /** The bean name of the write scope built from {@code dualrepo.write-scope}. */
+    public static final String WRITE_SCOPE_BEAN = "dualRepoWriteScope";
 
     private static final Logger log = LoggerFactory.getLogger(DualRepoAutoConfiguration.class);
 
@@ -97,7 +101,19 @@ public class DualRepoAutoConfiguration {
         meterRegistry.ifAvailable(builder::meterRegistry);
         migrationRecord.ifAvailable(builder::migrationRecord);
         failedWriteSink.ifAvailable(builder::failedWriteSink);
-        dualWriteScope.ifAvailable(builder::dualWriteScope);
+        DualWriteScope scope = dualWriteScope.getIfAvailable();
+        if (scope != null) {
+            builder.dualWriteScope(scope);
+            if (properties.getWriteScope() != WriteScope.NONE && !beanFactory.containsBean(WRITE_SCOPE_BEAN)) {
+                log.warn("dualrepo.write-scope={} is ignored: the application defines its own DualWriteScope",
+                        properties.getWriteScope());
+            }
+        } else if (properties.getWriteScope() != WriteScope.NONE) {
+            // The JPA auto-configuration backs off without Spring's JPA and Hibernate on the class path.
+            throw new IllegalStateException("Invalid dualrepo.write-scope: " + properties.getWriteScope() + " needs"
+                    + " spring-orm and Hibernate on the class path, with one EntityManagerFactory and a"
+                    + " JpaTransactionManager (spring-boot-starter-data-jpa gives both); or set it to none");
+        }
         listeners.orderedStream().forEach(builder::onComparison);
         return builder.build();
     }

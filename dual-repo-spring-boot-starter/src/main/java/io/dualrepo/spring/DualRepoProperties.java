@@ -43,6 +43,15 @@ public class DualRepoProperties {
     /** What a write does when the primary model took it and the secondary threw. */
     private SecondaryWriteFailurePolicy secondaryWriteFailurePolicy = SecondaryWriteFailurePolicy.RECORD_AND_CONTINUE;
 
+    /**
+     * How a dual write's two halves share a transaction: none (each model's write stands on its own), same-database
+     * (both in Spring's JPA transaction, the secondary in a savepoint, so that its failure leaves the primary's write
+     * committed) or same-database-both-or-neither (a failed secondary write rolls back both and fails the call). The
+     * same-database scopes need both models to write through the application's one EntityManagerFactory (Hibernate)
+     * and its JpaTransactionManager. Ignored when the application defines its own DualWriteScope.
+     */
+    private WriteScope writeScope = WriteScope.NONE;
+
     /** Field names masked in logs and listener payloads in every compared type, on top of @Sensitive. */
     private List<String> sensitiveFields = new ArrayList<>();
 
@@ -104,6 +113,14 @@ public class DualRepoProperties {
         this.secondaryWriteFailurePolicy = secondaryWriteFailurePolicy;
     }
 
+    public WriteScope getWriteScope() {
+        return writeScope;
+    }
+
+    public void setWriteScope(WriteScope writeScope) {
+        this.writeScope = writeScope;
+    }
+
     public List<String> getSensitiveFields() {
         return sensitiveFields;
     }
@@ -146,6 +163,16 @@ public class DualRepoProperties {
 
     public void setRepositories(Map<String, Repository> repositories) {
         this.repositories = repositories;
+    }
+
+    /** The values of {@code dualrepo.write-scope}. */
+    public enum WriteScope {
+        /** No transaction around the two halves: each model's write stands on its own. */
+        NONE,
+        /** Both halves in Spring's JPA transaction, the secondary's in a savepoint: its failure is the only loss. */
+        SAME_DATABASE,
+        /** Both halves in Spring's JPA transaction: a failed secondary write rolls back both and fails the call. */
+        SAME_DATABASE_BOTH_OR_NEITHER
     }
 
     /** Shadow reads: where they run and how many may run or wait. */

@@ -47,11 +47,11 @@ class TaskApplicationTest {
         assertThat(dualRepo.currentRoute("tasks")).isEqualTo(Stage.DUAL_WRITE.route());
 
         tasks.save(new Task("t-1", "write the starter"));
-        assertThat(legacy.rows).containsKey("t-1");
-        assertThat(table.rows).containsKey("t-1");
+        assertThat(legacy.rows()).containsKey("t-1");
+        assertThat(table.rows()).containsKey("t-1");
         // Rows that differ tell which model answered.
-        legacy.rows.put("t-2", new Task("t-2", "as OLD has it"));
-        table.rows.put("t-2", new Task("t-2", "as NEW has it"));
+        legacy.rows().put("t-2", new Task("t-2", "as OLD has it"));
+        table.rows().put("t-2", new Task("t-2", "as NEW has it"));
         assertThat(tasks.findById("t-2")).contains(new Task("t-2", "as OLD has it"));
 
         // NEW was never backfilled here: the record must be told it is complete before it may serve reads.
