@@ -45,9 +45,12 @@ import org.slf4j.LoggerFactory;
  * <p>The secondary writes through a session of its own on the primary's connection, so a session that threw never
  * serves again and the primary's persistence context stays as the primary left it. The models' repositories must
  * run their writes through this factory's {@link Transactions} (or extend {@link HibernateRepository}) so that they
- * join the transaction. A transaction someone else manages through the factory's current session (Spring's, {@code
- * thread}, {@code managed}) is joined: the failure is reported after it commits. A JTA factory is refused when the
- * scope is built, since savepoints are not portable across JTA resources.
+ * join the transaction. A transaction someone else manages through the factory's current session ({@code thread},
+ * {@code managed}) is joined: the failure is reported after it commits. Spring's {@code JpaTransactionManager} does not
+ * work through the current session (Spring Boot sets no current-session context, and Spring's own gives another
+ * session than the transaction's {@code EntityManager}): under Spring use the starter's {@code
+ * SpringSameDatabaseScope} ({@code dualrepo.write-scope=same-database}, docs/spring.md). A JTA factory is refused when
+ * the scope is built, since savepoints are not portable across JTA resources.
  */
 public final class SameDatabaseScope implements DualWriteScope {
 
@@ -237,10 +240,8 @@ public final class SameDatabaseScope implements DualWriteScope {
             secondary.beginTransaction();
             Session previous = BoundSessions.replace(factory, secondary);
             try {
-                failure = write.writeSecondaryHoldingFailure();
-                if (failure == null) {
-                    secondary.flush();
-                }
+                // The flush is part of the secondary's write: a failure only the database reports counts as its own.
+                failure = write.writeSecondaryHoldingFailure(secondary::flush);
             } catch (RuntimeException unflushed) {
                 failure = unflushed;
             } finally {
