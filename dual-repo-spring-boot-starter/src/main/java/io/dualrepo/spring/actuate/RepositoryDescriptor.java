@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One repository as the {@code dualrepo} endpoint shows it. Times are ISO-8601 strings rather than {@link Instant}s
@@ -23,13 +24,14 @@ import java.util.Optional;
  * @param recordError why the record is missing, or null
  * @param history the newest route-history entries, newest first
  */
-public record RepositoryDescriptor(RouteDescriptor route, String routeSource, boolean stageSettable, String circuit,
-        String lastRefusal, RecordDescriptor record, String recordError, List<EntryDescriptor> history) {
+public record RepositoryDescriptor(RouteDescriptor route, @Nullable String routeSource, boolean stageSettable,
+        String circuit, @Nullable String lastRefusal, @Nullable RecordDescriptor record, @Nullable String recordError,
+        List<EntryDescriptor> history) {
 
     /**
      * @param stage the preset the route matches, or null: a route set through flags need not be a preset
      */
-    public record RouteDescriptor(String read, String write, String compare, String stage) {
+    public record RouteDescriptor(String read, String write, String compare, @Nullable String stage) {
 
         static RouteDescriptor of(Route route) {
             return new RouteDescriptor(route.read().name(), route.write().name(), route.compare().toString(),
@@ -38,12 +40,12 @@ public record RepositoryDescriptor(RouteDescriptor route, String routeSource, bo
     }
 
     /** @param route the route last taken by any instance, as the record holds it */
-    public record RecordDescriptor(long version, RouteDescriptor route, String routeSince, SideDescriptor oldSide,
-            SideDescriptor newSide) {
+    public record RecordDescriptor(long version, RouteDescriptor route, @Nullable String routeSince,
+            SideDescriptor oldSide, SideDescriptor newSide) {
     }
 
-    public record SideDescriptor(String status, String since, String backfilledAt, String missedSince,
-            boolean forced, boolean servesReads) {
+    public record SideDescriptor(String status, @Nullable String since, @Nullable String backfilledAt,
+            @Nullable String missedSince, boolean forced, boolean servesReads) {
 
         static SideDescriptor of(SideState side) {
             return new SideDescriptor(side.status().name(), time(side.since()), time(side.backfilledAt()),
@@ -51,20 +53,21 @@ public record RepositoryDescriptor(RouteDescriptor route, String routeSource, bo
         }
     }
 
-    public record EntryDescriptor(String at, String origin, String from, String to, String by, String detail) {
+    public record EntryDescriptor(String at, String origin, @Nullable String from, @Nullable String to,
+            @Nullable String by, @Nullable String detail) {
 
         static EntryDescriptor of(RecordEntry entry) {
-            return new EntryDescriptor(time(entry.at()), entry.origin().name(), label(entry.from()),
+            return new EntryDescriptor(entry.at().toString(), entry.origin().name(), label(entry.from()),
                     label(entry.to()), entry.by(), entry.detail());
         }
     }
 
-    static String time(Instant instant) {
+    static @Nullable String time(@Nullable Instant instant) {
         return instant == null ? null : instant.toString();
     }
 
     /** A route as people name it: its preset's name, else its three switches. */
-    static String label(Route route) {
+    static @Nullable String label(@Nullable Route route) {
         return route == null ? null : stageOf(route).map(Stage::name).orElse(route.toString());
     }
 

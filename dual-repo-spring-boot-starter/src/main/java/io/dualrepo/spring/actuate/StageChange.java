@@ -1,6 +1,7 @@
 package io.dualrepo.spring.actuate;
 
 import io.dualrepo.spring.actuate.RepositoryDescriptor.RouteDescriptor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The answer to a stage change asked through the {@code dualrepo} endpoint.
@@ -10,7 +11,7 @@ import io.dualrepo.spring.actuate.RepositoryDescriptor.RouteDescriptor;
  * @param route the route in force after the request, or null for an unknown repository
  */
 public record StageChange(String repository, String requested, Outcome outcome, String message,
-        RouteDescriptor route) {
+        @Nullable RouteDescriptor route) {
 
     /** The outcomes; the web extension answers each with its own HTTP status. */
     public enum Outcome {

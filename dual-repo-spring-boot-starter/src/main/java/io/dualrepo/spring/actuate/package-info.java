@@ -4,4 +4,7 @@
  * io.dualrepo.spring.actuate.DualRepoHealthIndicator}). Parameters and return values are non-null unless marked
  * {@code @Nullable}.
  */
+@NullMarked
 package io.dualrepo.spring.actuate;
+
+import org.jspecify.annotations.NullMarked;
