@@ -33,8 +33,11 @@ class UnleashRoutes {
                         .appName("incidents")
                         .unleashAPI(url)
                         .apiKey(token)
+                        .fetchTogglesInterval(environment.getProperty("incidents.unleash.fetch-interval-seconds",
+                                Long.class, 10L))
                         .subscriber(subscriber)
                         .build()))
+                .flagPrefix(environment.getProperty("incidents.unleash.flag-prefix", "dualrepo."))
                 .meterRegistry(meterRegistry)
                 .build();
     }

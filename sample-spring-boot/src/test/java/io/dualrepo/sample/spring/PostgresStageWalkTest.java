@@ -54,6 +54,6 @@ class PostgresStageWalkTest extends StageWalk {
 
     @Test
     void everyStageUnderTrafficLosesNoWriteOnPostgreSql() throws Exception {
-        StageWalkTest.walk(this);
+        StageWalkTest.walk(this, this::takenThroughTheEndpoint, true);
     }
 }

@@ -75,8 +75,11 @@ abstract class StageWalk {
         return response.statusCode();
     }
 
-    String stageBody(String stage) throws Exception {
-        return api().stage(stage).body();
+    /** Asks the Actuator endpoint for {@code stage}, which must be taken. */
+    void takenThroughTheEndpoint(String stage) throws Exception {
+        HttpResponse<String> response = api().stage(stage);
+        assertThat(response.statusCode()).as("%s: %s", stage, response.body()).isEqualTo(200);
+        assertThat(response.body()).as(stage).contains("\"outcome\":\"TAKEN\"");
     }
 
     String currentStage() throws Exception {
