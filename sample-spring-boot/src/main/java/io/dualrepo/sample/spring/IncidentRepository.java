@@ -1,0 +1,17 @@
+package io.dualrepo.sample.spring;
+
+import io.dualrepo.DualModel;
+import io.dualrepo.RoutingKey;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the application codes against; the starter injects the generated {@code DualIncidentRepository}. A plain
+ * interface, because a Spring Data repository cannot be a {@code @DualModel} yet (docs/spring.md).
+ */
+@DualModel("incidents")
+public interface IncidentRepository {
+    Optional<Incident> findById(String id);
+    List<Incident> findByOrganisation(@RoutingKey String organisationId);
+    void save(Incident incident);
+}
