@@ -197,7 +197,14 @@ final class Worker<K extends Comparable<? super K>, V> {
     }
 
     private void prepare() {
-        if (!inNew(store::tablesExist)) {
+        if (!config.createTables) {
+            String who = "backfill " + job;
+            inNew(session -> {
+                store.requireTables(session, who);
+                return null;
+            });
+            QuarantineStore.prepare(newModel.transactions().sessionFactory(), false, who);
+        } else if (!inNew(store::tablesExist)) {
             LOG.info("backfill {}: creating its tables {} and {}", job, LeaseTables.BACKFILL.checkpoint(),
                     LeaseTables.BACKFILL.lease());
             inNew(session -> {
@@ -205,7 +212,9 @@ final class Worker<K extends Comparable<? super K>, V> {
                 return null;
             }, 1);
         }
-        QuarantineStore.createIfMissing(newModel.transactions().sessionFactory());
+        if (config.createTables) {
+            QuarantineStore.createIfMissing(newModel.transactions().sessionFactory());
+        }
         try {
             inNew(session -> {
                 store.probeSkipLocked(session);
