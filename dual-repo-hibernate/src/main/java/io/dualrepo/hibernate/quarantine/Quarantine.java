@@ -24,9 +24,8 @@ import org.jspecify.annotations.Nullable;
  * <p>The backfill and the repair create it where it is missing ({@link #createIfMissing}) by running that script's
  * statements for it; teams that manage their schema with Flyway or Liquibase run the script (or the Liquibase
  * changelog) there and build the backfill and the repair with {@code createTables(false)} (docs/hibernate.md,
- * "Schema"). It never holds a value of the data
- * nor an exception's message (a database's message quotes the value it refused, which may be {@link
- * io.dualrepo.Sensitive}): to see a rejected row, read it in the old model by its key.
+ * "Schema"). It never holds a value of the data nor an exception's message (a database's message quotes the value it
+ * refused, which may be {@link io.dualrepo.Sensitive}): to see a rejected row, read it in the old model by its key.
  *
  * <h2>Which failures reject a row</h2>
  * A write that throws is a <em>row error</em> ({@link #isRowError}) when its cause chain carries SQLStates and every
