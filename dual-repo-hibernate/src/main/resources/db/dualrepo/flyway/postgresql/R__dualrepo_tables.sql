@@ -13,7 +13,7 @@ create table if not exists dualrepo_pending_sync (
     sync_key    varchar(1000) not null,            -- the key, as the migration's KeyType writes it
     target_side varchar(3)    not null,            -- OLD or NEW: the model to bring up to date
     created_at  timestamp with time zone not null,
-    attempts    integer not null,                  -- failed repairs so far
+    attempts    integer not null,                  -- failed repairs so far; -1 marks a migrate-on-read copy in flight
     last_error  varchar(1000)                      -- classes and SQLStates of the last failure, never a message
 );
 create index if not exists dualrepo_pending_sync_by_repository on dualrepo_pending_sync (repository, id);
