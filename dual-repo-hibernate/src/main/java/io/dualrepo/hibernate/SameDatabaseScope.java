@@ -345,6 +345,17 @@ public final class SameDatabaseScope implements DualWriteScope {
             return this;
         }
 
+        /**
+         * Whether {@link #build()} creates the {@link PendingSyncTable} where it is missing (only with {@link
+         * #migration}s). Default true; with false it checks that the table is there, with every column, and throws
+         * {@link IllegalStateException} naming what is missing and the scripts that create it (docs/hibernate.md,
+         * "Schema").
+         */
+        public Builder createTables(boolean createTables) {
+            keys.createTables(createTables);
+            return this;
+        }
+
         public SameDatabaseScope build() {
             return new SameDatabaseScope(this);
         }

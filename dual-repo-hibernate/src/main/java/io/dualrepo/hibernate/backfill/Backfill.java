@@ -153,6 +153,7 @@ public final class Backfill<K extends Comparable<? super K>, V> {
     final boolean failOnReject;
     final long maxRejectedRows;
     final ProgressListener listener;
+    final boolean createTables;
     final Clock clock;
     private final @Nullable MigrationRecord record;
     /** None in a dry run or without a registry. */
@@ -174,6 +175,7 @@ public final class Backfill<K extends Comparable<? super K>, V> {
         this.failOnReject = builder.failOnReject;
         this.maxRejectedRows = builder.maxRejectedRows;
         this.listener = builder.listener;
+        this.createTables = builder.createTables;
         this.clock = builder.clock;
         this.record = builder.record;
         this.meters = builder.registry == null || dryRun ? null : new BackfillMeters(builder.registry, job);
@@ -264,6 +266,7 @@ public final class Backfill<K extends Comparable<? super K>, V> {
         private @Nullable MeterRegistry registry;
         private Clock clock = Clock.systemUTC();
         private @Nullable MigrationRecord record;
+        private boolean createTables = true;
 
         private Builder(Migration<K, V> migration) {
             this.migration = Objects.requireNonNull(migration, "migration");
@@ -417,6 +420,17 @@ public final class Backfill<K extends Comparable<? super K>, V> {
         /** Where the progress gauges go (see {@link BackfillMetrics}); none by default. */
         public Builder<K, V> meterRegistry(MeterRegistry registry) {
             this.registry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /**
+         * Whether a run creates its checkpoint, lease and quarantine tables in the new model's database where they
+         * are missing. Default true; with false a run first checks that they are there, with every column, and
+         * throws {@link IllegalStateException} naming what is missing and the scripts that create it
+         * (docs/hibernate.md, "Schema").
+         */
+        public Builder<K, V> createTables(boolean createTables) {
+            this.createTables = createTables;
             return this;
         }
 

@@ -88,6 +88,10 @@ final class Worker<K extends Comparable<? super K>, V> {
     private record Finished(Totals totals) implements Claim {}
 
     BackfillResult run() {
+        if (!config.createTables) {
+            // Before the try: its message names only tables and columns, and is what the operator needs to read.
+            requireTables();
+        }
         try {
             return work();
         } catch (BackfillException e) {
@@ -196,8 +200,17 @@ final class Worker<K extends Comparable<? super K>, V> {
         return inNew(session -> QuarantineStore.count(session, config.migration.name(), Side.NEW));
     }
 
+    private void requireTables() {
+        String who = "backfill " + job;
+        inNew(session -> {
+            store.requireTables(session, who);
+            return null;
+        });
+        QuarantineStore.prepare(newModel.transactions().sessionFactory(), false, who);
+    }
+
     private void prepare() {
-        if (!inNew(store::tablesExist)) {
+        if (config.createTables && !inNew(store::tablesExist)) {
             LOG.info("backfill {}: creating its tables {} and {}", job, LeaseTables.BACKFILL.checkpoint(),
                     LeaseTables.BACKFILL.lease());
             inNew(session -> {
@@ -205,7 +218,9 @@ final class Worker<K extends Comparable<? super K>, V> {
                 return null;
             }, 1);
         }
-        QuarantineStore.createIfMissing(newModel.transactions().sessionFactory());
+        if (config.createTables) {
+            QuarantineStore.createIfMissing(newModel.transactions().sessionFactory());
+        }
         try {
             inNew(session -> {
                 store.probeSkipLocked(session);

@@ -107,7 +107,8 @@ public final class CrossDatabaseScope implements DualWriteScope {
         this.copiesOnRead = new CopiesOnRead(table, afterWrite);
         for (Registration<?> registration : registrations.values()) {
             for (Side side : Side.values()) {
-                table.createIfMissing(registration.transactions(side).sessionFactory());
+                table.prepare(registration.transactions(side).sessionFactory(), builder.createTables,
+                        "CrossDatabaseScope");
             }
         }
     }
@@ -384,6 +385,7 @@ public final class CrossDatabaseScope implements DualWriteScope {
         private MeterRegistry meterRegistry = Metrics.globalRegistry;
         private @Nullable Duration secondaryWriteTimeout;
         private int secondaryWriteThreads = DEFAULT_SECONDARY_WRITE_THREADS;
+        private boolean createTables = true;
 
         private Builder() {}
 
@@ -445,6 +447,16 @@ public final class CrossDatabaseScope implements DualWriteScope {
         /** Default: Micrometer's global registry. */
         public Builder meterRegistry(MeterRegistry meterRegistry) {
             this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
+            return this;
+        }
+
+        /**
+         * Whether {@link #build()} creates the {@link PendingSyncTable} where it is missing. Default true; with false
+         * it checks that the table is there, with every column, and throws {@link IllegalStateException} naming what
+         * is missing and the scripts that create it (docs/hibernate.md, "Schema").
+         */
+        public Builder createTables(boolean createTables) {
+            this.createTables = createTables;
             return this;
         }
 

@@ -30,7 +30,8 @@ public final class PendingKeys {
         }
         for (Registration<?> registration : registrations.values()) {
             for (Side side : Side.values()) {
-                table.createIfMissing(registration.transactions(side).sessionFactory());
+                table.prepare(registration.transactions(side).sessionFactory(), builder.createTables,
+                        "SameDatabaseScope");
             }
         }
     }
@@ -172,6 +173,7 @@ public final class PendingKeys {
 
         private final List<Registration<?>> registrations = new ArrayList<>();
         private PendingSyncTable table = PendingSyncTable.defaults();
+        private boolean createTables = true;
 
         private Builder() {}
 
@@ -182,6 +184,12 @@ public final class PendingKeys {
 
         public Builder table(PendingSyncTable table) {
             this.table = Objects.requireNonNull(table, "table");
+            return this;
+        }
+
+        /** Whether {@link #build()} creates the table where it is missing, else checks that it is there. */
+        public Builder createTables(boolean createTables) {
+            this.createTables = createTables;
             return this;
         }
 

@@ -1,6 +1,7 @@
 package io.dualrepo.hibernate.durable;
 
 import io.dualrepo.hibernate.Migration;
+import io.dualrepo.hibernate.internal.QuarantineStore;
 import io.dualrepo.hibernate.quarantine.Quarantine;
 import io.dualrepo.spi.WithheldMessage;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -72,8 +73,8 @@ public final class PendingSyncRepair implements AutoCloseable {
                     repositoryRepair(registration.migration, builder.table, builder.batchSize, builder.meterRegistry);
             repositories.add(repository);
             for (SessionFactory database : repository.databases()) {
-                builder.table.createIfMissing(database);
-                Quarantine.createIfMissing(database);
+                builder.table.prepare(database, builder.createTables, "PendingSyncRepair");
+                QuarantineStore.prepare(database, builder.createTables, "PendingSyncRepair");
             }
         }
     }
@@ -200,6 +201,7 @@ public final class PendingSyncRepair implements AutoCloseable {
         private int batchSize = DEFAULT_BATCH_SIZE;
         private Duration minAge = DEFAULT_MIN_AGE;
         private MeterRegistry meterRegistry = Metrics.globalRegistry;
+        private boolean createTables = true;
 
         private Builder() {}
 
@@ -240,6 +242,16 @@ public final class PendingSyncRepair implements AutoCloseable {
         /** Default: Micrometer's global registry. */
         public Builder meterRegistry(MeterRegistry meterRegistry) {
             this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
+            return this;
+        }
+
+        /**
+         * Whether {@link #build()} creates the {@link PendingSyncTable} and the quarantine table where they are
+         * missing. Default true; with false it checks that they are there, with every column, and throws {@link
+         * IllegalStateException} naming what is missing and the scripts that create it (docs/hibernate.md, "Schema").
+         */
+        public Builder createTables(boolean createTables) {
+            this.createTables = createTables;
             return this;
         }
 

@@ -34,7 +34,8 @@ public final class PendingSyncSink implements FailedWriteSink {
         this.table = builder.table;
         for (Registration<?> registration : registrations.values()) {
             for (Side side : Side.values()) {
-                table.createIfMissing(registration.transactions(side).sessionFactory());
+                table.prepare(registration.transactions(side).sessionFactory(), builder.createTables,
+                        "PendingSyncSink");
             }
         }
     }
@@ -71,6 +72,7 @@ public final class PendingSyncSink implements FailedWriteSink {
 
         private final List<Registration<?>> registrations = new ArrayList<>();
         private PendingSyncTable table = PendingSyncTable.defaults();
+        private boolean createTables = true;
 
         private Builder() {}
 
@@ -81,6 +83,16 @@ public final class PendingSyncSink implements FailedWriteSink {
 
         public Builder table(PendingSyncTable table) {
             this.table = Objects.requireNonNull(table, "table");
+            return this;
+        }
+
+        /**
+         * Whether {@link #build()} creates the {@link PendingSyncTable} where it is missing. Default true; with false
+         * it checks that the table is there, with every column, and throws {@link IllegalStateException} naming what
+         * is missing and the scripts that create it (docs/hibernate.md, "Schema").
+         */
+        public Builder createTables(boolean createTables) {
+            this.createTables = createTables;
             return this;
         }
 

@@ -7,7 +7,6 @@ import io.dualrepo.spi.WithheldMessage;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -49,30 +48,27 @@ public final class QuarantineStore {
             return;
         }
         try {
-            transactions.runInTransaction(session -> session.doWork(connection -> {
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute("create table if not exists " + TABLE + " ("
-                            + "repository varchar(200) not null, "
-                            + "target_side varchar(3) not null, "
-                            + "row_key varchar(" + MAX_KEY_LENGTH + ") not null, "
-                            + "found_by varchar(" + MAX_FOUND_BY_LENGTH + ") not null, "
-                            + "exception_class varchar(" + MAX_CLASS_LENGTH + ") not null, "
-                            + "sql_state varchar(5), "
-                            + "error varchar(" + MAX_ERROR_LENGTH + ") not null, "
-                            + "first_seen timestamp with time zone not null, "
-                            + "last_seen timestamp with time zone not null, "
-                            + "attempts integer not null, "
-                            + "primary key (repository, target_side, row_key))");
-                    // The verifier asks about a page of keys whichever model rejected them.
-                    statement.execute("create index if not exists " + TABLE + "_by_key on " + TABLE
-                            + " (repository, row_key)");
-                }
-            }));
+            transactions.runInTransaction(session -> LibraryTables.create(session, LibraryTables.asDeclared(TABLE)));
         } catch (RuntimeException e) {
             // Two instances starting at once on PostgreSQL race on the catalogue even with "if not exists".
             if (!transactions.read(QuarantineStore::tableExists)) {
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Creates the table unless it exists or, for a component built with {@code createTables(false)} ({@code who}),
+     * checks that it is there with every column and throws what to do otherwise.
+     */
+    public static void prepare(SessionFactory database, boolean create, String who) {
+        if (create) {
+            createIfMissing(database);
+        } else {
+            Transactions.of(database).read(session -> {
+                LibraryTables.require(session, LibraryTables.asDeclared(TABLE), who);
+                return null;
+            });
         }
     }
 

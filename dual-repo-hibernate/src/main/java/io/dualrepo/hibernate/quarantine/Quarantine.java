@@ -16,28 +16,16 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The quarantine: rows a model of a migration rejected, one table in the database of the model that rejected them
- * (the new model's, for the backfill, next to its checkpoint tables):
+ * (the new model's, for the backfill, next to its checkpoint tables), {@value #TABLE}: one row per repository, model
+ * and key, with what last tried the row, the class and first SQLState of what the write threw, the chain's classes
+ * and SQLStates, when it was first and last rejected and how often. Its DDL is in the script {@code
+ * db/dualrepo/flyway/{vendor}/R__dualrepo_tables.sql} of this jar.
  *
- * <pre>
- * create table dualrepo_quarantine (
- *     repository      varchar(200)  not null,   -- the migration's name
- *     target_side     varchar(3)    not null,   -- the model that rejected the row: NEW, or OLD for the repair
- *     row_key         varchar(1000) not null,   -- the key, as the migration's KeyType writes it
- *     found_by        varchar(200)  not null,   -- what last tried it: 'backfill &lt;job&gt;' or 'repair'
- *     exception_class varchar(300)  not null,   -- the class of what the write threw
- *     sql_state       varchar(5),               -- its first SQLState; null for a conversion that threw
- *     error           varchar(1000) not null,   -- the chain's classes and SQLStates, messages withheld
- *     first_seen      timestamp with time zone not null,
- *     last_seen       timestamp with time zone not null,
- *     attempts        integer not null,         -- times tried and rejected
- *     primary key (repository, target_side, row_key));
- * create index dualrepo_quarantine_by_key on dualrepo_quarantine (repository, row_key);
- * </pre>
- *
- * <p>The backfill and the repair create it where it is missing ({@link #createIfMissing}); teams that manage their
- * schema with Flyway or Liquibase can create it there with the statements above. It never holds a value of the data
- * nor an exception's message (a database's message quotes the value it refused, which may be {@link
- * io.dualrepo.Sensitive}): to see a rejected row, read it in the old model by its key.
+ * <p>The backfill and the repair create it where it is missing ({@link #createIfMissing}) by running that script's
+ * statements for it; teams that manage their schema with Flyway or Liquibase run the script (or the Liquibase
+ * changelog) there and build the backfill and the repair with {@code createTables(false)} (docs/hibernate.md,
+ * "Schema"). It never holds a value of the data nor an exception's message (a database's message quotes the value it
+ * refused, which may be {@link io.dualrepo.Sensitive}): to see a rejected row, read it in the old model by its key.
  *
  * <h2>Which failures reject a row</h2>
  * A write that throws is a <em>row error</em> ({@link #isRowError}) when its cause chain carries SQLStates and every

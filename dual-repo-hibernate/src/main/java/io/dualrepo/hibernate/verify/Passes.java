@@ -33,19 +33,26 @@ final class Passes<K extends Comparable<? super K>, V> {
     private final int maxSamples;
     private final Side sourceOfTruth;
     private final @Nullable MigrationRecord record;
+    private final boolean createTables;
 
     Passes(Migration<K, V> migration, String job, StructuralDiff comparator, int maxSamples, Side sourceOfTruth,
-            @Nullable MigrationRecord record) {
+            @Nullable MigrationRecord record, boolean createTables) {
         this.migration = migration;
         this.job = job;
         this.comparator = comparator;
         this.maxSamples = maxSamples;
         this.sourceOfTruth = sourceOfTruth;
         this.record = record;
+        this.createTables = createTables;
     }
 
     void prepare(LeaseStore store) {
-        if (!inNew(store::tablesExist)) {
+        if (!createTables) {
+            inNew(session -> {
+                store.requireTables(session, "verify " + job);
+                return null;
+            });
+        } else if (!inNew(store::tablesExist)) {
             log.info("verify {}: creating its tables {} and {}", job, LeaseTables.VERIFY.checkpoint(),
                     LeaseTables.VERIFY.lease());
             try {

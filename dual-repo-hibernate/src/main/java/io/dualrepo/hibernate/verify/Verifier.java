@@ -159,7 +159,8 @@ public final class Verifier<K extends Comparable<? super K>, V> {
         this.discrepancies = new Discrepancies<>(migration, KeySync.of(migration, Verifier.equivalence(comparator)),
                 sourceOfTruth, maxSamples, builder.meterRegistry);
         this.record = builder.record;
-        this.passes = new Passes<>(migration, job, comparator, maxSamples, sourceOfTruth, record);
+        this.passes = new Passes<>(migration, job, comparator, maxSamples, sourceOfTruth, record,
+                builder.createTables);
     }
 
     public static <K extends Comparable<? super K>, V> Builder<K, V> builder(Migration<K, V> migration) {
@@ -291,6 +292,7 @@ public final class Verifier<K extends Comparable<? super K>, V> {
         private Duration logInterval = DEFAULT_LOG_INTERVAL;
         private VerificationProgress.Listener listener = progress -> {};
         private boolean restart;
+        private boolean createTables = true;
         private int recheckTimes = DEFAULT_RECHECK_TIMES;
         private Duration recheckWindow = DEFAULT_RECHECK_WINDOW;
         private Ticker ticker = Ticker.SYSTEM;
@@ -481,6 +483,16 @@ public final class Verifier<K extends Comparable<? super K>, V> {
          */
         public Builder<K, V> migrationRecord(MigrationRecord record) {
             this.record = Objects.requireNonNull(record, "record");
+            return this;
+        }
+
+        /**
+         * Whether a run creates its checkpoint and lease tables in the new model's database where they are missing.
+         * Default true; with false a run first checks that they are there and throws {@link IllegalStateException}
+         * naming what is missing and the scripts that create it (docs/hibernate.md, "Schema").
+         */
+        public Builder<K, V> createTables(boolean createTables) {
+            this.createTables = createTables;
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.dualrepo.hibernate.internal.lease;
 
+import io.dualrepo.hibernate.internal.LibraryTables;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -87,39 +88,12 @@ public final class LeaseStore {
     }
 
     public void createTables(Session session) {
-        jdbc(session, connection -> {
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("create table if not exists " + checkpointTable + " ("
-                        + "job varchar(200) not null primary key, "
-                        + "last_key varchar, "
-                        + "next_lease bigint not null, "
-                        + "finished boolean not null, "
-                        + "rows_done bigint not null, "
-                        + "rows_written bigint not null, "
-                        + "rows_removed bigint not null, "
-                        + "started_at timestamp with time zone, "
-                        + "updated_at timestamp with time zone not null)");
-                statement.execute("create table if not exists " + leaseTable + " ("
-                        + "job varchar(200) not null, "
-                        + "seq bigint not null, "
-                        + "start_key varchar, "
-                        + "end_key varchar, "
-                        + "owner varchar(200) not null, "
-                        + "token varchar(64) not null, "
-                        + "status varchar(10) not null, "
-                        + "attempts int not null, "
-                        + "expires_at timestamp with time zone not null, "
-                        + "rows_done bigint not null, "
-                        + "rows_written bigint not null, "
-                        + "rows_removed bigint not null, "
-                        + "findings varchar, "
-                        + "updated_at timestamp with time zone not null, "
-                        + "primary key (job, seq))");
-                statement.execute("create index if not exists " + leaseTable + "_open on " + leaseTable
-                        + " (job, status)");
-            }
-            return null;
-        });
+        LibraryTables.create(session, LibraryTables.asDeclared(checkpointTable, leaseTable));
+    }
+
+    /** Throws what to do unless both tables are there with every column; {@code who} built without creating them. */
+    public void requireTables(Session session, String who) {
+        LibraryTables.require(session, LibraryTables.asDeclared(checkpointTable, leaseTable), who);
     }
 
     /**

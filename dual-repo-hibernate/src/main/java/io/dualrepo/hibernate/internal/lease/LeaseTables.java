@@ -15,8 +15,11 @@ public record LeaseTables(String checkpoint, String lease) {
     public static final LeaseTables BACKFILL = of("backfill");
     public static final LeaseTables VERIFY = of("verify");
 
-    /** The tables of a kind of job; {@code kind} goes into SQL as it is, so it is checked. */
-    public static LeaseTables of(String kind) {
+    /**
+     * The tables of a kind of job; {@code kind} goes into SQL as it is, so it is checked. Private: the library creates
+     * only the tables its shipped script declares, which are these two kinds'.
+     */
+    private static LeaseTables of(String kind) {
         if (!kind.matches("[a-z][a-z0-9_]{0,30}")) {
             throw new IllegalArgumentException("a lease table kind is lower-case letters, digits and '_', was '"
                     + kind + "'");

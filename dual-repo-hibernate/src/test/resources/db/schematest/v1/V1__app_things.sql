@@ -1,0 +1,1 @@
+create table app_things (id varchar(20) primary key);

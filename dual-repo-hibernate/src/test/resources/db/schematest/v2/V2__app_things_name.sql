@@ -1,0 +1,1 @@
+alter table app_things add column name varchar(100);
