@@ -117,6 +117,17 @@ public final class SameDatabaseScope implements DualWriteScope {
         return pendingKeys == null ? 0 : pendingKeys.pendingCount(repository, target);
     }
 
+    /**
+     * With write keys, migrate-on-read copies of a registered repository's values, ordered with every instance's
+     * writes ({@link PendingKeys#copyToNew}); in a transaction the caller holds, where a marker would commit only
+     * with it, the decorator copies.
+     */
+    @Override
+    public boolean copyToNew(String repository, List<?> answered) {
+        PendingKeys keys = this.pendingKeys;
+        return keys != null && transactions.joined() == null && keys.copyToNew(repository, answered);
+    }
+
     @Override
     public <R> R run(DualWrite<R> write) throws Throwable {
         if (bothOrNeither) {
@@ -289,6 +300,10 @@ public final class SameDatabaseScope implements DualWriteScope {
     private void recheckAfterCommit(DualWrite<?> write, List<String> keys, boolean recorded) {
         PendingKeys pendingKeys = Objects.requireNonNull(this.pendingKeys, "called only with write keys");
         try {
+            if (write.secondaryServesReads()) {
+                // A migrate-on-read copy that read OLD before this write committed may land in NEW after it.
+                pendingKeys.awaitCopies(write.repository(), keys, write.primary().other());
+            }
             pendingKeys.recheck(write.repository(), keys, write.primary(), recorded);
         } catch (RuntimeException e) {
             // The write stands and is acknowledged; a difference left now is the verifier's to find.

@@ -2,6 +2,8 @@ package io.dualrepo.hibernate.durable;
 
 import io.dualrepo.Side;
 import io.dualrepo.hibernate.Migration;
+import io.dualrepo.hibernate.Transactions;
+import io.dualrepo.spi.WithheldMessage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -9,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.hibernate.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Pending-sync rows written inside a transaction the caller holds: what {@link io.dualrepo.hibernate.SameDatabaseScope}
@@ -17,6 +21,8 @@ import org.hibernate.Session;
  * .migration(migration, writeKeys)}; it is public only for that scope to reach.
  */
 public final class PendingKeys {
+
+    private static final Logger log = LoggerFactory.getLogger(PendingKeys.class);
 
     private final Map<String, Registration<?>> registrations;
     private final PendingSyncTable table;
@@ -200,6 +206,61 @@ public final class PendingKeys {
         public PendingKeys build() {
             return new PendingKeys(this);
         }
+    }
+
+    /**
+     * A migrate-on-read copy into NEW for {@code SameDatabaseScope}, ordered with every instance's writes to its keys
+     * as {@link CopiesOnRead} does across two databases: markers committed first, each key synced from OLD's current
+     * state ({@link KeySync#syncInOneDatabase}), the markers removed; a write to a marked key waits for the copy
+     * after its commit ({@link #awaitCopies}) and checks the models again.
+     *
+     * @return false when the repository is not registered or the values are not its migration's: the decorator
+     *     copies then
+     */
+    public boolean copyToNew(String repository, List<?> answered) {
+        Registration<?> registration = registrations.get(repository);
+        return registration != null && copyToNew(registration, answered);
+    }
+
+    private <K extends Comparable<? super K>> boolean copyToNew(Registration<K> registration, List<?> answered) {
+        List<String> keys = registration.encodedKeysOfValues(answered);
+        if (keys == null) {
+            return false;
+        }
+        if (keys.isEmpty()) {
+            return true;
+        }
+        Transactions transactions = registration.transactions(Side.OLD);
+        List<Long> markers = transactions.inTransaction(session ->
+                table.insertCopyMarkers(session, registration.repository(), keys, Side.NEW));
+        try {
+            KeySync<K, ?> sync = syncOf(registration);
+            for (String key : new LinkedHashSet<>(keys)) {
+                sync.syncInOneDatabase(Side.OLD, registration.migration.keyType().decode(key));
+            }
+        } finally {
+            try {
+                transactions.runInTransaction(session -> {
+                    table.delete(session, markers);
+                });
+            } catch (RuntimeException e) {
+                // Writes to the keys wait for the markers until they age out; the repair then syncs the keys.
+                log.warn("{}: could not remove {} migrate-on-read marker(s) from {}", registration.repository(),
+                        markers.size(), table, WithheldMessage.of(e));
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Waits, bounded, while a migrate-on-read copy of one of {@code keys} into {@code target} runs, in any instance:
+     * one that read OLD before the write committed may land in NEW after the write's own check.
+     */
+    public void awaitCopies(String repository, List<String> keys, Side target) {
+        Registration<?> registration = registration(repository);
+        // No row id is below Long.MIN_VALUE: only copies' markers are waited for, never another write's rows.
+        new EarlierWrites(table).awaitFinished(repository, registration.transactions(target.other()), keys, target,
+                Long.MIN_VALUE);
     }
 
     // Callers name only repositories this instance was built with.

@@ -121,25 +121,16 @@ class ConcurrentHistoriesTest {
      * a delete; run seed {@value #READ_THROUGH_SEED} with {@code replay} and {@code runs=1500} showed it in most
      * attempts): the save's read-back saw OLD before and NEW after the others committed and gave NEW the deleted row
      * again ({@link SameDatabaseReadThroughRacesTest}).
+     *
+     * <p>With callers in two instances, reads migrating through both, a copy by one instance landed in NEW over the
+     * other's acknowledged save, here (run seed {@value #SAME_DATABASE_CROSS_INSTANCE_COPY_SEED}) and across two
+     * databases ({@value #CROSS_INSTANCE_COPY_SEED}): the decorator orders copies with its own instance's writes
+     * only. The scopes now make the copies, marked in the pending-sync table ({@link CopiesOnRead}).
      */
     @Test
     void inOneDatabase() throws Exception {
         try (StageLayout layout = StageLayout.oneDatabase()) {
             check(layout, Integer.getInteger("dualrepo.concurrent.instances", INSTANCES), ROUTES.keySet());
-        }
-    }
-
-    /**
-     * Read-through in one database with every caller in one instance, so that reads migrate (copy into NEW). Across
-     * instances they do not in {@link #inOneDatabase}: {@code SameDatabaseScope} leaves copies to the decorator, which
-     * orders them with its own instance's writes only (run seed {@value #CROSS_INSTANCE_COPY_SEED} across two
-     * databases before {@link CopiesOnRead}, {@value #SAME_DATABASE_CROSS_INSTANCE_COPY_SEED} in one: a copy landed
-     * over another instance's acknowledged save). A known limit, in docs/reliability.md.
-     */
-    @Test
-    void inOneDatabaseMigratingOnReadInOneInstance() throws Exception {
-        try (StageLayout layout = StageLayout.oneDatabase()) {
-            check(layout, 1, Set.of("READ_THROUGH"));
         }
     }
 
@@ -264,9 +255,6 @@ class ConcurrentHistoriesTest {
             }
             plans.add(plan);
         }
-        // Across instances, copies are ordered with writes by CrossDatabaseScope only (see
-        // inOneDatabaseMigratingOnReadInOneInstance).
-        boolean migrating = instances.size() == 1 || layout.secondaryOutsideTransaction();
         CyclicBarrier together = new CyclicBarrier(CALLERS);
         List<Future<List<Made>>> running = new ArrayList<>();
         for (int c = 0; c < CALLERS; c++) {
@@ -277,7 +265,7 @@ class ConcurrentHistoriesTest {
                 together.await(30, TimeUnit.SECONDS);
                 List<Made> made = new ArrayList<>();
                 for (Call call : plan) {
-                    made.add(make(incidents, call, caller, migrating));
+                    made.add(make(incidents, call, caller));
                 }
                 return made;
             }));
@@ -324,14 +312,13 @@ class ConcurrentHistoriesTest {
         return report.toString();
     }
 
-    private static Made make(IncidentRepository incidents, Call call, String caller, boolean migrating) {
+    private static Made make(IncidentRepository incidents, Call call, String caller) {
         long invoked = System.nanoTime();
         try {
             Optional<String> value = call.title();
             if (call.kind() == RegisterHistory.Kind.READ) {
                 // Migrating on read under read-through (a copy into NEW); an ordinary read otherwise.
-                value = (migrating ? incidents.findMigrating(call.key()) : incidents.findById(call.key()))
-                        .map(Incident::title);
+                value = incidents.findMigrating(call.key()).map(Incident::title);
             } else if (value.isPresent()) {
                 incidents.save(new Incident(call.key(), TwoDatabases.ORGANISATION, value.get(), "fixing"));
             } else {

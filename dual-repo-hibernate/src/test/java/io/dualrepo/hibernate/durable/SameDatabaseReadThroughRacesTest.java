@@ -148,6 +148,74 @@ class SameDatabaseReadThroughRacesTest {
         }
     }
 
+    /**
+     * A migrate-on-read copy across instances: the read finds the row in OLD only, and another instance deletes it
+     * right after the read of OLD, to its end. The decorator's copy, ordered with its own instance's writes only, then
+     * put the row into NEW, which served it after the acknowledged delete, for good (found by {@link
+     * ConcurrentHistoriesTest} with two instances, run seed {@value
+     * ConcurrentHistoriesTest#SAME_DATABASE_CROSS_INSTANCE_COPY_SEED}). The scope makes the copy from OLD's current
+     * state ({@link PendingKeys#copyToNew}), which has no row.
+     */
+    @Test
+    void aCopyOnReadNeverPutsBackARowAnotherInstanceDeletedAfterTheRead() throws Exception {
+        var oldModel = database.migration().oldModel();
+        oldModel.transactions().runInTransaction(session -> {
+            oldModel.put(session, incident("w"));
+        });
+        try (DualRepo other = DualRepo.builder().enforceTransitions(false).routeSource(routes)
+                .meterRegistry(new SimpleMeterRegistry()).dualWriteScope(database.scope()).build()) {
+            IncidentRepository otherInstance = new DualIncidentRepository(new LegacyIncidents(database.oldSessions()),
+                    new StatusTableIncidents(database.newSessions()), other);
+            IncidentRepository legacy = new LegacyIncidents(database.oldSessions());
+            IncidentRepository oldThenDelete = new IncidentRepository() {
+                private boolean deleted;
+
+                @Override
+                public Optional<Incident> findById(String id) {
+                    Optional<Incident> found = legacy.findById(id);
+                    if (!deleted) {
+                        deleted = true;
+                        runElsewhere(() -> otherInstance.deleteById(id));
+                    }
+                    return found;
+                }
+
+                @Override
+                public void save(Incident incident) {
+                    legacy.save(incident);
+                }
+
+                @Override
+                public void deleteById(String id) {
+                    legacy.deleteById(id);
+                }
+
+                @Override
+                public void updateStatus(String id, String status) {
+                    legacy.updateStatus(id, status);
+                }
+            };
+            IncidentRepository reading = new DualIncidentRepository(oldThenDelete,
+                    new StatusTableIncidents(database.newSessions()), dualRepo);
+
+            assertThat(reading.findMigrating("i-1").map(Incident::title)).as("the read, before the delete")
+                    .contains("w");
+        }
+
+        assertThat(incidents.findById("i-1")).as("a read after the delete returned").isEmpty();
+        assertThat(title(Side.OLD)).isEmpty();
+        assertThat(title(Side.NEW)).as("NEW after the copy").isEmpty();
+    }
+
+    private void runElsewhere(Runnable call) {
+        // On a thread of its own, so in transactions of its own.
+        try {
+            callers.submit(call).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static Incident incident(String title) {
         return new Incident("i-1", TwoDatabases.ORGANISATION, title, "fixing");
     }
