@@ -49,12 +49,25 @@ final class CopiesOnRead {
         if (keys.isEmpty()) {
             return true;
         }
-        List<Long> markers = old.inTransaction(session ->
-                table.insertCopyMarkers(session, registration.repository(), keys, Side.NEW));
-        try {
+        whileMarked(table, registration, keys, () -> {
             for (String key : new LinkedHashSet<>(keys)) {
                 afterWrite.syncEncoded(registration, Side.OLD, key);
             }
+        });
+        return true;
+    }
+
+    /**
+     * Runs {@code copy} with the keys marked in OLD's pending-sync table as copied into NEW: the markers commit
+     * before it starts, so that every write to the keys that commits in OLD after it read OLD finds them, and are
+     * removed once it ends, whatever it threw.
+     */
+    static void whileMarked(PendingSyncTable table, Registration<?> registration, List<String> keys, Runnable copy) {
+        Transactions old = registration.transactions(Side.OLD);
+        List<Long> markers = old.inTransaction(session ->
+                table.insertCopyMarkers(session, registration.repository(), keys, Side.NEW));
+        try {
+            copy.run();
         } finally {
             try {
                 old.runInTransaction(session -> {
@@ -66,6 +79,5 @@ final class CopiesOnRead {
                         markers.size(), table, WithheldMessage.of(e));
             }
         }
-        return true;
     }
 }

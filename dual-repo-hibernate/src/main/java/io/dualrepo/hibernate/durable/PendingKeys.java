@@ -2,8 +2,6 @@ package io.dualrepo.hibernate.durable;
 
 import io.dualrepo.Side;
 import io.dualrepo.hibernate.Migration;
-import io.dualrepo.hibernate.Transactions;
-import io.dualrepo.spi.WithheldMessage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -11,8 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.hibernate.Session;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Pending-sync rows written inside a transaction the caller holds: what {@link io.dualrepo.hibernate.SameDatabaseScope}
@@ -21,8 +17,6 @@ import org.slf4j.LoggerFactory;
  * .migration(migration, writeKeys)}; it is public only for that scope to reach.
  */
 public final class PendingKeys {
-
-    private static final Logger log = LoggerFactory.getLogger(PendingKeys.class);
 
     private final Map<String, Registration<?>> registrations;
     private final PendingSyncTable table;
@@ -230,25 +224,12 @@ public final class PendingKeys {
         if (keys.isEmpty()) {
             return true;
         }
-        Transactions transactions = registration.transactions(Side.OLD);
-        List<Long> markers = transactions.inTransaction(session ->
-                table.insertCopyMarkers(session, registration.repository(), keys, Side.NEW));
-        try {
-            KeySync<K, ?> sync = syncOf(registration);
+        KeySync<K, ?> sync = syncOf(registration);
+        CopiesOnRead.whileMarked(table, registration, keys, () -> {
             for (String key : new LinkedHashSet<>(keys)) {
                 sync.syncInOneDatabase(Side.OLD, registration.migration.keyType().decode(key));
             }
-        } finally {
-            try {
-                transactions.runInTransaction(session -> {
-                    table.delete(session, markers);
-                });
-            } catch (RuntimeException e) {
-                // Writes to the keys wait for the markers until they age out; the repair then syncs the keys.
-                log.warn("{}: could not remove {} migrate-on-read marker(s) from {}", registration.repository(),
-                        markers.size(), table, WithheldMessage.of(e));
-            }
-        }
+        });
         return true;
     }
 

@@ -6,6 +6,7 @@ import io.dualrepo.DualRepo;
 import io.dualrepo.Side;
 import io.dualrepo.hibernate.Migration;
 import io.dualrepo.hibernate.model.DualIncidentRepository;
+import io.dualrepo.hibernate.model.ForwardingIncidents;
 import io.dualrepo.hibernate.model.Incident;
 import io.dualrepo.hibernate.model.IncidentRepository;
 import io.dualrepo.hibernate.model.LegacyIncidents;
@@ -271,38 +272,21 @@ class CrossDatabaseReadThroughRacesTest {
     }
 
     /** The syncing instance's OLD repository: runs {@link #afterOldRead} once, after a read by the syncing caller. */
-    private final class ReadHook implements IncidentRepository {
-
-        private final IncidentRepository target;
+    private final class ReadHook extends ForwardingIncidents {
 
         ReadHook(IncidentRepository target) {
-            this.target = target;
+            super(target);
         }
 
         @Override
         public Optional<Incident> findById(String id) {
-            Optional<Incident> found = target.findById(id);
+            Optional<Incident> found = super.findById(id);
             if (Thread.currentThread().getName().equals(SYNCING)) {
                 Callable<?> hook = afterOldRead;
                 afterOldRead = () -> null;
                 elsewhere(hook);
             }
             return found;
-        }
-
-        @Override
-        public void save(Incident incident) {
-            target.save(incident);
-        }
-
-        @Override
-        public void deleteById(String id) {
-            target.deleteById(id);
-        }
-
-        @Override
-        public void updateStatus(String id, String status) {
-            target.updateStatus(id, status);
         }
     }
 

@@ -7,6 +7,7 @@ import io.dualrepo.Side;
 import io.dualrepo.hibernate.Migration;
 import io.dualrepo.hibernate.backfill.Backfill;
 import io.dualrepo.hibernate.model.DualIncidentRepository;
+import io.dualrepo.hibernate.model.ForwardingIncidents;
 import io.dualrepo.hibernate.model.Incident;
 import io.dualrepo.hibernate.model.IncidentRepository;
 import io.dualrepo.hibernate.model.LegacyIncidents;
@@ -166,33 +167,17 @@ class SameDatabaseReadThroughRacesTest {
                 .meterRegistry(new SimpleMeterRegistry()).dualWriteScope(database.scope()).build()) {
             IncidentRepository otherInstance = new DualIncidentRepository(new LegacyIncidents(database.oldSessions()),
                     new StatusTableIncidents(database.newSessions()), other);
-            IncidentRepository legacy = new LegacyIncidents(database.oldSessions());
-            IncidentRepository oldThenDelete = new IncidentRepository() {
+            IncidentRepository oldThenDelete = new ForwardingIncidents(new LegacyIncidents(database.oldSessions())) {
                 private boolean deleted;
 
                 @Override
                 public Optional<Incident> findById(String id) {
-                    Optional<Incident> found = legacy.findById(id);
+                    Optional<Incident> found = super.findById(id);
                     if (!deleted) {
                         deleted = true;
                         runElsewhere(() -> otherInstance.deleteById(id));
                     }
                     return found;
-                }
-
-                @Override
-                public void save(Incident incident) {
-                    legacy.save(incident);
-                }
-
-                @Override
-                public void deleteById(String id) {
-                    legacy.deleteById(id);
-                }
-
-                @Override
-                public void updateStatus(String id, String status) {
-                    legacy.updateStatus(id, status);
                 }
             };
             IncidentRepository reading = new DualIncidentRepository(oldThenDelete,
