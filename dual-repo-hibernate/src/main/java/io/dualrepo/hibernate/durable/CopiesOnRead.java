@@ -63,20 +63,25 @@ final class CopiesOnRead {
      * removed once it ends, whatever it threw.
      */
     static void whileMarked(PendingSyncTable table, Registration<?> registration, List<String> keys, Runnable copy) {
-        Transactions old = registration.transactions(Side.OLD);
-        List<Long> markers = old.inTransaction(session ->
-                table.insertCopyMarkers(session, registration.repository(), keys, Side.NEW));
+        whileMarked(table, registration.repository(), registration.transactions(Side.OLD), keys, Side.NEW, copy);
+    }
+
+    /** As above, for a copy into {@code target} from the model whose database {@code source} is. */
+    static void whileMarked(PendingSyncTable table, String repository, Transactions source, List<String> keys,
+            Side target, Runnable copy) {
+        List<Long> markers = source.inTransaction(session ->
+                table.insertCopyMarkers(session, repository, keys, target));
         try {
             copy.run();
         } finally {
             try {
-                old.runInTransaction(session -> {
+                source.runInTransaction(session -> {
                     table.delete(session, markers);
                 });
             } catch (RuntimeException e) {
                 // Writes to the keys wait for the markers until they age out; the repair then syncs the keys.
-                log.warn("{}: could not remove {} migrate-on-read marker(s) from {}", registration.repository(),
-                        markers.size(), table, WithheldMessage.of(e));
+                log.warn("{}: could not remove {} copy marker(s) from {}", repository, markers.size(), table,
+                        WithheldMessage.of(e));
             }
         }
     }

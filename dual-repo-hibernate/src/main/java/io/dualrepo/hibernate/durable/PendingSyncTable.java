@@ -351,11 +351,12 @@ public final class PendingSyncTable {
         }
     }
 
-    /** Every row of one key, whatever its target and age. */
+    /** Every row of one key, whatever its target and age, but copies' markers. */
     List<Row> rowsOf(Session session, String repository, String key) {
         return session.doReturningWork(connection -> {
+            // Copies' markers say a sync is running, not that a write waits: they are never weighed.
             try (PreparedStatement statement = connection.prepareStatement("select " + ROW_COLUMNS + " from " + name
-                    + " where repository = ? and sync_key = ? order by id")) {
+                    + " where repository = ? and sync_key = ? and attempts <> " + COPY_MARKER + " order by id")) {
                 statement.setString(1, repository);
                 statement.setString(2, key);
                 return rows(statement);

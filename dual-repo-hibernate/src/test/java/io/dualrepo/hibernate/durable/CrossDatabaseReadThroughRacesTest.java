@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dualrepo.DualRepo;
 import io.dualrepo.Side;
 import io.dualrepo.hibernate.Migration;
+import io.dualrepo.hibernate.Transactions;
 import io.dualrepo.hibernate.model.DualIncidentRepository;
 import io.dualrepo.hibernate.model.ForwardingIncidents;
 import io.dualrepo.hibernate.model.Incident;
@@ -65,6 +66,8 @@ class CrossDatabaseReadThroughRacesTest {
     private TwoDatabases databases;
     private HeldWrites newModel;
     private DualRepo dualRepo;
+    /** The syncing instance's migration, whose reads of OLD run the hooks. */
+    private Migration<String, Incident> repairedMigration;
     private IncidentRepository incidents;
     /** Another instance of the service over the same databases: its writes are not ordered with this one's. */
     private DualRepo otherDualRepo;
@@ -80,6 +83,7 @@ class CrossDatabaseReadThroughRacesTest {
             int read = oldReads.incrementAndGet();
             elsewhere(read == 1 ? firstRead : read == 2 ? secondRead : laterReads);
         });
+        repairedMigration = migration;
         dualRepo = dualRepo(migration);
         newModel = new HeldWrites(new StatusTableIncidents(databases.newSessions));
         incidents = new DualIncidentRepository(new ReadHook(new LegacyIncidents(databases.oldSessions)), newModel,
@@ -269,6 +273,47 @@ class CrossDatabaseReadThroughRacesTest {
         assertThat(databases.oldIncidents()).isEmpty();
         assertThat(databases.newIncidents()).isEmpty();
         assertThat(databases.pending(Side.OLD)).as("the copy's markers are gone").isEmpty();
+    }
+
+    /**
+     * The pending-sync repair's sync of a key NEW lacks (a write that missed NEW): its round holds NEW's new row,
+     * uncommitted, while it reads OLD again. Another instance's delete of the key that committed in OLD right after
+     * that read did not see the uncommitted row in NEW (PostgreSQL), found both models without the key and returned;
+     * the round then committed the row, and NEW served it after the acknowledged delete. The repair now marks the key
+     * as a copy while it syncs it, and the delete waits for it before its NEW half ({@link EarlierWrites}).
+     */
+    @Test
+    void anotherInstancesDeleteWaitsForTheRepairsSyncOfTheKey() throws Exception {
+        databases.put(Side.OLD, incident("w"));
+        Transactions.of(databases.oldSessions).runInTransaction(session -> {
+            PendingSyncTable.defaults().insert(session, StageWorld.REPOSITORY, List.of("i-1"), Side.NEW);
+        });
+        FutureTask<Void> delete = new FutureTask<>(() -> otherInstance.deleteById("i-1"), null);
+        Thread deleting = new Thread(delete, "deleting-caller");
+        boolean[] deleteReturnedDuringTheSync = {true};
+        secondRead = () -> {
+            // The round wrote NEW (uncommitted) and has read OLD again.
+            deleting.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!delete.isDone() && !waitsIn(deleting, EarlierWrites.class) && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            deleteReturnedDuringTheSync[0] = delete.isDone();
+            return null;
+        };
+
+        FutureTask<RepairResult> repair = new FutureTask<>(() -> PendingSyncRepair.builder()
+                .migration(repairedMigration).meterRegistry(new SimpleMeterRegistry()).build().repairNow());
+        new Thread(repair, SYNCING).start();
+        repair.get(60, TimeUnit.SECONDS);
+        assertThat(oldReads.get()).as("the repair's round read OLD twice").isGreaterThanOrEqualTo(2);
+        delete.get(30, TimeUnit.SECONDS);
+
+        assertThat(deleteReturnedDuringTheSync[0]).as("the delete returned while the repair's round was open")
+                .isFalse();
+        assertThat(incidents.findById("i-1")).as("a read after both returned").isEmpty();
+        assertThat(databases.oldIncidents()).isEmpty();
+        assertThat(databases.newIncidents()).isEmpty();
     }
 
     /** The syncing instance's OLD repository: runs {@link #afterOldRead} once, after a read by the syncing caller. */
