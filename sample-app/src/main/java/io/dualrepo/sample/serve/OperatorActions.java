@@ -9,6 +9,8 @@ import io.dualrepo.hibernate.backfill.BackfillException;
 import io.dualrepo.hibernate.backfill.BackfillProgress;
 import io.dualrepo.hibernate.backfill.BackfillResult;
 import io.dualrepo.hibernate.verify.VerificationResult;
+import io.dualrepo.routing.Comparison;
+import io.dualrepo.routing.Route;
 import io.dualrepo.routing.WriteTargets;
 import io.dualrepo.sample.SampleApp;
 import io.dualrepo.spi.WithheldMessage;
@@ -75,6 +77,7 @@ final class OperatorActions implements AutoCloseable {
                 .action("backfill", this::startBackfill)
                 .action("verify", this::verify)
                 .action("planted-bug", this::plantBug)
+                .action("compare-ratio", this::compareRatio)
                 .appState(this::state)
                 .pageScript(pageScript())
                 .clock(clock);
@@ -167,6 +170,33 @@ final class OperatorActions implements AutoCloseable {
         app.newModel().plantBug(planted);
         log.info("planted bug {} from the operator page", planted ? "switched on" : "switched off");
         return Map.of("plantedBug", app.newModel().bugPlanted());
+    }
+
+    /**
+     * Keeps the route's reads and writes and compares this share of reads: the stages compare all or none, and a
+     * team starting SHADOW on a busy service compares a sample first ({@code benchmarks/load} measures both).
+     */
+    private Object compareRatio(ActionRequest request) {
+        double ratio = request.optionalNumber("ratio").orElseThrow(
+                () -> ConsoleException.badRequest("field 'ratio' is required: the share of reads compared, 0 to 1"));
+        if (!(ratio >= 0 && ratio <= 1)) {
+            throw ConsoleException.badRequest("ratio must be between 0 and 1, was " + ratio);
+        }
+        var routes = app.stageControl().orElseThrow(() -> ConsoleException.conflict(
+                "Routes come from " + app.routeOrigin() + "; change them there"));
+        Route current = app.currentRoute();
+        Route wanted = Route.of(current.read(), current.write(), Comparison.sampled(ratio));
+        app.dualRepo().transitionProblem(SampleApp.REPOSITORY, wanted).ifPresent(problem -> {
+            throw ConsoleException.conflict("comparing " + ratio + " of reads refused: " + problem);
+        });
+        routes.set(SampleApp.REPOSITORY, wanted);
+        Route taken = app.currentRoute();
+        if (!taken.equals(wanted)) {
+            routes.set(SampleApp.REPOSITORY, taken);
+            throw ConsoleException.conflict("comparing " + ratio + " of reads refused: the runtime kept " + taken);
+        }
+        log.info("comparing {} of reads, set from the operator API", ratio);
+        return Map.of("compare", taken.compare().toString());
     }
 
     private static String pageScript() {

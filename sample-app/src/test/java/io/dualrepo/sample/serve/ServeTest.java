@@ -345,6 +345,23 @@ class ServeTest {
     }
 
     @Test
+    void theShareOfReadsComparedIsSetFromTheOperatorApiKeepingTheRoutesReadsAndWrites() throws Exception {
+        ApiClient api = serve();
+        api.setStage("SHADOW");
+        Reply sampled = api.post("/api/operator/compare-ratio", "{\"ratio\": 0.1}");
+        assertThat(sampled.status()).as(sampled.body()).isEqualTo(200);
+        JsonObject route = api.state().getAsJsonObject("route");
+        assertThat(route.get("read").getAsString()).isEqualTo("OLD");
+        assertThat(route.get("write").getAsString()).isEqualTo("BOTH");
+        assertThat(route.get("compare").getAsString()).isEqualTo("on(0.1)");
+
+        assertError(api.post("/api/operator/compare-ratio", "{\"ratio\": 1.5}"), 400, "between 0 and 1");
+        assertError(api.post("/api/operator/compare-ratio", "{}"), 400, "'ratio' is required");
+        assertThat(api.state().getAsJsonObject("route").get("compare").getAsString())
+                .as("a refused ratio changes nothing").isEqualTo("on(0.1)");
+    }
+
+    @Test
     void aStageTheRulesRefuseAnswers409WithTheReasonAndTheRouteStays() throws Exception {
         ApiClient api = serve();
         // Case 1 of issue 12: straight to reads from a model that was never written.
