@@ -1,13 +1,17 @@
 package io.dualrepo.sample.spring;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.ThreadLocalRandom;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.context.annotation.Import;
@@ -52,8 +56,16 @@ class PostgresStageWalkTest extends StageWalk {
         }
     }
 
+    @Autowired
+    private DataSource dataSource;
+
     @Test
     void everyStageUnderTrafficLosesNoWriteOnPostgreSql() throws Exception {
+        // The walk's own checks pass on H2 too: make sure this one ran where it says.
+        try (Connection connection = dataSource.getConnection()) {
+            assertThat(connection.getMetaData().getDatabaseProductName()).isEqualTo("PostgreSQL");
+            assertThat(connection.getSchema()).isEqualTo(SCHEMA);
+        }
         StageWalkTest.walk(this, this::takenThroughTheEndpoint, true);
     }
 }
