@@ -5,6 +5,7 @@ import io.dualrepo.hibernate.Transactions;
 import io.dualrepo.spi.WithheldMessage;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,16 +64,19 @@ final class CopiesOnRead {
      * removed once it ends, whatever it threw.
      */
     static void whileMarked(PendingSyncTable table, Registration<?> registration, List<String> keys, Runnable copy) {
-        whileMarked(table, registration.repository(), registration.transactions(Side.OLD), keys, Side.NEW, copy);
+        whileMarked(table, registration.repository(), registration.transactions(Side.OLD), keys, Side.NEW, () -> {
+            copy.run();
+            return true;
+        });
     }
 
-    /** As above, for a copy into {@code target} from the model whose database {@code source} is. */
-    static void whileMarked(PendingSyncTable table, String repository, Transactions source, List<String> keys,
-            Side target, Runnable copy) {
+    /** As above, for a copy into {@code target} from the model whose database {@code source} is; its result. */
+    static <T> T whileMarked(PendingSyncTable table, String repository, Transactions source, List<String> keys,
+            Side target, Supplier<T> copy) {
         List<Long> markers = source.inTransaction(session ->
                 table.insertCopyMarkers(session, repository, keys, target));
         try {
-            copy.run();
+            return copy.get();
         } finally {
             try {
                 source.runInTransaction(session -> {

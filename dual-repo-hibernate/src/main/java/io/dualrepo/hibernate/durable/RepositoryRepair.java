@@ -300,13 +300,11 @@ final class RepositoryRepair<K extends Comparable<? super K>> {
         KeySync.Veto newerWriteToTarget = session -> table.rowsOf(session, name(), key).stream()
                 .anyMatch(row -> row.targetSide().equals(source.name()) && !weighed.contains(row.id()));
         try {
-            KeySync.Outcome[] synced = new KeySync.Outcome[1];
             // Marked as a copy while it runs, so that a write to the key that commits in the source meanwhile waits
             // for it before writing the target (EarlierWrites): else a round inserting a key the target lacked could
             // commit just after another instance's delete of it returned, unseen by that delete.
-            CopiesOnRead.whileMarked(table, name(), migration.model(source).transactions(), List.of(key), target,
-                    () -> synced[0] = sync.sync(source, migration.keyType().decode(key), newerWriteToTarget));
-            KeySync.Outcome outcome = Objects.requireNonNull(synced[0], "set by the sync, or it threw");
+            KeySync.Outcome outcome = CopiesOnRead.whileMarked(table, name(), migration.model(source).transactions(),
+                    List.of(key), target, () -> sync.sync(source, migration.keyType().decode(key), newerWriteToTarget));
             for (Map.Entry<SessionFactory, List<Long>> inDatabase : idsByDatabase(rows).entrySet()) {
                 Transactions.of(inDatabase.getKey()).runInTransaction(session -> {
                     table.delete(session, inDatabase.getValue());
