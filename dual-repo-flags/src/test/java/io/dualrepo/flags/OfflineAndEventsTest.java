@@ -25,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -110,14 +111,14 @@ class OfflineAndEventsTest {
         try (DualRepo dualRepo = DualRepo.builder().routeSource(source).meterRegistry(registry)
                 .defaultRoute(Stage.DUAL_WRITE).build()) {
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (logs.list.stream().noneMatch(e -> e.getFormattedMessage().contains("flag service unreachable"))
+            while (snapshot(logs).stream().noneMatch(e -> e.getFormattedMessage().contains("flag service unreachable"))
                     && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
             assertThat(source.isReady()).isFalse();
             assertThat(source.route("accounts", "t-1")).isEmpty();
             assertThat(dualRepo.currentRoute("accounts")).isEqualTo(Stage.DUAL_WRITE.route());
-            assertThat(logs.list).filteredOn(e -> e.getFormattedMessage().contains("flag service unreachable"))
+            assertThat(snapshot(logs)).filteredOn(e -> e.getFormattedMessage().contains("flag service unreachable"))
                     .singleElement()
                     .satisfies(e -> assertThat(e.getLevel().toString()).isEqualTo("WARN"));
         } finally {
@@ -212,5 +213,12 @@ class OfflineAndEventsTest {
 
     private static void release(ListAppender<ILoggingEvent> logs) {
         ((Logger) LoggerFactory.getLogger("io.dualrepo")).detachAppender(logs);
+    }
+
+    /** The SDK logs from its own threads while the test reads: ListAppender appends under its own lock. */
+    private static List<ILoggingEvent> snapshot(ListAppender<ILoggingEvent> logs) {
+        synchronized (logs) {
+            return List.copyOf(logs.list);
+        }
     }
 }

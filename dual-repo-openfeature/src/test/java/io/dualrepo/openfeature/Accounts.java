@@ -70,8 +70,13 @@ final class Accounts implements AutoCloseable {
         return counter == null ? 0 : counter.count();
     }
 
+    /** The SDKs log from their own threads while a test reads: ListAppender appends under its own lock. */
     List<String> logLines(String level) {
-        return logs.list.stream()
+        List<ILoggingEvent> events;
+        synchronized (logs) {
+            events = List.copyOf(logs.list);
+        }
+        return events.stream()
                 .filter(e -> e.getLevel().toString().equals(level))
                 .map(ILoggingEvent::getFormattedMessage)
                 .toList();
