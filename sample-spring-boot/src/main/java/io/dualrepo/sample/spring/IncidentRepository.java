@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What the application codes against; the starter injects the generated {@code DualIncidentRepository}. A plain
- * interface, because a Spring Data repository cannot be a {@code @DualModel} yet (docs/spring.md).
+ * What the application codes against; the starter injects the generated {@code DualIncidentRepository}. Its two
+ * models are the entities' Spring Data repositories, made models by {@code SpringDataModel} in IncidentModels.
  */
 @DualModel("incidents")
 public interface IncidentRepository {
