@@ -2,6 +2,7 @@ package io.dualrepo;
 
 import io.dualrepo.compare.ComparisonListener;
 import io.dualrepo.internal.RepositoryRuntimes;
+import io.dualrepo.internal.SettingChecks;
 import io.dualrepo.internal.Settings;
 import io.dualrepo.record.MigrationRecord;
 import io.dualrepo.record.MigrationState;
@@ -18,11 +19,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -161,7 +166,10 @@ public final class DualRepo implements AutoCloseable {
         return runtime.settings();
     }
 
-    /** Stops the comparison threads; comparisons still queued are skipped. Idempotent. */
+    /**
+     * Stops the comparison threads; comparisons still queued are skipped. Idempotent. Names given settings through
+     * {@link Builder#repository} that no decorator was built for get a WARN line each: a misspelt name.
+     */
     @Override
     public void close() {
         runtime.close();
@@ -185,6 +193,7 @@ public final class DualRepo implements AutoCloseable {
         private int circuitWindow = DEFAULT_CIRCUIT_WINDOW;
         private Duration circuitOpenFor = DEFAULT_CIRCUIT_OPEN_FOR;
         private final Set<String> sensitiveFields = new LinkedHashSet<>();
+        private final Map<String, RepositorySettings.Builder> repositories = new LinkedHashMap<>();
         private SecondaryWriteFailurePolicy secondaryWriteFailurePolicy = DEFAULT_SECONDARY_WRITE_FAILURE_POLICY;
         private @Nullable FailedWriteSink failedWriteSink;
         private DualWriteScope dualWriteScope = DualWriteScope.NONE;
@@ -249,11 +258,7 @@ public final class DualRepo implements AutoCloseable {
 
         /** How long a shadow read may take before it counts as a timeout and is interrupted. Default 2 s. */
         public Builder comparisonTimeout(Duration comparisonTimeout) {
-            Objects.requireNonNull(comparisonTimeout, "comparisonTimeout");
-            if (comparisonTimeout.isNegative() || comparisonTimeout.isZero()) {
-                throw new IllegalArgumentException("comparisonTimeout must be positive, was " + comparisonTimeout);
-            }
-            this.comparisonTimeout = comparisonTimeout;
+            this.comparisonTimeout = SettingChecks.positive(comparisonTimeout, "comparisonTimeout");
             return this;
         }
 
@@ -329,6 +334,9 @@ public final class DualRepo implements AutoCloseable {
             base.listeners().forEach(this::onComparison);
             migrationRecord(base.migrationRecord());
             enforceTransitions(base.enforceTransitions());
+            repositories.clear();
+            base.repositories().forEach(
+                    (name, settings) -> repositories.put(name, RepositorySettings.Builder.of(settings)));
             return this;
         }
 
@@ -337,18 +345,9 @@ public final class DualRepo implements AutoCloseable {
          * the last {@code window} shadow reads failed or timed out, for {@code openFor}. Defaults 50 %, 100, 30 s.
          */
         public Builder circuitBreaker(float failureRatePercent, int window, Duration openFor) {
-            if (!(failureRatePercent > 0 && failureRatePercent <= 100)) {
-                throw new IllegalArgumentException(
-                        "circuit failure rate must be in (0, 100], was " + failureRatePercent);
-            }
-            this.circuitFailureRate = failureRatePercent;
+            this.circuitFailureRate = SettingChecks.circuitFailureRate(failureRatePercent);
             this.circuitWindow = atLeast(1, window, "circuit window");
-            Objects.requireNonNull(openFor, "openFor");
-            // Resilience4j's own floor: below it build() would fail with a message that names none of these.
-            if (openFor.compareTo(Duration.ofMillis(1)) < 0) {
-                throw new IllegalArgumentException("circuit openFor must be at least 1 ms, was " + openFor);
-            }
-            this.circuitOpenFor = openFor;
+            this.circuitOpenFor = SettingChecks.circuitOpenFor(openFor);
             return this;
         }
 
@@ -362,6 +361,29 @@ public final class DualRepo implements AutoCloseable {
 
         public Builder secondaryWriteFailurePolicy(SecondaryWriteFailurePolicy policy) {
             this.secondaryWriteFailurePolicy = Objects.requireNonNull(policy, "secondaryWriteFailurePolicy");
+            return this;
+        }
+
+        /**
+         * What one repository (its {@code @DualModel} name) does apart from the settings above, which stay its
+         * defaults: its comparison mode and timeout, the most differences reported, its circuit breaker, its
+         * secondary-write failure policy, and sensitive fields added to the shared ones ({@link RepositorySettings}).
+         * Called again for the same name, it changes the same settings further. A name no decorator is built for is
+         * never looked at; {@link DualRepo#close()} logs a WARN for each such name.
+         *
+         * @throws IllegalArgumentException when the name is not a valid {@code @DualModel} name, or a value is
+         *     refused (the message starts with the repository's name)
+         */
+        public Builder repository(String name, Consumer<RepositorySettings.Builder> settings) {
+            SettingChecks.repositoryName(name);
+            Objects.requireNonNull(settings, "settings");
+            RepositorySettings.Builder repository =
+                    repositories.computeIfAbsent(name, unused -> new RepositorySettings.Builder());
+            try {
+                settings.accept(repository);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("repository '" + name + "': " + e.getMessage(), e);
+            }
             return this;
         }
 
@@ -390,10 +412,7 @@ public final class DualRepo implements AutoCloseable {
         }
 
         private static int atLeast(int minimum, int value, String name) {
-            if (value < minimum) {
-                throw new IllegalArgumentException(name + " must be at least " + minimum + ", was " + value);
-            }
-            return value;
+            return SettingChecks.atLeast(minimum, value, name);
         }
 
         private Settings settings() {
@@ -427,6 +446,11 @@ public final class DualRepo implements AutoCloseable {
                     return Objects.requireNonNull(taken.migrationRecord, "migrationRecord");
                 }
                 @Override public boolean enforceTransitions() { return taken.enforceTransitions; }
+                @Override public Map<String, RepositorySettings> repositories() {
+                    Map<String, RepositorySettings> built = new LinkedHashMap<>();
+                    taken.repositories.forEach((name, repository) -> built.put(name, repository.build()));
+                    return Collections.unmodifiableMap(built);
+                }
             });
         }
     }

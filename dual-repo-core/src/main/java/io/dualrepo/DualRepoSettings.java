@@ -10,6 +10,7 @@ import io.dualrepo.write.SecondaryWriteFailurePolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -66,4 +67,12 @@ public interface DualRepoSettings {
     MigrationRecord migrationRecord();
 
     boolean enforceTransitions();
+
+    /**
+     * What repositories set apart from the settings above ({@link DualRepo.Builder#repository}), by {@code
+     * @DualModel} name, in the order first given. Empty when every repository runs with the settings above.
+     */
+    default Map<String, RepositorySettings> repositories() {
+        return Map.of();
+    }
 }

@@ -5,7 +5,6 @@ import io.dualrepo.Side;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * One decorator's view of the runtime: its two models, its repository name, and a handle per method.
@@ -15,8 +14,6 @@ import java.util.regex.Pattern;
  * @param <T> the decorated interface
  */
 public final class Decorated<T> {
-
-    private static final Pattern VALID_NAME = Pattern.compile("[a-z][a-z0-9_-]*");
 
     private final RepositoryRuntimes runtime;
     private final String repository;
@@ -37,10 +34,7 @@ public final class Decorated<T> {
             DualRepo dualRepo, String repository, Class<?> repositoryInterface, T oldModel, T newModel) {
         Objects.requireNonNull(dualRepo, "dualRepo");
         Objects.requireNonNull(repositoryInterface, "repositoryInterface");
-        if (repository == null || !VALID_NAME.matcher(repository).matches()) {
-            throw new IllegalArgumentException("repository name '" + repository
-                    + "' is not valid: use lower-case letters, digits, '-' and '_', starting with a letter");
-        }
+        SettingChecks.repositoryName(repository);
         Objects.requireNonNull(oldModel, () -> repository + ": the old model must not be null");
         Objects.requireNonNull(newModel, () -> repository + ": the new model must not be null");
         if (oldModel == newModel) {
@@ -68,7 +62,7 @@ public final class Decorated<T> {
             throw new IllegalStateException(repositoryInterface.getName() + " has no method " + methodName
                     + Arrays.toString(parameterTypes) + ": the decorator is out of date, rebuild", e);
         }
-        return new MethodRuntime(runtime.settings(), repository, method, write);
+        return new MethodRuntime(runtime.settings(), runtime.config(repository), repository, method, write);
     }
 
     T model(Side side) {

@@ -1,12 +1,14 @@
 package io.dualrepo.internal;
 
 import io.dualrepo.Compare;
+import io.dualrepo.ComparisonMode;
 import io.dualrepo.ReadThrough;
 import io.dualrepo.compare.Equivalence;
 import io.dualrepo.generated.ModelCall;
 import io.dualrepo.internal.compare.StructuralComparator;
 import io.dualrepo.internal.compare.ValueRenderer;
 import io.dualrepo.spi.CompareOptions;
+import io.github.resilience4j.timelimiter.TimeLimiter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Arrays;
@@ -15,7 +17,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
-/** One method of one decorated repository: its names, meters, log budgets and how its results compare. */
+/**
+ * One method of one decorated repository: its names, meters, log budgets, how its results compare, and its
+ * repository's settings, held here so that a call reads them from fields instead of looking its repository up.
+ */
 final class MethodRuntime {
 
     private final String repository;
@@ -29,9 +34,11 @@ final class MethodRuntime {
     private final @Nullable Equivalence<Object> equivalence;
     private final boolean readThroughFallsBack;
     private final @Nullable Stitching stitching;
+    private final RepositoryConfig config;
 
-    MethodRuntime(Settings settings, String repository, Method method, boolean write) {
+    MethodRuntime(Settings settings, RepositoryConfig config, String repository, Method method, boolean write) {
         this.repository = repository;
+        this.config = config;
         this.name = displayName(method);
         this.meters = new MethodMeters(settings.meterRegistry(), repository, name, write ? MethodMeters.Kind.WRITE
                 : method.isAnnotationPresent(ReadThrough.class) ? MethodMeters.Kind.READ_THROUGH
@@ -46,8 +53,8 @@ final class MethodRuntime {
                 compare != null && compare.unordered(),
                 compare != null && compare.positional(),
                 compare == null ? "" : compare.key(),
-                settings.sensitiveFields(),
-                settings.maxDifferences(),
+                config.sensitiveFields(),
+                config.maxDifferences(),
                 CompareOptions.defaults().maxRenderedLength());
         this.comparator = new StructuralComparator(options);
         this.renderer = new ValueRenderer(options);
@@ -105,6 +112,20 @@ final class MethodRuntime {
 
     String repository() {
         return repository;
+    }
+
+    /** Where this repository's shadow reads run. */
+    ComparisonMode comparisonMode() {
+        return config.comparisonMode();
+    }
+
+    /** Bounds this repository's asynchronous shadow reads by its comparison timeout. */
+    TimeLimiter timeLimiter() {
+        return config.timeLimiter();
+    }
+
+    RepositoryConfig config() {
+        return config;
     }
 
     String name() {

@@ -5,28 +5,40 @@ import io.dualrepo.DualRepo;
 import io.dualrepo.metrics.CoreMeters;
 import io.dualrepo.metrics.DualRepoMetrics;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.Gauge;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Everything one {@link io.dualrepo.DualRepo} shares between its decorators: settings, one route guard and one
- * circuit breaker per repository name, the shadow-read pool, the reporter. Reached from a {@code DualRepo} through
- * {@link #of(DualRepo)}, so that {@code DualRepo} need not hand out this internal type on its public surface.
+ * Everything one {@link io.dualrepo.DualRepo} shares between its decorators: settings, each repository's own
+ * settings over them, one route guard and one circuit breaker per repository name, the shadow-read pool, the
+ * reporter. Reached from a {@code DualRepo} through {@link #of(DualRepo)}, so that {@code DualRepo} need not hand out
+ * this internal type on its public surface.
  */
 public final class RepositoryRuntimes {
 
     // Set once, by DualRepo's static initialiser: it runs before any DualRepo exists, so before any call of of().
     private static volatile @Nullable Function<DualRepo, RepositoryRuntimes> lookup;
 
+    private static final Logger log = LoggerFactory.getLogger(DualRepo.class);
+
     private final Settings settings;
+    private final RepositoryConfig defaults;
+    // Only names given settings of their own; read when a decorator or a breaker is made, never per call.
+    private final Map<String, RepositoryConfig> ownConfigs;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final Reporter reporter;
     private final ShadowReads shadowReads;
     private final ConcurrentMap<String, RouteGuard> routeGuards = new ConcurrentHashMap<>();
@@ -39,15 +51,12 @@ public final class RepositoryRuntimes {
         this.settings = settings;
         this.reporter = new Reporter(settings);
         this.shadowReads = new ShadowReads(settings, reporter);
-        this.circuitBreakerRegistry = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(settings.circuitWindow())
-                .minimumNumberOfCalls(Math.min(settings.circuitWindow(), 20))
-                .failureRateThreshold(settings.circuitFailureRate())
-                .waitDurationInOpenState(settings.circuitOpenFor())
-                .permittedNumberOfCallsInHalfOpenState(Math.min(settings.circuitWindow(), 5))
-                .writableStackTraceEnabled(false)
-                .build());
+        this.defaults = RepositoryConfig.defaults(settings);
+        Map<String, RepositoryConfig> own = new LinkedHashMap<>();
+        settings.repositories().forEach((name, repository) ->
+                own.put(name, RepositoryConfig.of(settings, repository, defaults.circuitBreakerConfig())));
+        this.ownConfigs = Map.copyOf(own);
+        this.circuitBreakerRegistry = CircuitBreakerRegistry.of(defaults.circuitBreakerConfig());
     }
 
     /**
@@ -88,12 +97,19 @@ public final class RepositoryRuntimes {
         return writesInFlight.computeIfAbsent(repository, name -> new WritesInFlight());
     }
 
+    /** The settings a repository runs with: its own over the defaults, or the defaults. */
+    RepositoryConfig config(String repository) {
+        return ownConfigs.getOrDefault(repository, defaults);
+    }
+
     CircuitBreaker circuitBreaker(String repository) {
         return circuitBreakers.computeIfAbsent(repository, this::newCircuitBreaker);
     }
 
     private CircuitBreaker newCircuitBreaker(String repository) {
-        CircuitBreaker breaker = circuitBreakerRegistry.circuitBreaker("dualrepo-" + repository);
+        // The registry's default configuration is the defaults'; a repository with its own breaker passes its own.
+        CircuitBreaker breaker = circuitBreakerRegistry.circuitBreaker("dualrepo-" + repository,
+                config(repository).circuitBreakerConfig());
         // One series per state, 1 for the state the breaker is in: as Resilience4j's own meters publish it.
         for (CircuitState state : CircuitState.values()) {
             Gauge.builder(CoreMeters.CIRCUIT_STATE.meterName(), breaker, b -> stateOf(b) == state ? 1 : 0)
@@ -141,5 +157,23 @@ public final class RepositoryRuntimes {
 
     public void close() {
         shadowReads.close();
+        if (closed.compareAndSet(false, true)) {
+            warnOfUndecoratedRepositories();
+        }
+    }
+
+    /**
+     * A repository given settings of its own that no decorator was built for is most likely a misspelt name, whose
+     * settings then silently never applied. Said at close, once every decorator has been built (they may be built
+     * lazily, in any order), and not before: the runtime does not know the application's names up front.
+     */
+    private void warnOfUndecoratedRepositories() {
+        for (String name : settings.repositories().keySet()) {
+            if (!decorated.contains(name)) {
+                log.warn("settings were given for repository '{}' but no decorator of that name was built on this"
+                        + " DualRepo (built: {}): is the @DualModel name misspelt?", name,
+                        decorated.isEmpty() ? "none" : String.join(", ", new TreeSet<>(decorated)));
+            }
+        }
     }
 }

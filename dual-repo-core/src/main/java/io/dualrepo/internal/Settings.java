@@ -2,6 +2,7 @@ package io.dualrepo.internal;
 
 import io.dualrepo.ComparisonMode;
 import io.dualrepo.DualRepoSettings;
+import io.dualrepo.RepositorySettings;
 import io.dualrepo.compare.ComparisonListener;
 import io.dualrepo.record.MigrationRecord;
 import io.dualrepo.routing.Route;
@@ -11,7 +12,10 @@ import io.dualrepo.write.FailedWriteSink;
 import io.dualrepo.write.SecondaryWriteFailurePolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -42,6 +46,7 @@ public final class Settings implements DualRepoSettings {
     private final List<ComparisonListener> listeners;
     private final MigrationRecord migrationRecord;
     private final boolean enforceTransitions;
+    private final Map<String, RepositorySettings> repositories;
 
     public Settings(DualRepoSettings source) {
         this.routeSource = source.routeSource();
@@ -65,6 +70,8 @@ public final class Settings implements DualRepoSettings {
         this.listeners = List.copyOf(source.listeners());
         this.migrationRecord = source.migrationRecord();
         this.enforceTransitions = source.enforceTransitions();
+        // Kept in the order given, for a settings page; RepositorySettings is immutable.
+        this.repositories = Collections.unmodifiableMap(new LinkedHashMap<>(source.repositories()));
     }
 
     @Override
@@ -170,5 +177,10 @@ public final class Settings implements DualRepoSettings {
     @Override
     public boolean enforceTransitions() {
         return enforceTransitions;
+    }
+
+    @Override
+    public Map<String, RepositorySettings> repositories() {
+        return repositories;
     }
 }

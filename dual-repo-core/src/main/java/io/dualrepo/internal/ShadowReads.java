@@ -10,8 +10,6 @@ import io.dualrepo.generated.ModelCall;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.timelimiter.TimeLimiter;
-import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -41,10 +39,8 @@ final class ShadowReads implements AutoCloseable {
     static final long POLL_MICROS = 500;
     static final long IDLE_MILLIS_BEFORE_DEEP_SLEEP = 1000;
 
-    private final ComparisonMode mode;
     private final Reporter reporter;
     private final Bulkhead bulkhead;
-    private final TimeLimiter timeLimiter;
     private final ConcurrentLinkedQueue<Runnable> pending = new ConcurrentLinkedQueue<>();
     private final Thread[] workers;
     // Workers parked without a deadline; a caller that sees one wakes them.
@@ -53,16 +49,11 @@ final class ShadowReads implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timer;
 
     ShadowReads(Settings settings, Reporter reporter) {
-        this.mode = settings.comparisonMode();
         this.reporter = reporter;
         this.bulkhead = Bulkhead.of("dualrepo-shadow-reads", BulkheadConfig.custom()
                 .maxConcurrentCalls(settings.comparisonThreads() + settings.comparisonQueue())
                 .maxWaitDuration(Duration.ZERO)
                 .writableStackTraceEnabled(false)
-                .build());
-        this.timeLimiter = TimeLimiter.of(TimeLimiterConfig.custom()
-                .timeoutDuration(settings.comparisonTimeout())
-                .cancelRunningFuture(true)
                 .build());
         // The bulkhead bounds admission, so the queue itself never grows past comparisonThreads + comparisonQueue.
         ThreadFactory workerThreads = daemonThreads("dualrepo-shadow-");
@@ -87,7 +78,8 @@ final class ShadowReads implements AutoCloseable {
 
     <T, R> void compare(MethodRuntime method, CircuitBreaker circuit, Side primary, T primaryModel,
             T secondaryModel, ModelCall<T, R> call, @Nullable Object primaryResult, @Nullable Throwable primaryError) {
-        if (mode != ComparisonMode.ASYNC) {
+        // The repository's mode, not the runtime's: one repository may compare on the caller's thread.
+        if (method.comparisonMode() != ComparisonMode.ASYNC) {
             compareHere(method, primary, secondaryModel, call, primaryResult, primaryError);
             return;
         }
@@ -156,7 +148,7 @@ final class ShadowReads implements AutoCloseable {
         ComparisonResult result = Judge.judge(method, primary, new Answer(primaryResult, primaryError), secondary,
                 System.nanoTime() - start);
         reporter.comparison(method, result);
-        if (mode == ComparisonMode.STRICT
+        if (method.comparisonMode() == ComparisonMode.STRICT
                 && (result.outcome() == Outcome.MISMATCH || result.outcome() == Outcome.SECONDARY_ERROR)) {
             throw new MismatchException(result);
         }
@@ -206,7 +198,7 @@ final class ShadowReads implements AutoCloseable {
                 runner = Thread.currentThread();
             }
             try {
-                timeLimiter.executeCompletionStage(timer, () -> done)
+                method.timeLimiter().executeCompletionStage(timer, () -> done)
                         .whenComplete((result, error) -> finish(result, error, start));
                 Answer secondary = Answer.of(secondaryModel, call);
                 if (!done.isDone()) {

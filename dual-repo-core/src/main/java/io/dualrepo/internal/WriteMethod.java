@@ -43,8 +43,7 @@ public final class WriteMethod<T> {
         this.scope = decorated.runtime().settings().dualWriteScope();
         this.writesInFlight = decorated.runtime().writesInFlight(decorated.repository());
         this.failOnSecondaryFailure = scope.atomic()
-                || decorated.runtime().settings().secondaryWriteFailurePolicy()
-                        == SecondaryWriteFailurePolicy.FAIL_CALL;
+                || method.config().secondaryWriteFailurePolicy() == SecondaryWriteFailurePolicy.FAIL_CALL;
     }
 
     /**
