@@ -149,4 +149,55 @@ class DualRepoBuilderTest {
             assertThat(dualRepo.circuitState("orders")).isEqualTo(CircuitState.CLOSED);
         }
     }
+
+    @Test
+    void aRepositorysSettingsAreCheckedAsTheDefaultsAreAndNamedByTheRepository() {
+        assertThatThrownBy(() -> DualRepo.builder().repository("orders", r -> r.comparisonTimeout(Duration.ZERO)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("repository 'orders': comparisonTimeout must be positive, was PT0S");
+        assertThatThrownBy(() -> DualRepo.builder()
+                .repository("orders", r -> r.circuitBreaker(50, 10, Duration.ofNanos(1))))
+                .hasMessage("repository 'orders': circuit openFor must be at least 1 ms, was PT0.000000001S");
+        assertThatThrownBy(() -> DualRepo.builder().repository("orders", r -> r.circuitBreaker(101, 10,
+                Duration.ofSeconds(1)))).hasMessage("repository 'orders': circuit failure rate must be in (0, 100],"
+                        + " was 101.0");
+        assertThatThrownBy(() -> DualRepo.builder().repository("orders", r -> r.maxDifferences(0)))
+                .hasMessage("repository 'orders': maxDifferences must be at least 1, was 0");
+        assertThatThrownBy(() -> DualRepo.builder().repository("Orders", r -> { }))
+                .hasMessage("repository name 'Orders' is not valid: use lower-case letters, digits, '-' and '_',"
+                        + " starting with a letter");
+    }
+
+    @Test
+    void aRepositorysSettingsReadBackAsGivenAndABuilderStartsFromThem() {
+        DualRepo.Builder builder = DualRepo.builder().sensitiveFields("ssn")
+                .repository("orders", r -> r.comparisonMode(ComparisonMode.STRICT).maxDifferences(3))
+                .repository("members", r -> r.circuitBreaker(19f, 23, Duration.ofSeconds(29)))
+                // A second call for the same name changes the same settings further.
+                .repository("orders", r -> r.comparisonTimeout(Duration.ofMillis(750)).sensitiveFields("iban")
+                        .secondaryWriteFailurePolicy(SecondaryWriteFailurePolicy.FAIL_CALL));
+        try (DualRepo first = builder.build(); DualRepo second = DualRepo.builder().from(first.settings()).build()) {
+            for (DualRepoSettings settings : List.of(first.settings(), second.settings())) {
+                assertThat(settings.repositories()).containsOnlyKeys("orders", "members");
+                RepositorySettings orders = settings.repositories().get("orders");
+                assertThat(orders.comparisonMode()).contains(ComparisonMode.STRICT);
+                assertThat(orders.comparisonTimeout()).contains(Duration.ofMillis(750));
+                assertThat(orders.maxDifferences()).hasValue(3);
+                assertThat(orders.sensitiveFields()).containsExactly("iban");
+                assertThat(orders.secondaryWriteFailurePolicy()).contains(SecondaryWriteFailurePolicy.FAIL_CALL);
+                assertThat(orders.circuitFailureRate()).isEmpty();
+                assertThat(orders.circuitWindow()).isEmpty();
+                assertThat(orders.circuitOpenFor()).isEmpty();
+                RepositorySettings members = settings.repositories().get("members");
+                assertThat(members.circuitFailureRate()).contains(19f);
+                assertThat(members.circuitWindow()).hasValue(23);
+                assertThat(members.circuitOpenFor()).contains(Duration.ofSeconds(29));
+                assertThat(members.comparisonMode()).isEmpty();
+                assertThat(members.sensitiveFields()).isEmpty();
+            }
+        }
+        try (DualRepo defaults = DualRepo.builder().build()) {
+            assertThat(defaults.settings().repositories()).isEmpty();
+        }
+    }
 }
