@@ -1,17 +1,25 @@
 package io.dualrepo.spring;
 
+import io.dualrepo.ComparisonMode;
 import io.dualrepo.DualRepo;
+import io.dualrepo.RepositorySettings;
 import io.dualrepo.compare.ComparisonListener;
 import io.dualrepo.record.MigrationRecord;
 import io.dualrepo.routing.InMemoryRouteSource;
 import io.dualrepo.routing.RouteSource;
 import io.dualrepo.spring.DualRepoProperties.CircuitBreaker;
 import io.dualrepo.spring.DualRepoProperties.Comparison;
+import io.dualrepo.spring.DualRepoProperties.Repository;
+import io.dualrepo.spring.DualRepoProperties.RepositoryCircuitBreaker;
+import io.dualrepo.spring.DualRepoProperties.RepositoryComparison;
 import io.dualrepo.spring.DualRepoProperties.WriteScope;
 import io.dualrepo.spring.internal.DecoratorRegistrar;
 import io.dualrepo.write.DualWriteScope;
 import io.dualrepo.write.FailedWriteSink;
+import io.dualrepo.write.SecondaryWriteFailurePolicy;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.BeanFactory;
@@ -97,6 +105,13 @@ public class DualRepoAutoConfiguration {
                 () -> builder.mismatchLogsPerMinute(comparison.getMismatchLogsPerMinute()));
         set("dualrepo.circuit-breaker.*", () -> builder.circuitBreaker(breaker.getFailureRateThreshold(),
                 breaker.getSlidingWindowSize(), breaker.getWaitDurationInOpenState()));
+        properties.getRepositories().forEach((name, repository) -> {
+            // A repository that sets only its stage runs on the settings above, and is not the runtime's business.
+            if (setsRuntimeSettings(repository)) {
+                set("dualrepo.repositories." + name, () -> builder.repository(name,
+                        settings -> repositorySettings(name, repository, breaker, settings)));
+            }
+        });
         // Without a registry bean the builder's default stands: Micrometer's global registry.
         meterRegistry.ifAvailable(builder::meterRegistry);
         migrationRecord.ifAvailable(builder::migrationRecord);
@@ -116,6 +131,52 @@ public class DualRepoAutoConfiguration {
         }
         listeners.orderedStream().forEach(builder::onComparison);
         return builder.build();
+    }
+
+    private static boolean setsRuntimeSettings(Repository repository) {
+        RepositoryComparison comparison = repository.getComparison();
+        RepositoryCircuitBreaker breaker = repository.getCircuitBreaker();
+        return repository.getSecondaryWriteFailurePolicy() != null || !repository.getSensitiveFields().isEmpty()
+                || comparison.getMode() != null || comparison.getTimeout() != null
+                || comparison.getMaxDifferences() != null || breaker.getFailureRateThreshold() != null
+                || breaker.getSlidingWindowSize() != null || breaker.getWaitDurationInOpenState() != null;
+    }
+
+    /** One repository's own settings; each refused value is named by its property, as the shared ones are. */
+    private static void repositorySettings(String name, Repository repository, CircuitBreaker shared,
+            RepositorySettings.Builder settings) {
+        String prefix = "dualrepo.repositories." + name + ".";
+        // Read into locals once, so that each is known non-null where it is passed on.
+        RepositoryComparison comparison = repository.getComparison();
+        ComparisonMode mode = comparison.getMode();
+        if (mode != null) {
+            set(prefix + "comparison.mode", () -> settings.comparisonMode(mode));
+        }
+        Duration timeout = comparison.getTimeout();
+        if (timeout != null) {
+            set(prefix + "comparison.timeout", () -> settings.comparisonTimeout(timeout));
+        }
+        Integer maxDifferences = comparison.getMaxDifferences();
+        if (maxDifferences != null) {
+            set(prefix + "comparison.max-differences", () -> settings.maxDifferences(maxDifferences));
+        }
+        RepositoryCircuitBreaker breaker = repository.getCircuitBreaker();
+        if (breaker.getFailureRateThreshold() != null || breaker.getSlidingWindowSize() != null
+                || breaker.getWaitDurationInOpenState() != null) {
+            // The runtime takes a breaker whole; a value this repository leaves unset is the shared one.
+            float failureRate = Objects.requireNonNullElse(breaker.getFailureRateThreshold(),
+                    shared.getFailureRateThreshold());
+            int window = Objects.requireNonNullElse(breaker.getSlidingWindowSize(), shared.getSlidingWindowSize());
+            Duration openFor = Objects.requireNonNullElse(breaker.getWaitDurationInOpenState(),
+                    shared.getWaitDurationInOpenState());
+            set(prefix + "circuit-breaker.*", () -> settings.circuitBreaker(failureRate, window, openFor));
+        }
+        SecondaryWriteFailurePolicy policy = repository.getSecondaryWriteFailurePolicy();
+        if (policy != null) {
+            set(prefix + "secondary-write-failure-policy", () -> settings.secondaryWriteFailurePolicy(policy));
+        }
+        set(prefix + "sensitive-fields",
+                () -> settings.sensitiveFields(repository.getSensitiveFields().toArray(String[]::new)));
     }
 
     private static void set(String property, Runnable setting) {

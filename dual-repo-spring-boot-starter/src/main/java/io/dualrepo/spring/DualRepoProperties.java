@@ -13,8 +13,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * The {@code dualrepo.*} properties: settings for every repository, and under {@code dualrepo.repositories.<name>}
- * what differs for one {@code @DualModel} name. Only the stage can differ per repository today: the other settings
- * are the runtime's, shared by all repositories ({@link io.dualrepo.DualRepo.Builder} has no per-repository form).
+ * what differs for one {@code @DualModel} name, in Resilience4j's style: a repository's own value wins, a value it
+ * leaves unset is the one above ({@link io.dualrepo.DualRepo.Builder#repository}). Its stage, comparison mode, timeout
+ * and most differences, circuit breaker and secondary-write failure policy can differ; its sensitive fields are added
+ * to the shared ones. The comparison threads and queue, and the log budgets, are shared by all repositories.
  *
  * <p>Defaults are written out as literals so that the generated metadata shows them; a test holds them equal to
  * {@code DualRepo.DEFAULT_*}.
@@ -70,7 +72,12 @@ public class DualRepoProperties {
 
     private final Decorators decorators = new Decorators();
 
-    /** Per-repository settings, by @DualModel name. */
+    /**
+     * Per-repository settings, by @DualModel name: stage, comparison.mode, comparison.timeout,
+     * comparison.max-differences, circuit-breaker.failure-rate-threshold, circuit-breaker.sliding-window-size,
+     * circuit-breaker.wait-duration-in-open-state, secondary-write-failure-policy and sensitive-fields (added to
+     * dualrepo.sensitive-fields). Each one left unset is the shared setting of the same name.
+     */
     private Map<String, Repository> repositories = new LinkedHashMap<>();
 
     public boolean isEnabled() {
@@ -312,12 +319,129 @@ public class DualRepoProperties {
          */
         private @Nullable Stage stage;
 
+        /** What a write of this repository does when the primary model took it and the secondary threw. */
+        private @Nullable SecondaryWriteFailurePolicy secondaryWriteFailurePolicy;
+
+        /**
+         * Field names masked in this repository's logs and listener payloads, added to dualrepo.sensitive-fields (a
+         * name masked for every repository stays masked).
+         */
+        private List<String> sensitiveFields = new ArrayList<>();
+
+        private final RepositoryComparison comparison = new RepositoryComparison();
+
+        private final RepositoryCircuitBreaker circuitBreaker = new RepositoryCircuitBreaker();
+
         public @Nullable Stage getStage() {
             return stage;
         }
 
         public void setStage(@Nullable Stage stage) {
             this.stage = stage;
+        }
+
+        public @Nullable SecondaryWriteFailurePolicy getSecondaryWriteFailurePolicy() {
+            return secondaryWriteFailurePolicy;
+        }
+
+        public void setSecondaryWriteFailurePolicy(@Nullable SecondaryWriteFailurePolicy secondaryWriteFailurePolicy) {
+            this.secondaryWriteFailurePolicy = secondaryWriteFailurePolicy;
+        }
+
+        public List<String> getSensitiveFields() {
+            return sensitiveFields;
+        }
+
+        public void setSensitiveFields(List<String> sensitiveFields) {
+            this.sensitiveFields = sensitiveFields;
+        }
+
+        public RepositoryComparison getComparison() {
+            return comparison;
+        }
+
+        public RepositoryCircuitBreaker getCircuitBreaker() {
+            return circuitBreaker;
+        }
+    }
+
+    /**
+     * One repository's shadow reads, under {@code dualrepo.repositories.<name>.comparison}; threads and queue are shared
+     * (dualrepo.comparison.threads, dualrepo.comparison.queue).
+     */
+    public static class RepositoryComparison {
+
+        /** Where this repository's shadow reads run: ASYNC, SYNC or STRICT; unset, dualrepo.comparison.mode. */
+        private @Nullable ComparisonMode mode;
+
+        /** How long one of this repository's shadow reads may take; unset, dualrepo.comparison.timeout. */
+        private @Nullable Duration timeout;
+
+        /** The most differences one of this repository's comparisons reports; unset, the shared value. */
+        private @Nullable Integer maxDifferences;
+
+        public @Nullable ComparisonMode getMode() {
+            return mode;
+        }
+
+        public void setMode(@Nullable ComparisonMode mode) {
+            this.mode = mode;
+        }
+
+        public @Nullable Duration getTimeout() {
+            return timeout;
+        }
+
+        public void setTimeout(@Nullable Duration timeout) {
+            this.timeout = timeout;
+        }
+
+        public @Nullable Integer getMaxDifferences() {
+            return maxDifferences;
+        }
+
+        public void setMaxDifferences(@Nullable Integer maxDifferences) {
+            this.maxDifferences = maxDifferences;
+        }
+    }
+
+    /**
+     * One repository's shadow-read circuit breaker, under {@code dualrepo.repositories.<name>.circuit-breaker}; a value left
+     * unset is the one under dualrepo.circuit-breaker.
+     */
+    public static class RepositoryCircuitBreaker {
+
+        /** Percentage, in (0, 100], of failed or timed-out shadow reads at which this repository's breaker opens. */
+        private @Nullable Float failureRateThreshold;
+
+        /** How many of this repository's last shadow reads the failure rate is taken over. */
+        private @Nullable Integer slidingWindowSize;
+
+        /** How long this repository's breaker stays open before it lets shadow reads try again. */
+        private @Nullable Duration waitDurationInOpenState;
+
+        public @Nullable Float getFailureRateThreshold() {
+            return failureRateThreshold;
+        }
+
+        public void setFailureRateThreshold(@Nullable Float failureRateThreshold) {
+            this.failureRateThreshold = failureRateThreshold;
+        }
+
+        public @Nullable Integer getSlidingWindowSize() {
+            return slidingWindowSize;
+        }
+
+        public void setSlidingWindowSize(@Nullable Integer slidingWindowSize) {
+            this.slidingWindowSize = slidingWindowSize;
+        }
+
+        public @Nullable Duration getWaitDurationInOpenState() {
+            return waitDurationInOpenState;
+        }
+
+        public void setWaitDurationInOpenState(@Nullable Duration waitDurationInOpenState) {
+            this.waitDurationInOpenState = waitDurationInOpenState;
         }
     }
 }

@@ -105,7 +105,10 @@ public final class DecoratorRegistrar
         log.debug("registered {} as the primary {} bean", beanName, dualModel.getCanonicalName());
     }
 
-    /** A misspelt repository name under dualrepo.repositories would otherwise leave its stage silently unused. */
+    /**
+     * A misspelt repository name under dualrepo.repositories would otherwise leave its stage and settings silently
+     * unused (the runtime says so too, but only when it is closed).
+     */
     private void warnOfUnknownRepositories(List<Class<?>> dualModels) {
         Set<String> known = new TreeSet<>();
         for (Class<?> dualModel : dualModels) {
