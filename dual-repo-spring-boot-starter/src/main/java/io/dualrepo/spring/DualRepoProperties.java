@@ -366,8 +366,8 @@ public class DualRepoProperties {
     }
 
     /**
-     * One repository's shadow reads, under {@code dualrepo.repositories.<name>.comparison}; threads and queue are shared
-     * (dualrepo.comparison.threads, dualrepo.comparison.queue).
+     * One repository's shadow reads, under {@code dualrepo.repositories.<name>.comparison}; threads and queue
+     * are shared (dualrepo.comparison.threads, dualrepo.comparison.queue).
      */
     public static class RepositoryComparison {
 
@@ -406,8 +406,8 @@ public class DualRepoProperties {
     }
 
     /**
-     * One repository's shadow-read circuit breaker, under {@code dualrepo.repositories.<name>.circuit-breaker}; a value left
-     * unset is the one under dualrepo.circuit-breaker.
+     * One repository's shadow-read circuit breaker, under {@code dualrepo.repositories.<name>.circuit-breaker};
+     * a value left unset is the one under dualrepo.circuit-breaker.
      */
     public static class RepositoryCircuitBreaker {
 
