@@ -56,7 +56,7 @@ class DualRepoPropertiesTest {
     }
 
     /** Boot's own jars carry a file of the same name; ours is the one that names dualrepo properties. */
-    private static String ownMetadata() throws IOException {
+    static String ownMetadata() throws IOException {
         ClassLoader loader = DualRepoPropertiesTest.class.getClassLoader();
         for (URL url : Collections.list(loader.getResources("META-INF/spring-configuration-metadata.json"))) {
             try (InputStream in = url.openStream()) {

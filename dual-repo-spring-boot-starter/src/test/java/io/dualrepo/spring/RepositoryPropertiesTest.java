@@ -13,7 +13,10 @@ import io.dualrepo.spring.fixtures.notes.Note;
 import io.dualrepo.spring.fixtures.notes.NoteRepository;
 import io.dualrepo.write.SecondaryWriteFailurePolicy;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -115,5 +118,22 @@ class RepositoryPropertiesTest {
                 + " packages (found: notes)");
         assertThat(output).contains("settings were given for repository 'nots' but no decorator of that name was"
                 + " built on this DualRepo (built: notes)");
+    }
+
+    /**
+     * Boot's metadata has no names with a map key in them, so the processor describes only the map; its description
+     * lists the keys of one repository (an IDE completes them from the value type, Repository).
+     */
+    @Test
+    void theMetadataOfTheRepositoriesMapListsEveryKeyOfOneRepository() throws IOException {
+        String metadata = DualRepoPropertiesTest.ownMetadata();
+        assertThat(metadata).contains("\"type\": \"java.util.Map<java.lang.String,"
+                + "io.dualrepo.spring.DualRepoProperties$Repository>\"");
+        for (String key : List.of("stage", "comparison.mode", "comparison.timeout",
+                "comparison.max-differences", "circuit-breaker.failure-rate-threshold",
+                "circuit-breaker.sliding-window-size", "circuit-breaker.wait-duration-in-open-state",
+                "secondary-write-failure-policy", "sensitive-fields")) {
+            assertThat(metadata).as(key).containsPattern(" " + Pattern.quote(key) + "[, ]");
+        }
     }
 }
