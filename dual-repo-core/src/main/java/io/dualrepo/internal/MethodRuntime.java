@@ -35,10 +35,15 @@ final class MethodRuntime {
     private final boolean readThroughFallsBack;
     private final @Nullable Stitching stitching;
     private final RepositoryConfig config;
+    // Copied out of config: the shadow-read path reads them on every compared call.
+    private final ComparisonMode comparisonMode;
+    private final TimeLimiter timeLimiter;
 
     MethodRuntime(Settings settings, RepositoryConfig config, String repository, Method method, boolean write) {
         this.repository = repository;
         this.config = config;
+        this.comparisonMode = config.comparisonMode();
+        this.timeLimiter = config.timeLimiter();
         this.name = displayName(method);
         this.meters = new MethodMeters(settings.meterRegistry(), repository, name, write ? MethodMeters.Kind.WRITE
                 : method.isAnnotationPresent(ReadThrough.class) ? MethodMeters.Kind.READ_THROUGH
@@ -116,12 +121,12 @@ final class MethodRuntime {
 
     /** Where this repository's shadow reads run. */
     ComparisonMode comparisonMode() {
-        return config.comparisonMode();
+        return comparisonMode;
     }
 
     /** Bounds this repository's asynchronous shadow reads by its comparison timeout. */
     TimeLimiter timeLimiter() {
-        return config.timeLimiter();
+        return timeLimiter;
     }
 
     RepositoryConfig config() {
