@@ -9,6 +9,7 @@ import io.dualrepo.MismatchException;
 import io.dualrepo.RepositorySettings;
 import io.dualrepo.routing.Stage;
 import io.dualrepo.spring.DualRepoAutoConfigurationTest.NoteModels;
+import io.dualrepo.spring.DualRepoAutoConfigurationTest.Registry;
 import io.dualrepo.spring.fixtures.notes.Note;
 import io.dualrepo.spring.fixtures.notes.NoteRepository;
 import io.dualrepo.write.SecondaryWriteFailurePolicy;
@@ -33,7 +34,9 @@ class RepositoryPropertiesTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(DualRepoAutoConfiguration.class))
-            .withUserConfiguration(NoteModels.class);
+            // A registry of the context's own: meters left in Micrometer's global registry would be copied into the
+            // registry of any later context that joins it (Boot's do), where its tests would find ours.
+            .withUserConfiguration(NoteModels.class, Registry.class);
 
     @Test
     void aRepositorysOwnSettingsReachTheRuntimeAndWhatItLeavesUnsetIsShared() {
