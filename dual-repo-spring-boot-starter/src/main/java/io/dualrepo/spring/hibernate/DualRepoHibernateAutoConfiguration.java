@@ -42,7 +42,14 @@ public class DualRepoHibernateAutoConfiguration {
                 DatabaseMigrationRecord.builder(entityManagerFactory.unwrap(SessionFactory.class));
         Settings.apply("dualrepo.migration-record.table", () -> builder.table(settings.getTable()));
         Settings.apply("dualrepo.migration-record.settle-time", () -> builder.settleTime(settings.getSettleTime()));
-        // Under create-tables=false the build checks the tables and throws, naming what is missing and the scripts.
-        return builder.createTables(properties.getSchema().isCreateTables()).build();
+        if (properties.getSchema().isCreateTables()) {
+            return builder.build();
+        }
+        try {
+            return builder.createTables(false).build();
+        } catch (IllegalStateException e) {
+            // The library names what is missing and the scripts; the application knows it by its property.
+            throw new IllegalStateException("dualrepo.schema.create-tables=false: " + e.getMessage(), e);
+        }
     }
 }

@@ -131,6 +131,9 @@ public final class MigrationJobs implements AutoCloseable {
     private void run(String repository, Job job, Runner runner, Instant startedAt) {
         JobState ended;
         try {
+            // The runtime takes the route its source offers when the repository is first used, and only then writes
+            // it to the record, which the backfill asks whether NEW is written: right after start-up it may not be.
+            dualRepo.currentRoute(repository);
             Result result = runner.run(job, (done, total) -> progress(repository, job, done, total));
             ended = new JobState(job, result.complete() ? Status.FINISHED : Status.STOPPED, startedAt.toString(),
                     Instant.now().toString(), result.rowsScanned(), lastTotal(repository, job), result.rowsWritten(),
