@@ -8,16 +8,17 @@ import io.dualrepo.spring.DualRepoProperties.MigrationRecordSettings;
 import jakarta.persistence.EntityManagerFactory;
 import org.hibernate.SessionFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
 /**
  * A {@link DatabaseMigrationRecord} in the application's database, over the {@link SessionFactory} of its one
- * {@link EntityManagerFactory}, unless the application defines a {@link MigrationRecord} of its own. Before the
+ * {@link EntityManagerFactory} (or its primary one), unless the application defines a {@link MigrationRecord} of its
+ * own. Before the
  * {@code DualRepo} is built, which takes it: without it the runtime keeps an in-memory record that only this process
  * sees, so that one instance's evidence and route changes would never reach another, nor survive a restart.
  */
@@ -33,7 +34,7 @@ public class DualRepoHibernateAutoConfiguration {
 
     @Bean(MIGRATION_RECORD_BEAN)
     @ConditionalOnBooleanProperty(name = "dualrepo.migration-record.enabled", matchIfMissing = true)
-    @ConditionalOnBean(EntityManagerFactory.class)
+    @ConditionalOnSingleCandidate(EntityManagerFactory.class)
     @ConditionalOnMissingBean(MigrationRecord.class)
     public DatabaseMigrationRecord dualRepoMigrationRecord(EntityManagerFactory entityManagerFactory,
             DualRepoProperties properties) {
