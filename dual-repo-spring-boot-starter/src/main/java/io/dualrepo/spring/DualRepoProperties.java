@@ -337,8 +337,9 @@ public class DualRepoProperties {
         private String table = "dualrepo_migration";
 
         /**
-         * How long a route change takes to reach every instance: zero when routes change only through this
-         * application's endpoint; with Unleash, the SDK's fetch interval plus the route source's refresh interval.
+         * How long a route change takes to reach every instance: zero when routes change only through the endpoint of
+         * a single instance; with a flag service, how long a flag change takes to reach them all (for Unleash, the
+         * fetch interval and a margin). A backfill counts only once every instance writes the new model.
          */
         private Duration settleTime = Duration.ZERO;
 
