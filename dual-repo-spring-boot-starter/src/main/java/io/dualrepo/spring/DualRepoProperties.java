@@ -72,6 +72,12 @@ public class DualRepoProperties {
 
     private final Decorators decorators = new Decorators();
 
+    private final MigrationRecordSettings migrationRecord = new MigrationRecordSettings();
+
+    private final Schema schema = new Schema();
+
+    private final Verify verify = new Verify();
+
     /**
      * Per-repository settings, by @DualModel name: stage, comparison.mode, comparison.timeout,
      * comparison.max-differences, circuit-breaker.failure-rate-threshold, circuit-breaker.sliding-window-size,
@@ -162,6 +168,18 @@ public class DualRepoProperties {
 
     public Decorators getDecorators() {
         return decorators;
+    }
+
+    public MigrationRecordSettings getMigrationRecord() {
+        return migrationRecord;
+    }
+
+    public Schema getSchema() {
+        return schema;
+    }
+
+    public Verify getVerify() {
+        return verify;
     }
 
     public Map<String, Repository> getRepositories() {
@@ -307,6 +325,101 @@ public class DualRepoProperties {
 
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
+        }
+    }
+
+    /**
+     * The migration record the starter builds in the application's database when it has dual-repo-hibernate and an
+     * EntityManagerFactory, and defines no MigrationRecord bean of its own.
+     */
+    public static class MigrationRecordSettings {
+
+        /**
+         * Whether to build a DatabaseMigrationRecord on the application's EntityManagerFactory. Off, the DualRepo uses
+         * an in-memory record that only this process sees, unless the application defines a MigrationRecord bean.
+         */
+        private boolean enabled = true;
+
+        /** The record's state table, optionally schema-qualified; its history is this name plus _history. */
+        private String table = "dualrepo_migration";
+
+        /**
+         * How long a route change takes to reach every instance: zero when routes change only through the endpoint of
+         * a single instance; with a flag service, how long a flag change takes to reach them all (for Unleash, the
+         * fetch interval and a margin). A backfill counts only once every instance writes the new model.
+         */
+        private Duration settleTime = Duration.ZERO;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getTable() {
+            return table;
+        }
+
+        public void setTable(String table) {
+            this.table = table;
+        }
+
+        public Duration getSettleTime() {
+            return settleTime;
+        }
+
+        public void setSettleTime(Duration settleTime) {
+            this.settleTime = settleTime;
+        }
+    }
+
+    /** The library's own tables (the migration record's, the backfill's and the verifier's). */
+    public static class Schema {
+
+        /**
+         * Whether the migration record, the backfill and the verification the starter runs create their tables where
+         * they are missing. Off, they check that the tables are there (created by the scripts dual-repo-hibernate
+         * ships for Flyway and Liquibase) and fail, naming what is missing, when they are not.
+         */
+        private boolean createTables = true;
+
+        public boolean isCreateTables() {
+            return createTables;
+        }
+
+        public void setCreateTables(boolean createTables) {
+            this.createTables = createTables;
+        }
+    }
+
+    /** The verification run through the dualrepo endpoint. */
+    public static class Verify {
+
+        /**
+         * How many times a key found disagreeing is read again before it counts as a discrepancy: a dual write in
+         * flight (two transactions, unless write-scope is same-database) heals within the re-check window.
+         */
+        private int rechecks = 3;
+
+        /** The time over which the re-checks of a disagreeing key are spread, the first after window / rechecks. */
+        private Duration recheckWindow = Duration.ofSeconds(3);
+
+        public int getRechecks() {
+            return rechecks;
+        }
+
+        public void setRechecks(int rechecks) {
+            this.rechecks = rechecks;
+        }
+
+        public Duration getRecheckWindow() {
+            return recheckWindow;
+        }
+
+        public void setRecheckWindow(Duration recheckWindow) {
+            this.recheckWindow = recheckWindow;
         }
     }
 

@@ -3,6 +3,7 @@ package io.dualrepo.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualrepo.DualRepo;
+import io.dualrepo.hibernate.record.DatabaseMigrationRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -35,6 +36,8 @@ class DualRepoPropertiesTest {
         assertThat(properties.isEnforceTransitions()).isTrue();
         assertThat(properties.getWriteFailureLogsPerMinute()).isEqualTo(DualRepo.DEFAULT_MISMATCH_LOGS_PER_MINUTE);
         assertThat(properties.getHookErrorLogsPerMinute()).isEqualTo(DualRepo.DEFAULT_MISMATCH_LOGS_PER_MINUTE);
+        assertThat(properties.getMigrationRecord().getTable()).isEqualTo(DatabaseMigrationRecord.DEFAULT_TABLE);
+        assertThat(properties.getMigrationRecord().getSettleTime()).isZero();
     }
 
     @Test
@@ -47,7 +50,9 @@ class DualRepoPropertiesTest {
                 "dualrepo.comparison.mismatch-logs-per-minute", "dualrepo.circuit-breaker.failure-rate-threshold",
                 "dualrepo.circuit-breaker.sliding-window-size", "dualrepo.circuit-breaker.wait-duration-in-open-state",
                 "dualrepo.decorators.enabled", "dualrepo.repositories", "dualrepo.write-failure-logs-per-minute",
-                "dualrepo.hook-error-logs-per-minute")) {
+                "dualrepo.hook-error-logs-per-minute", "dualrepo.migration-record.enabled",
+                "dualrepo.migration-record.table", "dualrepo.migration-record.settle-time",
+                "dualrepo.schema.create-tables", "dualrepo.verify.rechecks", "dualrepo.verify.recheck-window")) {
             assertThat(metadata).contains("\"name\": \"" + property + "\"");
         }
         // Descriptions come from the fields' javadoc, defaults from their initialisers.

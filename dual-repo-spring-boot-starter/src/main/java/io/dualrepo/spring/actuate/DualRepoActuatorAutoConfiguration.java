@@ -4,6 +4,7 @@ import io.dualrepo.DualRepo;
 import io.dualrepo.routing.InMemoryRouteSource;
 import io.dualrepo.routing.RouteSource;
 import io.dualrepo.spring.DualRepoAutoConfiguration;
+import io.dualrepo.spring.jobs.MigrationJobs;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -22,7 +23,8 @@ import org.springframework.context.annotation.Configuration;
  * Exposure and security stay Actuator's: the endpoint is not reachable over HTTP until the application includes it
  * in {@code management.endpoints.web.exposure.include}.
  */
-@AutoConfiguration(after = DualRepoAutoConfiguration.class)
+@AutoConfiguration(after = DualRepoAutoConfiguration.class,
+        afterName = "io.dualrepo.spring.hibernate.DualRepoJobsAutoConfiguration")
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnBean(DualRepo.class)
 public class DualRepoActuatorAutoConfiguration {
@@ -36,13 +38,14 @@ public class DualRepoActuatorAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint
     public DualRepoEndpoint dualRepoEndpoint(DualRepo dualRepo, BeanFactory beanFactory,
-            ObjectProvider<RouteSource> routeSource) {
+            ObjectProvider<RouteSource> routeSource, ObjectProvider<MigrationJobs> jobs) {
         String name = DualRepoAutoConfiguration.ROUTE_SOURCE_BEAN;
         InMemoryRouteSource stageControl = beanFactory.containsBean(name)
                 && beanFactory.isTypeMatch(name, InMemoryRouteSource.class)
                 ? beanFactory.getBean(name, InMemoryRouteSource.class) : null;
         RouteSource source = routeSource.getIfUnique();
-        return new DualRepoEndpoint(dualRepo, stageControl, source == null ? null : source.name());
+        return new DualRepoEndpoint(dualRepo, stageControl, source == null ? null : source.name(),
+                jobs.getIfUnique());
     }
 
     @Bean

@@ -7,10 +7,14 @@ import io.dualrepo.routing.Route;
 import io.dualrepo.routing.Stage;
 import io.dualrepo.spi.WithheldMessage;
 import io.dualrepo.spring.actuate.RepositoryDescriptor.EntryDescriptor;
+import io.dualrepo.spring.actuate.RepositoryDescriptor.JobsDescriptor;
 import io.dualrepo.spring.actuate.RepositoryDescriptor.RecordDescriptor;
 import io.dualrepo.spring.actuate.RepositoryDescriptor.RouteDescriptor;
 import io.dualrepo.spring.actuate.RepositoryDescriptor.SideDescriptor;
 import io.dualrepo.spring.actuate.StageChange.Outcome;
+import io.dualrepo.spring.jobs.Job;
+import io.dualrepo.spring.jobs.JobStart;
+import io.dualrepo.spring.jobs.MigrationJobs;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +32,8 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
  * The {@code dualrepo} Actuator endpoint: each decorated repository's route, migration record, route history, last
- * refusal and circuit breaker; and a stage change where the starter's in-memory route source holds the routes.
+ * refusal, circuit breaker and jobs; a stage change where the starter's in-memory route source holds the routes; and
+ * the repository's backfill and verification where a {@code Migration} bean of its name exists.
  *
  * <p>Only names in {@link DualRepo#decoratedRepositories()} are answered: reading the state of any other name would
  * start a record for it, so a misspelt name in a URL would leave a repository behind in the record.
@@ -44,17 +49,26 @@ public class DualRepoEndpoint {
     private final DualRepo dualRepo;
     private final @Nullable InMemoryRouteSource stageControl;
     private final @Nullable String routeSource;
+    private final @Nullable MigrationJobs jobs;
+
+    /** An endpoint without jobs: every backfill or verification asked of it answers {@code NO_JOBS}. */
+    public DualRepoEndpoint(DualRepo dualRepo, @Nullable InMemoryRouteSource stageControl,
+            @Nullable String routeSource) {
+        this(dualRepo, stageControl, routeSource, null);
+    }
 
     /**
      * @param stageControl the starter's in-memory route source, or null when routes come from elsewhere (a flag
      *     service, the application's own runtime): stages set there would be overwritten or never read
      * @param routeSource the name of the source the runtime reads routes from, or null when unknown
+     * @param jobs the backfill and verification of the repositories that have a {@code Migration} bean, or null
      */
     public DualRepoEndpoint(DualRepo dualRepo, @Nullable InMemoryRouteSource stageControl,
-            @Nullable String routeSource) {
+            @Nullable String routeSource, @Nullable MigrationJobs jobs) {
         this.dualRepo = dualRepo;
         this.stageControl = stageControl;
         this.routeSource = routeSource;
+        this.jobs = jobs;
     }
 
     @ReadOperation
@@ -113,6 +127,31 @@ public class DualRepoEndpoint {
                 RouteDescriptor.of(taken));
     }
 
+    /**
+     * Starts a repository's backfill or verification on a thread of its own and answers at once; the repository's
+     * state shows the job as it runs and how it ended. Each job hands its evidence to the migration record and has
+     * the runtime read the record again, so that a stage its evidence allows is taken as soon as it shows finished.
+     */
+    @WriteOperation
+    public JobStart job(@Selector String repository, @Selector String job) {
+        if (!dualRepo.decoratedRepositories().contains(repository)) {
+            return new JobStart(repository, job, JobStart.Outcome.UNKNOWN_REPOSITORY, "no decorator named '"
+                    + repository + "' on this runtime; it has " + new TreeSet<>(dualRepo.decoratedRepositories()),
+                    null);
+        }
+        Optional<Job> wanted = Job.named(job);
+        if (wanted.isEmpty()) {
+            return new JobStart(repository, job, JobStart.Outcome.UNKNOWN_JOB, "unknown job '" + job
+                    + "': expected " + Arrays.stream(Job.values()).map(Job::path).toList(), null);
+        }
+        if (jobs == null) {
+            return new JobStart(repository, job, JobStart.Outcome.NO_JOBS, "no jobs on this runtime: define a"
+                    + " Migration bean named '" + repository + "' (dual-repo-hibernate) to backfill and verify it",
+                    null);
+        }
+        return jobs.start(repository, wanted.get());
+    }
+
     private StageChange refused(String repository, Stage stage, Route kept, String reason) {
         String message = stage + " refused, " + RepositoryDescriptor.label(kept) + " stays: " + reason;
         // The runtime logs the refusals it makes; this one was judged before the route source saw it.
@@ -123,6 +162,9 @@ public class DualRepoEndpoint {
     private RepositoryDescriptor describe(String repository) {
         // The runtime's own state first: it holds even while the record's database cannot be read.
         RouteDescriptor route = RouteDescriptor.of(dualRepo.currentRoute(repository));
+        JobsDescriptor jobs = this.jobs == null || !this.jobs.repositories().contains(repository) ? null
+                : new JobsDescriptor(this.jobs.state(repository, Job.BACKFILL).orElse(null),
+                        this.jobs.state(repository, Job.VERIFY).orElse(null));
         String circuit = dualRepo.circuitState(repository).name();
         String lastRefusal = dualRepo.lastRefusal(repository).orElse(null);
         try {
@@ -133,13 +175,13 @@ public class DualRepoEndpoint {
                     RepositoryDescriptor.time(state.routeSince()), SideDescriptor.of(state.oldSide()),
                     SideDescriptor.of(state.newSide()));
             return new RepositoryDescriptor(route, routeSource, stageControl != null, circuit, lastRefusal, record,
-                    null, history);
+                    null, history, jobs);
         } catch (RuntimeException e) {
             // A database message may quote row values: it goes to the log withheld, never into the answer.
             log.warn("the dualrepo endpoint could not read the migration record of {}", repository,
                     WithheldMessage.of(e));
             return new RepositoryDescriptor(route, routeSource, stageControl != null, circuit, lastRefusal, null,
-                    "the migration record could not be read (details in the server's log)", List.of());
+                    "the migration record could not be read (details in the server's log)", List.of(), jobs);
         }
     }
 

@@ -4,6 +4,7 @@ import io.dualrepo.record.RecordEntry;
 import io.dualrepo.record.SideState;
 import io.dualrepo.routing.Route;
 import io.dualrepo.routing.Stage;
+import io.dualrepo.spring.jobs.JobState;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -23,10 +24,16 @@ import org.jspecify.annotations.Nullable;
  * @param record the migration record's state, or null when it could not be read (then {@code recordError} says so)
  * @param recordError why the record is missing, or null
  * @param history the newest route-history entries, newest first
+ * @param jobs this instance's last or current backfill and verification, or null when the repository has no jobs
+ *     (no {@code Migration} bean of its name, or no dual-repo-hibernate)
  */
 public record RepositoryDescriptor(RouteDescriptor route, @Nullable String routeSource, boolean stageSettable,
         String circuit, @Nullable String lastRefusal, @Nullable RecordDescriptor record, @Nullable String recordError,
-        List<EntryDescriptor> history) {
+        List<EntryDescriptor> history, @Nullable JobsDescriptor jobs) {
+
+    /** Each job's last or current run on this instance; null for a job not run since the application started. */
+    public record JobsDescriptor(@Nullable JobState backfill, @Nullable JobState verify) {
+    }
 
     /**
      * @param stage the preset the route matches, or null: a route set through flags need not be a preset

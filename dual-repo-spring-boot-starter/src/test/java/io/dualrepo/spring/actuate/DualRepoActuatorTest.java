@@ -14,6 +14,8 @@ import io.dualrepo.spring.NewModel;
 import io.dualrepo.spring.OldModel;
 import io.dualrepo.spring.actuate.StageChange.Outcome;
 import io.dualrepo.spring.fixtures.notes.InMemoryNotes;
+import io.dualrepo.spring.jobs.JobStart;
+import io.dualrepo.spring.jobs.MigrationJobs;
 import io.dualrepo.spring.fixtures.notes.Note;
 import io.dualrepo.spring.fixtures.notes.NoteRepository;
 import java.time.Duration;
@@ -63,6 +65,21 @@ class DualRepoActuatorTest {
                 assertThat(entry.to()).isEqualTo("DUAL_WRITE");
                 assertThat(entry.by()).isEqualTo("application properties");
             });
+        });
+    }
+
+    @Test
+    void withoutAMigrationTheRepositoryHasNoJobsAndAskingForOneSaysWhatToDefine() {
+        runner.run(context -> {
+            DualRepoEndpoint endpoint = context.getBean(DualRepoEndpoint.class);
+            assertThat(context).doesNotHaveBean(MigrationJobs.class);
+            assertThat(endpoint.repository("notes").jobs()).isNull();
+            JobStart start = endpoint.job("notes", "backfill");
+            assertThat(start.outcome()).isEqualTo(JobStart.Outcome.NO_JOBS);
+            assertThat(start.message()).isEqualTo("no jobs on this runtime: define a Migration bean named 'notes'"
+                    + " (dual-repo-hibernate) to backfill and verify it");
+            assertThat(endpoint.job("notes", "repair").outcome()).isEqualTo(JobStart.Outcome.UNKNOWN_JOB);
+            assertThat(endpoint.job("nots", "backfill").outcome()).isEqualTo(JobStart.Outcome.UNKNOWN_REPOSITORY);
         });
     }
 

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,10 +65,19 @@ final class Api {
         return JSON.readTree(response.body());
     }
 
-    JsonNode post(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = send("POST", path, null);
-        expect(response, 200);
-        return JSON.readTree(response.body());
+    /**
+     * POST /actuator/dualrepo/incidents/{job}, which starts the job and answers at once; then the endpoint's view of
+     * the job, polled until it no longer runs.
+     */
+    JsonNode runJob(String job) throws IOException, InterruptedException {
+        expect(send("POST", "/actuator/dualrepo/incidents/" + job, null), 202);
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        JsonNode state = repository().path("jobs").path(job);
+        while (state.path("status").asString().equals("RUNNING") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            state = repository().path("jobs").path(job);
+        }
+        return state;
     }
 
     private HttpResponse<String> send(String method, String path, Object body)

@@ -11,9 +11,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The whole migration on H2, in the real application over real HTTP: OLD_ONLY, DUAL_WRITE, backfill, verify,
- * SHADOW, LIVE, RAMPDOWN, NEW_ONLY, each stage asked of the Actuator endpoint while four threads keep writing and
- * reading incidents through the REST API. After each step, every acknowledged write is read back with its latest
- * value; at the end the new model holds every one.
+ * SHADOW, LIVE, RAMPDOWN, NEW_ONLY, each stage and job asked of the Actuator endpoint while four threads keep
+ * writing and reading incidents through the REST API. After each step, every acknowledged write is read back with
+ * its latest value; at the end the new model holds every one.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @Import(ComparisonLog.class)
@@ -45,12 +45,13 @@ class StageWalkTest extends StageWalk {
                 assertThat(app.currentStage()).isEqualTo("DUAL_WRITE");
             }
 
-            JsonNode backfill = app.api().post("/migration/incidents/backfill");
-            assertThat(backfill.path("finished").asBoolean()).isTrue();
+            JsonNode backfill = app.api().runJob("backfill");
+            assertThat(backfill.path("status").asString()).as(backfill.toString()).isEqualTo("FINISHED");
             // At least the history, which no dual write touched.
             assertThat(backfill.path("rowsWritten").asLong()).isGreaterThanOrEqualTo(20);
             traffic.awaitWrites(30);
-            JsonNode verification = app.api().post("/migration/incidents/verify");
+            JsonNode verification = app.api().runJob("verify");
+            assertThat(verification.path("status").asString()).as(verification.toString()).isEqualTo("FINISHED");
             assertThat(verification.path("clean").asBoolean()).as(verification.toString()).isTrue();
             app.everyWriteReadable(traffic, "backfilled and verified");
 

@@ -34,7 +34,7 @@ class UnleashProfileTest extends StageWalk {
         Files.writeString(file, "{\"version\":2,\"features\":[{\"name\":\"dualrepo.incidents.stage\",\"enabled\":true,"
                 + "\"strategies\":[{\"name\":\"default\"}],\"variants\":[{\"name\":\"DUAL_WRITE\",\"weight\":1000,"
                 + "\"weightType\":\"variable\",\"stickiness\":\"default\"}]}]}");
-        properties.add("incidents.unleash.bootstrap-file", file::toString);
+        properties.add("dualrepo.unleash.bootstrap-file", file::toString);
     }
 
     @Test

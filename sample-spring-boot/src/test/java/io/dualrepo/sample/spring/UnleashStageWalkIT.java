@@ -35,10 +35,10 @@ class UnleashStageWalkIT extends StageWalk {
     static void unleash(DynamicPropertyRegistry properties) {
         assertThat(UNLEASH.healthy()).as("an Unleash server answers at %s (start it with"
                 + " dual-repo-flags/src/it/unleash-server.sh start)", UNLEASH.url()).isTrue();
-        properties.add("incidents.unleash.url", () -> UNLEASH.url() + "/api/");
-        properties.add("incidents.unleash.api-token", UNLEASH::clientToken);
-        properties.add("incidents.unleash.flag-prefix", () -> PREFIX);
-        properties.add("incidents.unleash.fetch-interval-seconds", () -> "1");
+        properties.add("dualrepo.unleash.url", () -> UNLEASH.url() + "/api/");
+        properties.add("dualrepo.unleash.api-token", UNLEASH::clientToken);
+        properties.add("dualrepo.unleash.flag-prefix", () -> PREFIX);
+        properties.add("dualrepo.unleash.fetch-interval", () -> "1s");
     }
 
     @AfterAll

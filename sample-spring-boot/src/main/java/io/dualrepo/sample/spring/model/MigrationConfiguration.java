@@ -3,7 +3,6 @@ package io.dualrepo.sample.spring.model;
 import io.dualrepo.hibernate.EntityModel;
 import io.dualrepo.hibernate.KeyType;
 import io.dualrepo.hibernate.Migration;
-import io.dualrepo.hibernate.record.DatabaseMigrationRecord;
 import io.dualrepo.sample.spring.Incident;
 import jakarta.persistence.EntityManagerFactory;
 import org.hibernate.SessionFactory;
@@ -11,17 +10,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Glue the starter does not provide yet: the migration record in the application's database (the starter's
- * {@code DualRepo} takes any {@code MigrationRecord} bean), and the models as the backfill and the verifier see
- * them. Both entities map the one {@code incidents} table; each model holds a row when its own column is set.
+ * Glue: the models as the backfill and the verifier see them, which the starter runs through the Actuator endpoint
+ * (it also builds the migration record in this database). Both entities map the one {@code incidents} table; each
+ * model holds a row when its own column is set.
  */
 @Configuration(proxyBeanMethods = false)
 class MigrationConfiguration {
-
-    @Bean
-    DatabaseMigrationRecord migrationRecord(EntityManagerFactory database) {
-        return DatabaseMigrationRecord.builder(database.unwrap(SessionFactory.class)).build();
-    }
 
     @Bean
     Migration<String, Incident> incidentMigration(EntityManagerFactory entityManagerFactory) {

@@ -1,0 +1,27 @@
+package io.dualrepo.spring.hibernate.app;
+
+import io.dualrepo.spring.NewModel;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.util.Optional;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+@Repository
+@NewModel
+@Transactional
+class BookTable implements BookRepository {
+
+    @PersistenceContext
+    private EntityManager entityManager;
+
+    @Override
+    public Optional<Book> findById(String id) {
+        return Optional.ofNullable(entityManager.find(BookRow.class, id)).map(BookMapping::toBook);
+    }
+
+    @Override
+    public void save(Book book) {
+        entityManager.merge(new BookRow(book.id(), book.title()));
+    }
+}
