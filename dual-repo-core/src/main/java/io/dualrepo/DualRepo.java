@@ -181,6 +181,7 @@ public final class DualRepo implements AutoCloseable {
         private RouteSource routeSource = InMemoryRouteSource.create();
         private Route defaultRoute = DEFAULT_ROUTE;
         private MeterRegistry meterRegistry = Metrics.globalRegistry;
+        private @Nullable CircuitBreakerRegistry circuitBreakerRegistry;
         private ComparisonMode comparisonMode = DEFAULT_COMPARISON_MODE;
         private Duration comparisonTimeout = DEFAULT_COMPARISON_TIMEOUT;
         private int comparisonThreads = DEFAULT_COMPARISON_THREADS;
@@ -334,6 +335,7 @@ public final class DualRepo implements AutoCloseable {
             base.listeners().forEach(this::onComparison);
             migrationRecord(base.migrationRecord());
             enforceTransitions(base.enforceTransitions());
+            this.circuitBreakerRegistry = base.circuitBreakerRegistry().orElse(null);
             repositories.clear();
             base.repositories().forEach(
                     (name, settings) -> repositories.put(name, RepositorySettings.Builder.of(settings)));
@@ -398,6 +400,18 @@ public final class DualRepo implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Makes the shadow-read circuit breakers ({@code dualrepo-<repository>}) in the application's Resilience4j
+         * registry, so that its tooling lists them (Resilience4j's Spring Boot endpoint, its Micrometer binder).
+         * Each breaker is made with dual-repo's configuration ({@link #circuitBreaker}, or the repository's own),
+         * not the registry's default; a breaker of that name already in the registry is used as it is. Default: a
+         * registry of the runtime's own, {@link DualRepo#circuitBreakerRegistry()}.
+         */
+        public Builder circuitBreakerRegistry(CircuitBreakerRegistry circuitBreakerRegistry) {
+            this.circuitBreakerRegistry = Objects.requireNonNull(circuitBreakerRegistry, "circuitBreakerRegistry");
+            return this;
+        }
+
         /** Adds a listener for every comparison outcome (except calls not sampled). */
         public Builder onComparison(ComparisonListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -422,6 +436,9 @@ public final class DualRepo implements AutoCloseable {
                 @Override public RouteSource routeSource() { return taken.routeSource; }
                 @Override public Route defaultRoute() { return taken.defaultRoute; }
                 @Override public MeterRegistry meterRegistry() { return taken.meterRegistry; }
+                @Override public Optional<CircuitBreakerRegistry> circuitBreakerRegistry() {
+                    return Optional.ofNullable(taken.circuitBreakerRegistry);
+                }
                 @Override public ComparisonMode comparisonMode() { return taken.comparisonMode; }
                 @Override public Duration comparisonTimeout() { return taken.comparisonTimeout; }
                 @Override public int comparisonThreads() { return taken.comparisonThreads; }

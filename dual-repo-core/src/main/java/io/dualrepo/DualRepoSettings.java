@@ -7,6 +7,7 @@ import io.dualrepo.routing.RouteSource;
 import io.dualrepo.write.DualWriteScope;
 import io.dualrepo.write.FailedWriteSink;
 import io.dualrepo.write.SecondaryWriteFailurePolicy;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -74,5 +75,13 @@ public interface DualRepoSettings {
      */
     default Map<String, RepositorySettings> repositories() {
         return Map.of();
+    }
+
+    /**
+     * The application's Resilience4j registry the shadow-read circuit breakers are made in ({@link
+     * DualRepo.Builder#circuitBreakerRegistry}); empty when the runtime keeps a registry of its own.
+     */
+    default Optional<CircuitBreakerRegistry> circuitBreakerRegistry() {
+        return Optional.empty();
     }
 }

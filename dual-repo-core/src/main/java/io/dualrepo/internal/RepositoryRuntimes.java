@@ -56,7 +56,8 @@ public final class RepositoryRuntimes {
         settings.repositories().forEach((name, repository) ->
                 own.put(name, RepositoryConfig.of(settings, repository, defaults.circuitBreakerConfig())));
         this.ownConfigs = Map.copyOf(own);
-        this.circuitBreakerRegistry = CircuitBreakerRegistry.of(defaults.circuitBreakerConfig());
+        this.circuitBreakerRegistry = settings.circuitBreakerRegistry()
+                .orElseGet(() -> CircuitBreakerRegistry.of(defaults.circuitBreakerConfig()));
     }
 
     /**
@@ -107,7 +108,7 @@ public final class RepositoryRuntimes {
     }
 
     private CircuitBreaker newCircuitBreaker(String repository) {
-        // The registry's default configuration is the defaults'; a repository with its own breaker passes its own.
+        // Always with dual-repo's configuration: the registry may be the application's, whose default is its own.
         CircuitBreaker breaker = circuitBreakerRegistry.circuitBreaker("dualrepo-" + repository,
                 config(repository).circuitBreakerConfig());
         // One series per state, 1 for the state the breaker is in: as Resilience4j's own meters publish it.

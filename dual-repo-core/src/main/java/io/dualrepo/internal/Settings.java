@@ -10,6 +10,7 @@ import io.dualrepo.routing.RouteSource;
 import io.dualrepo.write.DualWriteScope;
 import io.dualrepo.write.FailedWriteSink;
 import io.dualrepo.write.SecondaryWriteFailurePolicy;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Collections;
@@ -47,6 +48,7 @@ public final class Settings implements DualRepoSettings {
     private final MigrationRecord migrationRecord;
     private final boolean enforceTransitions;
     private final Map<String, RepositorySettings> repositories;
+    private final Optional<CircuitBreakerRegistry> circuitBreakerRegistry;
 
     public Settings(DualRepoSettings source) {
         this.routeSource = source.routeSource();
@@ -72,6 +74,7 @@ public final class Settings implements DualRepoSettings {
         this.enforceTransitions = source.enforceTransitions();
         // Kept in the order given, for a settings page; RepositorySettings is immutable.
         this.repositories = Collections.unmodifiableMap(new LinkedHashMap<>(source.repositories()));
+        this.circuitBreakerRegistry = source.circuitBreakerRegistry();
     }
 
     @Override
@@ -182,5 +185,10 @@ public final class Settings implements DualRepoSettings {
     @Override
     public Map<String, RepositorySettings> repositories() {
         return repositories;
+    }
+
+    @Override
+    public Optional<CircuitBreakerRegistry> circuitBreakerRegistry() {
+        return circuitBreakerRegistry;
     }
 }

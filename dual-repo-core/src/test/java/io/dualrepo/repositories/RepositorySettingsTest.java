@@ -18,6 +18,8 @@ import io.dualrepo.compare.Outcome;
 import io.dualrepo.routing.InMemoryRouteSource;
 import io.dualrepo.routing.Stage;
 import io.dualrepo.write.SecondaryWriteFailurePolicy;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -171,6 +173,31 @@ class RepositorySettingsTest {
                 .getSlidingWindowSize()).isEqualTo(100);
         own.find("i-1");
         assertThat(comparisonsOf(OWN)).last().satisfies(c -> assertThat(c.outcome()).isEqualTo(Outcome.SKIPPED));
+    }
+
+    @Test
+    void theBreakersAreMadeInTheApplicationsRegistryWithDualReposConfigurationNotTheRegistrysDefault() {
+        CircuitBreakerRegistry application = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
+                .slidingWindowSize(7).build());
+        start(Stage.SHADOW, b -> b.circuitBreakerRegistry(application).circuitBreaker(50, 100, Duration.ofMinutes(5))
+                .repository(OWN, r -> r.circuitBreaker(50, 4, Duration.ofMinutes(5))));
+        putInBoth(new Item("i-1", "ann", "1"), new Item("i-1", "ann", "1"));
+
+        own.find("i-1");
+        plain.find("i-1");
+
+        assertThat(dualRepo.circuitBreakerRegistry()).isSameAs(application);
+        assertThat(application.find("dualrepo-" + OWN)).hasValueSatisfying(breaker ->
+                assertThat(breaker.getCircuitBreakerConfig().getSlidingWindowSize()).isEqualTo(4));
+        assertThat(application.find("dualrepo-" + PLAIN)).hasValueSatisfying(breaker ->
+                assertThat(breaker.getCircuitBreakerConfig().getSlidingWindowSize()).isEqualTo(100));
+        // Forced open through the application's registry, the breaker skips the next comparison.
+        application.circuitBreaker("dualrepo-" + PLAIN).transitionToForcedOpenState();
+        plain.find("i-1");
+        eventually("the skipped comparison", () -> outcomes(PLAIN, Outcome.SKIPPED) == 1);
+        try (DualRepo copy = DualRepo.builder().from(dualRepo.settings()).build()) {
+            assertThat(copy.circuitBreakerRegistry()).isSameAs(application);
+        }
     }
 
     @Test

@@ -17,6 +17,7 @@ import io.dualrepo.spring.internal.DecoratorRegistrar;
 import io.dualrepo.write.DualWriteScope;
 import io.dualrepo.write.FailedWriteSink;
 import io.dualrepo.write.SecondaryWriteFailurePolicy;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Objects;
@@ -76,7 +77,7 @@ public class DualRepoAutoConfiguration {
     public DualRepo dualRepo(DualRepoProperties properties, RouteSource routeSource, BeanFactory beanFactory,
             ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<MigrationRecord> migrationRecord,
             ObjectProvider<FailedWriteSink> failedWriteSink, ObjectProvider<DualWriteScope> dualWriteScope,
-            ObjectProvider<ComparisonListener> listeners) {
+            ObjectProvider<ComparisonListener> listeners, ObjectProvider<CircuitBreakerRegistry> circuitBreakers) {
         if (!beanFactory.containsBean(ROUTE_SOURCE_BEAN) && properties.getRepositories().values().stream()
                 .anyMatch(repository -> repository.getStage() != null)) {
             log.warn("dualrepo.repositories.*.stage is ignored: the application defines its own RouteSource ({})",
@@ -116,6 +117,9 @@ public class DualRepoAutoConfiguration {
         meterRegistry.ifAvailable(builder::meterRegistry);
         migrationRecord.ifAvailable(builder::migrationRecord);
         failedWriteSink.ifAvailable(builder::failedWriteSink);
+        // Resilience4j's Spring Boot integration (or the application) has a registry: the breakers go in it, so that
+        // its endpoint and metrics list them.
+        circuitBreakers.ifUnique(builder::circuitBreakerRegistry);
         DualWriteScope scope = dualWriteScope.getIfAvailable();
         if (scope != null) {
             builder.dualWriteScope(scope);

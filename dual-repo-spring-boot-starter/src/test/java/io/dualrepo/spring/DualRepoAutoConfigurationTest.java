@@ -16,6 +16,7 @@ import io.dualrepo.spring.fixtures.notes.InMemoryNotes;
 import io.dualrepo.spring.fixtures.notes.Note;
 import io.dualrepo.spring.fixtures.notes.NoteRepository;
 import io.dualrepo.write.SecondaryWriteFailurePolicy;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -70,6 +71,21 @@ class DualRepoAutoConfigurationTest {
         runner.withPropertyValues("dualrepo.repositories.notes.stage=LIVE", "dualrepo.enforce-transitions=false")
                 .run(context -> assertThat(context.getBean(DualRepo.class).currentRoute("notes"))
                         .isEqualTo(Stage.LIVE.route()));
+    }
+
+    @Test
+    void theBreakersGoInTheApplicationsResilience4jRegistryWhenItHasOne() {
+        CircuitBreakerRegistry registry = CircuitBreakerRegistry.ofDefaults();
+        runner.withBean(CircuitBreakerRegistry.class, () -> registry)
+                .withPropertyValues("dualrepo.circuit-breaker.sliding-window-size=40")
+                .run(context -> {
+                    DualRepo dualRepo = context.getBean(DualRepo.class);
+                    assertThat(dualRepo.circuitBreakerRegistry()).isSameAs(registry);
+                    dualRepo.circuitState("notes");
+                    assertThat(registry.find("dualrepo-notes")).hasValueSatisfying(breaker -> assertThat(
+                            breaker.getCircuitBreakerConfig().getSlidingWindowSize()).isEqualTo(40));
+                });
+        runner.run(context -> assertThat(context.getBean(DualRepo.class).circuitBreakerRegistry()).isNotNull());
     }
 
     @Test
