@@ -2,6 +2,7 @@ package io.dualrepo.spring;
 
 import io.dualrepo.ComparisonMode;
 import io.dualrepo.routing.Stage;
+import io.dualrepo.spring.console.ConsoleProperties;
 import io.dualrepo.write.SecondaryWriteFailurePolicy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /**
  * The {@code dualrepo.*} properties: settings for every repository, and under {@code dualrepo.repositories.<name>}
@@ -77,6 +79,10 @@ public class DualRepoProperties {
     private final Schema schema = new Schema();
 
     private final Verify verify = new Verify();
+
+    /** The operator console on a port of its own (io.dualrepo.spring.console). */
+    @NestedConfigurationProperty
+    private final ConsoleProperties console = new ConsoleProperties();
 
     /**
      * Per-repository settings, by @DualModel name: stage, comparison.mode, comparison.timeout,
@@ -180,6 +186,10 @@ public class DualRepoProperties {
 
     public Verify getVerify() {
         return verify;
+    }
+
+    public ConsoleProperties getConsole() {
+        return console;
     }
 
     public Map<String, Repository> getRepositories() {
