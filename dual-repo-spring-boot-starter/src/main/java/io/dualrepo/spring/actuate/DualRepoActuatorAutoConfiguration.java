@@ -38,14 +38,23 @@ public class DualRepoActuatorAutoConfiguration {
     @ConditionalOnMissingBean
     @ConditionalOnAvailableEndpoint
     public DualRepoEndpoint dualRepoEndpoint(DualRepo dualRepo, BeanFactory beanFactory,
-            ObjectProvider<RouteSource> routeSource, ObjectProvider<MigrationJobs> jobs) {
+            ObjectProvider<RouteSource> routeSource, ObjectProvider<MigrationJobs> jobs,
+            ObjectProvider<RecentComparisons> comparisons) {
         String name = DualRepoAutoConfiguration.ROUTE_SOURCE_BEAN;
         InMemoryRouteSource stageControl = beanFactory.containsBean(name)
                 && beanFactory.isTypeMatch(name, InMemoryRouteSource.class)
                 ? beanFactory.getBean(name, InMemoryRouteSource.class) : null;
         RouteSource source = routeSource.getIfUnique();
         return new DualRepoEndpoint(dualRepo, stageControl, source == null ? null : source.name(),
-                jobs.getIfUnique());
+                jobs.getIfUnique(), comparisons.getIfUnique());
+    }
+
+    /** A listener of the starter's {@link DualRepo}, which takes every {@code ComparisonListener} bean. */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnAvailableEndpoint(DualRepoEndpoint.class)
+    public RecentComparisons dualRepoRecentComparisons() {
+        return new RecentComparisons();
     }
 
     @Bean

@@ -6,6 +6,7 @@ import io.dualrepo.routing.InMemoryRouteSource;
 import io.dualrepo.routing.Route;
 import io.dualrepo.routing.Stage;
 import io.dualrepo.spi.WithheldMessage;
+import io.dualrepo.spring.actuate.RecentComparisons.ComparisonsDescriptor;
 import io.dualrepo.spring.actuate.RepositoryDescriptor.EntryDescriptor;
 import io.dualrepo.spring.actuate.RepositoryDescriptor.JobsDescriptor;
 import io.dualrepo.spring.actuate.RepositoryDescriptor.RecordDescriptor;
@@ -50,6 +51,7 @@ public class DualRepoEndpoint {
     private final @Nullable InMemoryRouteSource stageControl;
     private final @Nullable String routeSource;
     private final @Nullable MigrationJobs jobs;
+    private final @Nullable RecentComparisons comparisons;
 
     /** An endpoint without jobs: every backfill or verification asked of it answers {@code NO_JOBS}. */
     public DualRepoEndpoint(DualRepo dualRepo, @Nullable InMemoryRouteSource stageControl,
@@ -65,6 +67,16 @@ public class DualRepoEndpoint {
      */
     public DualRepoEndpoint(DualRepo dualRepo, @Nullable InMemoryRouteSource stageControl,
             @Nullable String routeSource, @Nullable MigrationJobs jobs) {
+        this(dualRepo, stageControl, routeSource, jobs, null);
+    }
+
+    /**
+     * @param comparisons what the endpoint shows of comparisons, a listener of {@code dualRepo}'s; or null to show
+     *     none
+     */
+    public DualRepoEndpoint(DualRepo dualRepo, @Nullable InMemoryRouteSource stageControl,
+            @Nullable String routeSource, @Nullable MigrationJobs jobs, @Nullable RecentComparisons comparisons) {
+        this.comparisons = comparisons;
         this.dualRepo = dualRepo;
         this.stageControl = stageControl;
         this.routeSource = routeSource;
@@ -165,6 +177,7 @@ public class DualRepoEndpoint {
         JobsDescriptor jobs = this.jobs == null || !this.jobs.repositories().contains(repository) ? null
                 : new JobsDescriptor(this.jobs.state(repository, Job.BACKFILL).orElse(null),
                         this.jobs.state(repository, Job.VERIFY).orElse(null));
+        ComparisonsDescriptor compared = comparisons == null ? null : comparisons.of(repository);
         String circuit = dualRepo.circuitState(repository).name();
         String lastRefusal = dualRepo.lastRefusal(repository).orElse(null);
         try {
@@ -175,13 +188,14 @@ public class DualRepoEndpoint {
                     RepositoryDescriptor.time(state.routeSince()), SideDescriptor.of(state.oldSide()),
                     SideDescriptor.of(state.newSide()));
             return new RepositoryDescriptor(route, routeSource, stageControl != null, circuit, lastRefusal, record,
-                    null, history, jobs);
+                    null, history, jobs, compared);
         } catch (RuntimeException e) {
             // A database message may quote row values: it goes to the log withheld, never into the answer.
             log.warn("the dualrepo endpoint could not read the migration record of {}", repository,
                     WithheldMessage.of(e));
             return new RepositoryDescriptor(route, routeSource, stageControl != null, circuit, lastRefusal, null,
-                    "the migration record could not be read (details in the server's log)", List.of(), jobs);
+                    "the migration record could not be read (details in the server's log)", List.of(), jobs,
+                    compared);
         }
     }
 

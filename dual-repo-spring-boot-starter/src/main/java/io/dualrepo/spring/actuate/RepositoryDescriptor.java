@@ -4,6 +4,7 @@ import io.dualrepo.record.RecordEntry;
 import io.dualrepo.record.SideState;
 import io.dualrepo.routing.Route;
 import io.dualrepo.routing.Stage;
+import io.dualrepo.spring.actuate.RecentComparisons.ComparisonsDescriptor;
 import io.dualrepo.spring.jobs.JobState;
 import java.time.Instant;
 import java.util.Arrays;
@@ -26,10 +27,12 @@ import org.jspecify.annotations.Nullable;
  * @param history the newest route-history entries, newest first
  * @param jobs this instance's last or current backfill and verification, or null when the repository has no jobs
  *     (no {@code Migration} bean of its name, or no dual-repo-hibernate)
+ * @param comparisons outcome counts since start and the latest mismatches, masked; or null when the endpoint keeps
+ *     none
  */
 public record RepositoryDescriptor(RouteDescriptor route, @Nullable String routeSource, boolean stageSettable,
         String circuit, @Nullable String lastRefusal, @Nullable RecordDescriptor record, @Nullable String recordError,
-        List<EntryDescriptor> history, @Nullable JobsDescriptor jobs) {
+        List<EntryDescriptor> history, @Nullable JobsDescriptor jobs, @Nullable ComparisonsDescriptor comparisons) {
 
     /** Each job's last or current run on this instance; null for a job not run since the application started. */
     public record JobsDescriptor(@Nullable JobState backfill, @Nullable JobState verify) {

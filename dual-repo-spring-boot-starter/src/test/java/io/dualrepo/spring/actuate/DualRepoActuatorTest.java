@@ -69,6 +69,35 @@ class DualRepoActuatorTest {
     }
 
     @Test
+    void showsComparisonCountsAndTheLatestMismatchesMasked() {
+        runner.withPropertyValues("dualrepo.repositories.notes.stage=SHADOW", "dualrepo.enforce-transitions=false",
+                "dualrepo.comparison.mode=SYNC", "dualrepo.sensitive-fields=text")
+                .run(context -> {
+                    InMemoryNotes oldModel = context.getBean("legacyNotes", InMemoryNotes.class);
+                    InMemoryNotes newModel = (InMemoryNotes) context.getBean("noteTable", NoteRepository.class);
+                    oldModel.rows.put("n-1", new Note("n-1", "secret one"));
+                    newModel.rows.put("n-1", new Note("n-1", "secret two"));
+                    oldModel.rows.put("n-2", new Note("n-2", "same"));
+                    newModel.rows.put("n-2", new Note("n-2", "same"));
+                    NoteRepository notes = context.getBean(NoteRepository.class);
+
+                    notes.findById("n-1");
+                    notes.findById("n-2");
+                    notes.findById("n-2");
+
+                    RecentComparisons.ComparisonsDescriptor compared = context.getBean(DualRepoEndpoint.class)
+                            .repository("notes").comparisons();
+                    assertThat(compared.outcomes()).containsEntry("MISMATCH", 1L).containsEntry("MATCH", 2L);
+                    assertThat(compared.latestMismatches()).singleElement().satisfies(mismatch -> {
+                        assertThat(mismatch.method()).isEqualTo("findById");
+                        assertThat(mismatch.primary()).isEqualTo("OLD");
+                        assertThat(mismatch.differences()).singleElement().asString()
+                                .contains("text").doesNotContain("secret");
+                    });
+                });
+    }
+
+    @Test
     void withoutAMigrationTheRepositoryHasNoJobsAndAskingForOneSaysWhatToDefine() {
         runner.run(context -> {
             DualRepoEndpoint endpoint = context.getBean(DualRepoEndpoint.class);
