@@ -32,11 +32,14 @@ public final class ConsoleServer implements AutoCloseable {
 
     public static final int MAX_CONNECTIONS = 64;
 
+    private static final long ACCEPTOR_EXIT_WAIT_MILLIS = 5_000;
+
     private final OperatorConsole console;
     private final ServerSocket serverSocket;
     private final Semaphore slots = new Semaphore(MAX_CONNECTIONS);
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger threads = new AtomicInteger();
+
     private final Thread acceptor;
     private volatile boolean closed;
 
@@ -142,6 +145,15 @@ public final class ConsoleServer implements AutoCloseable {
                 socket.close();
             } catch (IOException e) {
                 log.debug("closing a console connection", e);
+            }
+        }
+        // A socket closed while a thread is blocked in accept() lets its port go only once that thread has left
+        // accept(): wait for it, so that the port is free when close() returns (a restart binds it again at once).
+        if (Thread.currentThread() != acceptor) {
+            try {
+                acceptor.join(ACCEPTOR_EXIT_WAIT_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
         log.info("operator console stopped on port {}", port());
