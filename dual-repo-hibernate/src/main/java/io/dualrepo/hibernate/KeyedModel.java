@@ -1,7 +1,9 @@
 package io.dualrepo.hibernate;
 
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.hibernate.Session;
@@ -41,6 +43,19 @@ public interface KeyedModel<K extends Comparable<? super K>, V> {
 
     /** The value at a key, or empty when this model holds none. */
     Optional<V> find(Session session, K key);
+
+    /**
+     * The values at these keys, by key; a key this model holds nothing for is left out. The pending-sync repair reads
+     * a batch of keys with it. By default one {@link #find} per key, in this session; a model that can read them in
+     * one query ({@link EntityModel}'s do) should.
+     */
+    default Map<K, V> findAll(Session session, Collection<K> keys) {
+        Map<K, V> found = new LinkedHashMap<>();
+        for (K key : keys) {
+            find(session, key).ifPresent(value -> found.put(key, value));
+        }
+        return found;
+    }
 
     /**
      * Writes each value whose key this model holds nothing for, and never touches a key it holds: this is the

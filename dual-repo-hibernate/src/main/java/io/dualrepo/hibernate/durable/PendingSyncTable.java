@@ -14,11 +14,14 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
@@ -53,6 +56,13 @@ public final class PendingSyncTable {
     static final int MAX_ERROR_LENGTH = 1000;
     /** {@code attempts} of a row that marks a migrate-on-read copy in flight rather than a write. */
     static final int COPY_MARKER = -1;
+    /**
+     * {@code last_error} of a copy marker that a repair batch wrote: its lease on the key. Another instance's repair
+     * leaves a key so leased alone while the marker is young; writes wait for it as for any copy's marker.
+     */
+    static final String REPAIR_LEASE = "repair batch in flight";
+    /** Keys per statement of the queries that name a batch's keys in an in list. */
+    private static final int MAX_IN_LIST = 100;
 
     // A plain or schema-qualified SQL identifier, short enough that the index name derived from it fits the
     // 63 characters PostgreSQL allows; no quoting, so nothing in it can break out of the statement.
@@ -175,8 +185,8 @@ public final class PendingSyncTable {
     long waitingCount(SessionFactory database, String repository, Side target, Instant writtenBefore) {
         return Transactions.of(database).read(session -> session.doReturningWork(connection -> {
             try (PreparedStatement statement = connection.prepareStatement("select count(distinct sync_key) from "
-                    + name + " where repository = ? and target_side = ? and (attempts > 0 or last_error is not null"
-                    + " or created_at < ?)")) {
+                    + name + " where repository = ? and target_side = ? and (attempts > 0 or (last_error is not null"
+                    + " and attempts <> " + COPY_MARKER + ") or created_at < ?)")) {
                 statement.setString(1, repository);
                 statement.setString(2, target.name());
                 statement.setObject(3, OffsetDateTime.ofInstant(writtenBefore, ZoneOffset.UTC));
@@ -282,6 +292,88 @@ public final class PendingSyncTable {
             }
             return ids;
         });
+    }
+
+    /**
+     * Takes a lease on each of {@code keys} not leased already by another repair's young marker (written since {@code
+     * since}), as a copy marker ({@link #insertCopyMarkers}) that says it is a repair's; writes to the keys wait for
+     * it. Two instances taking one key at the same moment both get it: a key synced twice is still right.
+     *
+     * @return the markers written, by key; a key another repair holds is left out
+     */
+    Map<String, Long> leaseForRepair(Session session, String repository, Collection<String> keys, Side target,
+            Instant since) {
+        Set<String> leased = new LinkedHashSet<>();
+        List<String> wanted = List.copyOf(new LinkedHashSet<>(keys));
+        session.doWork(connection -> {
+            for (List<String> chunk : chunks(wanted)) {
+                try (PreparedStatement statement = connection.prepareStatement("select sync_key from " + name
+                        + " where repository = ? and target_side = ? and attempts = " + COPY_MARKER
+                        + " and last_error = ? and created_at >= ? and sync_key in (" + placeholders(chunk) + ")")) {
+                    statement.setString(1, repository);
+                    statement.setString(2, target.name());
+                    statement.setString(3, REPAIR_LEASE);
+                    statement.setObject(4, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
+                    int index = 5;
+                    for (String key : chunk) {
+                        statement.setString(index++, key);
+                    }
+                    try (ResultSet result = statement.executeQuery()) {
+                        while (result.next()) {
+                            leased.add(result.getString(1));
+                        }
+                    }
+                }
+            }
+        });
+        List<String> free = new ArrayList<>();
+        for (String key : wanted) {
+            if (!leased.contains(key)) {
+                free.add(key);
+            }
+        }
+        List<Long> ids = insertCopyMarkers(session, repository, free, target);
+        if (!ids.isEmpty()) {
+            setError(session, "update " + name + " set last_error = ? where id = ?", ids, REPAIR_LEASE);
+        }
+        Map<String, Long> markers = new LinkedHashMap<>();
+        for (int i = 0; i < free.size(); i++) {
+            markers.put(free.get(i), ids.get(i));
+        }
+        return markers;
+    }
+
+    /** Every row of these keys, whatever its target and age, but copies' markers: {@link #rowsOf} for a batch. */
+    List<Row> rowsOfKeys(Session session, String repository, Collection<String> keys) {
+        List<String> wanted = List.copyOf(new LinkedHashSet<>(keys));
+        return session.doReturningWork(connection -> {
+            List<Row> rows = new ArrayList<>();
+            for (List<String> chunk : chunks(wanted)) {
+                try (PreparedStatement statement = connection.prepareStatement("select " + ROW_COLUMNS + " from "
+                        + name + " where repository = ? and attempts <> " + COPY_MARKER + " and sync_key in ("
+                        + placeholders(chunk) + ") order by id")) {
+                    statement.setString(1, repository);
+                    int index = 2;
+                    for (String key : chunk) {
+                        statement.setString(index++, key);
+                    }
+                    rows.addAll(rows(statement));
+                }
+            }
+            return rows;
+        });
+    }
+
+    private static List<List<String>> chunks(List<String> keys) {
+        List<List<String>> chunks = new ArrayList<>();
+        for (int from = 0; from < keys.size(); from += MAX_IN_LIST) {
+            chunks.add(keys.subList(from, Math.min(keys.size(), from + MAX_IN_LIST)));
+        }
+        return chunks;
+    }
+
+    private static String placeholders(List<String> chunk) {
+        return String.join(", ", Collections.nCopies(chunk.size(), "?"));
     }
 
     /**

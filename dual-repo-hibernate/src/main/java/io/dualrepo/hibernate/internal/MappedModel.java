@@ -9,8 +9,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,6 +36,7 @@ public final class MappedModel<E, K extends Comparable<? super K>, V> implements
     /** Up to this many keys, {@link #present} asks with an {@code in} list; beyond, with the keys' range if dense. */
     private static final int MAX_IN_LIST = 64;
     private static final int DENSE_SPAN = 4;
+    private static final int MAX_FIND_IN_LIST = 100;
 
     private final Transactions transactions;
     private final EntityTable table;
@@ -99,6 +102,31 @@ public final class MappedModel<E, K extends Comparable<? super K>, V> implements
             rows.bind(statement, 2, present, s);
         });
         return found.isEmpty() ? Optional.empty() : Optional.of(toValue.convert(session, found.get(0)));
+    }
+
+    @Override
+    public Map<K, V> findAll(Session session, Collection<K> keys) {
+        Map<K, V> found = new LinkedHashMap<>();
+        List<K> distinct = List.copyOf(new LinkedHashSet<>(keys));
+        Condition present = rows.present();
+        // In lists of a bounded length, so that the statement stays one the database caches and plans once.
+        for (int from = 0; from < distinct.size(); from += MAX_FIND_IN_LIST) {
+            List<K> chunk = distinct.subList(from, Math.min(distinct.size(), from + MAX_FIND_IN_LIST));
+            String sql = rows.selectColumns() + " where " + table.id().name() + " in ("
+                    + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")" + present.and();
+            List<E> entities = query(session, sql, (statement, s) -> {
+                int index = 1;
+                for (K key : chunk) {
+                    rows.bindKey(statement, index++, key, s);
+                }
+                rows.bind(statement, index, present, s);
+            });
+            for (E entity : entities) {
+                V value = toValue.convert(session, entity);
+                found.put(keyOf.apply(value), value);
+            }
+        }
+        return found;
     }
 
     @Override
