@@ -171,11 +171,12 @@ final class RepairBatch<K extends Comparable<? super K>, V> {
         }
         try {
             return to.transactions().inTransaction(session -> {
-                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HOLD_BUDGET_MILLIS);
                 // Read after the target's transaction began, as KeySync does: never older than the write of it.
                 Map<K, V> wanted = from.transactions().read(sourceSession ->
                         from.findAll(sourceSession, encoded.keySet()));
                 Map<K, V> held = to.findAll(session, encoded.keySet());
+                // The budget is the writes': a row written is held until the commit, each read is one query.
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HOLD_BUDGET_MILLIS);
                 List<String> done = new ArrayList<>();
                 List<String> deferred = new ArrayList<>();
                 Map<K, V> written = new LinkedHashMap<>();

@@ -163,11 +163,17 @@ class RepairBatchTest {
         String saved = keys.get(7);
         String deleted = keys.get(8);
         IncidentRepository other = instance();
+        List<String> newAfterTheWrites = new java.util.concurrent.CopyOnWriteArrayList<>();
         oldModel.onFindAll = read -> {
             if (read == 1) {
                 // Each returns once both models took it; the wait for the batch's leases is bounded.
                 await(others.submit(() -> other.save(incident(saved, "acknowledged"))));
                 await(others.submit(() -> other.deleteById(deleted)));
+            } else {
+                // What readers of NEW saw at each later step of the repair: never the value from before the writes.
+                databases.newIncidents().stream()
+                        .filter(row -> row.startsWith(saved + " ") || row.startsWith(deleted + " "))
+                        .forEach(newAfterTheWrites::add);
             }
         };
 
@@ -175,6 +181,8 @@ class RepairBatchTest {
 
         assertThat(result.keysFailed()).isZero();
         assertThat(oldModel.largestFindAll.get()).isGreaterThan(100);
+        assertThat(newAfterTheWrites).as("NEW, read at each batch read of OLD after the writes returned")
+                .isNotEmpty().containsOnly(saved + " acknowledged fixing");
         assertThat(databases.oldIncidents()).contains(saved + " acknowledged fixing")
                 .noneMatch(row -> row.startsWith(deleted + " "));
         assertThat(databases.newIncidents()).as("NEW after the repair")
