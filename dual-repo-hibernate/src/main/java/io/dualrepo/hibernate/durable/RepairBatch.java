@@ -56,8 +56,8 @@ final class RepairBatch<K extends Comparable<? super K>, V> {
 
     private static final Logger log = LoggerFactory.getLogger(PendingSyncRepair.class);
     static final long HOLD_BUDGET_MILLIS = 200;
-    /** Transactions a batch is tried in before the keys still left go to the per-key path. */
-    private static final int MAX_ATTEMPTS = 4;
+    /** Roll-backs of a batch's transactions before the keys still left go to the per-key path. */
+    private static final int MAX_ROLLBACKS = 3;
 
     /** What a batch did: the keys synced (rows cleared), and those left to the per-key path. */
     record Outcome(Map<String, Integer> synced, Set<String> perKey, Set<String> leasedElsewhere) {}
@@ -98,7 +98,10 @@ final class RepairBatch<K extends Comparable<? super K>, V> {
                 remaining.add(key);
             }
         }
-        for (int attempt = 1; attempt <= MAX_ATTEMPTS && !remaining.isEmpty(); attempt++) {
+        int rolledBack = 0;
+        // Each transaction either syncs at least one key or rolls back: keys deferred by the hold budget cost no
+        // attempt, roll-backs do.
+        while (!remaining.isEmpty() && rolledBack < MAX_ROLLBACKS) {
             List<String> keys = remaining;
             Map<String, Long> leases = sourceTransactions.inTransaction(session -> table.leaseForRepair(session,
                     migration.name(), keys, target, Instant.now().minus(CrossDatabaseScope.IN_FLIGHT_GRACE)));
@@ -110,6 +113,9 @@ final class RepairBatch<K extends Comparable<? super K>, V> {
             boolean leasesDeleted = false;
             try {
                 Round round = round(source, target, new ArrayList<>(leases.keySet()));
+                if (!round.aborted.isEmpty()) {
+                    rolledBack++;
+                }
                 perKey.addAll(round.aborted);
                 Set<String> agreed = agreeing(source, round.done, perKey);
                 List<Long> clear = new ArrayList<>(leases.values());
