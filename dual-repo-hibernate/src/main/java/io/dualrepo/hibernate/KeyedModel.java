@@ -71,6 +71,16 @@ public interface KeyedModel<K extends Comparable<? super K>, V> {
     /** Makes this model hold exactly {@code value} at its key, inserting or overwriting: the repair's write. */
     void put(Session session, V value);
 
+    /**
+     * {@link #put} for each value, in this order: the pending-sync repair's write of a batch. By default one {@code
+     * put} each; {@link EntityModel}'s send them as JDBC batches.
+     */
+    default void putAll(Session session, List<V> values) {
+        for (V value : values) {
+            put(session, value);
+        }
+    }
+
     /** Makes this model hold nothing at {@code key}. */
     void remove(Session session, K key);
 

@@ -15,7 +15,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -296,23 +295,27 @@ public final class PendingSyncTable {
 
     /**
      * Takes a lease on each of {@code keys} not leased already by another repair's young marker (written since {@code
-     * since}), as a copy marker ({@link #insertCopyMarkers}) that says it is a repair's; writes to the keys wait for
-     * it. Two instances taking one key at the same moment both get it: a key synced twice is still right.
+     * since}): a copy marker ({@link #insertCopyMarkers}) whose {@code last_error} is {@code lease}, a text starting
+     * with {@link #REPAIR_LEASE} and unique to the batch, so that {@link #releaseLease} removes its markers in one
+     * statement. Writes to the keys wait for them. Two instances taking one key at the same moment both get it: a
+     * key synced twice is still right.
      *
-     * @return the markers written, by key; a key another repair holds is left out
+     * @return the keys leased; a key another repair holds is left out
      */
-    Map<String, Long> leaseForRepair(Session session, String repository, Collection<String> keys, Side target,
-            Instant since) {
+    List<String> leaseForRepair(Session session, String repository, Collection<String> keys, Side target,
+            Instant since, String lease) {
         Set<String> leased = new LinkedHashSet<>();
         List<String> wanted = List.copyOf(new LinkedHashSet<>(keys));
+        OffsetDateTime now = OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC);
+        List<String> free = new ArrayList<>();
         session.doWork(connection -> {
             for (List<String> chunk : chunks(wanted)) {
                 try (PreparedStatement statement = connection.prepareStatement("select sync_key from " + name
                         + " where repository = ? and target_side = ? and attempts = " + COPY_MARKER
-                        + " and last_error = ? and created_at >= ? and sync_key in (" + placeholders(chunk) + ")")) {
+                        + " and last_error like ? and created_at >= ? and sync_key in (" + placeholders(chunk) + ")")) {
                     statement.setString(1, repository);
                     statement.setString(2, target.name());
-                    statement.setString(3, REPAIR_LEASE);
+                    statement.setString(3, REPAIR_LEASE + "%");
                     statement.setObject(4, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
                     int index = 5;
                     for (String key : chunk) {
@@ -325,22 +328,41 @@ public final class PendingSyncTable {
                     }
                 }
             }
-        });
-        List<String> free = new ArrayList<>();
-        for (String key : wanted) {
-            if (!leased.contains(key)) {
-                free.add(key);
+            for (String key : wanted) {
+                if (!leased.contains(key)) {
+                    free.add(key);
+                }
             }
-        }
-        List<Long> ids = insertCopyMarkers(session, repository, free, target);
-        if (!ids.isEmpty()) {
-            setError(session, "update " + name + " set last_error = ? where id = ?", ids, REPAIR_LEASE);
-        }
-        Map<String, Long> markers = new LinkedHashMap<>();
-        for (int i = 0; i < free.size(); i++) {
-            markers.put(free.get(i), ids.get(i));
-        }
-        return markers;
+            if (free.isEmpty()) {
+                return;
+            }
+            try (PreparedStatement insert = connection.prepareStatement("insert into " + name
+                    + " (repository, sync_key, target_side, created_at, attempts, last_error) values (?, ?, ?, ?, "
+                    + COPY_MARKER + ", ?)")) {
+                for (String key : free) {
+                    insert.setString(1, repository);
+                    insert.setString(2, key);
+                    insert.setString(3, target.name());
+                    insert.setObject(4, now);
+                    insert.setString(5, lease);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        });
+        return free;
+    }
+
+    /** Removes the markers {@link #leaseForRepair} wrote with {@code lease}. */
+    void releaseLease(Session session, String repository, String lease) {
+        session.doWork(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement("delete from " + name
+                    + " where repository = ? and attempts = " + COPY_MARKER + " and last_error = ?")) {
+                delete.setString(1, repository);
+                delete.setString(2, lease);
+                delete.executeUpdate();
+            }
+        });
     }
 
     /** Every row of these keys, whatever its target and age, but copies' markers: {@link #rowsOf} for a batch. */

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.hibernate.Session;
 import org.slf4j.Logger;
@@ -56,6 +57,8 @@ final class RepairBatch<K extends Comparable<? super K>, V> {
 
     private static final Logger log = LoggerFactory.getLogger(PendingSyncRepair.class);
     static final long HOLD_BUDGET_MILLIS = 200;
+    /** Values handed to {@link KeyedModel#putAll} at once: the hold budget is checked between such writes. */
+    private static final int WRITES_PER_STATEMENT_BATCH = 50;
     /** Roll-backs of a batch's transactions before the keys still left go to the per-key path. */
     private static final int MAX_ROLLBACKS = 3;
 
@@ -103,27 +106,30 @@ final class RepairBatch<K extends Comparable<? super K>, V> {
         // attempt, roll-backs do.
         while (!remaining.isEmpty() && rolledBack < MAX_ROLLBACKS) {
             List<String> keys = remaining;
-            Map<String, Long> leases = sourceTransactions.inTransaction(session -> table.leaseForRepair(session,
-                    migration.name(), keys, target, Instant.now().minus(CrossDatabaseScope.IN_FLIGHT_GRACE)));
+            String lease = PendingSyncTable.REPAIR_LEASE + " " + UUID.randomUUID();
+            List<String> leased = sourceTransactions.inTransaction(session -> table.leaseForRepair(session,
+                    migration.name(), keys, target, Instant.now().minus(CrossDatabaseScope.IN_FLIGHT_GRACE), lease));
+            Set<String> mine = new HashSet<>(leased);
             for (String key : keys) {
-                if (!leases.containsKey(key)) {
+                if (!mine.contains(key)) {
                     leasedElsewhere.add(key);
                 }
             }
             boolean leasesDeleted = false;
             try {
-                Round round = round(source, target, new ArrayList<>(leases.keySet()));
+                Round round = round(source, target, leased);
                 if (!round.aborted.isEmpty()) {
                     rolledBack++;
                 }
                 perKey.addAll(round.aborted);
                 Set<String> agreed = agreeing(source, round.done, perKey);
-                List<Long> clear = new ArrayList<>(leases.values());
+                List<Long> clear = new ArrayList<>();
                 for (String key : agreed) {
                     clear.addAll(Objects.requireNonNull(rowsByKey.get(key), "a batch key's rows"));
                 }
                 sourceTransactions.runInTransaction(session -> {
                     table.delete(session, clear);
+                    table.releaseLease(session, migration.name(), lease);
                 });
                 leasesDeleted = true;
                 for (String key : agreed) {
@@ -134,8 +140,8 @@ final class RepairBatch<K extends Comparable<? super K>, V> {
             } catch (RuntimeException e) {
                 // The key at fault is found by the per-key path, which counts its failure; the others sync there.
                 log.debug("{}: a repair batch of {} key(s) failed; its keys are synced one by one", migration.name(),
-                        leases.size(), WithheldMessage.of(e));
-                for (String key : leases.keySet()) {
+                        leased.size(), WithheldMessage.of(e));
+                for (String key : leased) {
                     if (!synced.containsKey(key)) {
                         perKey.add(key);
                     }
@@ -143,7 +149,7 @@ final class RepairBatch<K extends Comparable<? super K>, V> {
                 remaining = List.of();
             } finally {
                 if (!leasesDeleted) {
-                    deleteLeases(sourceTransactions, leases.values());
+                    releaseLease(sourceTransactions, lease, leased.size());
                 }
             }
         }
@@ -187,6 +193,7 @@ final class RepairBatch<K extends Comparable<? super K>, V> {
                 List<String> deferred = new ArrayList<>();
                 Map<K, V> written = new LinkedHashMap<>();
                 Set<K> removed = new HashSet<>();
+                List<V> toPut = new ArrayList<>();
                 for (Map.Entry<K, String> key : encoded.entrySet()) {
                     if (!done.isEmpty() && System.nanoTime() > deadline) {
                         deferred.add(key.getValue());
@@ -200,11 +207,16 @@ final class RepairBatch<K extends Comparable<? super K>, V> {
                             removed.add(key.getKey());
                         }
                     } else if (there == null || !sync.inSync(source, value, there)) {
-                        to.put(session, value);
                         written.put(key.getKey(), value);
+                        toPut.add(value);
                     }
                     done.add(key.getValue());
+                    if (toPut.size() >= WRITES_PER_STATEMENT_BATCH) {
+                        to.putAll(session, toPut);
+                        toPut.clear();
+                    }
                 }
+                to.putAll(session, toPut);
                 // Flushed, so that the writes hold their rows: a write racing them has committed, and is seen
                 // below, or waits for this transaction.
                 session.flush();
@@ -286,14 +298,14 @@ final class RepairBatch<K extends Comparable<? super K>, V> {
         return agreed;
     }
 
-    private void deleteLeases(Transactions sourceTransactions, Collection<Long> leases) {
+    private void releaseLease(Transactions sourceTransactions, String lease, int keys) {
         try {
             sourceTransactions.runInTransaction(session -> {
-                table.delete(session, leases);
+                table.releaseLease(session, migration.name(), lease);
             });
         } catch (RuntimeException e) {
             // Writes to the keys stop waiting for them once they age; the repair then syncs the keys again.
-            log.warn("{}: could not remove {} repair lease(s) from {}", migration.name(), leases.size(), table,
+            log.warn("{}: could not remove the repair's lease on {} key(s) from {}", migration.name(), keys, table,
                     WithheldMessage.of(e));
         }
     }

@@ -169,6 +169,41 @@ public final class MappedModel<E, K extends Comparable<? super K>, V> implements
     }
 
     @Override
+    public void putAll(Session session, List<V> values) {
+        if (values.isEmpty()) {
+            return;
+        }
+        Conversion<V, E> convert = writable();
+        List<E> entities = new ArrayList<>(values.size());
+        for (V value : values) {
+            entities.add(convert.convert(session, value));
+        }
+        // As put: an update of every column, then an insert where it found no row; in one JDBC batch each.
+        flushPending(session);
+        SharedSessionContractImplementor s = implementor(session);
+        String sql = rows.update(table.columns(), Condition.NONE);
+        int[] counts = session.doReturningWork(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                for (E entity : entities) {
+                    rows.bindUpdate(statement, table.columns(), entity, Condition.NONE, s);
+                    statement.addBatch();
+                }
+                return statement.executeBatch();
+            }
+        });
+        List<E> absent = new ArrayList<>();
+        for (int i = 0; i < entities.size(); i++) {
+            // A driver that cannot tell (SUCCESS_NO_INFO) gets the row checked by a put of its own.
+            if (counts[i] == 0) {
+                absent.add(entities.get(i));
+            } else if (counts[i] < 0) {
+                put(session, values.get(i));
+            }
+        }
+        insert(session, absent);
+    }
+
+    @Override
     public void remove(Session session, K key) {
         writable();
         flushPending(session);
