@@ -336,18 +336,22 @@ public final class PendingSyncTable {
             if (free.isEmpty()) {
                 return;
             }
-            try (PreparedStatement insert = connection.prepareStatement("insert into " + name
-                    + " (repository, sync_key, target_side, created_at, attempts, last_error) values (?, ?, ?, ?, "
-                    + COPY_MARKER + ", ?)")) {
-                for (String key : free) {
-                    insert.setString(1, repository);
-                    insert.setString(2, key);
-                    insert.setString(3, target.name());
-                    insert.setObject(4, now);
-                    insert.setString(5, lease);
-                    insert.addBatch();
+            // Multi-row inserts: a statement per row costs the database more than the row itself.
+            for (List<String> chunk : chunks(free)) {
+                String row = "(?, ?, ?, ?, " + COPY_MARKER + ", ?)";
+                try (PreparedStatement insert = connection.prepareStatement("insert into " + name
+                        + " (repository, sync_key, target_side, created_at, attempts, last_error) values "
+                        + String.join(", ", Collections.nCopies(chunk.size(), row)))) {
+                    int index = 1;
+                    for (String key : chunk) {
+                        insert.setString(index++, repository);
+                        insert.setString(index++, key);
+                        insert.setString(index++, target.name());
+                        insert.setObject(index++, now);
+                        insert.setString(index++, lease);
+                    }
+                    insert.executeUpdate();
                 }
-                insert.executeBatch();
             }
         });
         return free;
@@ -411,14 +415,19 @@ public final class PendingSyncTable {
         if (ids.isEmpty()) {
             return;
         }
+        List<Long> all = List.copyOf(ids);
         session.doWork(connection -> {
-            try (PreparedStatement statement =
-                    connection.prepareStatement("delete from " + name + " where id = ?")) {
-                for (long id : ids) {
-                    statement.setLong(1, id);
-                    statement.addBatch();
+            // In lists: a statement per row costs the database more than the row itself.
+            for (int from = 0; from < all.size(); from += MAX_IN_LIST) {
+                List<Long> chunk = all.subList(from, Math.min(all.size(), from + MAX_IN_LIST));
+                try (PreparedStatement statement = connection.prepareStatement("delete from " + name
+                        + " where id in (" + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")")) {
+                    int index = 1;
+                    for (long id : chunk) {
+                        statement.setLong(index++, id);
+                    }
+                    statement.executeUpdate();
                 }
-                statement.executeBatch();
             }
         });
     }

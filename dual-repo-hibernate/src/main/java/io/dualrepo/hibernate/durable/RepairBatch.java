@@ -47,8 +47,9 @@ import org.slf4j.LoggerFactory;
  * for and the repair takes over once they are {@link CrossDatabaseScope#IN_FLIGHT_GRACE} old.
  *
  * <p><b>How long a key is held.</b> Writes to a leased key wait for its lease, bounded at {@value
- * EarlierWrites#WAIT_MILLIS} ms. The writing loop stops taking keys after {@value #HOLD_BUDGET_MILLIS} ms; the keys
- * it did not reach are leased and synced again in a later transaction. So a key is held for at most that budget and a
+ * EarlierWrites#WAIT_MILLIS} ms. The writing loop stops taking keys once {@value #HOLD_BUDGET_MILLIS} ms have passed
+ * (checked after each {@value #WRITES_PER_STATEMENT_BATCH} keys' writes); the keys it did not reach are leased and
+ * synced again in a later transaction. So a key is held for at most that budget and a
  * handful of statements (the vetoes, the second read, a commit, the read after it, the clearing), whatever the batch
  * size. A write whose wait runs out anyway goes on: if it committed in the source before the second read, the batch
  * rolls back; after it, its write to the target waits for the batch's row lock and lands after the batch's.
