@@ -1,7 +1,9 @@
 package io.dualrepo.hibernate;
 
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.hibernate.Session;
@@ -43,6 +45,19 @@ public interface KeyedModel<K extends Comparable<? super K>, V> {
     Optional<V> find(Session session, K key);
 
     /**
+     * The values at these keys, by key; a key this model holds nothing for is left out. The pending-sync repair reads
+     * a batch of keys with it. By default one {@link #find} per key, in this session; a model that can read them in
+     * one query ({@link EntityModel}'s do) should.
+     */
+    default Map<K, V> findAll(Session session, Collection<K> keys) {
+        Map<K, V> found = new LinkedHashMap<>();
+        for (K key : keys) {
+            find(session, key).ifPresent(value -> found.put(key, value));
+        }
+        return found;
+    }
+
+    /**
      * Writes each value whose key this model holds nothing for, and never touches a key it holds: this is the
      * backfill's write, and it must never overwrite what a dual write put there. A writer inserting the same key
      * concurrently may make it throw (a unique violation); the batch is then retried. So insert, never upsert:
@@ -55,6 +70,16 @@ public interface KeyedModel<K extends Comparable<? super K>, V> {
 
     /** Makes this model hold exactly {@code value} at its key, inserting or overwriting: the repair's write. */
     void put(Session session, V value);
+
+    /**
+     * {@link #put} for each value, in this order: the pending-sync repair's write of a batch. By default one {@code
+     * put} each; {@link EntityModel}'s send them as JDBC batches.
+     */
+    default void putAll(Session session, List<V> values) {
+        for (V value : values) {
+            put(session, value);
+        }
+    }
 
     /** Makes this model hold nothing at {@code key}. */
     void remove(Session session, K key);

@@ -125,6 +125,26 @@ public final class IncidentTables implements AutoCloseable {
                 "checkpoint");
     }
 
+    /**
+     * The state a failed secondary leaves for the pending-sync repair: the new table a copy of the old, but for
+     * {@code pending} evenly spread rows whose title is stale, each key with a row in {@code pendingTable} (target
+     * NEW, a minute old); vacuumed and analysed.
+     */
+    public void pendingKeys(String pendingTable, int pending, int rows) {
+        copiedNewTable(pending, rows);
+        execute("delete from " + pendingTable,
+                "insert into " + pendingTable + " (repository, sync_key, target_side, created_at, attempts)"
+                        + " select 'incidents', id::text, 'NEW', now() - interval '1 minute', 0 from incidents"
+                        + " where id % " + Math.max(1, rows / pending) + " = 0",
+                "vacuum analyze " + pendingTable,
+                "checkpoint");
+    }
+
+    /** Rows of {@code table}. */
+    public long rows(String table) {
+        return count("select count(*) from " + table);
+    }
+
     /** Fails unless the new table holds exactly the old table's {@code rows} incidents, column for column. */
     public void checkCopied(long rows) {
         long copied = count("select count(*) from incidents_v2");

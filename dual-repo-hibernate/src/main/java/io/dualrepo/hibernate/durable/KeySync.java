@@ -273,6 +273,16 @@ public final class KeySync<K extends Comparable<? super K>, V> {
         }
     }
 
+    /** Whether {@code targetValue} is in sync with {@code sourceValue}, read from {@code source}: for a batch. */
+    boolean inSync(Side source, V sourceValue, V targetValue) {
+        return equivalent(source, sourceValue, targetValue);
+    }
+
+    /** Whether a value read from one model again is still the one read before: for a batch. */
+    boolean unchanged(V before, V now) {
+        return equivalence.equivalent(before, now);
+    }
+
     private boolean equivalent(Side source, V sourceValue, V targetValue) {
         return source == Side.OLD
                 ? equivalence.equivalent(sourceValue, targetValue)

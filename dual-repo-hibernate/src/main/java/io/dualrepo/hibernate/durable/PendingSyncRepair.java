@@ -47,6 +47,7 @@ public final class PendingSyncRepair implements AutoCloseable {
 
     public static final int DEFAULT_BATCH_SIZE = 200;
     public static final Duration DEFAULT_MIN_AGE = Duration.ZERO;
+    public static final Duration DEFAULT_LOG_INTERVAL = Duration.ofSeconds(10);
     /**
      * Failed attempts from which a key's failures are logged at ERROR, not WARN: at this one and then as attempts
      * double (16, 32, 64, ...), so a key that never repairs shows in the log without flooding it. With a repair
@@ -70,7 +71,8 @@ public final class PendingSyncRepair implements AutoCloseable {
         }
         for (Registration<?> registration : Registration.byName(registrations).values()) {
             RepositoryRepair<?> repository =
-                    repositoryRepair(registration.migration, builder.table, builder.batchSize, builder.meterRegistry);
+                    repositoryRepair(registration.migration, builder.table, builder.batchSize, builder.logInterval,
+                            builder.meterRegistry);
             repositories.add(repository);
             for (SessionFactory database : repository.databases()) {
                 builder.table.prepare(database, builder.createTables, "PendingSyncRepair");
@@ -85,8 +87,8 @@ public final class PendingSyncRepair implements AutoCloseable {
     }
 
     private static <K extends Comparable<? super K>> RepositoryRepair<K> repositoryRepair(Migration<K, ?> migration,
-            PendingSyncTable table, int batchSize, MeterRegistry registry) {
-        return new RepositoryRepair<>(migration, table, batchSize, registry);
+            PendingSyncTable table, int batchSize, Duration logInterval, MeterRegistry registry) {
+        return new RepositoryRepair<>(migration, table, batchSize, logInterval, registry);
     }
 
     public static Builder builder() {
@@ -200,6 +202,7 @@ public final class PendingSyncRepair implements AutoCloseable {
         private PendingSyncTable table = PendingSyncTable.defaults();
         private int batchSize = DEFAULT_BATCH_SIZE;
         private Duration minAge = DEFAULT_MIN_AGE;
+        private Duration logInterval = DEFAULT_LOG_INTERVAL;
         private MeterRegistry meterRegistry = Metrics.globalRegistry;
         private boolean createTables = true;
 
@@ -217,7 +220,11 @@ public final class PendingSyncRepair implements AutoCloseable {
             return this;
         }
 
-        /** Rows read per query. Default {@value #DEFAULT_BATCH_SIZE}. */
+        /**
+         * Rows read per page, and so at most the keys synced together in one batch: leased, read from the source and
+         * written to the target in one transaction each, cleared in one. 1 syncs each key on its own, as before
+         * batches. Default {@value #DEFAULT_BATCH_SIZE}.
+         */
         public Builder batchSize(int batchSize) {
             if (batchSize < 1) {
                 throw new IllegalArgumentException("batchSize must be at least 1, was " + batchSize);
@@ -236,6 +243,16 @@ public final class PendingSyncRepair implements AutoCloseable {
                 throw new IllegalArgumentException("minAge must not be negative, was " + minAge);
             }
             this.minAge = minAge;
+            return this;
+        }
+
+        /** How often a pass under way logs its progress at INFO (keys done of the total, rate, ETA). Default 10 s. */
+        public Builder logInterval(Duration logInterval) {
+            Objects.requireNonNull(logInterval, "logInterval");
+            if (logInterval.isNegative()) {
+                throw new IllegalArgumentException("logInterval must not be negative, was " + logInterval);
+            }
+            this.logInterval = logInterval;
             return this;
         }
 

@@ -14,11 +14,13 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
@@ -53,6 +55,13 @@ public final class PendingSyncTable {
     static final int MAX_ERROR_LENGTH = 1000;
     /** {@code attempts} of a row that marks a migrate-on-read copy in flight rather than a write. */
     static final int COPY_MARKER = -1;
+    /**
+     * {@code last_error} of a copy marker that a repair batch wrote: its lease on the key. Another instance's repair
+     * leaves a key so leased alone while the marker is young; writes wait for it as for any copy's marker.
+     */
+    static final String REPAIR_LEASE = "repair batch in flight";
+    /** Keys per statement of the queries that name a batch's keys in an in list. */
+    private static final int MAX_IN_LIST = 100;
 
     // A plain or schema-qualified SQL identifier, short enough that the index name derived from it fits the
     // 63 characters PostgreSQL allows; no quoting, so nothing in it can break out of the statement.
@@ -175,8 +184,8 @@ public final class PendingSyncTable {
     long waitingCount(SessionFactory database, String repository, Side target, Instant writtenBefore) {
         return Transactions.of(database).read(session -> session.doReturningWork(connection -> {
             try (PreparedStatement statement = connection.prepareStatement("select count(distinct sync_key) from "
-                    + name + " where repository = ? and target_side = ? and (attempts > 0 or last_error is not null"
-                    + " or created_at < ?)")) {
+                    + name + " where repository = ? and target_side = ? and (attempts > 0 or (last_error is not null"
+                    + " and attempts <> " + COPY_MARKER + ") or created_at < ?)")) {
                 statement.setString(1, repository);
                 statement.setString(2, target.name());
                 statement.setObject(3, OffsetDateTime.ofInstant(writtenBefore, ZoneOffset.UTC));
@@ -285,6 +294,115 @@ public final class PendingSyncTable {
     }
 
     /**
+     * Takes a lease on each of {@code keys} not leased already by another repair's young marker (written since {@code
+     * since}): a copy marker ({@link #insertCopyMarkers}) whose {@code last_error} is {@code lease}, a text starting
+     * with {@link #REPAIR_LEASE} and unique to the batch, so that {@link #releaseLease} removes its markers in one
+     * statement. Writes to the keys wait for them. Two instances taking one key at the same moment both get it: a
+     * key synced twice is still right.
+     *
+     * @return the keys leased; a key another repair holds is left out
+     */
+    List<String> leaseForRepair(Session session, String repository, Collection<String> keys, Side target,
+            Instant since, String lease) {
+        Set<String> leased = new LinkedHashSet<>();
+        List<String> wanted = List.copyOf(new LinkedHashSet<>(keys));
+        OffsetDateTime now = OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC);
+        List<String> free = new ArrayList<>();
+        session.doWork(connection -> {
+            for (List<String> chunk : chunks(wanted)) {
+                try (PreparedStatement statement = connection.prepareStatement("select sync_key from " + name
+                        + " where repository = ? and target_side = ? and attempts = " + COPY_MARKER
+                        + " and last_error like ? and created_at >= ? and sync_key in (" + placeholders(chunk) + ")")) {
+                    statement.setString(1, repository);
+                    statement.setString(2, target.name());
+                    statement.setString(3, REPAIR_LEASE + "%");
+                    statement.setObject(4, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
+                    int index = 5;
+                    for (String key : chunk) {
+                        statement.setString(index++, key);
+                    }
+                    try (ResultSet result = statement.executeQuery()) {
+                        while (result.next()) {
+                            leased.add(result.getString(1));
+                        }
+                    }
+                }
+            }
+            for (String key : wanted) {
+                if (!leased.contains(key)) {
+                    free.add(key);
+                }
+            }
+            if (free.isEmpty()) {
+                return;
+            }
+            // Multi-row inserts: a statement per row costs the database more than the row itself.
+            for (List<String> chunk : chunks(free)) {
+                String row = "(?, ?, ?, ?, " + COPY_MARKER + ", ?)";
+                try (PreparedStatement insert = connection.prepareStatement("insert into " + name
+                        + " (repository, sync_key, target_side, created_at, attempts, last_error) values "
+                        + String.join(", ", Collections.nCopies(chunk.size(), row)))) {
+                    int index = 1;
+                    for (String key : chunk) {
+                        insert.setString(index++, repository);
+                        insert.setString(index++, key);
+                        insert.setString(index++, target.name());
+                        insert.setObject(index++, now);
+                        insert.setString(index++, lease);
+                    }
+                    insert.executeUpdate();
+                }
+            }
+        });
+        return free;
+    }
+
+    /** Removes the markers {@link #leaseForRepair} wrote with {@code lease}. */
+    void releaseLease(Session session, String repository, String lease) {
+        session.doWork(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement("delete from " + name
+                    + " where repository = ? and attempts = " + COPY_MARKER + " and last_error = ?")) {
+                delete.setString(1, repository);
+                delete.setString(2, lease);
+                delete.executeUpdate();
+            }
+        });
+    }
+
+    /** Every row of these keys, whatever its target and age, but copies' markers: {@link #rowsOf} for a batch. */
+    List<Row> rowsOfKeys(Session session, String repository, Collection<String> keys) {
+        List<String> wanted = List.copyOf(new LinkedHashSet<>(keys));
+        return session.doReturningWork(connection -> {
+            List<Row> rows = new ArrayList<>();
+            for (List<String> chunk : chunks(wanted)) {
+                try (PreparedStatement statement = connection.prepareStatement("select " + ROW_COLUMNS + " from "
+                        + name + " where repository = ? and attempts <> " + COPY_MARKER + " and sync_key in ("
+                        + placeholders(chunk) + ") order by id")) {
+                    statement.setString(1, repository);
+                    int index = 2;
+                    for (String key : chunk) {
+                        statement.setString(index++, key);
+                    }
+                    rows.addAll(rows(statement));
+                }
+            }
+            return rows;
+        });
+    }
+
+    private static List<List<String>> chunks(List<String> keys) {
+        List<List<String>> chunks = new ArrayList<>();
+        for (int from = 0; from < keys.size(); from += MAX_IN_LIST) {
+            chunks.add(keys.subList(from, Math.min(keys.size(), from + MAX_IN_LIST)));
+        }
+        return chunks;
+    }
+
+    private static String placeholders(List<String> chunk) {
+        return String.join(", ", Collections.nCopies(chunk.size(), "?"));
+    }
+
+    /**
      * Says why rows wait, for rows whose target is known to have missed the write (its write failed or was
      * deferred), so that {@link #waitingCount} counts them at once rather than as rows of writes still in flight.
      * {@code reason} is classes and SQLStates or a fixed text, never a message.
@@ -297,14 +415,19 @@ public final class PendingSyncTable {
         if (ids.isEmpty()) {
             return;
         }
+        List<Long> all = List.copyOf(ids);
         session.doWork(connection -> {
-            try (PreparedStatement statement =
-                    connection.prepareStatement("delete from " + name + " where id = ?")) {
-                for (long id : ids) {
-                    statement.setLong(1, id);
-                    statement.addBatch();
+            // In lists: a statement per row costs the database more than the row itself.
+            for (int from = 0; from < all.size(); from += MAX_IN_LIST) {
+                List<Long> chunk = all.subList(from, Math.min(all.size(), from + MAX_IN_LIST));
+                try (PreparedStatement statement = connection.prepareStatement("delete from " + name
+                        + " where id in (" + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")")) {
+                    int index = 1;
+                    for (long id : chunk) {
+                        statement.setLong(index++, id);
+                    }
+                    statement.executeUpdate();
                 }
-                statement.executeBatch();
             }
         });
     }

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.TimeGauge;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -89,12 +90,17 @@ final class RepositoryRepair<K extends Comparable<? super K>> {
     private final Map<Side, Counter> repaired = new EnumMap<>(Side.class);
     private final Map<Side, Counter> failures = new EnumMap<>(Side.class);
     private final Map<Side, Counter> rejections = new EnumMap<>(Side.class);
+    private final RepairBatch<K, ?> batch;
+    private final RepairProgress progress;
 
-    RepositoryRepair(Migration<K, ?> migration, PendingSyncTable table, int batchSize, MeterRegistry registry) {
+    RepositoryRepair(Migration<K, ?> migration, PendingSyncTable table, int batchSize, Duration logInterval,
+            MeterRegistry registry) {
         this.migration = migration;
         this.sync = KeySync.of(migration);
         this.table = table;
         this.batchSize = batchSize;
+        this.batch = new RepairBatch<>(KeySync.of(migration), table);
+        this.progress = new RepairProgress(migration.name(), logInterval, registry);
         Gauge.builder(HibernateMeters.SYNC_PENDING.meterName(), pending, AtomicLong::get)
                 .description(HibernateMeters.SYNC_PENDING.description())
                 .tag(SyncMetrics.TAG_REPOSITORY, migration.name())
@@ -156,6 +162,7 @@ final class RepositoryRepair<K extends Comparable<? super K>> {
 
     Pass repair(Instant createdBy) {
         Pass pass = new Pass();
+        progress.start(waitingKeys());
         Set<String> syncedBothWays = new HashSet<>();
         Instant oldest = null;
         for (SessionFactory database : databases()) {
@@ -177,6 +184,7 @@ final class RepositoryRepair<K extends Comparable<? super K>> {
                 oldest = oldestHere.get();
             }
         }
+        progress.finish();
         pending.set(pass.stillPending);
         oldestPending.set(oldest);
         if (pass.synced + pass.failed > 0) {
@@ -194,6 +202,9 @@ final class RepositoryRepair<K extends Comparable<? super K>> {
         for (PendingSyncTable.Row row : rows) {
             byKey.computeIfAbsent(row.key(), k -> new ArrayList<>()).add(row);
         }
+        // Keys waiting one way only, with their rows in the source's database, go in batches; the others one by one.
+        Map<Side, Map<String, List<Located>>> batches = new EnumMap<>(Side.class);
+        Map<String, Map<Side, List<Located>>> oneByOne = new LinkedHashMap<>();
         for (Map.Entry<String, List<PendingSyncTable.Row>> sameKey : byKey.entrySet()) {
             String key = sameKey.getKey();
             if (syncedBothWays.contains(key)) {
@@ -213,23 +224,80 @@ final class RepositoryRepair<K extends Comparable<? super K>> {
             for (List<Located> unknown : unknownTarget.values()) {
                 fail(unknown, null, new IllegalArgumentException("unknown target side"), pass);
             }
-            if (byTarget.isEmpty()) {
-                continue;
-            }
-            List<Located> seen = byTarget.values().stream().flatMap(List::stream).toList();
             Side onlyTarget = byTarget.size() == 1 ? byTarget.keySet().iterator().next() : null;
-            try {
-                if (onlyTarget != null && waitingFor(onlyTarget.other(), key).isEmpty()
-                        && syncKey(key, onlyTarget, seen, pass)) {
-                    continue;
-                }
-                syncBothWays(key, pass);
-                syncedBothWays.add(key);
-            } catch (RuntimeException e) {
-                // The other database's table could not be read: the key cannot be weighed, so it waits, as when
-                // its sync fails.
-                fail(seen, onlyTarget, e, pass);
+            if (onlyTarget != null && batchSize > 1 && database(onlyTarget.other()) == database) {
+                Side target = onlyTarget;
+                batches.computeIfAbsent(target, t -> new LinkedHashMap<>()).put(key, byTarget.get(target));
+            } else if (!byTarget.isEmpty()) {
+                oneByOne.put(key, byTarget);
             }
+        }
+        for (Map.Entry<Side, Map<String, List<Located>>> batch : batches.entrySet()) {
+            repairInBatch(batch.getKey(), batch.getValue(), pass, oneByOne);
+        }
+        for (Map.Entry<String, Map<Side, List<Located>>> key : oneByOne.entrySet()) {
+            repairKey(key.getKey(), key.getValue(), pass, syncedBothWays);
+        }
+    }
+
+    /** Syncs keys waiting for {@code target} together ({@link RepairBatch}); those it leaves go to {@code oneByOne}. */
+    private void repairInBatch(Side target, Map<String, List<Located>> keys, Pass pass,
+            Map<String, Map<Side, List<Located>>> oneByOne) {
+        Map<String, List<Long>> ids = new LinkedHashMap<>();
+        keys.forEach((key, rows) -> ids.put(key, rows.stream().map(located -> located.row().id()).toList()));
+        RepairBatch.Outcome outcome;
+        try {
+            outcome = batch.sync(target, ids);
+        } catch (RuntimeException e) {
+            // Its leases could not be taken (the source's database is away): each key is tried, and fails, alone.
+            log.debug("{}: a repair batch could not start; its keys are synced one by one", name(),
+                    WithheldMessage.of(e));
+            outcome = new RepairBatch.Outcome(Map.of(), keys.keySet(), Set.of());
+        }
+        for (Map.Entry<String, Integer> synced : outcome.synced().entrySet()) {
+            pass.synced++;
+            pass.cleared += synced.getValue();
+            Objects.requireNonNull(repaired.get(target), "counted for both sides").increment();
+        }
+        release(outcome.synced().keySet(), target);
+        for (String key : outcome.perKey()) {
+            oneByOne.put(key, Map.of(target, keys.get(key)));
+        }
+        progress.add(outcome.synced().size());
+        if (!outcome.leasedElsewhere().isEmpty()) {
+            log.debug("{}: {} key(s) left to another instance's repair, which holds them", name(),
+                    outcome.leasedElsewhere().size());
+        }
+    }
+
+    private void repairKey(String key, Map<Side, List<Located>> byTarget, Pass pass, Set<String> syncedBothWays) {
+        List<Located> seen = byTarget.values().stream().flatMap(List::stream).toList();
+        Side onlyTarget = byTarget.size() == 1 ? byTarget.keySet().iterator().next() : null;
+        long syncedBefore = pass.synced;
+        try {
+            if (onlyTarget != null && waitingFor(onlyTarget.other(), key).isEmpty()
+                    && syncKey(key, onlyTarget, seen, pass)) {
+                return;
+            }
+            syncBothWays(key, pass);
+            syncedBothWays.add(key);
+        } catch (RuntimeException e) {
+            // The other database's table could not be read: the key cannot be weighed, so it waits, as when
+            // its sync fails.
+            fail(seen, onlyTarget, e, pass);
+        } finally {
+            progress.add(pass.synced - syncedBefore);
+        }
+    }
+
+    /** Keys waiting in both directions, for the pass's progress; -1 when a table could not be read. */
+    private long waitingKeys() {
+        try {
+            return table.pendingCount(database(Side.OLD), name(), Side.NEW)
+                    + table.pendingCount(database(Side.NEW), name(), Side.OLD);
+        } catch (RuntimeException e) {
+            // The pass reads the tables again and says what failed; progress only lacks its total.
+            return -1;
         }
     }
 
@@ -371,6 +439,24 @@ final class RepositoryRepair<K extends Comparable<? super K>> {
             // The pending rows still hold the key: nothing is lost, the next pass records it.
             log.warn("{}: could not record key {} in {}", name(), Printable.of(key), QuarantineStore.TABLE,
                     WithheldMessage.of(e));
+        }
+    }
+
+    /** Synced keys are no longer ones the target rejects: one transaction for a batch. */
+    private void release(Collection<String> keys, Side target) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        try {
+            Transactions.of(database(target)).runInTransaction(session -> {
+                // Usually none is there: one query for the batch, a delete only for those that are.
+                for (String key : QuarantineStore.among(session, name(), keys)) {
+                    QuarantineStore.remove(session, name(), target, key);
+                }
+            });
+        } catch (RuntimeException e) {
+            log.warn("{}: {} key(s) are synced, but could not be taken out of {}", name(), keys.size(),
+                    QuarantineStore.TABLE, WithheldMessage.of(e));
         }
     }
 

@@ -21,6 +21,10 @@ public final class SyncMetrics {
     public static final String REPAIR_FAILURES = HibernateMeters.SYNC_REPAIR_FAILURES.meterName();
     /** {@link HibernateMeters#SYNC_REPAIR_REJECTED}. */
     public static final String REPAIR_REJECTED = HibernateMeters.SYNC_REPAIR_REJECTED.meterName();
+    public static final String REPAIR_KEYS_DONE = HibernateMeters.SYNC_REPAIR_KEYS_DONE.meterName();
+    public static final String REPAIR_KEYS_TOTAL = HibernateMeters.SYNC_REPAIR_KEYS_TOTAL.meterName();
+    public static final String REPAIR_RATE = HibernateMeters.SYNC_REPAIR_RATE.meterName();
+    public static final String REPAIR_ETA = HibernateMeters.SYNC_REPAIR_ETA.meterName();
     /** {@link HibernateMeters#SYNC_SECONDARY_DEFERRED}. */
     public static final String SECONDARY_DEFERRED = HibernateMeters.SYNC_SECONDARY_DEFERRED.meterName();
     /** {@link HibernateMeters#SYNC_SECONDARY_ABANDONED}. */

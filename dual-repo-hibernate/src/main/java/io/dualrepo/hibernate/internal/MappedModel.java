@@ -9,8 +9,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,6 +36,7 @@ public final class MappedModel<E, K extends Comparable<? super K>, V> implements
     /** Up to this many keys, {@link #present} asks with an {@code in} list; beyond, with the keys' range if dense. */
     private static final int MAX_IN_LIST = 64;
     private static final int DENSE_SPAN = 4;
+    private static final int MAX_FIND_IN_LIST = 100;
 
     private final Transactions transactions;
     private final EntityTable table;
@@ -102,6 +105,31 @@ public final class MappedModel<E, K extends Comparable<? super K>, V> implements
     }
 
     @Override
+    public Map<K, V> findAll(Session session, Collection<K> keys) {
+        Map<K, V> found = new LinkedHashMap<>();
+        List<K> distinct = List.copyOf(new LinkedHashSet<>(keys));
+        Condition present = rows.present();
+        // In lists of a bounded length, so that the statement stays one the database caches and plans once.
+        for (int from = 0; from < distinct.size(); from += MAX_FIND_IN_LIST) {
+            List<K> chunk = distinct.subList(from, Math.min(distinct.size(), from + MAX_FIND_IN_LIST));
+            String sql = rows.selectColumns() + " where " + table.id().name() + " in ("
+                    + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")" + present.and();
+            List<E> entities = query(session, sql, (statement, s) -> {
+                int index = 1;
+                for (K key : chunk) {
+                    rows.bindKey(statement, index++, key, s);
+                }
+                rows.bind(statement, index, present, s);
+            });
+            for (E entity : entities) {
+                V value = toValue.convert(session, entity);
+                found.put(keyOf.apply(value), value);
+            }
+        }
+        return found;
+    }
+
+    @Override
     public Set<K> present(Session session, Collection<K> keys) {
         return keysHeld(session, keys, rows.present());
     }
@@ -138,6 +166,41 @@ public final class MappedModel<E, K extends Comparable<? super K>, V> implements
         if (update(session, table.columns(), Condition.NONE, List.of(entity)) == 0) {
             insert(session, List.of(entity));
         }
+    }
+
+    @Override
+    public void putAll(Session session, List<V> values) {
+        if (values.isEmpty()) {
+            return;
+        }
+        Conversion<V, E> convert = writable();
+        List<E> entities = new ArrayList<>(values.size());
+        for (V value : values) {
+            entities.add(convert.convert(session, value));
+        }
+        // As put: an update of every column, then an insert where it found no row; in one JDBC batch each.
+        flushPending(session);
+        SharedSessionContractImplementor s = implementor(session);
+        String sql = rows.update(table.columns(), Condition.NONE);
+        int[] counts = session.doReturningWork(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                for (E entity : entities) {
+                    rows.bindUpdate(statement, table.columns(), entity, Condition.NONE, s);
+                    statement.addBatch();
+                }
+                return statement.executeBatch();
+            }
+        });
+        List<E> absent = new ArrayList<>();
+        for (int i = 0; i < entities.size(); i++) {
+            // A driver that cannot tell (SUCCESS_NO_INFO) gets the row checked by a put of its own.
+            if (counts[i] == 0) {
+                absent.add(entities.get(i));
+            } else if (counts[i] < 0) {
+                put(session, values.get(i));
+            }
+        }
+        insert(session, absent);
     }
 
     @Override

@@ -69,6 +69,9 @@ import org.slf4j.LoggerFactory;
  *     -Dsurefire.failIfNoSpecifiedTests=false -Ddualrepo.concurrent.replay=SEED -Ddualrepo.concurrent.runs=500
  * </pre>
  * {@code -Ddualrepo.concurrent.readThrough=false} leaves read-through across two databases out.
+ * {@code -Ddualrepo.concurrent.repairDuring=true} runs the pending-sync repair pass after pass while the callers
+ * run, not only after them; {@code -Ddualrepo.concurrent.repairBatchSize=N} sets its batch size (1: each key on its
+ * own, as before batches).
  */
 class ConcurrentHistoriesTest {
 
@@ -170,6 +173,8 @@ class ConcurrentHistoriesTest {
         int done = 0;
         List<DualRepo> instances = new ArrayList<>();
         try (PendingSyncRepair repair = PendingSyncRepair.builder().migration(layout.migration())
+                        .batchSize(Integer.getInteger("dualrepo.concurrent.repairBatchSize",
+                                PendingSyncRepair.DEFAULT_BATCH_SIZE))
                         .meterRegistry(new SimpleMeterRegistry()).build()) {
             List<IncidentRepository> decorators = new ArrayList<>();
             for (int n = 0; n < instanceCount; n++) {
@@ -269,6 +274,32 @@ class ConcurrentHistoriesTest {
                 }
                 return made;
             }));
+        }
+        // -Ddualrepo.concurrent.repairDuring=true: the pending-sync repair also passes again and again while the
+        // callers run, racing their writes (rows of writes still in flight included: minAge is zero).
+        java.util.concurrent.atomic.AtomicBoolean calling = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread repairing = null;
+        if (Boolean.getBoolean("dualrepo.concurrent.repairDuring")) {
+            repairing = new Thread(() -> {
+                while (calling.get()) {
+                    try {
+                        repair.repairNow();
+                    } catch (RuntimeException e) {
+                        // A pass that failed leaves its rows to the next; the final pass below is checked.
+                    }
+                }
+            }, "repair-during-calls");
+            repairing.start();
+        }
+        try {
+            for (Future<List<Made>> done : running) {
+                done.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            calling.set(false);
+            if (repairing != null) {
+                repairing.join(60_000);
+            }
         }
         for (Future<List<Made>> done : running) {
             // Bounded: a caller stuck on a lock fails the run rather than the build's time limit.
