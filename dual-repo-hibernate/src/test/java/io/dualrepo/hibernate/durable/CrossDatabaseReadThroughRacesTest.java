@@ -30,7 +30,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -79,7 +78,9 @@ class CrossDatabaseReadThroughRacesTest {
     void setUp() {
         databases = TwoDatabases.inMemory();
         Migration<String, Incident> migration = AfterFind.onOld(databases, call -> {
-            if (!Thread.currentThread().getName().equals(SYNCING)) {
+            // Not the read of a write's NEW half, which holds NEW's row until it commits: a write placed there would
+            // wait for it, and it for the hook.
+            if (!Thread.currentThread().getName().equals(SYNCING) || insideNewHalf()) {
                 return;
             }
             int read = oldReads.incrementAndGet();
@@ -333,8 +334,6 @@ class CrossDatabaseReadThroughRacesTest {
      * is made from its check after the write (its first read of OLD through the migration).
      */
     @Test
-    @Disabled("the race is not fixed yet: an unchanged save, unordered with a delete in OLD, is replayed into NEW"
-            + " after it (see the report of branch race2db)")
     void aSaveThatChangesNothingInOldIsNotReplayedIntoNewAfterAnotherInstancesDelete() throws Exception {
         databases.put(Side.OLD, incident("z"));
         databases.put(Side.NEW, incident("z"));
@@ -392,6 +391,13 @@ class CrossDatabaseReadThroughRacesTest {
                 elsewhere(hook);
             }
         }
+    }
+
+    /** Whether this thread reads OLD from inside a write's NEW half, checking that NEW agrees with OLD. */
+    private static boolean insideNewHalf() {
+        return Arrays.stream(Thread.currentThread().getStackTrace()).anyMatch(frame ->
+                frame.getClassName().equals(AfterWrite.class.getName())
+                        && frame.getMethodName().contains("writeAgreeingWithPrimary"));
     }
 
     private static boolean waitsForAKey(Thread thread) {
