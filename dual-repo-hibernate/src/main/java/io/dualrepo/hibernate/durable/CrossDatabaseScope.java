@@ -222,9 +222,7 @@ public final class CrossDatabaseScope implements DualWriteScope {
         }
         boolean took;
         try {
-            took = write.secondaryServesReads() && !registration.transactions(primary.other()).inTransaction()
-                    ? afterWrite.writeAgreeingWithPrimary(registration, write, keys)
-                    : write.writeSecondary();
+            took = write.writeSecondary();
         } catch (Throwable e) {
             afterWrite.keptPending(registration, write, primary.other(), pending, WithheldMessage.describe(e), false);
             throw e;
