@@ -54,6 +54,7 @@ public final class DualRepo implements AutoCloseable {
     public static final int DEFAULT_COMPARISON_THREADS = 2;
     public static final int DEFAULT_COMPARISON_QUEUE = 256;
     public static final int DEFAULT_MAX_DIFFERENCES = 20;
+    public static final Duration DEFAULT_COMPARISON_BUDGET_WINDOW = Duration.ofSeconds(1);
     public static final int DEFAULT_MISMATCH_LOGS_PER_MINUTE = 10;
     public static final float DEFAULT_CIRCUIT_FAILURE_RATE = 50f;
     public static final int DEFAULT_CIRCUIT_WINDOW = 100;
@@ -161,6 +162,14 @@ public final class DualRepo implements AutoCloseable {
         return runtime.circuitBreakerRegistry();
     }
 
+    /**
+     * The share of the reads a route samples that are compared now: 1 without a comparison budget ({@link
+     * Builder#comparisonBudget}), which lowers it while comparisons slow the callers' reads past the budget.
+     */
+    public double comparisonShare() {
+        return runtime.shadowReads().comparisonShare();
+    }
+
     /** The settings this instance was built with, read back. */
     public DualRepoSettings settings() {
         return runtime.settings();
@@ -187,6 +196,8 @@ public final class DualRepo implements AutoCloseable {
         private int comparisonThreads = DEFAULT_COMPARISON_THREADS;
         private int comparisonQueue = DEFAULT_COMPARISON_QUEUE;
         private int maxDifferences = DEFAULT_MAX_DIFFERENCES;
+        private double comparisonBudget;
+        private Duration comparisonBudgetWindow = DEFAULT_COMPARISON_BUDGET_WINDOW;
         private int mismatchLogsPerMinute = DEFAULT_MISMATCH_LOGS_PER_MINUTE;
         private int writeFailureLogsPerMinute = DEFAULT_MISMATCH_LOGS_PER_MINUTE;
         private int hookErrorLogsPerMinute = DEFAULT_MISMATCH_LOGS_PER_MINUTE;
@@ -282,6 +293,38 @@ public final class DualRepo implements AutoCloseable {
         }
 
         /**
+         * Keeps comparisons from slowing the callers' own reads by more than {@code addedP99Share} of their p99
+         * latency (0.1: within 1.1×). The runtime files the timed primary reads of compared routes by whether a
+         * comparison ran meanwhile, compares the two p99s once a window, and compares a smaller share of the reads
+         * the route samples while they are over budget (halving it, down to 1 %), a larger one when there is room
+         * (a tenth more, up to all of them). Skipped reads are counted with reason {@code budget}; the share is
+         * {@link DualRepo#comparisonShare()} and the gauge {@code dualrepo.comparison.share}, and every change is
+         * logged. Applies to {@link ComparisonMode#ASYNC} only: a synchronous comparison is the caller's own wait.
+         * Default 0: no budget, every sampled read is compared.
+         */
+        public Builder comparisonBudget(double addedP99Share) {
+            if (!(addedP99Share >= 0 && addedP99Share <= 10)) {
+                throw new IllegalArgumentException(
+                        "comparisonBudget must be in [0, 10] (0 for none), was " + addedP99Share);
+            }
+            this.comparisonBudget = addedP99Share;
+            return this;
+        }
+
+        /**
+         * How often the comparison budget judges the reads filed since its last judgement; it waits up to ten
+         * windows for 200 reads of each kind. Default 1 s.
+         */
+        public Builder comparisonBudgetWindow(Duration window) {
+            Objects.requireNonNull(window, "comparisonBudgetWindow");
+            if (window.compareTo(Duration.ofMillis(10)) < 0) {
+                throw new IllegalArgumentException("comparisonBudgetWindow must be at least 10 ms, was " + window);
+            }
+            this.comparisonBudgetWindow = window;
+            return this;
+        }
+
+        /**
          * Mismatch log lines per repository method per minute; beyond it they are counted, and summarised once
          * the minute is over. Counts and listeners always see every mismatch. Default 10.
          */
@@ -322,6 +365,8 @@ public final class DualRepo implements AutoCloseable {
             comparisonThreads(base.comparisonThreads());
             comparisonQueue(base.comparisonQueue());
             maxDifferences(base.maxDifferences());
+            comparisonBudget(base.comparisonBudget());
+            comparisonBudgetWindow(base.comparisonBudgetWindow());
             mismatchLogsPerMinute(base.mismatchLogsPerMinute());
             writeFailureLogsPerMinute(base.writeFailureLogsPerMinute());
             hookErrorLogsPerMinute(base.hookErrorLogsPerMinute());
@@ -444,6 +489,8 @@ public final class DualRepo implements AutoCloseable {
                 @Override public int comparisonThreads() { return taken.comparisonThreads; }
                 @Override public int comparisonQueue() { return taken.comparisonQueue; }
                 @Override public int maxDifferences() { return taken.maxDifferences; }
+                @Override public double comparisonBudget() { return taken.comparisonBudget; }
+                @Override public Duration comparisonBudgetWindow() { return taken.comparisonBudgetWindow; }
                 @Override public int mismatchLogsPerMinute() { return taken.mismatchLogsPerMinute; }
                 @Override public int writeFailureLogsPerMinute() { return taken.writeFailureLogsPerMinute; }
                 @Override public int hookErrorLogsPerMinute() { return taken.hookErrorLogsPerMinute; }

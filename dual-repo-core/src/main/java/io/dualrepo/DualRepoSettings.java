@@ -38,6 +38,19 @@ public interface DualRepoSettings {
 
     int maxDifferences();
 
+    /**
+     * The share comparisons may add to the callers' own p99 read latency (0.1: within 1.1×); 0 when no budget is
+     * kept and every read a route samples is compared.
+     */
+    default double comparisonBudget() {
+        return 0;
+    }
+
+    /** How often the comparison budget judges the reads since its last judgement. */
+    default Duration comparisonBudgetWindow() {
+        return DualRepo.DEFAULT_COMPARISON_BUDGET_WINDOW;
+    }
+
     /** Mismatch log lines per repository method per minute. */
     int mismatchLogsPerMinute();
 

@@ -48,6 +48,7 @@ class DualRepoBuilderTest {
                 .meterRegistry(registry).comparisonMode(ComparisonMode.SYNC).comparisonTimeout(Duration.ofMillis(750))
                 .comparisonThreads(3).comparisonQueue(5).maxDifferences(7).mismatchLogsPerMinute(11)
                 .writeFailureLogsPerMinute(13).hookErrorLogsPerMinute(17)
+                .comparisonBudget(0.31).comparisonBudgetWindow(Duration.ofMillis(37))
                 .circuitBreaker(19f, 23, Duration.ofSeconds(29)).sensitiveFields("ssn", "iban")
                 .secondaryWriteFailurePolicy(SecondaryWriteFailurePolicy.FAIL_CALL).failedWriteSink(sink)
                 .onComparison(listener).migrationRecord(record).enforceTransitions(false);
@@ -64,6 +65,8 @@ class DualRepoBuilderTest {
                 assertThat(settings.mismatchLogsPerMinute()).isEqualTo(11);
                 assertThat(settings.writeFailureLogsPerMinute()).isEqualTo(13);
                 assertThat(settings.hookErrorLogsPerMinute()).isEqualTo(17);
+                assertThat(settings.comparisonBudget()).isEqualTo(0.31);
+                assertThat(settings.comparisonBudgetWindow()).isEqualTo(Duration.ofMillis(37));
                 assertThat(settings.circuitFailureRate()).isEqualTo(19f);
                 assertThat(settings.circuitWindow()).isEqualTo(23);
                 assertThat(settings.circuitOpenFor()).isEqualTo(Duration.ofSeconds(29));
@@ -109,6 +112,12 @@ class DualRepoBuilderTest {
                 .hasMessage("circuit openFor must be at least 1 ms, was PT0.000999999S");
         assertThatThrownBy(() -> DualRepo.builder().circuitBreaker(50, 10, Duration.ofSeconds(-1)))
                 .hasMessage("circuit openFor must be at least 1 ms, was PT-1S");
+        assertThatThrownBy(() -> DualRepo.builder().comparisonBudget(-0.1))
+                .hasMessage("comparisonBudget must be in [0, 10] (0 for none), was -0.1");
+        assertThatThrownBy(() -> DualRepo.builder().comparisonBudget(Double.NaN))
+                .hasMessage("comparisonBudget must be in [0, 10] (0 for none), was NaN");
+        assertThatThrownBy(() -> DualRepo.builder().comparisonBudgetWindow(Duration.ofMillis(9)))
+                .hasMessage("comparisonBudgetWindow must be at least 10 ms, was PT0.009S");
         assertThatThrownBy(() -> DualRepo.builder().comparisonQueue(-1))
                 .hasMessage("comparisonQueue must be at least 0, was -1");
         assertThatThrownBy(() -> DualRepo.builder().maxDifferences(0))

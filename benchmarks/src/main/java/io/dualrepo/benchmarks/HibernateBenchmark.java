@@ -43,7 +43,10 @@ import org.openjdk.jmh.annotations.Warmup;
                 + " threads. One caller thread, JMH sample mode. `pauseMicros=250`: the caller sleeps 250 µs before"
                 + " each read, outside the measured time (a `Level.Invocation` fixture), as a service below"
                 + " saturation would, and the target judges p99 there; `pauseMicros=0`: a closed loop, in which the"
-                + " shadow reads compete with the caller for the machine's 2 cores (no target; see *Findings*).")
+                + " shadow reads compete with the caller for the machine's 2 cores (no target; see *Findings*)."
+                + " `shadowBudgeted`: the same with `comparisonBudget(0.10)`, which compares fewer reads while"
+                + " comparisons slow the caller's p99 by more than 10 %; the share still compared is printed at the"
+                + " end of each trial (`benchmarks/target/run.log`).")
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
@@ -66,6 +69,9 @@ public class HibernateBenchmark {
         SimpleMeterRegistry registry;
         DualRepo dualRepo;
         IncidentRepository shadow;
+        SimpleMeterRegistry budgetedRegistry;
+        DualRepo budgetedDualRepo;
+        IncidentRepository shadowBudgeted;
 
         @Setup(Level.Trial)
         public void setUp() {
@@ -84,6 +90,13 @@ public class HibernateBenchmark {
                     .meterRegistry(registry)
                     .build();
             shadow = new DualIncidentRepository(legacy, statusTable, dualRepo);
+            budgetedRegistry = new SimpleMeterRegistry();
+            budgetedDualRepo = DualRepo.builder()
+                    .routeSource(InMemoryRouteSource.create().set("incidents", Stage.SHADOW))
+                    .meterRegistry(budgetedRegistry)
+                    .comparisonBudget(0.10)
+                    .build();
+            shadowBudgeted = new DualIncidentRepository(legacy, statusTable, budgetedDualRepo);
             for (long id : new long[] {1, INCIDENTS / 2, INCIDENTS}) {
                 Optional<Incident> old = legacy.findById(id);
                 if (old.isEmpty() || !old.equals(statusTable.findById(id)) || !old.equals(shadow.findById(id))) {
@@ -99,6 +112,16 @@ public class HibernateBenchmark {
                 if (registry.find("dualrepo.comparisons").counters().stream().mapToDouble(c -> c.count()).sum() > 3) {
                     System.out.println(database + ": " + ComparisonCounts.describe(registry));
                 }
+                double compared = budgetedRegistry.find("dualrepo.comparisons").counters().stream()
+                        .filter(c -> !"skipped".equals(c.getId().getTag("outcome"))).mapToDouble(c -> c.count()).sum();
+                double leftOut = budgetedRegistry.find("dualrepo.comparisons.skipped").tag("reason", "budget")
+                        .counters().stream().mapToDouble(c -> c.count()).sum();
+                if (compared + leftOut > 0) {
+                    System.out.printf("%s, comparison budget +10%%: share at the end %.2f; %.0f reads compared, %.0f"
+                            + " left out by the budget (%.0f%% compared)%n", database, budgetedDualRepo.comparisonShare(),
+                            compared, leftOut, 100 * compared / (compared + leftOut));
+                }
+                budgetedDualRepo.close();
                 dualRepo.close();
                 sessionFactory.close();
             } finally {
@@ -145,5 +168,15 @@ public class HibernateBenchmark {
     @Goal(kind = Goal.Kind.WITHIN_PERCENT, value = 10, percentile = 99, when = "pauseMicros=250")
     public Optional<Incident> shadow(Models models, Ids ids) {
         return models.shadow.findById(ids.next());
+    }
+
+    /**
+     * SHADOW with a comparison budget of 10 % (issue 15): fewer reads are compared while comparisons slow the
+     * caller's p99 past it. The share compared is printed at the trial's end.
+     */
+    @Benchmark
+    @Goal(kind = Goal.Kind.WITHIN_PERCENT, value = 10, percentile = 99, when = "pauseMicros=250")
+    public Optional<Incident> shadowBudgeted(Models models, Ids ids) {
+        return models.shadowBudgeted.findById(ids.next());
     }
 }

@@ -81,6 +81,7 @@ class HttpHandlerTest {
             Wire.Reply state = wire.exchange("GET", "/ops/api/operator/state", headers(host, null, true), null);
             assertThat(state.status()).isEqualTo(200);
             assertThat(state.body()).contains("{\"name\":\"orders\"", "{\"name\":\"invoices\"", "\"app\":null");
+            assertThat(state.body()).as("no budget: every sampled read compared").contains("\"comparedShare\":1.0");
 
             Wire.Reply noRepository = wire.exchange("POST", "/ops/api/operator/stage", headers(host, null, true),
                     "{\"stage\": \"DUAL_WRITE\"}");

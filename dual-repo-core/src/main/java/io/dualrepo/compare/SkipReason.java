@@ -15,6 +15,11 @@ public enum SkipReason {
      * so there is no other model's answer to compare it with.
      */
     READ_THROUGH_STITCHED,
+    /**
+     * The route's sample picked the call, and the comparison budget ({@code DualRepo.Builder.comparisonBudget})
+     * left it out: comparisons were slowing the callers' own reads past the budget.
+     */
+    BUDGET,
     /** The runtime is shutting down. */
     SHUTDOWN;
 

@@ -152,7 +152,7 @@ public final class RepositoryRuntimes {
         return reporter;
     }
 
-    ShadowReads shadowReads() {
+    public ShadowReads shadowReads() {
         return shadowReads;
     }
 

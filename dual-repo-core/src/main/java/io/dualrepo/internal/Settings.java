@@ -34,6 +34,8 @@ public final class Settings implements DualRepoSettings {
     private final int comparisonThreads;
     private final int comparisonQueue;
     private final int maxDifferences;
+    private final double comparisonBudget;
+    private final Duration comparisonBudgetWindow;
     private final int mismatchLogsPerMinute;
     private final int writeFailureLogsPerMinute;
     private final int hookErrorLogsPerMinute;
@@ -59,6 +61,8 @@ public final class Settings implements DualRepoSettings {
         this.comparisonThreads = source.comparisonThreads();
         this.comparisonQueue = source.comparisonQueue();
         this.maxDifferences = source.maxDifferences();
+        this.comparisonBudget = source.comparisonBudget();
+        this.comparisonBudgetWindow = source.comparisonBudgetWindow();
         this.mismatchLogsPerMinute = source.mismatchLogsPerMinute();
         this.writeFailureLogsPerMinute = source.writeFailureLogsPerMinute();
         this.hookErrorLogsPerMinute = source.hookErrorLogsPerMinute();
@@ -115,6 +119,16 @@ public final class Settings implements DualRepoSettings {
     @Override
     public int maxDifferences() {
         return maxDifferences;
+    }
+
+    @Override
+    public double comparisonBudget() {
+        return comparisonBudget;
+    }
+
+    @Override
+    public Duration comparisonBudgetWindow() {
+        return comparisonBudgetWindow;
     }
 
     @Override

@@ -34,7 +34,9 @@ import org.jspecify.annotations.Nullable;
  * and its wake-up could preempt the caller. Only threads idle for {@value #IDLE_MILLIS_BEFORE_DEEP_SLEEP} ms stop
  * polling and park until a caller wakes them, so that an application without shadow traffic spends nothing on them.
  */
-final class ShadowReads implements AutoCloseable {
+public final class ShadowReads implements AutoCloseable {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ShadowReads.class);
 
     static final long POLL_MICROS = 500;
     static final long IDLE_MILLIS_BEFORE_DEEP_SLEEP = 1000;
@@ -47,11 +49,14 @@ final class ShadowReads implements AutoCloseable {
     private final AtomicInteger deepSleepers = new AtomicInteger();
     private volatile boolean closed;
     private final ScheduledThreadPoolExecutor timer;
+    private final int maxInFlight;
+    private final @Nullable ComparisonBudget budget;
 
     ShadowReads(Settings settings, Reporter reporter) {
         this.reporter = reporter;
+        this.maxInFlight = settings.comparisonThreads() + settings.comparisonQueue();
         this.bulkhead = Bulkhead.of("dualrepo-shadow-reads", BulkheadConfig.custom()
-                .maxConcurrentCalls(settings.comparisonThreads() + settings.comparisonQueue())
+                .maxConcurrentCalls(maxInFlight)
                 .maxWaitDuration(Duration.ZERO)
                 .writableStackTraceEnabled(false)
                 .build());
@@ -64,6 +69,39 @@ final class ShadowReads implements AutoCloseable {
         }
         this.timer = new ScheduledThreadPoolExecutor(1, daemonThreads("dualrepo-shadow-timer-"));
         this.timer.setRemoveOnCancelPolicy(true);
+        if (settings.comparisonBudget() > 0) {
+            ComparisonBudget kept = new ComparisonBudget(settings.comparisonBudget(),
+                    settings.comparisonBudgetWindow(), settings.meterRegistry());
+            long windowNanos = kept.window().toNanos();
+            timer.scheduleAtFixedRate(() -> {
+                try {
+                    kept.judge();
+                } catch (RuntimeException unexpected) {
+                    // A task that throws is never run again: the share would freeze where it was.
+                    log.warn("comparison budget: a judgement failed ({}); the share stays {}",
+                            unexpected.getClass().getName(), kept.share());
+                }
+            }, windowNanos, windowNanos, TimeUnit.NANOSECONDS);
+            this.budget = kept;
+        } else {
+            this.budget = null;
+        }
+    }
+
+    /** The budget comparisons run under, or null when none was set. */
+    @Nullable ComparisonBudget budget() {
+        return budget;
+    }
+
+    /** The share of sampled reads compared now: 1 without a budget. */
+    public double comparisonShare() {
+        ComparisonBudget kept = budget;
+        return kept == null ? 1 : kept.share();
+    }
+
+    /** Whether a comparison is running or queued: a caller's read now competes with one for the cores. */
+    boolean comparing() {
+        return bulkhead.getMetrics().getAvailableConcurrentCalls() < maxInFlight;
     }
 
     private static ThreadFactory daemonThreads(String prefix) {

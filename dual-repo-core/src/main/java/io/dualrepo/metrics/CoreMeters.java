@@ -1,5 +1,6 @@
 package io.dualrepo.metrics;
 
+import static io.dualrepo.metrics.DualRepoMetrics.TAG_DIRECTION;
 import static io.dualrepo.metrics.DualRepoMetrics.TAG_METHOD;
 import static io.dualrepo.metrics.DualRepoMetrics.TAG_OUTCOME;
 import static io.dualrepo.metrics.DualRepoMetrics.TAG_REASON;
@@ -28,6 +29,13 @@ public enum CoreMeters implements MeterDescription {
     COMPARISONS_SKIPPED(counter("dualrepo.comparisons.skipped",
             "Comparisons not made, by reason",
             TAG_REPOSITORY, TAG_METHOD, TAG_REASON)),
+    COMPARISON_SHARE(gauge("dualrepo.comparison.share", "",
+            "The comparison budget's share of sampled reads that are compared, 0.01 to 1 (registered only with a"
+                    + " budget)")),
+    COMPARISON_SHARE_CHANGES(counter("dualrepo.comparison.share.changes",
+            "Changes of the comparison budget's share: down when comparisons slowed the primary's p99 past the"
+                    + " budget, up when there was room",
+            TAG_DIRECTION)),
     MISMATCH_RECHECKS(counter("dualrepo.mismatch.rechecks",
             "Background mismatches read again: resolved (a write came in between) or confirmed",
             TAG_REPOSITORY, TAG_METHOD, TAG_OUTCOME)),

@@ -54,6 +54,8 @@ public final class DualRepoMetrics {
     public static final String TAG_REASON = "reason";
     /** A circuit breaker's state: {@code closed}, {@code open}, {@code half_open}. */
     public static final String TAG_STATE = "state";
+    /** A change of the comparison budget's share: {@code up} or {@code down}. */
+    public static final String TAG_DIRECTION = "direction";
 
     public static final String OUTCOME_SUCCESS = "success";
     public static final String OUTCOME_ERROR = "error";

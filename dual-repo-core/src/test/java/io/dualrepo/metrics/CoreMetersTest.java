@@ -42,7 +42,7 @@ class CoreMetersTest {
             assertThat(meter.meterName()).startsWith("dualrepo.");
             assertThat(meter.tagKeys()).isSubsetOf(DualRepoMetrics.TAG_REPOSITORY, DualRepoMetrics.TAG_METHOD,
                     DualRepoMetrics.TAG_SIDE, DualRepoMetrics.TAG_OUTCOME, DualRepoMetrics.TAG_REASON,
-                    DualRepoMetrics.TAG_STATE);
+                    DualRepoMetrics.TAG_STATE, DualRepoMetrics.TAG_DIRECTION);
             assertThat(meter.description()).isNotBlank().doesNotContain("|");
         }
     }
@@ -50,7 +50,8 @@ class CoreMetersTest {
     /** The row docs/guide.md gives {@code meter}. */
     static String row(MeterDescription meter, String module) {
         return "| `" + meter.meterName() + "` | " + module + " | " + meter.type().name().toLowerCase(Locale.ROOT)
-                .replace('_', ' ') + " | " + (meter.baseUnit().isEmpty() ? "-" : meter.baseUnit()) + " | " + String.join(", ", meter.tagKeys()) + " | "
+                .replace('_', ' ') + " | " + (meter.baseUnit().isEmpty() ? "-" : meter.baseUnit()) + " | "
+                + (meter.tagKeys().isEmpty() ? "-" : String.join(", ", meter.tagKeys())) + " | "
                 + meter.description() + " |";
     }
 

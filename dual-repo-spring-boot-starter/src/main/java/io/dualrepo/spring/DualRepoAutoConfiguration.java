@@ -101,6 +101,8 @@ public class DualRepoAutoConfiguration {
         set("dualrepo.comparison.threads", () -> builder.comparisonThreads(comparison.getThreads()));
         set("dualrepo.comparison.queue", () -> builder.comparisonQueue(comparison.getQueue()));
         set("dualrepo.comparison.timeout", () -> builder.comparisonTimeout(comparison.getTimeout()));
+        set("dualrepo.comparison.budget", () -> builder.comparisonBudget(comparison.getBudget()));
+        set("dualrepo.comparison.budget-window", () -> builder.comparisonBudgetWindow(comparison.getBudgetWindow()));
         set("dualrepo.comparison.max-differences", () -> builder.maxDifferences(comparison.getMaxDifferences()));
         set("dualrepo.comparison.mismatch-logs-per-minute",
                 () -> builder.mismatchLogsPerMinute(comparison.getMismatchLogsPerMinute()));

@@ -231,6 +231,31 @@ public class DualRepoProperties {
         /** Mismatch log lines per repository method per minute; beyond it they are counted and summarised. */
         private int mismatchLogsPerMinute = 10;
 
+        /**
+         * The share comparisons may add to the callers' p99 read latency (0.1: within 1.1×); fewer reads are compared
+         * while they add more. 0: no budget, every read the route samples is compared.
+         */
+        private double budget = 0;
+
+        /** How often the comparison budget judges the reads since its last judgement. */
+        private Duration budgetWindow = Duration.ofSeconds(1);
+
+        public double getBudget() {
+            return budget;
+        }
+
+        public void setBudget(double budget) {
+            this.budget = budget;
+        }
+
+        public Duration getBudgetWindow() {
+            return budgetWindow;
+        }
+
+        public void setBudgetWindow(Duration budgetWindow) {
+            this.budgetWindow = budgetWindow;
+        }
+
         public ComparisonMode getMode() {
             return mode;
         }

@@ -127,7 +127,8 @@ class DualRepoAutoConfigurationTest {
                         "dualrepo.circuit-breaker.wait-duration-in-open-state=5s",
                         "dualrepo.secondary-write-failure-policy=FAIL_CALL", "dualrepo.sensitive-fields=text",
                         "dualrepo.comparison.mismatch-logs-per-minute=4", "dualrepo.write-failure-logs-per-minute=6",
-                        "dualrepo.hook-error-logs-per-minute=7")
+                        "dualrepo.hook-error-logs-per-minute=7", "dualrepo.comparison.budget=0.15",
+                        "dualrepo.comparison.budget-window=2s")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     DualRepoSettings settings = context.getBean(DualRepo.class).settings();
@@ -145,6 +146,8 @@ class DualRepoAutoConfigurationTest {
                     assertThat(settings.mismatchLogsPerMinute()).isEqualTo(4);
                     assertThat(settings.writeFailureLogsPerMinute()).isEqualTo(6);
                     assertThat(settings.hookErrorLogsPerMinute()).isEqualTo(7);
+                    assertThat(settings.comparisonBudget()).isEqualTo(0.15);
+                    assertThat(settings.comparisonBudgetWindow()).isEqualTo(Duration.ofSeconds(2));
                     assertThat(settings.meterRegistry()).isSameAs(context.getBean(MeterRegistry.class));
                     NoteRepository notes = context.getBean(NoteRepository.class);
                     notes.save(new Note("n-1", "hello"));

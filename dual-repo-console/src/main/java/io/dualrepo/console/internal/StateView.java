@@ -101,6 +101,8 @@ final class StateView {
         json.put("read", route.read().name());
         json.put("write", route.write().name());
         json.put("compare", route.compare().toString());
+        // Shared by every repository of the runtime: below 1 while a comparison budget holds comparisons back.
+        json.put("comparedShare", config.dualRepo().comparisonShare());
         // A route set through flags need not be one of the presets.
         json.put("stage", stageOf(route).map(Stage::name).orElse(null));
         json.put("origin", config.routeOrigin());

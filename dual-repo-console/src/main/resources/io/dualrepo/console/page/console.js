@@ -71,7 +71,8 @@ function renderRoute(route, stages) {
   byId('route-stage').textContent = route.stage || 'custom (not one of the presets)';
   byId('route-read').textContent = route.read;
   byId('route-write').textContent = route.write;
-  byId('route-compare').textContent = route.compare;
+  byId('route-compare').textContent = route.compare + (route.comparedShare < 1
+      ? ' (budget: ' + Math.round(route.comparedShare * 100) + ' % of sampled reads compared)' : '');
   byId('route-origin').textContent = route.origin;
   byId('stage-control').hidden = !route.controllable;
   const external = byId('stage-external');
