@@ -103,6 +103,85 @@ final class AfterWrite {
         keptPending(registration, write, write.primary().other(), rows, RACED, false);
     }
 
+    /**
+     * The secondary's half where it answers reads (NEW under read-through), in a transaction of its database that
+     * commits only if NEW then holds at each key what OLD, the primary, holds. A write that changed nothing in OLD
+     * (a save of the value there) takes no row lock in OLD, so OLD does not order it with another instance's delete
+     * of the key: it read the row before the delete committed and committed after it, and OLD ends without the row,
+     * the save first. Its pending row came after the delete's, so its NEW half ran after the delete's and put the row
+     * back into NEW, which answered it after the delete was acknowledged, then nothing once the check after the write
+     * synced NEW from OLD, after the save was acknowledged (found by {@code ConcurrentHistoriesTest} under load).
+     * Rolled back instead, the write leaves NEW as it was, and {@link #clearUnlessRaced} brings NEW to OLD's state.
+     * The same holds for a delete of a key OLD did not hold yet, racing a save of it. Costs a read of OLD per key
+     * while NEW's rows are held.
+     *
+     * @return whether the secondary took the write: true also when it was rolled back because OLD holds another
+     *     value now (what the check after the write syncs); false when the decorator's failure policy swallowed a
+     *     failure
+     */
+    boolean writeAgreeingWithPrimary(Registration<?> registration, DualWrite<?> write, List<String> keys)
+            throws Throwable {
+        Side secondary = write.primary().other();
+        try {
+            return registration.transactions(secondary).inTransaction(session -> {
+                boolean took;
+                try {
+                    took = write.writeSecondary();
+                } catch (Throwable e) {
+                    throw new Thrown(e);
+                }
+                if (!took) {
+                    // Whatever the failed write left in the transaction is rolled back.
+                    throw new NotTaken();
+                }
+                if (!agreesWithPrimary(registration, write.primary(), keys, session)) {
+                    throw new Superseded();
+                }
+                return true;
+            });
+        } catch (Thrown thrown) {
+            throw Objects.requireNonNull(thrown.getCause(), "a carrier has a cause");
+        } catch (NotTaken notTaken) {
+            return false;
+        } catch (Superseded superseded) {
+            log.debug("{}.{}: the {} model's write was rolled back: the {} model holds other values at its key(s) now",
+                    registration.repository(), write.method(), secondary, write.primary());
+            return true;
+        }
+    }
+
+    private <K extends Comparable<? super K>> boolean agreesWithPrimary(Registration<K> registration, Side primary,
+            List<String> keys, Session secondarySession) {
+        KeySync<K, ?> sync = syncOf(registration);
+        for (String key : new LinkedHashSet<>(keys)) {
+            if (!sync.targetAgrees(primary, registration.migration.keyType().decode(key), secondarySession)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Carries the secondary's exception out of its transaction, which rolls back, to be rethrown unchanged. */
+    private static final class Thrown extends RuntimeException {
+        Thrown(Throwable cause) {
+            super(null, cause, false, false);
+        }
+    }
+
+    /** Rolls back a secondary write the decorator's failure policy swallowed. */
+    private static final class NotTaken extends RuntimeException {
+        NotTaken() {
+            super("the secondary did not take the write", null, false, false);
+        }
+    }
+
+    /** Rolls back a secondary write after which the models held different values. */
+    private static final class Superseded extends RuntimeException {
+        Superseded() {
+            super("the primary holds other values now", null, false, false);
+        }
+    }
+
     private <K extends Comparable<? super K>> boolean valuesAgree(Registration<K> registration, Side primary,
             List<String> keys) {
         KeySync<K, ?> sync = syncOf(registration);
