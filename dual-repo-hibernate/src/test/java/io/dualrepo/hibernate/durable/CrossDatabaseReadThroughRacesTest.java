@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -76,7 +77,7 @@ class CrossDatabaseReadThroughRacesTest {
 
     @BeforeEach
     void setUp() {
-        databases = TwoDatabases.inMemory();
+        databases = TwoDatabases.inMemory(Map.of(BeforeStatement.SETTING, BeforeStatement.class.getName()));
         Migration<String, Incident> migration = AfterFind.onOld(databases, call -> {
             // Not the read of a write's NEW half, which holds NEW's row until it commits: a write placed there would
             // wait for it, and it for the hook.
@@ -107,6 +108,7 @@ class CrossDatabaseReadThroughRacesTest {
 
     @AfterEach
     void tearDown() throws SQLException {
+        BeforeStatement.clear();
         others.shutdownNow();
         dualRepo.close();
         otherDualRepo.close();
@@ -361,6 +363,39 @@ class CrossDatabaseReadThroughRacesTest {
                 databases.oldIncidents().isEmpty() ? List.of() : List.of("i-1 z fixing"));
         assertThat(readsDuringTheSync).as("reads during the save, after the delete returned").isNotEmpty()
                 .containsOnly(afterTheSave);
+    }
+
+    /**
+     * NEW's half of a save found no row in NEW and inserts one, while another instance's copy of the same value into
+     * NEW commits just before: the insert fails on the duplicate key. Under read-through a failure of NEW's half fails
+     * the call, but here nothing is stale: NEW holds what OLD holds, the value the save wrote. The call must succeed
+     * and leave nothing pending (met in the reliability suite on PostgreSQL, where such a duplicate key, reported at
+     * the flush of NEW's half, reached the caller).
+     */
+    @Test
+    void aSaveWhoseInsertIntoNewMeetsACopyOfTheSameValueSucceeds() throws Exception {
+        databases.put(Side.OLD, incident("z"));
+        AtomicInteger copies = new AtomicInteger();
+        // Right before the save's insert into NEW (it found no row there), another instance's copy of the row commits.
+        BeforeStatement.set(sql -> {
+            if (Thread.currentThread().getName().equals(SYNCING) && sql.startsWith("insert into incidents_v2")
+                    && copies.getAndIncrement() == 0) {
+                elsewhere(() -> {
+                    databases.put(Side.NEW, incident("z"));
+                    return null;
+                });
+            }
+        });
+
+        FutureTask<Void> save = new FutureTask<>(() -> incidents.save(incident("z")), null);
+        new Thread(save, SYNCING).start();
+        save.get(30, TimeUnit.SECONDS);
+
+        assertThat(copies.get()).as("the save's insert into NEW met the copy").isPositive();
+        assertThat(incidents.findById("i-1").map(Incident::title)).contains("z");
+        assertThat(databases.oldIncidents()).containsExactly("i-1 z fixing");
+        assertThat(databases.newIncidents()).containsExactly("i-1 z fixing");
+        assertThat(databases.pending(Side.OLD)).as("nothing left for the repair").isEmpty();
     }
 
     /** The syncing instance's OLD repository: runs {@link #afterOldRead} once, after a read by the syncing caller. */
