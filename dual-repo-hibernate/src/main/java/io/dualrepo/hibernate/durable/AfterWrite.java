@@ -103,6 +103,102 @@ final class AfterWrite {
         keptPending(registration, write, write.primary().other(), rows, RACED, false);
     }
 
+    /**
+     * The secondary's half where it answers reads (NEW under read-through), in a transaction of its database that
+     * commits only if NEW then holds at each key what OLD, the primary, holds. A write that changed nothing in OLD
+     * (a save of the value there) takes no row lock in OLD, so OLD does not order it with another instance's delete
+     * of the key: it read the row before the delete committed and committed after it, and OLD ends without the row,
+     * the save first. Its pending row came after the delete's, so its NEW half ran after the delete's and put the row
+     * back into NEW, which answered it after the delete was acknowledged, then nothing once the check after the write
+     * synced NEW from OLD, after the save was acknowledged (found by {@code ConcurrentHistoriesTest} under load).
+     * Rolled back instead, the write leaves NEW as it was, and {@link #clearUnlessRaced} brings NEW to OLD's state.
+     * The same holds for a delete of a key OLD did not hold yet, racing a save of it. Costs a read of OLD per key
+     * while NEW's rows are held.
+     *
+     * <p>A failure met anywhere in that transaction (the model's call, the flush, the commit) is the secondary's, and
+     * the decorator's failure policy applies to it as to one the model threw. One exception: where NEW, after the roll
+     * back, already holds what OLD holds at every key, the write is not lost to readers (another caller's copy or
+     * write put the same value there first, the model's insert then failing on its duplicate key: met in the
+     * reliability suite under read-through), and the call goes on as if NEW had taken it.
+     *
+     * @return whether the secondary took the write: true also when it was rolled back because OLD holds another
+     *     value now (what the check after the write syncs), or because it failed where NEW holds OLD's values
+     *     already; false when the decorator's failure policy swallowed a failure
+     */
+    boolean writeAgreeingWithPrimary(Registration<?> registration, DualWrite<?> write, List<String> keys)
+            throws Throwable {
+        Side secondary = write.primary().other();
+        Throwable failure;
+        try {
+            registration.transactions(secondary).runInTransaction(session -> {
+                Throwable error = write.writeSecondaryHoldingFailure(session::flush);
+                if (error != null) {
+                    // Whatever the failed write left in the transaction is rolled back.
+                    throw new Thrown(error);
+                }
+                if (!agreesWithPrimary(registration, write.primary(), keys, session)) {
+                    throw new Superseded();
+                }
+            });
+            return true;
+        } catch (Superseded superseded) {
+            log.debug("{}.{}: the {} model's write was rolled back: the {} model holds other values at its key(s) now",
+                    registration.repository(), write.method(), secondary, write.primary());
+            return true;
+        } catch (Thrown thrown) {
+            failure = Objects.requireNonNull(thrown.getCause(), "a carrier has a cause");
+        } catch (RuntimeException | Error e) {
+            // The check's read or the commit failed: the write did not reach NEW either way.
+            failure = e;
+        }
+        if (agreesAfterFailure(registration, write, keys)) {
+            log.debug("{}.{}: the {} model's write failed ({}) where it already held the {} model's values at its"
+                    + " key(s)", registration.repository(), write.method(), secondary,
+                    WithheldMessage.describe(failure), write.primary());
+            return true;
+        }
+        write.recordSecondaryFailure(failure);
+        if (write.secondaryFailureFailsCall()) {
+            throw failure;
+        }
+        return false;
+    }
+
+    private boolean agreesAfterFailure(Registration<?> registration, DualWrite<?> write, List<String> keys) {
+        try {
+            return valuesAgree(registration, write.primary(), keys);
+        } catch (RuntimeException e) {
+            log.debug("{}.{}: could not compare the models' values after the {} model's write failed",
+                    registration.repository(), write.method(), write.primary().other(), WithheldMessage.of(e));
+            return false;
+        }
+    }
+
+    private <K extends Comparable<? super K>> boolean agreesWithPrimary(Registration<K> registration, Side primary,
+            List<String> keys, Session secondarySession) {
+        KeySync<K, ?> sync = syncOf(registration);
+        for (String key : new LinkedHashSet<>(keys)) {
+            if (!sync.targetAgrees(primary, registration.migration.keyType().decode(key), secondarySession)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Carries the secondary's exception out of its transaction, which rolls back, to be rethrown unchanged. */
+    private static final class Thrown extends RuntimeException {
+        Thrown(Throwable cause) {
+            super(null, cause, false, false);
+        }
+    }
+
+    /** Rolls back a secondary write after which the models held different values. */
+    private static final class Superseded extends RuntimeException {
+        Superseded() {
+            super("the primary holds other values now", null, false, false);
+        }
+    }
+
     private <K extends Comparable<? super K>> boolean valuesAgree(Registration<K> registration, Side primary,
             List<String> keys) {
         KeySync<K, ?> sync = syncOf(registration);

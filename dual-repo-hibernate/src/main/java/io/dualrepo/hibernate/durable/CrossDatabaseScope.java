@@ -222,7 +222,9 @@ public final class CrossDatabaseScope implements DualWriteScope {
         }
         boolean took;
         try {
-            took = write.writeSecondary();
+            took = write.secondaryServesReads() && !registration.transactions(primary.other()).inTransaction()
+                    ? afterWrite.writeAgreeingWithPrimary(registration, write, keys)
+                    : write.writeSecondary();
         } catch (Throwable e) {
             afterWrite.keptPending(registration, write, primary.other(), pending, WithheldMessage.describe(e), false);
             throw e;

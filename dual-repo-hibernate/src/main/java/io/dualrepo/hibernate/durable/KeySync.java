@@ -175,6 +175,25 @@ public final class KeySync<K extends Comparable<? super K>, V> {
     }
 
     /**
+     * Whether the other model, read through {@code targetSession} (its transaction, flushed, so that its own write is
+     * seen and its rows held), holds what {@code source} holds at {@code key} now, read after it in a transaction of
+     * its own.
+     */
+    boolean targetAgrees(Side source, K key, Session targetSession) {
+        KeyedModel<K, V> from = migration.model(source);
+        KeyedModel<K, V> to = migration.model(source.other());
+        targetSession.flush();
+        // Read anew, not from what the write left in the persistence context.
+        targetSession.clear();
+        Optional<V> held = to.find(targetSession, key);
+        Optional<V> wanted = from.transactions().read(session -> from.find(session, key));
+        if (wanted.isEmpty() || held.isEmpty()) {
+            return wanted.isEmpty() == held.isEmpty();
+        }
+        return equivalent(source, wanted.get(), held.get());
+    }
+
+    /**
      * Whether both models hold equivalent values at {@code key}, both read through {@code session}: for two models in
      * one database, read inside the transaction of the write that just wrote both, so that the answer includes it.
      */

@@ -12,6 +12,7 @@ import io.dualrepo.hibernate.model.StatusIds;
 import io.dualrepo.hibernate.model.StatusTableIncidentRow;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import org.hibernate.SessionFactory;
 
 /**
@@ -34,10 +35,15 @@ public final class TwoDatabases implements AutoCloseable {
     public final Migration<String, Incident> migration;
 
     private TwoDatabases(TestDatabase oldDatabase, TestDatabase newDatabase) {
+        this(oldDatabase, newDatabase, Map.of());
+    }
+
+    private TwoDatabases(TestDatabase oldDatabase, TestDatabase newDatabase, Map<String, String> newSettings) {
         this.oldDatabase = oldDatabase;
         this.newDatabase = newDatabase;
         this.oldSessions = oldDatabase.sessionFactory(LegacyIncidentRow.class);
-        this.newSessions = newDatabase.sessionFactory(IncidentStatusRow.class, StatusTableIncidentRow.class);
+        this.newSessions = newDatabase.sessionFactory(newSettings, IncidentStatusRow.class,
+                StatusTableIncidentRow.class);
         Transactions.of(newSessions).runInTransaction(session -> {
             StatusIds.createDefaults(session, List.of(ORGANISATION));
         });
@@ -49,6 +55,11 @@ public final class TwoDatabases implements AutoCloseable {
 
     public static TwoDatabases inMemory() {
         return new TwoDatabases(TestDatabase.create(), TestDatabase.create());
+    }
+
+    /** As {@link #inMemory()}, with extra Hibernate settings for NEW's session factory. */
+    public static TwoDatabases inMemory(Map<String, String> newSettings) {
+        return new TwoDatabases(TestDatabase.create(), TestDatabase.create(), newSettings);
     }
 
     /** Databases a child process can write to while this process has them open. */
