@@ -100,7 +100,7 @@ final class AfterWrite {
             log.warn("{}.{}: a concurrent write left the models apart and the sync right after failed; the repair"
                     + " has the key(s)", registration.repository(), write.method(), WithheldMessage.of(e));
         }
-        keptPending(registration, write, write.primary().other(), rows, RACED, false);
+        keptPending(registration, write, write.primary().other(), keys, rows, RACED, false);
     }
 
     /**
@@ -281,34 +281,46 @@ final class AfterWrite {
     }
 
     /**
+     * Leaves the write's keys to the repair on rows inserted now, not by marking its own rows: a repair pass may have
+     * taken those while the write was in flight, read both models before the secondary's half landed, found them in
+     * sync and cleared them, and a mark on a cleared row records nothing (found by {@code ConcurrentHistoriesTest}
+     * with the repair running during the calls: NEW kept a value an acknowledged delete had removed, and nothing
+     * waited). A repair reads a row inserted after the secondary's half only after that half, so its sync weighs what
+     * the half did. The write's own rows are deleted in the same transaction. The new rows carry the time now, not the
+     * write's: weighing a key that waits both ways, the repair may rank the write after writes whose rows fall in
+     * between; those began while it was still in flight, so either order is one its callers could have seen.
+     *
+     * @param keys the write's keys, as its rows name them
+     * @param pending the write's own rows (and any recorded for it since), replaced by the new ones
      * @param reason why: recorded on the rows so that they count as waiting at once, not only once
      *     they outlive {@link CrossDatabaseScope#IN_FLIGHT_GRACE}; never a message, which could quote a value
      * @param quiet logged at DEBUG: a deferral, whose stretch {@link BoundedSecondary} logs once
      */
-    void keptPending(Registration<?> registration, DualWrite<?> write, Side target, List<Long> pending,
-            String reason, boolean quiet) {
-        if (pending.isEmpty()) {
+    void keptPending(Registration<?> registration, DualWrite<?> write, Side target, List<String> keys,
+            List<Long> pending, String reason, boolean quiet) {
+        if (keys.isEmpty()) {
             log.error("{}.{}: the {} model did not take a write that named no keys: nothing records it, only the"
                     + " verifier can find it", registration.repository(), write.method(), target);
             return;
         }
         Objects.requireNonNull(Objects.requireNonNull(left.get(registration.repository())).get(target),
-                "every registration counts both sides").increment(pending.size());
+                "every registration counts both sides").increment(keys.size());
         if (quiet) {
             log.debug("{}.{}: the {} model's write was deferred; {} key(s) wait in {} for the repair",
-                    registration.repository(), write.method(), target, pending.size(), table);
+                    registration.repository(), write.method(), target, keys.size(), table);
         } else {
             log.warn("{}.{}: the {} model did not take the write; {} key(s) wait in {} for the repair",
-                    registration.repository(), write.method(), target, pending.size(), table);
+                    registration.repository(), write.method(), target, keys.size(), table);
         }
         try {
             registration.transactions(target.other()).runInTransaction(session -> {
-                table.markMissed(session, pending, reason);
+                table.insertMissed(session, registration.repository(), keys, target, reason);
+                table.delete(session, pending);
             });
         } catch (RuntimeException e) {
-            log.debug("{}.{}: could not mark {} pending row(s) as missed; they count as waiting once older than {}",
-                    registration.repository(), write.method(), pending.size(), CrossDatabaseScope.IN_FLIGHT_GRACE,
-                    WithheldMessage.of(e));
+            log.warn("{}.{}: could not record {} key(s) for the repair; only the write's own rows, unless a repair"
+                    + " pass took them meanwhile, and the verifier can find them", registration.repository(),
+                    write.method(), keys.size(), WithheldMessage.of(e));
         }
     }
 

@@ -226,7 +226,8 @@ public final class CrossDatabaseScope implements DualWriteScope {
                     ? afterWrite.writeAgreeingWithPrimary(registration, write, keys)
                     : write.writeSecondary();
         } catch (Throwable e) {
-            afterWrite.keptPending(registration, write, primary.other(), pending, WithheldMessage.describe(e), false);
+            afterWrite.keptPending(registration, write, primary.other(), keys, pending, WithheldMessage.describe(e),
+                    false);
             throw e;
         }
         if (took && registration.transactions(primary.other()).inTransaction()) {
@@ -241,7 +242,8 @@ public final class CrossDatabaseScope implements DualWriteScope {
             // readers would see the write's value there, then the older one once the repair ran.
             afterWrite.clearUnlessRaced(registration, write, transactions, keys, pending);
         } else {
-            afterWrite.keptPending(registration, write, primary.other(), pending, took ? NOT_TAKEN : FAILED, false);
+            afterWrite.keptPending(registration, write, primary.other(), keys, pending, took ? NOT_TAKEN : FAILED,
+                    false);
         }
         return result;
     }
@@ -267,7 +269,7 @@ public final class CrossDatabaseScope implements DualWriteScope {
                 // Its caller has returned, its rows kept as deferred: the failure is still the sink's to see.
                 error -> write.recordSecondaryFailure(unwrap(error)));
         if (outcome.deferred()) {
-            afterWrite.keptPending(registration, write, secondary, pending, "deferred: the " + secondary
+            afterWrite.keptPending(registration, write, secondary, keys, pending, "deferred: the " + secondary
                     + " model's write did not complete within " + bounded.timeout() + " ("
                     + Objects.requireNonNull(outcome.deferral()).tag() + ")", true);
             return;
@@ -276,7 +278,8 @@ public final class CrossDatabaseScope implements DualWriteScope {
         if (outcome.error() != null) {
             Throwable error = unwrap(outcome.error());
             write.recordSecondaryFailure(error);
-            afterWrite.keptPending(registration, write, secondary, pending, WithheldMessage.describe(error), false);
+            afterWrite.keptPending(registration, write, secondary, keys, pending, WithheldMessage.describe(error),
+                    false);
             if (write.secondaryFailureFailsCall()) {
                 throw error;
             }
@@ -285,7 +288,7 @@ public final class CrossDatabaseScope implements DualWriteScope {
         if (outcome.took()) {
             afterWrite.clearUnlessRaced(registration, write, transactions, keys, pending);
         } else {
-            afterWrite.keptPending(registration, write, secondary, pending, NOT_TAKEN, false);
+            afterWrite.keptPending(registration, write, secondary, keys, pending, NOT_TAKEN, false);
         }
     }
 
@@ -333,7 +336,7 @@ public final class CrossDatabaseScope implements DualWriteScope {
                     error -> log.debug("{}.{}: bringing {} up to date failed after its caller stopped waiting",
                             registration.repository(), write.method(), primary.other(), WithheldMessage.of(error)));
             if (outcome.deferred()) {
-                afterWrite.keptPending(registration, write, primary.other(), pending, "deferred: bringing the "
+                afterWrite.keptPending(registration, write, primary.other(), keys, pending, "deferred: bringing the "
                         + primary.other() + " model up to date did not complete within " + bounded.timeout()
                         + " (" + Objects.requireNonNull(outcome.deferral()).tag() + ")", true);
                 return;
@@ -343,7 +346,7 @@ public final class CrossDatabaseScope implements DualWriteScope {
                 afterWrite.clear(registration, write, transactions, pending);
                 return;
             }
-            afterWrite.keptPending(registration, write, primary.other(), pending,
+            afterWrite.keptPending(registration, write, primary.other(), keys, pending,
                     WithheldMessage.describe(outcome.error()), false);
             log.warn("{}.{}: could not bring {} up to date after the caller's transaction committed; {} key(s) wait"
                     + " for the repair", registration.repository(), write.method(), primary.other(), pending.size(),
@@ -355,7 +358,8 @@ public final class CrossDatabaseScope implements DualWriteScope {
                 afterWrite.syncEncoded(registration, primary, key);
             }
         } catch (RuntimeException e) {
-            afterWrite.keptPending(registration, write, primary.other(), pending, WithheldMessage.describe(e), false);
+            afterWrite.keptPending(registration, write, primary.other(), keys, pending, WithheldMessage.describe(e),
+                    false);
             log.warn("{}.{}: could not bring {} up to date after the caller's transaction committed; {} key(s) wait"
                     + " for the repair", registration.repository(), write.method(), primary.other(), pending.size(),
                     WithheldMessage.of(e));

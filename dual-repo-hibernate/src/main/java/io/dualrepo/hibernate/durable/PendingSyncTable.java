@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The table in which keys wait to be re-synced to the other model, one per database that is ever a primary. A
@@ -253,7 +254,16 @@ public final class PendingSyncTable {
 
     /** Records the keys in the session's transaction; returns the new rows' ids. */
     List<Long> insert(Session session, String repository, List<String> keys, Side target) {
-        return insert(session, repository, keys, target, 0);
+        return insert(session, repository, keys, target, 0, null);
+    }
+
+    /**
+     * Records the keys of a write that left them to the repair, {@code reason} saying why (as {@link #markMissed}
+     * does): new rows, not its own rows marked, since a repair may have read those and the models before the write's
+     * secondary half landed, and then cleared them.
+     */
+    List<Long> insertMissed(Session session, String repository, List<String> keys, Side target, String reason) {
+        return insert(session, repository, keys, target, 0, cut(reason));
     }
 
     /**
@@ -262,10 +272,11 @@ public final class PendingSyncTable {
      * copy died on the way).
      */
     List<Long> insertCopyMarkers(Session session, String repository, List<String> keys, Side target) {
-        return insert(session, repository, keys, target, COPY_MARKER);
+        return insert(session, repository, keys, target, COPY_MARKER, null);
     }
 
-    private List<Long> insert(Session session, String repository, List<String> keys, Side target, int attempts) {
+    private List<Long> insert(Session session, String repository, List<String> keys, Side target, int attempts,
+            @Nullable String lastError) {
         if (keys.isEmpty()) {
             return List.of();
         }
@@ -273,14 +284,15 @@ public final class PendingSyncTable {
         return session.doReturningWork(connection -> {
             List<Long> ids = new ArrayList<>(keys.size());
             try (PreparedStatement statement = connection.prepareStatement("insert into " + name
-                            + " (repository, sync_key, target_side, created_at, attempts) values (?, ?, ?, ?, "
-                            + attempts + ")",
+                            + " (repository, sync_key, target_side, created_at, attempts, last_error) values (?, ?, ?,"
+                            + " ?, " + attempts + ", ?)",
                     Statement.RETURN_GENERATED_KEYS)) {
                 for (String key : keys) {
                     statement.setString(1, repository);
                     statement.setString(2, key);
                     statement.setString(3, target.name());
                     statement.setObject(4, now);
+                    statement.setString(5, lastError);
                     statement.executeUpdate();
                     try (ResultSet generated = statement.getGeneratedKeys()) {
                         generated.next();
@@ -440,7 +452,7 @@ public final class PendingSyncTable {
 
     /** Runs {@code update} (error text, then id) for each row, the text cut to the column's length. */
     private static void setError(Session session, String update, Collection<Long> ids, String error) {
-        String cut = error.length() > MAX_ERROR_LENGTH ? error.substring(0, MAX_ERROR_LENGTH - 1) + "…" : error;
+        String cut = cut(error);
         session.doWork(connection -> {
             try (PreparedStatement statement = connection.prepareStatement(update)) {
                 for (long id : ids) {
@@ -451,6 +463,10 @@ public final class PendingSyncTable {
                 statement.executeBatch();
             }
         });
+    }
+
+    private static String cut(String error) {
+        return error.length() > MAX_ERROR_LENGTH ? error.substring(0, MAX_ERROR_LENGTH - 1) + "…" : error;
     }
 
     /** Up to {@code limit} rows of a repository after {@code afterId}, created no later than {@code createdBy}. */
