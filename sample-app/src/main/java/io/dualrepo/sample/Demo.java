@@ -21,6 +21,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -203,9 +204,11 @@ public final class Demo implements AutoCloseable {
 
         List<RecordEntry> recorded = app.history(RecordReport.HISTORY_SHOWN);
         RecordReport.print(out, app.migrationState(), recorded);
-        Result result = new Result(List.copyOf(stages), lostKeys.size(), failedCalls.get(), afterBackfill.get(),
-                finalVerification.get(), Optional.ofNullable(caught.get()), Optional.ofNullable(refusedRollback.get()),
-                recorded);
+        // stage() runs its step before it returns: both verifications are set.
+        Result result = new Result(List.copyOf(stages), lostKeys.size(), failedCalls.get(),
+                Objects.requireNonNull(afterBackfill.get(), "afterBackfill"),
+                Objects.requireNonNull(finalVerification.get(), "finalVerification"),
+                Optional.ofNullable(caught.get()), Optional.ofNullable(refusedRollback.get()), recorded);
         out.printf("%nacknowledged writes lost: %d, failed calls: %d, final verification: %s (%d s)%n",
                 result.lostWrites(), result.failedCalls(),
                 result.finalVerification().isClean() ? "clean" : "NOT CLEAN",
