@@ -313,8 +313,10 @@ public final class Report {
                         .collect(Collectors.joining("; ")));
                 out.append("| ").append(String.join(" | ", cells)).append(" |\n");
             }
-            if (rows.stream().flatMap(row -> row.verdicts.stream()).anyMatch(verdict -> verdict.met && verdict.marginal)) {
-                out.append("\n*marginal*: met by the figures, not by the pessimistic ends of their confidence intervals.\n");
+            if (rows.stream().flatMap(row -> row.verdicts.stream())
+                    .anyMatch(verdict -> verdict.met && verdict.marginal)) {
+                out.append("\n*marginal*: met by the figures, not by the pessimistic ends of their confidence"
+                        + " intervals.\n");
             }
         }
     }
@@ -427,8 +429,8 @@ public final class Report {
 
     /** One entry of JMH's JSON results. */
     record Result(String className, String method, String mode, Map<String, String> params, double score,
-            double error, double low, double high, String unit, @Nullable Double allocation, Map<Double, Double> percentiles,
-            int forks, int warmupIterations,
+            double error, double low, double high, String unit, @Nullable Double allocation,
+            Map<Double, Double> percentiles, int forks, int warmupIterations,
             String warmupTime, int measurementIterations, String measurementTime, String jdkVersion, String vmName,
             String vmVersion, String jmhVersion) {
 

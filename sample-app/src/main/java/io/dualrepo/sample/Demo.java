@@ -416,7 +416,8 @@ public final class Demo implements AutoCloseable {
         routes.set(SampleApp.REPOSITORY, stage);
         Route taken = app.currentRoute();
         if (!taken.equals(stage.route())) {
-            throw new IllegalStateException("the runtime refused " + stage + ", keeping " + RecordReport.stageName(taken) + ": "
+            throw new IllegalStateException("the runtime refused " + stage + ", keeping "
+                    + RecordReport.stageName(taken) + ": "
                     + app.dualRepo().lastRefusal(SampleApp.REPOSITORY).orElse("no reason given"));
         }
         comparing = stage.route().compare().isOn();
@@ -438,8 +439,8 @@ public final class Demo implements AutoCloseable {
             throw new IllegalStateException("the runtime took " + stage + " after " + RecordReport.stageName(before)
                     + ", which the rules refuse");
         }
-        step("try " + stage + " (rollback after " + RecordReport.stageName(before) + "): refused, " + RecordReport.stageName(kept)
-                + " stays. " + reason);
+        step("try " + stage + " (rollback after " + RecordReport.stageName(before) + "): refused, "
+                + RecordReport.stageName(kept) + " stays. " + reason);
         previous = figures();
         return new Refusal(stage, reason, kept);
     }

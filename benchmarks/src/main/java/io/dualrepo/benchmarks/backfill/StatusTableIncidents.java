@@ -225,7 +225,8 @@ public final class StatusTableIncidents implements KeyedModel<Long, Incident> {
         Map<String, List<String>> missing = new LinkedHashMap<>();
         for (Incident incident : values) {
             if (cached(incident) == null) {
-                List<String> names = missing.computeIfAbsent(incident.organisationId(), organisation -> new ArrayList<>());
+                List<String> names = missing.computeIfAbsent(incident.organisationId(),
+                        organisation -> new ArrayList<>());
                 if (!names.contains(incident.status())) {
                     names.add(incident.status());
                 }
@@ -240,7 +241,8 @@ public final class StatusTableIncidents implements KeyedModel<Long, Incident> {
             Long id = cached(incident);
             if (id == null) {
                 throw new IllegalStateException("incident " + incident.id() + ": organisation "
-                        + incident.organisationId() + " has no status '" + incident.status() + "' in incident_statuses");
+                        + incident.organisationId() + " has no status '" + incident.status()
+                        + "' in incident_statuses");
             }
             ids[i] = id;
         }
