@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
 import org.hibernate.SessionFactory;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -98,7 +99,7 @@ public class BackfillBenchmark {
         Migration<Long, Incident> statelessMigration;
         Migration<Long, Incident> mappedMigration;
         long copied;
-        volatile BackfillProgress progress;
+        volatile @Nullable BackfillProgress progress;
 
         @Setup(Level.Trial)
         public void setUp() {

@@ -60,7 +60,8 @@ final class ComparisonCounts {
         });
         double total = byOutcome.values().stream().mapToDouble(Double::doubleValue).sum();
         double made = total - byOutcome.getOrDefault("skipped", 0.0);
-        return String.format(Locale.ROOT, "comparisons: %,.0f of %,.0f reads compared (%.2f %%); outcomes %s; skipped %s",
+        return String.format(Locale.ROOT,
+                "comparisons: %,.0f of %,.0f reads compared (%.2f %%); outcomes %s; skipped %s",
                 made, total, total == 0 ? 0 : made / total * 100, byOutcome, skipped);
     }
 }

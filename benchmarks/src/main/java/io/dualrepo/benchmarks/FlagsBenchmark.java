@@ -39,17 +39,20 @@ import org.openjdk.jmh.annotations.Warmup;
  * than the three {@code isEnabled} calls that an uncached integration would make per repository call.
  *
  * <p>Both sides evaluate the same flags, loaded offline from the same bootstrap payload into a real
- * {@link DefaultUnleash} (the SDK's native Yggdrasil engine), and cycle over the same 10,000 routing keys (the {@code keyCount} parameter). The
- * {@code read-new} flag is a 50% gradual rollout, so keys really split between two routes; the set-up checks that
- * they do, and that the route source sends every key where the SDK does.
+ * {@link DefaultUnleash} (the SDK's native Yggdrasil engine), and cycle over the same 10,000 routing keys (the
+ * {@code keyCount} parameter). The {@code read-new} flag is a 50% gradual rollout, so keys really split between two
+ * routes; the set-up checks that they do, and that the route source sends every key where the SDK does.
  */
 @ResultTable(order = 40, title = "Flags: route resolution versus raw Unleash evaluation (issue 3)",
-        about = "Per repository call, over `keyCount` distinct routing keys cycled in order; `read-new` is a 50 % "
-                + "rollout, `write-old` and `write-new` on, `compare` a 10 % rollout. Reference: three "
+        about = "Per repository call, over `keyCount` distinct routing keys cycled in order; `read-new` is a "
+                + "50 % rollout, `write-old` and `write-new` on, `compare` a 10 % rollout. Reference: three "
                 + "`Unleash.isEnabled(flag, context)` calls on a `DefaultUnleash` bootstrapped offline, with a new "
-                + "`UnleashContext` (userId = the key) per call. `routeSource`: `UnleashRouteSource.route(\"incidents\", "
-                + "key)` on a source built by `UnleashRouteSource.offline(file)` from the same payload (default "
-                + "settings: 10,000 cached keys; decisions change only when the flags do). `routeGuard`: the same through the route guard of \"incidents\" (`RepositoryRuntimes.of(dualRepo).routes(\"incidents\").current(key)`, internal), "
+                + "`UnleashContext` (userId = the key) per call. `routeSource`: "
+                + "`UnleashRouteSource.route(\"incidents\", key)` on a source built by "
+                + "`UnleashRouteSource.offline(file)` from the same payload (default "
+                + "settings: 10,000 cached keys; decisions change only when the flags do). `routeGuard`: the same "
+                + "through the route guard of \"incidents\" "
+                + "(`RepositoryRuntimes.of(dualRepo).routes(\"incidents\").current(key)`, internal), "
                 + "which is what a generated decorator calls. One thread.")
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -117,9 +117,10 @@ public class HibernateBenchmark {
                 double leftOut = budgetedRegistry.find("dualrepo.comparisons.skipped").tag("reason", "budget")
                         .counters().stream().mapToDouble(c -> c.count()).sum();
                 if (compared + leftOut > 0) {
-                    System.out.printf("%s, comparison budget +10%%: share at the end %.2f; %.0f reads compared, %.0f"
-                            + " left out by the budget (%.0f%% compared)%n", database, budgetedDualRepo.comparisonShare(),
-                            compared, leftOut, 100 * compared / (compared + leftOut));
+                    System.out.printf("%s, comparison budget +10%%: share at the end %.2f; %.0f reads compared,"
+                            + " %.0f left out by the budget (%.0f%% compared)%n", database,
+                            budgetedDualRepo.comparisonShare(), compared, leftOut,
+                            100 * compared / (compared + leftOut));
                 }
                 budgetedDualRepo.close();
                 dualRepo.close();

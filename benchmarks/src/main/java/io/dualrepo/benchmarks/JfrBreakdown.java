@@ -124,7 +124,8 @@ public final class JfrBreakdown {
     String render() {
         StringBuilder out = new StringBuilder();
         section(out, "Waiting on socket reads (the database's work and the round trips), by caller", waits, "reads");
-        section(out, String.format(Locale.ROOT, "Java CPU samples (%.0f ms each), by caller", samplePeriodSeconds * 1000),
+        section(out,
+                String.format(Locale.ROOT, "Java CPU samples (%.0f ms each), by caller", samplePeriodSeconds * 1000),
                 samples, "samples");
         out.append(String.format(Locale.ROOT, "%nGarbage collection: %d collections, %.3f s%n", collections,
                 gcSeconds));

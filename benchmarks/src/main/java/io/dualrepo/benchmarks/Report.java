@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes {@code docs/benchmarks.md} from JMH's JSON results: the command, JVM, machine and date at the top, then
@@ -73,7 +74,7 @@ public final class Report {
     }
 
     /** {@code existing} with its generated part replaced, or a new file when there is none. */
-    String into(String existing) {
+    String into(@Nullable String existing) {
         String generated = BEGIN + "\n\n" + render() + "\n" + END;
         if (existing == null) {
             return "# Benchmarks\n\n" + generated + "\n";
@@ -232,7 +233,7 @@ public final class Report {
                     : new Table(annotation.title(), annotation.about(), annotation.order(), annotation.rate(), rows);
         }
 
-        private static String referenceOf(Class<?> type) {
+        private static @Nullable String referenceOf(Class<?> type) {
             for (Method method : type.getMethods()) {
                 if (method.isAnnotationPresent(Reference.class)) {
                     return method.getName();
@@ -312,8 +313,10 @@ public final class Report {
                         .collect(Collectors.joining("; ")));
                 out.append("| ").append(String.join(" | ", cells)).append(" |\n");
             }
-            if (rows.stream().flatMap(row -> row.verdicts.stream()).anyMatch(verdict -> verdict.met && verdict.marginal)) {
-                out.append("\n*marginal*: met by the figures, not by the pessimistic ends of their confidence intervals.\n");
+            if (rows.stream().flatMap(row -> row.verdicts.stream())
+                    .anyMatch(verdict -> verdict.met && verdict.marginal)) {
+                out.append("\n*marginal*: met by the figures, not by the pessimistic ends of their confidence"
+                        + " intervals.\n");
             }
         }
     }
@@ -323,11 +326,11 @@ public final class Report {
 
         final Result result;
         final boolean reference;
-        final Result baseline;
+        final @Nullable Result baseline;
         final boolean asRate;
         final List<Verdict> verdicts = new ArrayList<>();
 
-        Row(Result result, boolean reference, Result baseline, List<Goal> goals, boolean asRate) {
+        Row(Result result, boolean reference, @Nullable Result baseline, List<Goal> goals, boolean asRate) {
             this.result = result;
             this.reference = reference;
             this.baseline = baseline;
@@ -382,7 +385,7 @@ public final class Report {
     /** A goal judged on one result: its target in words and whether it was met. */
     private record Verdict(String target, boolean met, boolean marginal, double percentile) {
 
-        static Verdict of(Goal goal, Result result, Result baseline) {
+        static Verdict of(Goal goal, Result result, @Nullable Result baseline) {
             String target = switch (goal.kind()) {
                 case CHEAPER_BY -> "≥ " + plain(goal.value()) + "× cheaper";
                 case OVERHEAD_AT_MOST -> "≤ +" + plain(goal.value()) + " " + result.unit;
@@ -426,8 +429,8 @@ public final class Report {
 
     /** One entry of JMH's JSON results. */
     record Result(String className, String method, String mode, Map<String, String> params, double score,
-            double error, double low, double high, String unit, Double allocation, Map<Double, Double> percentiles,
-            int forks, int warmupIterations,
+            double error, double low, double high, String unit, @Nullable Double allocation,
+            Map<Double, Double> percentiles, int forks, int warmupIterations,
             String warmupTime, int measurementIterations, String measurementTime, String jdkVersion, String vmName,
             String vmVersion, String jmhVersion) {
 

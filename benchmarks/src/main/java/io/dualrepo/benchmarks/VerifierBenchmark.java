@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
 import org.hibernate.SessionFactory;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -73,7 +74,7 @@ public class VerifierBenchmark {
         SessionFactory sessionFactory;
         Migration<Long, Incident> migration;
         long found;
-        volatile VerificationProgress progress;
+        volatile @Nullable VerificationProgress progress;
 
         @Setup(Level.Trial)
         public void setUp() {

@@ -6,6 +6,9 @@
  * the same {@code @Param} values), and {@link io.dualrepo.benchmarks.Goal} on a method states its target. To add a
  * benchmark: write the class, annotate it, and add its name to {@code benchmarks/run}.
  *
- * <p>Parameters and return values are non-null unless documented otherwise.
+ * <p>Parameters and return values are non-null unless marked {@code @Nullable}.
  */
+@NullMarked
 package io.dualrepo.benchmarks;
+
+import org.jspecify.annotations.NullMarked;

@@ -21,6 +21,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -203,9 +204,11 @@ public final class Demo implements AutoCloseable {
 
         List<RecordEntry> recorded = app.history(RecordReport.HISTORY_SHOWN);
         RecordReport.print(out, app.migrationState(), recorded);
-        Result result = new Result(List.copyOf(stages), lostKeys.size(), failedCalls.get(), afterBackfill.get(),
-                finalVerification.get(), Optional.ofNullable(caught.get()), Optional.ofNullable(refusedRollback.get()),
-                recorded);
+        // stage() runs its step before it returns: both verifications are set.
+        Result result = new Result(List.copyOf(stages), lostKeys.size(), failedCalls.get(),
+                Objects.requireNonNull(afterBackfill.get(), "afterBackfill"),
+                Objects.requireNonNull(finalVerification.get(), "finalVerification"),
+                Optional.ofNullable(caught.get()), Optional.ofNullable(refusedRollback.get()), recorded);
         out.printf("%nacknowledged writes lost: %d, failed calls: %d, final verification: %s (%d s)%n",
                 result.lostWrites(), result.failedCalls(),
                 result.finalVerification().isClean() ? "clean" : "NOT CLEAN",
@@ -413,7 +416,8 @@ public final class Demo implements AutoCloseable {
         routes.set(SampleApp.REPOSITORY, stage);
         Route taken = app.currentRoute();
         if (!taken.equals(stage.route())) {
-            throw new IllegalStateException("the runtime refused " + stage + ", keeping " + RecordReport.stageName(taken) + ": "
+            throw new IllegalStateException("the runtime refused " + stage + ", keeping "
+                    + RecordReport.stageName(taken) + ": "
                     + app.dualRepo().lastRefusal(SampleApp.REPOSITORY).orElse("no reason given"));
         }
         comparing = stage.route().compare().isOn();
@@ -435,8 +439,8 @@ public final class Demo implements AutoCloseable {
             throw new IllegalStateException("the runtime took " + stage + " after " + RecordReport.stageName(before)
                     + ", which the rules refuse");
         }
-        step("try " + stage + " (rollback after " + RecordReport.stageName(before) + "): refused, " + RecordReport.stageName(kept)
-                + " stays. " + reason);
+        step("try " + stage + " (rollback after " + RecordReport.stageName(before) + "): refused, "
+                + RecordReport.stageName(kept) + " stays. " + reason);
         previous = figures();
         return new Refusal(stage, reason, kept);
     }

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.hibernate.cfg.Configuration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The demo's clients' own record of every write the application acknowledged, kept in a database of their own. A
@@ -46,11 +47,14 @@ final class Ledger implements AutoCloseable {
         protected Row() {}
 
         Row(Incident incident) {
-            copy(incident);
+            id = incident.id();
+            organisationId = incident.organisationId();
+            title = incident.title();
+            status = incident.status();
         }
 
+        /** Updates this row, found by the incident's id, to the incident. */
         void copy(Incident incident) {
-            id = incident.id();
             organisationId = incident.organisationId();
             title = incident.title();
             status = incident.status();
@@ -138,7 +142,7 @@ final class Ledger implements AutoCloseable {
         }
 
         @Override
-        public List<Incident> page(Session session, String after, int limit) {
+        public List<Incident> page(Session session, @Nullable String after, int limit) {
             return session.createSelectionQuery(
                             "from AcknowledgedIncident where :after is null or id > :after order by id", Row.class)
                     .setParameter("after", after)

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.hibernate.Session;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The old model, {@code incidents(id, organisation_id, title, status)} with the status as text. A page is one
@@ -36,7 +37,7 @@ public final class LegacyIncidents implements KeyedModel<Long, Incident> {
     }
 
     @Override
-    public List<Incident> page(Session session, Long after, int limit) {
+    public List<Incident> page(Session session, @Nullable Long after, int limit) {
         return Jdbc.list(session, COLUMNS + " where id > ? order by id limit ?", statement -> {
             // Ids are positive: from the first is after Long.MIN_VALUE, and the query stays one prepared statement.
             statement.setLong(1, after == null ? Long.MIN_VALUE : after);

@@ -42,7 +42,11 @@ public final class MappedIncidents {
 
     private String name(Session session, String organisation, long id) {
         organisation(session, organisation);
-        return namesById.get(id);
+        String name = namesById.get(id);
+        if (name == null) {
+            throw new IllegalStateException("organisation " + organisation + " has no status with id " + id);
+        }
+        return name;
     }
 
     private Map<String, Long> organisation(Session session, String organisation) {

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.hibernate.Session;
 import org.hibernate.StatelessSession;
+import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
@@ -75,7 +76,7 @@ public final class StatusTableIncidents implements KeyedModel<Long, Incident> {
      * took five times as long as the page itself (the verifier benchmark's profile, 5,000-row pages).
      */
     @Override
-    public List<Incident> page(Session session, Long after, int limit) {
+    public List<Incident> page(Session session, @Nullable Long after, int limit) {
         List<Object[]> rows = Jdbc.list(session, "select id, organisation_id, title, incident_status_id from"
                 + " incidents_v2 where id > ? order by id limit ?", statement -> {
                     statement.setLong(1, after == null ? Long.MIN_VALUE : after);
@@ -90,9 +91,18 @@ public final class StatusTableIncidents implements KeyedModel<Long, Incident> {
         }
         List<Incident> page = new ArrayList<>(rows.size());
         for (Object[] row : rows) {
-            page.add(new Incident((Long) row[0], (String) row[1], (String) row[2], statusNames.get((Long) row[3])));
+            page.add(new Incident((Long) row[0], (String) row[1], (String) row[2], statusName((Long) row[3])));
         }
         return page;
+    }
+
+    private String statusName(Long id) {
+        String name = statusNames.get(id);
+        if (name == null) {
+            // Only without the foreign key (foreignKey=false) can a row point at no status: a broken set-up.
+            throw new IllegalStateException("incident_statuses has no row with id " + id);
+        }
+        return name;
     }
 
     @Override
@@ -215,7 +225,8 @@ public final class StatusTableIncidents implements KeyedModel<Long, Incident> {
         Map<String, List<String>> missing = new LinkedHashMap<>();
         for (Incident incident : values) {
             if (cached(incident) == null) {
-                List<String> names = missing.computeIfAbsent(incident.organisationId(), organisation -> new ArrayList<>());
+                List<String> names = missing.computeIfAbsent(incident.organisationId(),
+                        organisation -> new ArrayList<>());
                 if (!names.contains(incident.status())) {
                     names.add(incident.status());
                 }
@@ -230,14 +241,15 @@ public final class StatusTableIncidents implements KeyedModel<Long, Incident> {
             Long id = cached(incident);
             if (id == null) {
                 throw new IllegalStateException("incident " + incident.id() + ": organisation "
-                        + incident.organisationId() + " has no status '" + incident.status() + "' in incident_statuses");
+                        + incident.organisationId() + " has no status '" + incident.status()
+                        + "' in incident_statuses");
             }
             ids[i] = id;
         }
         return ids;
     }
 
-    private Long cached(Incident incident) {
+    private @Nullable Long cached(Incident incident) {
         Map<String, Long> names = statuses.get(incident.organisationId());
         return names == null ? null : names.get(incident.status());
     }

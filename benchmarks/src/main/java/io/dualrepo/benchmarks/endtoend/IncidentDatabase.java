@@ -37,7 +37,10 @@ public final class IncidentDatabase implements AutoCloseable {
         this.name = name;
     }
 
-    /** A new database of {@code kind} ({@value #H2} or {@value #POSTGRESQL}) holding {@code rows} incidents, ids 1 up. */
+    /**
+     * A new database of {@code kind} ({@value #H2} or {@value #POSTGRESQL}) holding {@code rows} incidents, ids 1
+     * up.
+     */
     public static IncidentDatabase create(String kind, int rows) {
         String name = "dualrepo_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         IncidentDatabase database;

@@ -3,6 +3,9 @@
  * ({@code HibernateBenchmark}): the old model keeps the status as text, the new one as a foreign key to a table of
  * statuses.
  *
- * <p>Parameters and return values are non-null unless documented otherwise.
+ * <p>Parameters and return values are non-null unless marked {@code @Nullable}.
  */
+@NullMarked
 package io.dualrepo.benchmarks.endtoend;
+
+import org.jspecify.annotations.NullMarked;

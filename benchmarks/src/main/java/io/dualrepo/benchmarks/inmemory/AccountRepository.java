@@ -3,7 +3,10 @@ package io.dualrepo.benchmarks.inmemory;
 import io.dualrepo.DualModel;
 import java.util.Optional;
 
-/** The repository the routing and peer benchmarks call, directly and through the generated {@code DualAccountRepository}. */
+/**
+ * The repository the routing and peer benchmarks call, directly and through the generated {@code
+ * DualAccountRepository}.
+ */
 @DualModel("accounts")
 public interface AccountRepository {
 

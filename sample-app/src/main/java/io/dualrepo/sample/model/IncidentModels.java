@@ -28,7 +28,7 @@ public final class IncidentModels {
                 oldRows.mapped(Incident::id, LegacyIncidentRow::toIncident, LegacyIncidentRow::new),
                 newRows.mappedWithSession(Incident::id,
                         (session, row) -> new Incident(row.id, row.organisationId, row.title,
-                                Statuses.nameOf(session, row.statusId)),
+                                Statuses.nameOf(session, row.heldStatusId())),
                         (session, incident) -> new StatusIncidentRow(incident.id(), incident.organisationId(),
                                 incident.title(), Statuses.idOf(session, incident.organisationId(),
                                 incident.status()))));

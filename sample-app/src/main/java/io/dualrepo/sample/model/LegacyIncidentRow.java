@@ -5,7 +5,9 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import java.util.Objects;
 import org.hibernate.annotations.DynamicUpdate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The old model: {@code incidents.status} is free text. It knows nothing of the new column, so it keeps working
@@ -26,23 +28,28 @@ public class LegacyIncidentRow {
     @Column(nullable = false)
     String title;
 
+    // Null in a row the new model wrote alone (one table): the old model does not hold it.
     @Column
-    String status;
+    @Nullable String status;
 
     protected LegacyIncidentRow() {}
 
     public LegacyIncidentRow(Incident incident) {
-        copy(incident);
-    }
-
-    void copy(Incident incident) {
         id = incident.id();
         organisationId = incident.organisationId();
         title = incident.title();
         status = incident.status();
     }
 
+    /** Updates this row, found by the incident's id, to the incident. */
+    void copy(Incident incident) {
+        organisationId = incident.organisationId();
+        title = incident.title();
+        status = incident.status();
+    }
+
+    /** The incident of a row this model holds: it reads no row whose status is null. */
     Incident toIncident() {
-        return new Incident(id, organisationId, title, status);
+        return new Incident(id, organisationId, title, Objects.requireNonNull(status, "status"));
     }
 }

@@ -24,7 +24,8 @@ public final class LegacyIncidents extends HibernateRepository implements Incide
     @Override
     public List<Incident> findByOrganisation(String organisationId) {
         return read(session -> session.createSelectionQuery(
-                        "from LegacyIncidentRow where organisationId = :organisation and status is not null order by id",
+                        "from LegacyIncidentRow where organisationId = :organisation and status is not null"
+                                + " order by id",
                         LegacyIncidentRow.class)
                 .setParameter("organisation", organisationId)
                 .getResultList().stream().map(LegacyIncidentRow::toIncident).toList());

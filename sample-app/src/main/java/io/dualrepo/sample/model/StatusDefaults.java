@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The first backfill of the playbook: every organisation gets the four default statuses before any incident can
@@ -48,7 +49,7 @@ public final class StatusDefaults {
         }
 
         @Override
-        public List<OrganisationStatuses> page(Session session, String after, int limit) {
+        public List<OrganisationStatuses> page(Session session, @Nullable String after, int limit) {
             return session.createSelectionQuery(
                             "select id from OrganisationRow where :after is null or id > :after order by id",
                             String.class)
@@ -110,7 +111,7 @@ public final class StatusDefaults {
         }
 
         @Override
-        public List<OrganisationStatuses> page(Session session, String after, int limit) {
+        public List<OrganisationStatuses> page(Session session, @Nullable String after, int limit) {
             List<String> organisations = session.createSelectionQuery(
                             "select distinct organisationId from IncidentStatusRow"
                                     + " where :after is null or organisationId > :after order by organisationId",

@@ -4,7 +4,9 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import java.util.Objects;
 import org.hibernate.annotations.DynamicUpdate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The new model's view of {@code incidents}: a reference to one of the organisation's statuses instead of text.
@@ -25,8 +27,9 @@ public class StatusIncidentRow {
     @Column(nullable = false)
     String title;
 
+    // Null in a row the old model wrote alone (one table): the new model does not hold it.
     @Column(name = "incident_status_id")
-    Long statusId;
+    @Nullable Long statusId;
 
     protected StatusIncidentRow() {}
 
@@ -35,5 +38,10 @@ public class StatusIncidentRow {
         this.organisationId = organisationId;
         this.title = title;
         this.statusId = statusId;
+    }
+
+    /** The status of a row this model holds: it reads no row whose status is null. */
+    long heldStatusId() {
+        return Objects.requireNonNull(statusId, "statusId");
     }
 }

@@ -36,7 +36,7 @@ public final class StatusTableIncidents extends HibernateRepository implements I
         return read(session -> Optional.ofNullable(session.find(StatusIncidentRow.class, id))
                 .filter(row -> row.statusId != null)
                 .map(row -> new Incident(row.id, row.organisationId, row.title,
-                        displayed(Statuses.nameOf(session, row.statusId)))));
+                        displayed(Statuses.nameOf(session, row.heldStatusId())))));
     }
 
     @Override

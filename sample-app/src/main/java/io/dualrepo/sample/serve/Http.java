@@ -16,9 +16,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** The little HTTP the server needs on top of the JDK's: routes, JSON bodies and answers, client errors. */
 final class Http {
@@ -39,6 +41,12 @@ final class Http {
             super(message, null, false, false);
             this.status = status;
         }
+
+        @Override
+        public String getMessage() {
+            // The constructor's, never null.
+            return Objects.requireNonNull(super.getMessage());
+        }
     }
 
     static ClientError badRequest(String message) {
@@ -50,7 +58,7 @@ final class Http {
     }
 
     /** An answer: status, content type and body (empty for 204). */
-    record Response(int status, String contentType, byte[] body, Map<String, String> headers) {
+    record Response(int status, @Nullable String contentType, byte[] body, Map<String, String> headers) {
 
         static Response json(int status, Object body) {
             return new Response(status, "application/json; charset=utf-8",

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,8 +53,9 @@ final class OperatorActions implements AutoCloseable {
     });
     private final AtomicBoolean backfillRunning = new AtomicBoolean();
     private final AtomicBoolean verifying = new AtomicBoolean();
-    private volatile String lastBackfill;
-    private volatile Verification lastVerification;
+    // None until the operator first runs one; the page shows null as "not yet".
+    private volatile @Nullable String lastBackfill;
+    private volatile @Nullable Verification lastVerification;
 
     /** The last verification as the page shows it. */
     record Verification(long at, boolean clean, long discrepancies, String summary) {}

@@ -2,6 +2,7 @@ package io.dualrepo.sample.spring.model;
 
 import io.dualrepo.sample.spring.Incident;
 import jakarta.persistence.EntityManager;
+import java.util.Objects;
 
 /**
  * The mapping between the models and {@link Incident}, shared by the repositories (through Spring's transactional
@@ -12,8 +13,9 @@ public final class IncidentMapping {
 
     private IncidentMapping() {}
 
+    // The models' queries load only the rows each holds, those whose own status column is set (IncidentModels).
     static Incident toIncident(LegacyIncidentRow row) {
-        return new Incident(row.id, row.organisationId, row.title, row.status);
+        return new Incident(row.id, row.organisationId, row.title, Objects.requireNonNull(row.status, "status"));
     }
 
     static LegacyIncidentRow toLegacyRow(Incident incident) {
@@ -21,9 +23,10 @@ public final class IncidentMapping {
     }
 
     static Incident toIncident(EntityManager entityManager, StatusIncidentRow row) {
-        IncidentStatusRow status = entityManager.find(IncidentStatusRow.class, row.statusId);
+        Long statusId = Objects.requireNonNull(row.statusId, "statusId");
+        IncidentStatusRow status = entityManager.find(IncidentStatusRow.class, statusId);
         if (status == null) {
-            throw new IllegalStateException("no incident status " + row.statusId);
+            throw new IllegalStateException("no incident status " + statusId);
         }
         return new Incident(row.id, row.organisationId, row.title, status.name);
     }

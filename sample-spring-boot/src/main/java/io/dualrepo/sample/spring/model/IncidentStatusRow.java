@@ -6,6 +6,7 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import org.jspecify.annotations.Nullable;
 
 /** The new model's {@code incident_statuses}: each organisation configures its own. */
 @Entity
@@ -14,7 +15,7 @@ public class IncidentStatusRow {
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
-    Long id;
+    @Nullable Long id;
 
     @Column(name = "organisation_id", nullable = false)
     String organisationId;

@@ -5,6 +5,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import org.hibernate.annotations.DynamicUpdate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The old model: {@code incidents.status} is free text. It knows nothing of the new column, so it keeps working
@@ -25,8 +26,9 @@ public class LegacyIncidentRow {
     @Column(nullable = false)
     String title;
 
+    // Null in a row the new model wrote alone: the old model does not hold it.
     @Column
-    String status;
+    @Nullable String status;
 
     protected LegacyIncidentRow() {}
 

@@ -5,6 +5,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import org.hibernate.annotations.DynamicUpdate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The new model's view of {@code incidents}: a reference to one of the organisation's statuses instead of text.
@@ -24,8 +25,9 @@ public class StatusIncidentRow {
     @Column(nullable = false)
     String title;
 
+    // Null until the row is migrated: the new model does not hold it yet.
     @Column(name = "incident_status_id")
-    Long statusId;
+    @Nullable Long statusId;
 
     protected StatusIncidentRow() {}
 
