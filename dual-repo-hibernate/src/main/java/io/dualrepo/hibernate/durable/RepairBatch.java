@@ -130,7 +130,7 @@ final class RepairBatch<K extends Comparable<? super K>, V> {
                 }
                 sourceTransactions.runInTransaction(session -> {
                     table.delete(session, clear);
-                    table.releaseLease(session, migration.name(), lease);
+                    table.releaseLease(session, migration.name(), lease, leased);
                 });
                 leasesDeleted = true;
                 for (String key : agreed) {
@@ -150,7 +150,7 @@ final class RepairBatch<K extends Comparable<? super K>, V> {
                 remaining = List.of();
             } finally {
                 if (!leasesDeleted) {
-                    releaseLease(sourceTransactions, lease, leased.size());
+                    releaseLease(sourceTransactions, lease, leased);
                 }
             }
         }
@@ -299,15 +299,15 @@ final class RepairBatch<K extends Comparable<? super K>, V> {
         return agreed;
     }
 
-    private void releaseLease(Transactions sourceTransactions, String lease, int keys) {
+    private void releaseLease(Transactions sourceTransactions, String lease, List<String> keys) {
         try {
             sourceTransactions.runInTransaction(session -> {
-                table.releaseLease(session, migration.name(), lease);
+                table.releaseLease(session, migration.name(), lease, keys);
             });
         } catch (RuntimeException e) {
             // Writes to the keys stop waiting for them once they age; the repair then syncs the keys again.
-            log.warn("{}: could not remove the repair's lease on {} key(s) from {}", migration.name(), keys, table,
-                    WithheldMessage.of(e));
+            log.warn("{}: could not remove the repair's lease on {} key(s) from {}", migration.name(), keys.size(),
+                    table, WithheldMessage.of(e));
         }
     }
 }
