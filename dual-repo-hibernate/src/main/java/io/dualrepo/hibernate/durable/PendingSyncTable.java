@@ -381,6 +381,22 @@ public final class PendingSyncTable {
         });
     }
 
+    /**
+     * On PostgreSQL, lets the session's transaction commit without waiting for its WAL to reach the disk ({@code set
+     * local synchronous_commit = off}); elsewhere nothing. Only for a transaction whose loss in a database crash is
+     * harmless: one that deletes rows a later pass would merely sync again.
+     */
+    static void commitWithoutFlush(Session session) {
+        session.doWork(connection -> {
+            if (!"PostgreSQL".equals(connection.getMetaData().getDatabaseProductName())) {
+                return;
+            }
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("set local synchronous_commit = off");
+            }
+        });
+    }
+
     /** Every row of these keys, whatever its target and age, but copies' markers: {@link #rowsOf} for a batch. */
     List<Row> rowsOfKeys(Session session, String repository, Collection<String> keys) {
         List<String> wanted = List.copyOf(new LinkedHashSet<>(keys));

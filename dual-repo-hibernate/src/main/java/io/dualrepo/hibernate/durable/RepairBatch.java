@@ -129,6 +129,11 @@ final class RepairBatch<K extends Comparable<? super K>, V> {
                     clear.addAll(Objects.requireNonNull(rowsByKey.get(key), "a batch key's rows"));
                 }
                 sourceTransactions.runInTransaction(session -> {
+                    // Lost in a crash, this commit only brings back rows of keys both models were just read to
+                    // agree on, and leases that age out: the next pass syncs the keys again, which changes nothing.
+                    // It cannot outlive what it relies on: the round committed durably before it, and a database
+                    // keeps no WAL record without the earlier ones.
+                    PendingSyncTable.commitWithoutFlush(session);
                     table.delete(session, clear);
                     table.releaseLease(session, migration.name(), lease, leased);
                 });
