@@ -281,7 +281,7 @@ final class RepairBatch<K extends Comparable<? super K>, V> {
         return vetoed;
     }
 
-    /** Of {@code keys}, those both models agree on now, each read in a transaction of its own. */
+    /** Of {@code keys}, those both models agree on now: both read in one transaction where they share a database. */
     private Set<String> agreeing(Side source, Collection<String> keys, Set<String> perKey) {
         Set<String> agreed = new LinkedHashSet<>();
         if (keys.isEmpty()) {
@@ -293,8 +293,13 @@ final class RepairBatch<K extends Comparable<? super K>, V> {
         for (String key : keys) {
             encoded.put(migration.keyType().decode(key), key);
         }
-        Map<K, V> wanted = from.transactions().read(session -> from.findAll(session, encoded.keySet()));
-        Map<K, V> held = to.transactions().read(session -> to.findAll(session, encoded.keySet()));
+        // The target's read joins the source's transaction in one database (a begin and commit fewer per batch;
+        // only inTransaction is joined, and it writes nothing here); across two it runs in its own, as before.
+        List<Map<K, V>> read = from.transactions().inTransaction(session -> List.of(
+                from.findAll(session, encoded.keySet()),
+                to.transactions().read(targetSession -> to.findAll(targetSession, encoded.keySet()))));
+        Map<K, V> wanted = read.get(0);
+        Map<K, V> held = read.get(1);
         for (Map.Entry<K, String> key : encoded.entrySet()) {
             V value = wanted.get(key.getKey());
             V there = held.get(key.getKey());
