@@ -129,8 +129,13 @@ final class RepairBatch<K extends Comparable<? super K>, V> {
                     clear.addAll(Objects.requireNonNull(rowsByKey.get(key), "a batch key's rows"));
                 }
                 sourceTransactions.runInTransaction(session -> {
+                    // Lost in a crash, this commit only brings back rows of keys both models were just read to
+                    // agree on, and leases that age out: the next pass syncs the keys again, which changes nothing.
+                    // It cannot outlive what it relies on: the round committed durably before it, and a database
+                    // keeps no WAL record without the earlier ones.
+                    PendingSyncTable.commitWithoutFlush(session);
                     table.delete(session, clear);
-                    table.releaseLease(session, migration.name(), lease);
+                    table.releaseLease(session, migration.name(), lease, leased);
                 });
                 leasesDeleted = true;
                 for (String key : agreed) {
@@ -150,7 +155,7 @@ final class RepairBatch<K extends Comparable<? super K>, V> {
                 remaining = List.of();
             } finally {
                 if (!leasesDeleted) {
-                    releaseLease(sourceTransactions, lease, leased.size());
+                    releaseLease(sourceTransactions, lease, leased);
                 }
             }
         }
@@ -276,7 +281,7 @@ final class RepairBatch<K extends Comparable<? super K>, V> {
         return vetoed;
     }
 
-    /** Of {@code keys}, those both models agree on now, each read in a transaction of its own. */
+    /** Of {@code keys}, those both models agree on now: both read in one transaction where they share a database. */
     private Set<String> agreeing(Side source, Collection<String> keys, Set<String> perKey) {
         Set<String> agreed = new LinkedHashSet<>();
         if (keys.isEmpty()) {
@@ -288,8 +293,13 @@ final class RepairBatch<K extends Comparable<? super K>, V> {
         for (String key : keys) {
             encoded.put(migration.keyType().decode(key), key);
         }
-        Map<K, V> wanted = from.transactions().read(session -> from.findAll(session, encoded.keySet()));
-        Map<K, V> held = to.transactions().read(session -> to.findAll(session, encoded.keySet()));
+        // The target's read joins the source's transaction in one database (a begin and commit fewer per batch;
+        // only inTransaction is joined, and it writes nothing here); across two it runs in its own, as before.
+        List<Map<K, V>> read = from.transactions().inTransaction(session -> List.of(
+                from.findAll(session, encoded.keySet()),
+                to.transactions().read(targetSession -> to.findAll(targetSession, encoded.keySet()))));
+        Map<K, V> wanted = read.get(0);
+        Map<K, V> held = read.get(1);
         for (Map.Entry<K, String> key : encoded.entrySet()) {
             V value = wanted.get(key.getKey());
             V there = held.get(key.getKey());
@@ -299,15 +309,15 @@ final class RepairBatch<K extends Comparable<? super K>, V> {
         return agreed;
     }
 
-    private void releaseLease(Transactions sourceTransactions, String lease, int keys) {
+    private void releaseLease(Transactions sourceTransactions, String lease, List<String> keys) {
         try {
             sourceTransactions.runInTransaction(session -> {
-                table.releaseLease(session, migration.name(), lease);
+                table.releaseLease(session, migration.name(), lease, keys);
             });
         } catch (RuntimeException e) {
             // Writes to the keys stop waiting for them once they age; the repair then syncs the keys again.
-            log.warn("{}: could not remove the repair's lease on {} key(s) from {}", migration.name(), keys, table,
-                    WithheldMessage.of(e));
+            log.warn("{}: could not remove the repair's lease on {} key(s) from {}", migration.name(), keys.size(),
+                    table, WithheldMessage.of(e));
         }
     }
 }

@@ -90,19 +90,62 @@ final class TableRows {
         }
         sql.append(") select * from unnest(").append(arrays).append(')');
         try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
-            for (int c = 0; c < all.size(); c++) {
-                Column column = all.get(c);
-                // An array of the element class (Long[], String[]), not Object[]: pgjdbc sends those in binary or
-                // with a dedicated encoder, an Object[] as generic text the server parses again.
-                Object[] values = (Object[]) Array.newInstance(arrayTypes[c].element(), entities.size());
-                for (int r = 0; r < values.length; r++) {
-                    Object entity = entities.get(r);
-                    Object value = column == table.id() ? idOf(entity, session) : valueOf(column, entity);
-                    values[r] = jdbcValue(column, value, arrayTypes[c].element(), session);
-                }
-                statement.setArray(c + 1, connection.createArrayOf(arrayTypes[c].name(), values));
-            }
+            bindArrays(connection, statement, all, arrayTypes, entities, session);
             return statement.executeUpdate();
+        }
+    }
+
+    /**
+     * Updates every column of the entities' rows with one {@code update t set c = u.c, … from unnest(?::int8[], …)
+     * as u (…) where t.id = u.id returning t.id}: one statement and one plan for a batch, where a JDBC batch of
+     * updates is a statement per row for the server. Runs only where {@link #unnestable()}; the entities' ids must
+     * be distinct (a row is updated once by such a statement). Returns the ids of the rows it found.
+     */
+    List<Object> unnestUpdate(Connection connection, List<?> entities, SharedSessionContractImplementor session)
+            throws SQLException {
+        ArrayType[] arrayTypes = Objects.requireNonNull(this.arrayTypes, "unnestUpdate runs only where unnestable()");
+        List<Column> all = new ArrayList<>();
+        all.add(table.id());
+        all.addAll(table.columns());
+        StringBuilder set = new StringBuilder();
+        StringBuilder names = new StringBuilder();
+        StringBuilder arrays = new StringBuilder();
+        for (int c = 0; c < all.size(); c++) {
+            String name = all.get(c).name();
+            if (c > 0) {
+                set.append(c > 1 ? ", " : "").append(name).append(" = u.").append(name);
+            }
+            names.append(c > 0 ? ", " : "").append(name);
+            arrays.append(c > 0 ? ", " : "").append("?::").append(arrayTypes[c].name()).append("[]");
+        }
+        String id = table.id().name();
+        String sql = "update " + table.table() + " t set " + set + " from unnest(" + arrays + ") as u (" + names
+                + ") where t." + id + " = u." + id + " returning t." + id;
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            bindArrays(connection, statement, all, arrayTypes, entities, session);
+            List<Object> found = new ArrayList<>(entities.size());
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    found.add(Objects.requireNonNull(key(result, 1, session), "an updated row's id"));
+                }
+            }
+            return found;
+        }
+    }
+
+    private void bindArrays(Connection connection, PreparedStatement statement, List<Column> all,
+            ArrayType[] arrayTypes, List<?> entities, SharedSessionContractImplementor session) throws SQLException {
+        for (int c = 0; c < all.size(); c++) {
+            Column column = all.get(c);
+            // An array of the element class (Long[], String[]), not Object[]: pgjdbc sends those in binary or
+            // with a dedicated encoder, an Object[] as generic text the server parses again.
+            Object[] values = (Object[]) Array.newInstance(arrayTypes[c].element(), entities.size());
+            for (int r = 0; r < values.length; r++) {
+                Object entity = entities.get(r);
+                Object value = column == table.id() ? idOf(entity, session) : valueOf(column, entity);
+                values[r] = jdbcValue(column, value, arrayTypes[c].element(), session);
+            }
+            statement.setArray(c + 1, connection.createArrayOf(arrayTypes[c].name(), values));
         }
     }
 

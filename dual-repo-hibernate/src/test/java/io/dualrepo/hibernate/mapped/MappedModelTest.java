@@ -181,6 +181,24 @@ class MappedModelTest {
     }
 
     @Test
+    void putAllUpdatesTheRowsItFindsInsertsTheOthersAndKeepsALaterValueOfAKeyGivenTwice() {
+        // On PostgreSQL one update from arrays and an insert of the keys it did not find; on H2 a JDBC batch each.
+        TestDatabase db = database();
+        SessionFactory factory = db.sessionFactory(SplitUserRow.class);
+        KeyedModel<Long, User> model = EntityModel.of(factory, SplitUserRow.class, Long.class)
+                .mapped(User::id, SplitUserRow::toUser, SplitUserRow::of);
+        db.execute("insert into users_v2 (id, first_name, last_name) values (1, 'Old', 'One'), (2, 'Old', 'Two')");
+
+        model.transactions().runInTransaction(session -> model.putAll(session, List.of(new User(2L, "New Two"),
+                new User(3L, "Brand New"), new User(1L, "First Given"), new User(1L, "Given Last"))));
+
+        Map<Long, User> found = model.transactions().read(session -> model.findAll(session, List.of(1L, 2L, 3L)));
+        assertThat(found).containsOnly(Map.entry(1L, new User(1L, "Given Last")),
+                Map.entry(2L, new User(2L, "New Two")), Map.entry(3L, new User(3L, "Brand New")));
+        assertThat(db.rows("select count(*) from users_v2")).containsExactly("3");
+    }
+
+    @Test
     void textKeysPageInTheOrderJavaComparesThem() {
         TestDatabase oldDb = database();
         TestDatabase newDb = database();
