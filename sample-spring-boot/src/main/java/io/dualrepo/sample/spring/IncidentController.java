@@ -2,6 +2,7 @@ package io.dualrepo.sample.spring;
 
 import io.dualrepo.sample.spring.model.Organisations;
 import java.util.List;
+import java.util.Objects;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -15,11 +16,25 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class IncidentController {
 
-    /** The body of a PUT. */
-    record IncidentBody(String organisationId, String title, String status) {}
+    /**
+     * The body of a PUT. JSON leaves a missing field null; refused here, while the body is read, it is the client's
+     * error (400) instead of a failed write (500).
+     */
+    record IncidentBody(String organisationId, String title, String status) {
+        IncidentBody {
+            Objects.requireNonNull(organisationId, "organisationId");
+            Objects.requireNonNull(title, "title");
+            Objects.requireNonNull(status, "status");
+        }
+    }
 
-    /** The body of a POST to /organisations. */
-    record OrganisationBody(String id, String name) {}
+    /** The body of a POST to /organisations; a missing field refused as in {@link IncidentBody}. */
+    record OrganisationBody(String id, String name) {
+        OrganisationBody {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(name, "name");
+        }
+    }
 
     private final IncidentRepository incidents;
     private final Organisations organisations;

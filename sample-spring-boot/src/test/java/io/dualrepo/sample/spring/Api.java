@@ -25,6 +25,16 @@ final class Api {
         this.base = "http://localhost:" + port;
     }
 
+    /** A PUT of an incident with a body as given: for bodies the API must refuse. */
+    HttpResponse<String> putBody(String id, Map<String, String> body) throws IOException, InterruptedException {
+        return send("PUT", "/incidents/" + id, body);
+    }
+
+    /** A POST of an organisation with a body as given. */
+    HttpResponse<String> postOrganisation(Map<String, String> body) throws IOException, InterruptedException {
+        return send("POST", "/organisations", body);
+    }
+
     int put(Incident incident) throws IOException, InterruptedException {
         return send("PUT", "/incidents/" + incident.id(), Map.of("organisationId", incident.organisationId(),
                 "title", incident.title(), "status", incident.status())).statusCode();
