@@ -38,6 +38,11 @@ public enum HibernateMeters implements MeterDescription {
     SYNC_PENDING_RECORDED(counter("dualrepo.sync.pending.recorded",
             "Keys left waiting for the repair because the secondary did not take the write",
             "repository", "side")),
+    SYNC_ORDER_WAITS_EXPIRED(counter("dualrepo.sync.order.waits.expired",
+            "Dual writes under read-through that waited the bound for an earlier write or copy of the same key and went"
+                    + " on unordered (wait: key-lock in this process, earlier-writes across instances): readers of"
+                    + " NEW may see the two writes in the other order until the check after the write syncs the key",
+            "repository", "wait")),
     SYNC_PENDING(gauge("dualrepo.sync.pending", "",
             "Keys waiting for the repair, as the last repair pass left them",
             "repository")),

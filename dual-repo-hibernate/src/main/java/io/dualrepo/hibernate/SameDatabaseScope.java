@@ -8,6 +8,7 @@ import io.dualrepo.hibernate.internal.BoundSessions;
 import io.dualrepo.spi.WithheldMessage;
 import io.dualrepo.write.DualWrite;
 import io.dualrepo.write.DualWriteScope;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -341,6 +342,16 @@ public final class SameDatabaseScope implements DualWriteScope {
          */
         public <K extends Comparable<? super K>> Builder migration(Migration<K, ?> migration, WriteKeys<K> writeKeys) {
             keys.migration(migration, writeKeys);
+            return this;
+        }
+
+        /**
+         * Where the scope's meters are registered ({@code dualrepo.sync.order.waits.expired}: writes under
+         * read-through that waited the bound for another instance's migrate-on-read copy of the key and went on).
+         * Default: Micrometer's global registry.
+         */
+        public Builder meterRegistry(MeterRegistry meterRegistry) {
+            keys.meterRegistry(meterRegistry);
             return this;
         }
 

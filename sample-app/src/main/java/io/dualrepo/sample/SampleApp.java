@@ -163,7 +163,8 @@ public final class SampleApp implements AutoCloseable {
         if (layout == Layout.SAME_TABLE) {
             // Both models in one database: the second write runs in a savepoint of the first one's transaction;
             // should it fail, the first still commits, with a record of its key for the repair below.
-            builder.dualWriteScope(SameDatabaseScope.builder(oldDatabase).migration(migration, writeKeys).build());
+            builder.dualWriteScope(SameDatabaseScope.builder(oldDatabase).migration(migration, writeKeys)
+                    .meterRegistry(meterRegistry).build());
         } else {
             // No transaction spans two databases: the primary's write commits with a record of its key, and the
             // repair brings the other model up to date from it should the second write fail or never happen.

@@ -91,7 +91,7 @@ public final class CrossDatabaseScope implements DualWriteScope {
     private final PendingSyncTable table;
     /** Absent without a secondary write timeout: the secondary's write then runs on the caller's thread. */
     private final @Nullable BoundedSecondary bounded;
-    private final KeyLocks keyLocks = new KeyLocks();
+    private final KeyLocks keyLocks;
     private final EarlierWrites earlierWrites;
     private final AfterWrite afterWrite;
     private final CopiesOnRead copiesOnRead;
@@ -99,7 +99,9 @@ public final class CrossDatabaseScope implements DualWriteScope {
     private CrossDatabaseScope(Builder builder) {
         this.registrations = Registration.byName(builder.registrations);
         this.table = builder.table;
-        this.earlierWrites = new EarlierWrites(builder.table);
+        OrderWaits orderWaits = new OrderWaits(builder.meterRegistry);
+        this.keyLocks = new KeyLocks(orderWaits);
+        this.earlierWrites = new EarlierWrites(builder.table, orderWaits);
         this.bounded = builder.secondaryWriteTimeout == null ? null
                 : new BoundedSecondary(builder.secondaryWriteTimeout, builder.secondaryWriteThreads,
                         builder.meterRegistry);

@@ -41,9 +41,11 @@ final class EarlierWrites {
     private static final long LONGEST_PAUSE_MILLIS = 16;
 
     private final PendingSyncTable table;
+    private final OrderWaits expired;
 
-    EarlierWrites(PendingSyncTable table) {
+    EarlierWrites(PendingSyncTable table, OrderWaits expired) {
         this.table = table;
+        this.expired = expired;
     }
 
     /**
@@ -64,6 +66,7 @@ final class EarlierWrites {
             } catch (RuntimeException e) {
                 log.debug("{}: could not look for earlier writes to the same key(s); the write goes on unordered",
                         repository, WithheldMessage.of(e));
+                expired.expired(repository, OrderWaits.EARLIER_WRITES);
                 return;
             }
             if (!earlierInFlight) {
@@ -72,6 +75,7 @@ final class EarlierWrites {
             if (System.nanoTime() >= deadline) {
                 log.debug("{}: a write waited {} ms for another instance's write or copy of the same key(s) and goes"
                         + " on unordered", repository, WAIT_MILLIS);
+                expired.expired(repository, OrderWaits.EARLIER_WRITES);
                 return;
             }
             try {

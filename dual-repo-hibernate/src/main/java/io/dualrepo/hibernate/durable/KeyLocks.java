@@ -34,8 +34,10 @@ final class KeyLocks {
     static final long WAIT_MILLIS = 250;
 
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+    private final OrderWaits expired;
 
-    KeyLocks() {
+    KeyLocks(OrderWaits expired) {
+        this.expired = expired;
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new ReentrantLock();
         }
@@ -62,6 +64,7 @@ final class KeyLocks {
             } else {
                 log.debug("{}: a write waited {} ms for another write to the same key(s) and goes on unordered",
                         repository, WAIT_MILLIS);
+                expired.expired(repository, OrderWaits.KEY_LOCK);
             }
         }
         return () -> {

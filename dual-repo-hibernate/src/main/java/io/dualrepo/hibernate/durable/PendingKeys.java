@@ -2,6 +2,8 @@ package io.dualrepo.hibernate.durable;
 
 import io.dualrepo.Side;
 import io.dualrepo.hibernate.Migration;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -21,10 +23,12 @@ public final class PendingKeys {
     private final Map<String, Registration<?>> registrations;
     private final PendingSyncTable table;
     private final Map<String, KeySync<?, ?>> syncs = new HashMap<>();
+    private final EarlierWrites earlierWrites;
 
     private PendingKeys(Builder builder) {
         this.registrations = Registration.byName(builder.registrations);
         this.table = builder.table;
+        this.earlierWrites = new EarlierWrites(table, new OrderWaits(builder.meterRegistry));
         for (Registration<?> registration : registrations.values()) {
             syncs.put(registration.repository(), KeySync.of(registration.migration));
         }
@@ -174,8 +178,15 @@ public final class PendingKeys {
         private final List<Registration<?>> registrations = new ArrayList<>();
         private PendingSyncTable table = PendingSyncTable.defaults();
         private boolean createTables = true;
+        private MeterRegistry meterRegistry = Metrics.globalRegistry;
 
         private Builder() {}
+
+        /** Where {@code dualrepo.sync.order.waits.expired} is counted. Default: Micrometer's global registry. */
+        public Builder meterRegistry(MeterRegistry meterRegistry) {
+            this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
+            return this;
+        }
 
         public <K extends Comparable<? super K>> Builder migration(Migration<K, ?> migration, WriteKeys<K> keys) {
             registrations.add(Registration.of(migration, keys));
@@ -240,7 +251,7 @@ public final class PendingKeys {
     public void awaitCopies(String repository, List<String> keys, Side target) {
         Registration<?> registration = registration(repository);
         // No row id is below Long.MIN_VALUE: only copies' markers are waited for, never another write's rows.
-        new EarlierWrites(table).awaitFinished(repository, registration.transactions(target.other()), keys, target,
+        earlierWrites.awaitFinished(repository, registration.transactions(target.other()), keys, target,
                 Long.MIN_VALUE);
     }
 

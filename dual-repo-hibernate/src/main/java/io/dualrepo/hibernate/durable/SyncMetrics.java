@@ -30,7 +30,12 @@ public final class SyncMetrics {
     /** {@link HibernateMeters#SYNC_SECONDARY_ABANDONED}. */
     public static final String SECONDARY_ABANDONED = HibernateMeters.SYNC_SECONDARY_ABANDONED.meterName();
 
+    /** {@link HibernateMeters#SYNC_ORDER_WAITS_EXPIRED}, tagged {@link #TAG_WAIT}. */
+    public static final String ORDER_WAITS_EXPIRED = HibernateMeters.SYNC_ORDER_WAITS_EXPIRED.meterName();
+
     public static final String TAG_REPOSITORY = "repository";
+    /** Which wait ran out: {@code key-lock} (this process's writes) or {@code earlier-writes} (other instances'). */
+    public static final String TAG_WAIT = "wait";
     public static final String TAG_SIDE = "side";
 
     private SyncMetrics() {}

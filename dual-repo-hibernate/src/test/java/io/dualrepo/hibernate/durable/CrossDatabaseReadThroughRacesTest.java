@@ -68,6 +68,8 @@ class CrossDatabaseReadThroughRacesTest {
     private TwoDatabases databases;
     private HeldWrites newModel;
     private DualRepo dualRepo;
+    /** The meters of this instance's scope. */
+    private final SimpleMeterRegistry scopeMeters = new SimpleMeterRegistry();
     /** The syncing instance's migration, whose reads of OLD run the hooks. */
     private Migration<String, Incident> repairedMigration;
     private IncidentRepository incidents;
@@ -88,19 +90,19 @@ class CrossDatabaseReadThroughRacesTest {
             elsewhere(read == 1 ? firstRead : read == 2 ? secondRead : laterReads);
         });
         repairedMigration = migration;
-        dualRepo = dualRepo(migration);
+        dualRepo = dualRepo(migration, scopeMeters);
         newModel = new HeldWrites(new StatusTableIncidents(databases.newSessions));
         incidents = new DualIncidentRepository(new ReadHook(new LegacyIncidents(databases.oldSessions)), newModel,
                 dualRepo);
-        otherDualRepo = dualRepo(databases.migration);
+        otherDualRepo = dualRepo(databases.migration, new SimpleMeterRegistry());
         otherInstance = new DualIncidentRepository(new LegacyIncidents(databases.oldSessions),
                 new StatusTableIncidents(databases.newSessions), otherDualRepo);
         routes.set(StageWorld.REPOSITORY, Stage.readThrough(Comparison.OFF));
     }
 
-    private DualRepo dualRepo(Migration<String, Incident> migration) {
+    private DualRepo dualRepo(Migration<String, Incident> migration, SimpleMeterRegistry meters) {
         CrossDatabaseScope scope = CrossDatabaseScope.builder().migration(migration, TwoDatabases.KEYS)
-                .meterRegistry(new SimpleMeterRegistry()).build();
+                .meterRegistry(meters).build();
         // The stage is set straight: the transition rules have tests of their own.
         return DualRepo.builder().enforceTransitions(false).routeSource(routes)
                 .meterRegistry(new SimpleMeterRegistry()).dualWriteScope(scope).build();
@@ -183,6 +185,39 @@ class CrossDatabaseReadThroughRacesTest {
         assertThat(incidents.findById("i-1")).as("a read after both returned").isEmpty();
         assertThat(databases.oldIncidents()).isEmpty();
         assertThat(databases.newIncidents()).isEmpty();
+    }
+
+    /**
+     * A write held between its halves past both waits' bounds (a process stuck there, or a machine starved of CPU):
+     * the next write to the key goes on unordered rather than stall, and each wait that ran out is counted, so that
+     * the window in which NEW may show the two writes in the other order is on record, not only in a DEBUG line.
+     * Nothing is lost: once the held write goes on, it finds OLD moved and leaves NEW as the delete did.
+     */
+    @Test
+    void aWriteWhoseOrderingWaitsRunOutGoesOnAndIsCounted() throws Exception {
+        databases.put(Side.OLD, incident("w"));
+        databases.put(Side.NEW, incident("w"));
+        HeldWrites.Hold betweenTheHalves = newModel.holdNextWrite();
+        Future<?> save = others.submit(() -> incidents.save(incident("x")));
+        assertThat(betweenTheHalves.awaitEntered()).as("the save committed in OLD").isTrue();
+
+        incidents.deleteById("i-1");
+        double keyLock = expiredWaits(OrderWaits.KEY_LOCK);
+        double earlierWrites = expiredWaits(OrderWaits.EARLIER_WRITES);
+        betweenTheHalves.release();
+        save.get(30, TimeUnit.SECONDS);
+
+        assertThat(keyLock).as("waits for this instance's write to the key that ran out").isEqualTo(1);
+        assertThat(earlierWrites).as("waits for an earlier pending row of the key that ran out").isEqualTo(1);
+        assertThat(incidents.findById("i-1")).as("a read after both returned").isEmpty();
+        assertThat(databases.oldIncidents()).isEmpty();
+        assertThat(databases.newIncidents()).isEmpty();
+    }
+
+    private double expiredWaits(String wait) {
+        var counter = scopeMeters.find(SyncMetrics.ORDER_WAITS_EXPIRED).tag(SyncMetrics.TAG_REPOSITORY,
+                StageWorld.REPOSITORY).tag(SyncMetrics.TAG_WAIT, wait).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     /**
