@@ -32,23 +32,27 @@ import org.slf4j.LoggerFactory;
  * decrease, as congestion control does, so it settles under the budget rather than swinging around it. The share
  * never goes below {@value #MIN_SHARE}: a disagreement must still be found, only later.
  *
- * <p>What the pauses cost: in steady state one window in {@value #WINDOWS_PER_CYCLE} compares nothing. Right after
- * the share was lowered the next pause comes at once (one window in three), since the share is still being found and
- * a pause then only takes away comparisons the budget wants fewer of anyway.
+ * <p>What the pauses cost: in steady state one window in {@value #WINDOWS_PER_CYCLE} compares nothing. After the
+ * share was lowered the pauses come at once (one window in three) until a judgement does not lower it, since the
+ * share is still being found and a pause then only takes away comparisons the budget wants fewer of anyway.
  */
 final class ComparisonBudget {
 
     static final double MIN_SHARE = 0.01;
     static final double RAISE_STEP = 0.1;
-    /** Reads each of the three windows needs before their p99s say anything: the p99 is then the tenth slowest. */
-    static final int MIN_READS = 1000;
+    /**
+     * Reads each of the three windows needs before their p99s say anything: the p99 is then the fifth slowest or
+     * beyond. A thousand would halve the noise, but a caller paced at a read per 550 µs on a crowded 2-core machine
+     * made 700 a second: most pauses would then wait for the next one, and the share would take minutes to move.
+     */
+    static final int MIN_READS = 500;
     /**
      * Reads each window needs for a judgement once the cycles ran out: callers slowed down a lot make few reads, and
      * that is when a judgement is most needed.
      */
     static final int FEW_READS = 100;
     /** Pauses a judgement may gather reads over, waiting for {@link #MIN_READS}, before it judges on what it has. */
-    static final int MAX_CYCLES_PER_JUDGEMENT = 5;
+    static final int MAX_CYCLES_PER_JUDGEMENT = 3;
     /** Windows from one pause to the next in steady state: the pause is one of them, with its two neighbours. */
     static final int WINDOWS_PER_CYCLE = 10;
 
@@ -79,6 +83,8 @@ final class ComparisonBudget {
     private volatile Phase phase = Phase.BEFORE;
     private int unfiledLeft;
     private int cyclesGathered;
+    /** The last judgement lowered the share: pause again at once, until one does not. */
+    private boolean hurry;
 
     ComparisonBudget(double addedP99Share, Duration window, MeterRegistry registry) {
         this.addedP99Share = addedP99Share;
@@ -150,20 +156,21 @@ final class ComparisonBudget {
             case BEFORE -> phase = Phase.REFERENCE;
             case REFERENCE -> phase = Phase.AFTER;
             case AFTER -> {
-                boolean lowered = judgePair();
-                // Right after a lowering, pause again at once; else only once a cycle.
-                unfiledLeft = lowered ? 0 : WINDOWS_PER_CYCLE - 3;
+                judgePair();
+                // After a lowering, pause again at once (also while gathering reads for the next judgement); else
+                // only once a cycle.
+                unfiledLeft = hurry ? 0 : WINDOWS_PER_CYCLE - 3;
                 phase = unfiledLeft == 0 ? Phase.BEFORE : Phase.UNFILED;
             }
         }
     }
 
-    /** Judges the reads gathered around the pauses since the last judgement, if enough; true if it lowered. */
-    private boolean judgePair() {
+    /** Judges the reads gathered around the pauses since the last judgement, if enough. */
+    private void judgePair() {
         long referenceReads = reference.count();
         long fewest = Math.min(referenceReads, Math.min(before.count(), after.count()));
         if (fewest < MIN_READS && ++cyclesGathered < MAX_CYCLES_PER_JUDGEMENT) {
-            return false;
+            return;
         }
         cyclesGathered = 0;
         boolean lowered = false;
@@ -178,8 +185,11 @@ final class ComparisonBudget {
                 lowered = lower(measured);
             } else if (beforeP99 <= limit && afterP99 <= limit) {
                 raise(measured);
+            } else {
+                // One side over and one within: the load moved across the pause, or this margin is noise.
+                log.debug("comparisons: share of sampled reads compared stays {}: {}, over budget on one side only"
+                        + " (budget +{})", percent(share), measured, percent(addedP99Share));
             }
-            // Else one side over and one within: the load moved across the pause, or this margin is noise.
         } else if (leftovers.sum() >= FEW_READS && before.count() >= FEW_READS && after.count() >= FEW_READS) {
             // Comparisons admitted before the pause ran through nearly all of it: they are queued far behind.
             lowered = lower(String.format(Locale.ROOT, "comparisons started before a pause were still running"
@@ -190,13 +200,15 @@ final class ComparisonBudget {
         reference.clear();
         after.clear();
         leftovers.reset();
-        return lowered;
+        hurry = lowered;
     }
 
     private boolean lower(String why) {
         double was = share;
         double now = Math.max(MIN_SHARE, was / 2);
         if (now >= was) {
+            log.debug("comparisons: share of sampled reads compared stays at its floor {}: {} (budget +{})",
+                    percent(was), why, percent(addedP99Share));
             return false;
         }
         share = now;
@@ -209,7 +221,9 @@ final class ComparisonBudget {
     private void raise(String why) {
         double was = share;
         double now = Math.min(1, was + RAISE_STEP);
-        if (now > was) {
+        if (now <= was) {
+            log.debug("comparisons: all sampled reads stay compared: {} (budget +{})", why, percent(addedP99Share));
+        } else {
             share = now;
             raised.increment();
             log.info("comparisons: share of sampled reads compared raised from {} to {}: {} (budget +{})",

@@ -117,21 +117,25 @@ class ComparisonBudgetTest {
 
     @Test
     void fewReadsAreGatheredOverSeveralPausesUntilEachWindowHasEnough() {
-        int perWindow = ComparisonBudget.MIN_READS / 4 + 1;
+        int cycles = ComparisonBudget.MAX_CYCLES_PER_JUDGEMENT - 1;
+        int perWindow = ComparisonBudget.MIN_READS / cycles + 1;
         windows(3, perWindow, 150_000, 100_000);
-        for (int cycle = 1; cycle < 4; cycle++) {
+        for (int cycle = 1; cycle < cycles; cycle++) {
             assertThat(budget.share()).as("after pause %d", cycle).isEqualTo(1.0);
             windows(ComparisonBudget.WINDOWS_PER_CYCLE, perWindow, 150_000, 100_000);
         }
         assertThat(budget.share()).isEqualTo(0.5);
+        assertThat(windows(3 * cycles, perWindow, 150_000, 100_000))
+                .as("after a lowering pauses come at once, also while gathering reads").isEqualTo(cycles);
+        assertThat(budget.share()).isEqualTo(0.25);
     }
 
     @Test
     void onceThePausesRunOutAFewReadsOfEachWindowAreJudged() {
-        int perWindow = ComparisonBudget.FEW_READS / ComparisonBudget.MAX_CYCLES_PER_JUDGEMENT;
+        int cycles = ComparisonBudget.MAX_CYCLES_PER_JUDGEMENT;
+        int perWindow = (ComparisonBudget.FEW_READS + cycles - 1) / cycles;
         windows(3, perWindow, 150_000, 100_000);
-        windows((ComparisonBudget.MAX_CYCLES_PER_JUDGEMENT - 1) * ComparisonBudget.WINDOWS_PER_CYCLE - 1, perWindow,
-                150_000, 100_000);
+        windows((cycles - 1) * ComparisonBudget.WINDOWS_PER_CYCLE - 1, perWindow, 150_000, 100_000);
         assertThat(budget.share()).as("one window short of the last pause's end").isEqualTo(1.0);
         windows(1, perWindow, 150_000, 100_000);
         assertThat(budget.share()).isEqualTo(0.5);
