@@ -315,7 +315,7 @@ public final class DualRepo implements AutoCloseable {
 
         /**
          * The comparison budget's unit of time: the length of a pause and of each window beside it. A judgement waits
-         * for 1,000 reads in each of the three, gathering them over up to five pauses. Default 1 s.
+         * for 500 reads in each of the three, gathering them over up to three pauses. Default 1 s.
          */
         public Builder comparisonBudgetWindow(Duration window) {
             Objects.requireNonNull(window, "comparisonBudgetWindow");
