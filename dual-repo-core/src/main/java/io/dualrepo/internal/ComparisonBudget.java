@@ -170,6 +170,9 @@ final class ComparisonBudget {
         long referenceReads = reference.count();
         long fewest = Math.min(referenceReads, Math.min(before.count(), after.count()));
         if (fewest < MIN_READS && ++cyclesGathered < MAX_CYCLES_PER_JUDGEMENT) {
+            log.debug("comparisons: too few reads around pause {} of {} to judge yet: {} before, {} during ({} more"
+                    + " beside comparisons started before it), {} after", cyclesGathered, MAX_CYCLES_PER_JUDGEMENT,
+                    before.count(), referenceReads, leftovers.sum(), after.count());
             return;
         }
         cyclesGathered = 0;
