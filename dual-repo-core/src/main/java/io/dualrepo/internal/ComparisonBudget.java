@@ -170,9 +170,12 @@ final class ComparisonBudget {
         long referenceReads = reference.count();
         long fewest = Math.min(referenceReads, Math.min(before.count(), after.count()));
         if (fewest < MIN_READS && ++cyclesGathered < MAX_CYCLES_PER_JUDGEMENT) {
-            log.debug("comparisons: too few reads around pause {} of {} to judge yet: {} before, {} during ({} more"
-                    + " beside comparisons started before it), {} after", cyclesGathered, MAX_CYCLES_PER_JUDGEMENT,
-                    before.count(), referenceReads, leftovers.sum(), after.count());
+            // An idle runtime (or one whose compared routes are not read) has nothing to say.
+            if (before.count() + referenceReads + leftovers.sum() + after.count() > 0) {
+                log.debug("comparisons: too few reads around pause {} of {} to judge yet: {} before, {} during ({}"
+                        + " more beside comparisons started before it), {} after", cyclesGathered,
+                        MAX_CYCLES_PER_JUDGEMENT, before.count(), referenceReads, leftovers.sum(), after.count());
+            }
             return;
         }
         cyclesGathered = 0;
