@@ -294,13 +294,15 @@ public final class DualRepo implements AutoCloseable {
 
         /**
          * Keeps comparisons from slowing the callers' own reads by more than {@code addedP99Share} of their p99
-         * latency (0.1: within 1.1×). The runtime files the timed primary reads of compared routes by whether a
-         * comparison ran meanwhile, compares the two p99s once a window, and compares a smaller share of the reads
-         * the route samples while they are over budget (halving it, down to 1 %), a larger one when there is room
-         * (a tenth more, up to all of them). Skipped reads are counted with reason {@code budget}; the share is
-         * {@link DualRepo#comparisonShare()} and the gauge {@code dualrepo.comparison.share}, and every change is
-         * logged. Applies to {@link ComparisonMode#ASYNC} only: a synchronous comparison is the caller's own wait.
-         * Default 0: no budget, every sampled read is compared.
+         * latency (0.1: within 1.1×). The runtime pauses comparisons for one window in ten and sets the p99 of the
+         * timed primary reads of compared routes in that pause against their p99 in the windows just before and just
+         * after it: over budget on both sides, it halves the share of the reads the route samples that are compared
+         * (down to 1 %, and pauses again at once); within it on both sides, it adds a tenth (up to all of them); one
+         * side each way, the load moved, and the share stays. Skipped reads, those of pauses too, are counted with
+         * reason {@code budget}; the share is {@link DualRepo#comparisonShare()} and the gauge
+         * {@code dualrepo.comparison.share}, and every change is logged. Applies to {@link ComparisonMode#ASYNC}
+         * only: a synchronous comparison is the caller's own wait. Default 0: no budget, every sampled read is
+         * compared.
          */
         public Builder comparisonBudget(double addedP99Share) {
             if (!(addedP99Share >= 0 && addedP99Share <= 10)) {
@@ -312,8 +314,8 @@ public final class DualRepo implements AutoCloseable {
         }
 
         /**
-         * How often the comparison budget judges the reads filed since its last judgement; it waits up to ten
-         * windows for 200 reads of each kind. Default 1 s.
+         * The comparison budget's unit of time: the length of a pause and of each window beside it. A judgement waits
+         * for 500 reads in each of the three, gathering them over up to three pauses. Default 1 s.
          */
         public Builder comparisonBudgetWindow(Duration window) {
             Objects.requireNonNull(window, "comparisonBudgetWindow");

@@ -46,7 +46,7 @@ public interface DualRepoSettings {
         return 0;
     }
 
-    /** How often the comparison budget judges the reads since its last judgement. */
+    /** The comparison budget's window: the length of a pause of comparisons and of each window beside it. */
     default Duration comparisonBudgetWindow() {
         return DualRepo.DEFAULT_COMPARISON_BUDGET_WINDOW;
     }

@@ -33,8 +33,8 @@ public enum CoreMeters implements MeterDescription {
             "The comparison budget's share of sampled reads that are compared, 0.01 to 1 (registered only with a"
                     + " budget)")),
     COMPARISON_SHARE_CHANGES(counter("dualrepo.comparison.share.changes",
-            "Changes of the comparison budget's share: down when comparisons slowed the primary's p99 past the"
-                    + " budget, up when there was room",
+            "Changes of the comparison budget's share: down when the primary's p99 beside a pause of comparisons"
+                    + " was over the budget against the pause's, up when there was room",
             TAG_DIRECTION)),
     MISMATCH_RECHECKS(counter("dualrepo.mismatch.rechecks",
             "Background mismatches read again: resolved (a write came in between) or confirmed",

@@ -237,7 +237,7 @@ public class DualRepoProperties {
          */
         private double budget = 0;
 
-        /** How often the comparison budget judges the reads since its last judgement. */
+        /** The comparison budget's window: the length of a pause of comparisons and of each window beside it. */
         private Duration budgetWindow = Duration.ofSeconds(1);
 
         public double getBudget() {
