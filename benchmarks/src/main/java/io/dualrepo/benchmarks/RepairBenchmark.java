@@ -67,8 +67,8 @@ public class RepairBenchmark {
         @Param("100000")
         int pending;
 
-        /** Pending rows per page, and so keys per repair batch. */
-        @Param("200")
+        /** Pending rows per page, and so keys per repair batch: the repair's default. */
+        @Param("1000")
         int batchSize;
 
         IncidentTables tables;

@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PendingSyncRepair implements AutoCloseable {
 
-    public static final int DEFAULT_BATCH_SIZE = 200;
+    public static final int DEFAULT_BATCH_SIZE = 1000;
     public static final Duration DEFAULT_MIN_AGE = Duration.ZERO;
     public static final Duration DEFAULT_LOG_INTERVAL = Duration.ofSeconds(10);
     /**

@@ -59,7 +59,7 @@ final class RepairBatch<K extends Comparable<? super K>, V> {
     private static final Logger log = LoggerFactory.getLogger(PendingSyncRepair.class);
     static final long HOLD_BUDGET_MILLIS = 200;
     /** Values handed to {@link KeyedModel#putAll} at once: the hold budget is checked between such writes. */
-    private static final int WRITES_PER_STATEMENT_BATCH = 50;
+    private static final int WRITES_PER_STATEMENT_BATCH = 250;
     /** Roll-backs of a batch's transactions before the keys still left go to the per-key path. */
     private static final int MAX_ROLLBACKS = 3;
 
