@@ -67,7 +67,7 @@ public class RepairBenchmark {
         @Param("100000")
         int pending;
 
-        /** Pending rows per page, and so keys per repair batch. */
+        /** Pending rows per page, and so keys per repair batch: the repair's default. */
         @Param("200")
         int batchSize;
 

@@ -15,6 +15,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -316,11 +317,14 @@ public final class PendingSyncTable {
      */
     List<String> leaseForRepair(Session session, String repository, Collection<String> keys, Side target,
             Instant since, String lease) {
-        Set<String> leased = new LinkedHashSet<>();
         List<String> wanted = List.copyOf(new LinkedHashSet<>(keys));
         OffsetDateTime now = OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC);
-        List<String> free = new ArrayList<>();
-        session.doWork(connection -> {
+        OffsetDateTime youngSince = OffsetDateTime.ofInstant(since, ZoneOffset.UTC);
+        return session.doReturningWork(connection -> {
+            if (postgresql(connection)) {
+                return leaseAtOnce(connection, repository, wanted, target, now, youngSince, lease);
+            }
+            Set<String> leased = new LinkedHashSet<>();
             for (List<String> chunk : chunks(wanted)) {
                 try (PreparedStatement statement = connection.prepareStatement("select sync_key from " + name
                         + " where repository = ? and target_side = ? and attempts = " + COPY_MARKER
@@ -328,7 +332,7 @@ public final class PendingSyncTable {
                     statement.setString(1, repository);
                     statement.setString(2, target.name());
                     statement.setString(3, REPAIR_LEASE + "%");
-                    statement.setObject(4, OffsetDateTime.ofInstant(since, ZoneOffset.UTC));
+                    statement.setObject(4, youngSince);
                     int index = 5;
                     for (String key : chunk) {
                         statement.setString(index++, key);
@@ -340,13 +344,11 @@ public final class PendingSyncTable {
                     }
                 }
             }
+            List<String> free = new ArrayList<>();
             for (String key : wanted) {
                 if (!leased.contains(key)) {
                     free.add(key);
                 }
-            }
-            if (free.isEmpty()) {
-                return;
             }
             // Multi-row inserts: a statement per row costs the database more than the row itself.
             for (List<String> chunk : chunks(free)) {
@@ -365,7 +367,45 @@ public final class PendingSyncTable {
                     insert.executeUpdate();
                 }
             }
+            return free;
         });
+    }
+
+    /**
+     * {@link #leaseForRepair} on PostgreSQL: the look-up of the keys leased elsewhere and the insert of the others in
+     * one statement, the keys as one array: the same rows as the two steps above, in one round trip whatever the
+     * batch size.
+     */
+    private List<String> leaseAtOnce(Connection connection, String repository, List<String> wanted, Side target,
+            OffsetDateTime now, OffsetDateTime youngSince, String lease) throws SQLException {
+        Set<String> taken = new HashSet<>();
+        try (PreparedStatement insert = connection.prepareStatement("insert into " + name
+                + " (repository, sync_key, target_side, created_at, attempts, last_error)"
+                + " select ?, k.sync_key, ?, ?, " + COPY_MARKER + ", ? from unnest(?::text[]) as k (sync_key)"
+                + " where not exists (select 1 from " + name + " p where p.repository = ? and p.sync_key = k.sync_key"
+                + " and p.target_side = ? and p.attempts = " + COPY_MARKER + " and p.last_error like ?"
+                + " and p.created_at >= ?) returning sync_key")) {
+            insert.setString(1, repository);
+            insert.setString(2, target.name());
+            insert.setObject(3, now);
+            insert.setString(4, lease);
+            insert.setArray(5, connection.createArrayOf("text", wanted.toArray(new String[0])));
+            insert.setString(6, repository);
+            insert.setString(7, target.name());
+            insert.setString(8, REPAIR_LEASE + "%");
+            insert.setObject(9, youngSince);
+            try (ResultSet result = insert.executeQuery()) {
+                while (result.next()) {
+                    taken.add(result.getString(1));
+                }
+            }
+        }
+        List<String> free = new ArrayList<>();
+        for (String key : wanted) {
+            if (taken.contains(key)) {
+                free.add(key);
+            }
+        }
         return free;
     }
 
@@ -376,17 +416,17 @@ public final class PendingSyncTable {
      */
     void releaseLease(Session session, String repository, String lease, Collection<String> keys) {
         List<String> leased = List.copyOf(new LinkedHashSet<>(keys));
+        if (leased.isEmpty()) {
+            return;
+        }
         session.doWork(connection -> {
-            for (List<String> chunk : chunks(leased)) {
-                try (PreparedStatement delete = connection.prepareStatement("delete from " + name
-                        + " where repository = ? and sync_key in (" + placeholders(chunk) + ") and attempts = "
-                        + COPY_MARKER + " and last_error = ?")) {
-                    int index = 1;
-                    delete.setString(index++, repository);
-                    for (String key : chunk) {
-                        delete.setString(index++, key);
-                    }
-                    delete.setString(index, lease);
+            String where = "delete from " + name + " where repository = ? and attempts = " + COPY_MARKER
+                    + " and last_error = ? and sync_key ";
+            for (List<String> chunk : keyLists(connection, leased)) {
+                try (PreparedStatement delete = connection.prepareStatement(where + keyCondition(connection, chunk))) {
+                    delete.setString(1, repository);
+                    delete.setString(2, lease);
+                    bindKeys(connection, delete, 3, chunk);
                     delete.executeUpdate();
                 }
             }
@@ -412,22 +452,53 @@ public final class PendingSyncTable {
     /** Every row of these keys, whatever its target and age, but copies' markers: {@link #rowsOf} for a batch. */
     List<Row> rowsOfKeys(Session session, String repository, Collection<String> keys) {
         List<String> wanted = List.copyOf(new LinkedHashSet<>(keys));
+        if (wanted.isEmpty()) {
+            return List.of();
+        }
         return session.doReturningWork(connection -> {
             List<Row> rows = new ArrayList<>();
-            for (List<String> chunk : chunks(wanted)) {
+            for (List<String> chunk : keyLists(connection, wanted)) {
                 try (PreparedStatement statement = connection.prepareStatement("select " + ROW_COLUMNS + " from "
-                        + name + " where repository = ? and attempts <> " + COPY_MARKER + " and sync_key in ("
-                        + placeholders(chunk) + ") order by id")) {
+                        + name + " where repository = ? and attempts <> " + COPY_MARKER + " and sync_key "
+                        + keyCondition(connection, chunk) + " order by id")) {
                     statement.setString(1, repository);
-                    int index = 2;
-                    for (String key : chunk) {
-                        statement.setString(index++, key);
-                    }
+                    bindKeys(connection, statement, 2, chunk);
                     rows.addAll(rows(statement));
                 }
             }
             return rows;
         });
+    }
+
+    /**
+     * Whether the connection is to PostgreSQL: there a batch's keys or ids go as one array parameter ({@code =
+     * any(?)}), a statement and one plan whatever their number, where in lists take a statement per {@value
+     * #MAX_IN_LIST}.
+     */
+    private static boolean postgresql(Connection connection) throws SQLException {
+        return "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName());
+    }
+
+    /** The keys in one list on PostgreSQL (one array), else in in lists of {@value #MAX_IN_LIST}. */
+    private static List<List<String>> keyLists(Connection connection, List<String> keys) throws SQLException {
+        return postgresql(connection) ? List.of(keys) : chunks(keys);
+    }
+
+    /** {@code = any(?::text[])} on PostgreSQL, else {@code in (?, ...)} for the chunk. */
+    private static String keyCondition(Connection connection, List<String> chunk) throws SQLException {
+        return postgresql(connection) ? "= any(?::text[])" : "in (" + placeholders(chunk) + ")";
+    }
+
+    /** Binds {@link #keyCondition}'s parameters from {@code index}. */
+    private static void bindKeys(Connection connection, PreparedStatement statement, int index, List<String> chunk)
+            throws SQLException {
+        if (postgresql(connection)) {
+            statement.setArray(index, connection.createArrayOf("text", chunk.toArray(new String[0])));
+            return;
+        }
+        for (String key : chunk) {
+            statement.setString(index++, key);
+        }
     }
 
     private static List<List<String>> chunks(List<String> keys) {
@@ -457,6 +528,14 @@ public final class PendingSyncTable {
         }
         List<Long> all = List.copyOf(ids);
         session.doWork(connection -> {
+            if (postgresql(connection)) {
+                try (PreparedStatement statement =
+                        connection.prepareStatement("delete from " + name + " where id = any(?::int8[])")) {
+                    statement.setArray(1, connection.createArrayOf("int8", all.toArray(new Long[0])));
+                    statement.executeUpdate();
+                }
+                return;
+            }
             // In lists: a statement per row costs the database more than the row itself.
             for (int from = 0; from < all.size(); from += MAX_IN_LIST) {
                 List<Long> chunk = all.subList(from, Math.min(all.size(), from + MAX_IN_LIST));

@@ -7,6 +7,7 @@ import io.dualrepo.hibernate.internal.EntityTable.Column;
 import io.dualrepo.hibernate.internal.TableRows.Condition;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -109,6 +110,23 @@ public final class MappedModel<E, K extends Comparable<? super K>, V> implements
         Map<K, V> found = new LinkedHashMap<>();
         List<K> distinct = List.copyOf(new LinkedHashSet<>(keys));
         Condition present = rows.present();
+        if (rows.keysAsArray() && !distinct.isEmpty()) {
+            // One array parameter on PostgreSQL: one statement for the keys, where in lists take one per chunk.
+            String sql = rows.selectColumns() + " where " + rows.keyInArray() + present.and();
+            SharedSessionContractImplementor s = implementor(session);
+            List<E> entities = session.doReturningWork(connection -> {
+                try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                    rows.bindKeyArray(connection, statement, 1, distinct, s);
+                    rows.bind(statement, 2, present, s);
+                    return readEntities(statement, s);
+                }
+            });
+            for (E entity : entities) {
+                V value = toValue.convert(session, entity);
+                found.put(keyOf.apply(value), value);
+            }
+            return found;
+        }
         // In lists of a bounded length, so that the statement stays one the database caches and plans once.
         for (int from = 0; from < distinct.size(); from += MAX_FIND_IN_LIST) {
             List<K> chunk = distinct.subList(from, Math.min(distinct.size(), from + MAX_FIND_IN_LIST));
@@ -348,21 +366,25 @@ public final class MappedModel<E, K extends Comparable<? super K>, V> implements
         });
     }
 
-    @SuppressWarnings("unchecked")
     private List<E> query(Session session, String sql, Binder binder) {
         SharedSessionContractImplementor s = implementor(session);
         return session.doReturningWork(connection -> {
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 binder.bind(statement, s);
-                List<E> entities = new ArrayList<>();
-                try (ResultSet result = statement.executeQuery()) {
-                    while (result.next()) {
-                        entities.add((E) rows.entity(result, s));
-                    }
-                }
-                return entities;
+                return readEntities(statement, s);
             }
         });
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<E> readEntities(PreparedStatement statement, SharedSessionContractImplementor s) throws SQLException {
+        List<E> entities = new ArrayList<>();
+        try (ResultSet result = statement.executeQuery()) {
+            while (result.next()) {
+                entities.add((E) rows.entity(result, s));
+            }
+        }
+        return entities;
     }
 
     private Map<K, E> entities(Session session, List<V> values) {

@@ -29,10 +29,14 @@ final class TableRows {
     private final EntityTable table;
     /** PostgreSQL's array type of each column, key first, for {@link #unnestInsert}; none where one is unknown. */
     private final ArrayType @Nullable [] arrayTypes;
+    /** PostgreSQL's array type of the key, for {@link #keyInArray}; none elsewhere or where one is unknown. */
+    private final @Nullable ArrayType keyArrayType;
 
     TableRows(EntityTable table) {
         this.table = table;
         this.arrayTypes = table.postgresql() ? arrayTypes(table) : null;
+        this.keyArrayType =
+                table.postgresql() ? arrayType(table.id().jdbc().getJdbcType().getDefaultSqlTypeCode()) : null;
     }
 
     /** An array type of PostgreSQL and the Java class of its elements. */
@@ -73,6 +77,31 @@ final class TableRows {
      */
     boolean unnestable() {
         return arrayTypes != null;
+    }
+
+    /**
+     * Whether {@link #keyInArray} applies: on PostgreSQL, with a key of a type above. Many keys then go as one array
+     * parameter, one statement and one plan however many there are, where an in list takes a statement per chunk.
+     */
+    boolean keysAsArray() {
+        return keyArrayType != null;
+    }
+
+    /** {@code id = any(?::int8[])}: the key among one array parameter, bound by {@link #bindKeyArray}. */
+    String keyInArray() {
+        ArrayType type = Objects.requireNonNull(keyArrayType, "keyInArray runs only where keysAsArray()");
+        return table.id().name() + " = any(?::" + type.name() + "[])";
+    }
+
+    /** Binds the keys as the array parameter of {@link #keyInArray}. */
+    void bindKeyArray(Connection connection, PreparedStatement statement, int index, List<?> keys,
+            SharedSessionContractImplementor session) throws SQLException {
+        ArrayType type = Objects.requireNonNull(keyArrayType, "bindKeyArray runs only where keysAsArray()");
+        Object[] values = (Object[]) Array.newInstance(type.element(), keys.size());
+        for (int r = 0; r < values.length; r++) {
+            values[r] = jdbcValue(table.id(), keys.get(r), type.element(), session);
+        }
+        statement.setArray(index, connection.createArrayOf(type.name(), values));
     }
 
     /** Inserts the entities with one {@code insert ... select * from unnest(...)}; returns the rows inserted. */
