@@ -57,7 +57,10 @@ class BudgetedComparisonsTest {
     @Test
     void comparisonsThatSlowTheCallersReadsAreCutBackAndComeBackWhenTheyStop() {
         dualRepo = DualRepo.builder().routeSource(routes).meterRegistry(registry).enforceTransitions(false)
-                .comparisonMode(ComparisonMode.ASYNC).comparisonBudget(0.10)
+                // A budget of +100 %: the contention below makes the caller's p99 many times slower, while the windows
+                // the budget sets against each other on a crowded machine (a CI build beside this) differ by more
+                // than +10 % by chance, which would hold the share where it is (ComparisonBudgetTest has the margins).
+                .comparisonMode(ComparisonMode.ASYNC).comparisonBudget(1.0)
                 .comparisonBudgetWindow(Duration.ofMillis(100)).build();
         Shelf shelf = new DualShelf("shelf", new Contended(false), new Contended(true), dualRepo);
         routes.set("shelf", Stage.SHADOW);
@@ -70,14 +73,14 @@ class BudgetedComparisonsTest {
         assertThat(registry.get(CoreMeters.COMPARISON_SHARE.meterName()).gauge().value())
                 .isEqualTo(dualRepo.comparisonShare());
         assertThat(messages()).anySatisfy(line -> assertThat(line).startsWith(
-                "comparisons: share of sampled reads compared lowered from 100% to 50%").contains("(budget +10%)"));
+                "comparisons: share of sampled reads compared lowered from 100% to 50%").contains("(budget +100%)"));
 
         competing = false;
         double low = dualRepo.comparisonShare();
-        readUntil(shelf, share -> share >= Math.min(1, low + 0.3));
+        readUntil(shelf, share -> share >= Math.min(1, low + 0.2));
         assertThat(dualRepo.comparisonShare()).as("share once NEW's reads no longer compete")
-                .isGreaterThanOrEqualTo(low + 0.25);
-        assertThat(changes("up")).isGreaterThanOrEqualTo(3);
+                .isGreaterThanOrEqualTo(low + 0.15);
+        assertThat(changes("up")).isGreaterThanOrEqualTo(2);
     }
 
     @Test
