@@ -88,11 +88,19 @@ def main():
     lines = [BEGIN, "", "## Capacity: serve mode under load, stage by stage (issue 15)", ""]
     lines.append(f"- Command: `{invoked}`; wrk {threads} threads, {connections} connections, {duration} s per "
                  f"measurement, `benchmarks/load.d/mix.lua`; results in `{results}`")
-    lines.append(f"- Machine: {cpus} CPUs, {platform.system()} {platform.machine()}; service and wrk on the same "
-                 f"machine; load average when the report was written (1, 5, 15 min): "
-                 + ", ".join(f"{x:.2f}" for x in load)
-                 + (f", above the {cpus} CPUs: other work shared the machine" if load[0] > cpus else ""))
-    lines.append(f"- Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
+    before = os.environ.get("LOAD_BEFORE", "").split()
+    lines.append(f"- Machine: {cpus} CPUs, {platform.system()} {platform.machine()}; service, wrk and PostgreSQL on "
+                 f"the same machine; load average (1, 5, 15 min) "
+                 + (f"as the script started: {', '.join(before)}"
+                    + (f", above the {cpus} CPUs: other work shared the machine" if float(before[0]) > cpus else
+                       " (nothing else running)") + "; "
+                    if len(before) == 3 else "")
+                 + "when the report was written: " + ", ".join(f"{x:.2f}" for x in load)
+                 + " (the run's own service, wrk and database count in it)")
+    measured = datetime.datetime.fromtimestamp(os.path.getmtime(results), datetime.timezone.utc)
+    written = datetime.datetime.now(datetime.timezone.utc)
+    lines.append(f"- Date: last measurement {measured:%Y-%m-%d %H:%M} UTC"
+                 + (f", report written {written:%H:%M} UTC" if (written - measured).total_seconds() > 300 else ""))
     lines.append("")
     lines.append("Mixes: *90/10* is 90 % `GET /api/incidents/{id}` and 10 % `PUT /api/incidents/{id}/status`, "
                  "*50/50* half and half, over random seeded incidents. *max*: as fast as the service answers. "
