@@ -1,5 +1,11 @@
 package io.dualrepo.hibernate.durable;
 
+import static io.dualrepo.hibernate.durable.KeyLists.MAX_IN_LIST;
+import static io.dualrepo.hibernate.durable.KeyLists.bindKeys;
+import static io.dualrepo.hibernate.durable.KeyLists.keyCondition;
+import static io.dualrepo.hibernate.durable.KeyLists.keyLists;
+import static io.dualrepo.hibernate.durable.KeyLists.postgresql;
+
 import io.dualrepo.Side;
 import io.dualrepo.hibernate.Transactions;
 import io.dualrepo.hibernate.internal.LibraryTables;
@@ -15,13 +21,11 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
@@ -57,13 +61,6 @@ public final class PendingSyncTable {
     static final int MAX_ERROR_LENGTH = 1000;
     /** {@code attempts} of a row that marks a migrate-on-read copy in flight rather than a write. */
     static final int COPY_MARKER = -1;
-    /**
-     * {@code last_error} of a copy marker that a repair batch wrote: its lease on the key. Another instance's repair
-     * leaves a key so leased alone while the marker is young; writes wait for it as for any copy's marker.
-     */
-    static final String REPAIR_LEASE = "repair batch in flight";
-    /** Keys per statement of the queries that name a batch's keys in an in list. */
-    private static final int MAX_IN_LIST = 100;
 
     // A plain or schema-qualified SQL identifier, short enough that the index name derived from it fits the
     // 63 characters PostgreSQL allows; no quoting, so nothing in it can break out of the statement.
@@ -74,9 +71,11 @@ public final class PendingSyncTable {
     private static final String ROW_COLUMNS = "id, sync_key, target_side, attempts, created_at";
 
     private final String name;
+    private final RepairLeases leases;
 
     private PendingSyncTable(String name) {
         this.name = name;
+        this.leases = new RepairLeases(name);
     }
 
     /** {@value #DEFAULT_NAME}, in each database's default schema. */
@@ -96,6 +95,11 @@ public final class PendingSyncTable {
 
     public String name() {
         return name;
+    }
+
+    /** The repair batches' leases on keys, kept in this table as copy markers. */
+    RepairLeases leases() {
+        return leases;
     }
 
     /** Creates the table and its index in this database unless they exist. Safe to run from several instances. */
@@ -307,133 +311,6 @@ public final class PendingSyncTable {
     }
 
     /**
-     * Takes a lease on each of {@code keys} not leased already by another repair's young marker (written since {@code
-     * since}): a copy marker ({@link #insertCopyMarkers}) whose {@code last_error} is {@code lease}, a text starting
-     * with {@link #REPAIR_LEASE} and unique to the batch, so that {@link #releaseLease} removes exactly its markers.
-     * Writes to the keys wait for them. Two instances taking one key at the same moment both get it: a key synced
-     * twice is still right.
-     *
-     * @return the keys leased; a key another repair holds is left out
-     */
-    List<String> leaseForRepair(Session session, String repository, Collection<String> keys, Side target,
-            Instant since, String lease) {
-        List<String> wanted = List.copyOf(new LinkedHashSet<>(keys));
-        OffsetDateTime now = OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC);
-        OffsetDateTime youngSince = OffsetDateTime.ofInstant(since, ZoneOffset.UTC);
-        return session.doReturningWork(connection -> {
-            if (postgresql(connection)) {
-                return leaseAtOnce(connection, repository, wanted, target, now, youngSince, lease);
-            }
-            Set<String> leased = new LinkedHashSet<>();
-            for (List<String> chunk : chunks(wanted)) {
-                try (PreparedStatement statement = connection.prepareStatement("select sync_key from " + name
-                        + " where repository = ? and target_side = ? and attempts = " + COPY_MARKER
-                        + " and last_error like ? and created_at >= ? and sync_key in (" + placeholders(chunk) + ")")) {
-                    statement.setString(1, repository);
-                    statement.setString(2, target.name());
-                    statement.setString(3, REPAIR_LEASE + "%");
-                    statement.setObject(4, youngSince);
-                    int index = 5;
-                    for (String key : chunk) {
-                        statement.setString(index++, key);
-                    }
-                    try (ResultSet result = statement.executeQuery()) {
-                        while (result.next()) {
-                            leased.add(result.getString(1));
-                        }
-                    }
-                }
-            }
-            List<String> free = new ArrayList<>();
-            for (String key : wanted) {
-                if (!leased.contains(key)) {
-                    free.add(key);
-                }
-            }
-            // Multi-row inserts: a statement per row costs the database more than the row itself.
-            for (List<String> chunk : chunks(free)) {
-                String row = "(?, ?, ?, ?, " + COPY_MARKER + ", ?)";
-                try (PreparedStatement insert = connection.prepareStatement("insert into " + name
-                        + " (repository, sync_key, target_side, created_at, attempts, last_error) values "
-                        + String.join(", ", Collections.nCopies(chunk.size(), row)))) {
-                    int index = 1;
-                    for (String key : chunk) {
-                        insert.setString(index++, repository);
-                        insert.setString(index++, key);
-                        insert.setString(index++, target.name());
-                        insert.setObject(index++, now);
-                        insert.setString(index++, lease);
-                    }
-                    insert.executeUpdate();
-                }
-            }
-            return free;
-        });
-    }
-
-    /**
-     * {@link #leaseForRepair} on PostgreSQL: the look-up of the keys leased elsewhere and the insert of the others in
-     * one statement, the keys as one array: the same rows as the two steps above, in one round trip whatever the
-     * batch size.
-     */
-    private List<String> leaseAtOnce(Connection connection, String repository, List<String> wanted, Side target,
-            OffsetDateTime now, OffsetDateTime youngSince, String lease) throws SQLException {
-        Set<String> taken = new HashSet<>();
-        try (PreparedStatement insert = connection.prepareStatement("insert into " + name
-                + " (repository, sync_key, target_side, created_at, attempts, last_error)"
-                + " select ?, k.sync_key, ?, ?, " + COPY_MARKER + ", ? from unnest(?::text[]) as k (sync_key)"
-                + " where not exists (select 1 from " + name + " p where p.repository = ? and p.sync_key = k.sync_key"
-                + " and p.target_side = ? and p.attempts = " + COPY_MARKER + " and p.last_error like ?"
-                + " and p.created_at >= ?) returning sync_key")) {
-            insert.setString(1, repository);
-            insert.setString(2, target.name());
-            insert.setObject(3, now);
-            insert.setString(4, lease);
-            insert.setArray(5, connection.createArrayOf("text", wanted.toArray(new String[0])));
-            insert.setString(6, repository);
-            insert.setString(7, target.name());
-            insert.setString(8, REPAIR_LEASE + "%");
-            insert.setObject(9, youngSince);
-            try (ResultSet result = insert.executeQuery()) {
-                while (result.next()) {
-                    taken.add(result.getString(1));
-                }
-            }
-        }
-        List<String> free = new ArrayList<>();
-        for (String key : wanted) {
-            if (taken.contains(key)) {
-                free.add(key);
-            }
-        }
-        return free;
-    }
-
-    /**
-     * Removes the markers {@link #leaseForRepair} wrote with {@code lease} on {@code keys}. Looked up through the
-     * keys' index: by the lease text alone it was a scan of the whole table per batch, which grows with the keys
-     * waiting (100,000 pending rows: the slowest statement of a batch).
-     */
-    void releaseLease(Session session, String repository, String lease, Collection<String> keys) {
-        List<String> leased = List.copyOf(new LinkedHashSet<>(keys));
-        if (leased.isEmpty()) {
-            return;
-        }
-        session.doWork(connection -> {
-            String where = "delete from " + name + " where repository = ? and attempts = " + COPY_MARKER
-                    + " and last_error = ? and sync_key ";
-            for (List<String> chunk : keyLists(connection, leased)) {
-                try (PreparedStatement delete = connection.prepareStatement(where + keyCondition(connection, chunk))) {
-                    delete.setString(1, repository);
-                    delete.setString(2, lease);
-                    bindKeys(connection, delete, 3, chunk);
-                    delete.executeUpdate();
-                }
-            }
-        });
-    }
-
-    /**
      * On PostgreSQL, lets the session's transaction commit without waiting for its WAL to reach the disk ({@code set
      * local synchronous_commit = off}); elsewhere nothing. Only for a transaction whose loss in a database crash is
      * harmless: one that deletes rows a later pass would merely sync again.
@@ -468,49 +345,6 @@ public final class PendingSyncTable {
             }
             return rows;
         });
-    }
-
-    /**
-     * Whether the connection is to PostgreSQL: there a batch's keys or ids go as one array parameter ({@code =
-     * any(?)}), a statement and one plan whatever their number, where in lists take a statement per {@value
-     * #MAX_IN_LIST}.
-     */
-    private static boolean postgresql(Connection connection) throws SQLException {
-        return "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName());
-    }
-
-    /** The keys in one list on PostgreSQL (one array), else in in lists of {@value #MAX_IN_LIST}. */
-    private static List<List<String>> keyLists(Connection connection, List<String> keys) throws SQLException {
-        return postgresql(connection) ? List.of(keys) : chunks(keys);
-    }
-
-    /** {@code = any(?::text[])} on PostgreSQL, else {@code in (?, ...)} for the chunk. */
-    private static String keyCondition(Connection connection, List<String> chunk) throws SQLException {
-        return postgresql(connection) ? "= any(?::text[])" : "in (" + placeholders(chunk) + ")";
-    }
-
-    /** Binds {@link #keyCondition}'s parameters from {@code index}. */
-    private static void bindKeys(Connection connection, PreparedStatement statement, int index, List<String> chunk)
-            throws SQLException {
-        if (postgresql(connection)) {
-            statement.setArray(index, connection.createArrayOf("text", chunk.toArray(new String[0])));
-            return;
-        }
-        for (String key : chunk) {
-            statement.setString(index++, key);
-        }
-    }
-
-    private static List<List<String>> chunks(List<String> keys) {
-        List<List<String>> chunks = new ArrayList<>();
-        for (int from = 0; from < keys.size(); from += MAX_IN_LIST) {
-            chunks.add(keys.subList(from, Math.min(keys.size(), from + MAX_IN_LIST)));
-        }
-        return chunks;
-    }
-
-    private static String placeholders(List<String> chunk) {
-        return String.join(", ", Collections.nCopies(chunk.size(), "?"));
     }
 
     /**

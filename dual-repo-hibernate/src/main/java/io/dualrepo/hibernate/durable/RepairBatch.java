@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>A lease on each key, committed in the source's database before anything is read: a copy marker ({@link
- *       PendingSyncTable#leaseForRepair}). Writes to the keys wait for it ({@link EarlierWrites}) as for any copy's,
+ *       RepairLeases#take}). Writes to the keys wait for it ({@link EarlierWrites}) as for any copy's,
  *       and another instance's repair leaves the keys alone while it is young, so instances share the pending keys
  *       instead of each syncing all of them.
  *   <li>In one transaction of the target: the source's values read ({@link KeyedModel#findAll}), inside it, after it
@@ -107,8 +107,8 @@ final class RepairBatch<K extends Comparable<? super K>, V> {
         // attempt, roll-backs do.
         while (!remaining.isEmpty() && rolledBack < MAX_ROLLBACKS) {
             List<String> keys = remaining;
-            String lease = PendingSyncTable.REPAIR_LEASE + " " + UUID.randomUUID();
-            List<String> leased = sourceTransactions.inTransaction(session -> table.leaseForRepair(session,
+            String lease = RepairLeases.REPAIR_LEASE + " " + UUID.randomUUID();
+            List<String> leased = sourceTransactions.inTransaction(session -> table.leases().take(session,
                     migration.name(), keys, target, Instant.now().minus(CrossDatabaseScope.IN_FLIGHT_GRACE), lease));
             Set<String> mine = new HashSet<>(leased);
             for (String key : keys) {
@@ -138,7 +138,7 @@ final class RepairBatch<K extends Comparable<? super K>, V> {
                         clear.addAll(Objects.requireNonNull(rowsByKey.get(key), "a batch key's rows"));
                     }
                     table.delete(session, clear);
-                    table.releaseLease(session, migration.name(), lease, leased);
+                    table.leases().release(session, migration.name(), lease, leased);
                     return agreeing;
                 });
                 leasesDeleted = true;
@@ -316,7 +316,7 @@ final class RepairBatch<K extends Comparable<? super K>, V> {
     private void releaseLease(Transactions sourceTransactions, String lease, List<String> keys) {
         try {
             sourceTransactions.runInTransaction(session -> {
-                table.releaseLease(session, migration.name(), lease, keys);
+                table.leases().release(session, migration.name(), lease, keys);
             });
         } catch (RuntimeException e) {
             // Writes to the keys stop waiting for them once they age; the repair then syncs the keys again.

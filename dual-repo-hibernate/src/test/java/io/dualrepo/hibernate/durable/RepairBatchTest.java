@@ -336,7 +336,7 @@ class RepairBatchTest {
                     insert.setString(1, StageWorld.REPOSITORY);
                     insert.setString(2, key);
                     insert.setObject(3, OffsetDateTime.ofInstant(createdAt, ZoneOffset.UTC));
-                    insert.setString(4, PendingSyncTable.REPAIR_LEASE);
+                    insert.setString(4, RepairLeases.REPAIR_LEASE);
                     insert.executeUpdate();
                 }
             });
