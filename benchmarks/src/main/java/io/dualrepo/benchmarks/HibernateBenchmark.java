@@ -44,9 +44,9 @@ import org.openjdk.jmh.annotations.Warmup;
                 + " each read, outside the measured time (a `Level.Invocation` fixture), as a service below"
                 + " saturation would, and the target judges p99 there; `pauseMicros=0`: a closed loop, in which the"
                 + " shadow reads compete with the caller for the machine's 2 cores (no target; see *Findings*)."
-                + " `shadowBudgeted`: the same with `comparisonBudget(0.10)`, which compares fewer reads while"
-                + " comparisons slow the caller's p99 by more than 10 %; the share still compared is printed at the"
-                + " end of each trial (`benchmarks/target/run.log`).")
+                + " `shadowBudgeted`: the same with `comparisonBudget(0.10)`, which compares fewer reads while the"
+                + " caller's p99 is more than 10 % above its p99 in the windows that compare nothing (one in ten);"
+                + " the share still compared is printed at the end of each trial, in JMH's output.")
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})

@@ -44,7 +44,11 @@ import org.openjdk.jmh.annotations.Warmup;
                 + " the same call through the generated `DualAccountRepository` with the route of a stage from an"
                 + " `InMemoryRouteSource`, metrics on (a `SimpleMeterRegistry`; `oldOnlyMetricsOff`: Micrometer's no-op"
                 + " meters, no target), default settings (`ASYNC`"
-                + " comparisons on 2 threads, queue 256). One caller thread, closed loop: in `shadow` the comparison"
+                + " comparisons on 2 threads, queue 256) but the migration record's rules off"
+                + " (`enforceTransitions(false)`), since the stages are set directly, not walked to."
+                + " `newOnlyRefused`: `NEW_ONLY` offered with the rules on, straight from `OLD_ONLY`: refused, and"
+                + " judged again on every call, as the in-memory record's default recheck interval (zero) asks; no"
+                + " target. One caller thread, closed loop: in `shadow` the comparison"
                 + " threads cannot keep up, and most comparisons are skipped by the bulkhead (the share compared is"
                 + " under *Findings*). B/op is JMH's `gc.alloc.rate.norm`.")
 @BenchmarkMode(Mode.AverageTime)
@@ -65,6 +69,7 @@ public class RoutingBenchmark {
         Stack oldOnly;
         Stack oldOnlyMetricsOff;
         Stack newOnly;
+        Stack newOnlyRefused;
         Stack shadow;
 
         @Setup(Level.Trial)
@@ -75,12 +80,13 @@ public class RoutingBenchmark {
             // A composite registry with no registries in it hands out no-op meters.
             oldOnlyMetricsOff = new Stack(oldModel, newModel, Stage.OLD_ONLY.route(), new CompositeMeterRegistry());
             newOnly = new Stack(oldModel, newModel, Stage.NEW_ONLY.route());
+            newOnlyRefused = new Stack(oldModel, newModel, Stage.NEW_ONLY.route(), new SimpleMeterRegistry(), true);
             shadow = new Stack(oldModel, newModel, Stage.SHADOW.route());
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            for (Stack stack : new Stack[] {oldOnly, oldOnlyMetricsOff, newOnly, shadow}) {
+            for (Stack stack : new Stack[] {oldOnly, oldOnlyMetricsOff, newOnly, newOnlyRefused, shadow}) {
                 stack.close();
             }
         }
@@ -101,16 +107,28 @@ public class RoutingBenchmark {
         }
 
         Stack(AccountRepository oldModel, AccountRepository newModel, Route route, MeterRegistry registry) {
+            this(oldModel, newModel, route, registry, false);
+        }
+
+        /** @param enforceTransitions the migration record's rules: off to measure a route, on for a refused one */
+        Stack(AccountRepository oldModel, AccountRepository newModel, Route route, MeterRegistry registry,
+                boolean enforceTransitions) {
             this.route = route;
             this.registry = registry;
             dualRepo = DualRepo.builder()
                     .routeSource(InMemoryRouteSource.create().set("accounts", route))
+                    .enforceTransitions(enforceTransitions)
                     .meterRegistry(registry)
                     .build();
             decorator = new DualAccountRepository(oldModel, newModel, dualRepo);
             Optional<Account> found = decorator.findById(1);
             if (found.isEmpty() || found.get().id() != 1) {
                 throw new IllegalStateException(route + ": the decorator did not find account 1: " + found);
+            }
+            Route inForce = dualRepo.currentRoute("accounts");
+            if (inForce.equals(route) == enforceTransitions) {
+                throw new IllegalStateException(route + " with the rules " + (enforceTransitions ? "on" : "off")
+                        + ": the route in force is " + inForce);
             }
         }
 
@@ -158,6 +176,12 @@ public class RoutingBenchmark {
     @Goal(kind = Goal.Kind.OVERHEAD_AT_MOST, value = 50)
     public Optional<Account> newOnly(Repositories repositories, Keys keys) {
         return repositories.newOnly.decorator.findById(keys.next());
+    }
+
+    /** A flag offering a route the rules refuse: what each call costs while it stays offered. */
+    @Benchmark
+    public Optional<Account> newOnlyRefused(Repositories repositories, Keys keys) {
+        return repositories.newOnlyRefused.decorator.findById(keys.next());
     }
 
     @Benchmark
