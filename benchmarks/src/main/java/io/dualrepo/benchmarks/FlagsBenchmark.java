@@ -99,7 +99,10 @@ public class FlagsBenchmark {
                     .build());
             source = UnleashRouteSource.offline(bootstrapFile,
                     UnleashRouteSource.builder().meterRegistry(new SimpleMeterRegistry()));
-            dualRepo = DualRepo.builder().routeSource(source).meterRegistry(new SimpleMeterRegistry()).build();
+            // The migration record's rules off: the flags roll reads from NEW out to half the keys of a repository
+            // never backfilled, which the rules rightly refuse; this measures resolving a route, not the rules.
+            dualRepo = DualRepo.builder().routeSource(source).enforceTransitions(false)
+                    .meterRegistry(new SimpleMeterRegistry()).build();
             guard = RepositoryRuntimes.of(dualRepo).routes(REPOSITORY);
             checkBothSidesDecideAlike();
         }

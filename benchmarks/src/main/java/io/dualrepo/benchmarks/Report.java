@@ -113,10 +113,23 @@ public final class Report {
         out.append("- Profile: ").append(profiles()).append("\n");
         out.append("- JVM: ").append(first.vm()).append("; JMH ").append(first.jmhVersion).append("\n");
         out.append("- Machine: ").append(machine()).append("\n");
+        String before = System.getenv().getOrDefault("LOAD_BEFORE", "").trim();
         String load = loadAverage();
-        if (!load.isEmpty()) {
+        int cpus = java.lang.Runtime.getRuntime().availableProcessors();
+        if (before.split("\\s+").length == 3) {
+            // The benchmarks' own forks, threads and database count in the load at the end: the load as the run
+            // began says whether anything else shared the machine.
+            String[] averages = before.split("\\s+");
+            out.append("- Load average (1, 5, 15 min) as the run started: ").append(String.join(", ", averages))
+                    .append(Double.parseDouble(averages[0]) > cpus ? ", above the " + cpus
+                            + " CPUs: other work shared the machine" : " (nothing else running)");
+            if (!load.isEmpty()) {
+                out.append("; when the report was written: ").append(load)
+                        .append(" (the benchmarks' own work counts in it)");
+            }
+            out.append("\n");
+        } else if (!load.isEmpty()) {
             out.append("- Load average when the report was written (1, 5, 15 min): ").append(load);
-            int cpus = java.lang.Runtime.getRuntime().availableProcessors();
             if (Double.parseDouble(load.split(", ")[2]) > cpus) {
                 out.append(", above the ").append(cpus).append(" CPUs: other work shared the machine during the run");
             }
