@@ -34,8 +34,9 @@ record RefusedRoute(Route route, long version, Duration settleTime, long judgedA
      * Served without judging while neither the time it may change at has come nor the record has moved. A record
      * that cannot be read says no: judging again finds it unavailable too, and handles that.
      */
-    boolean stands(long now, MigrationRecord record, String repository) {
-        if (now - judgedAt >= standsFor) {
+    boolean stands(MigrationRecord record, String repository) {
+        // Reading the clock costs as much as the rest of a routed call: not for an answer the clock cannot change.
+        if (standsFor != Long.MAX_VALUE && System.nanoTime() - judgedAt >= standsFor) {
             return false;
         }
         if (version == ANY_VERSION) {

@@ -159,7 +159,7 @@ public final class RouteGuard {
         }
         RefusedRoute refusal = refused;
         if (refusal != null && (route == refusal.route() || route.equals(refusal.route()))
-                && refusal.stands(System.nanoTime(), record, repository)) {
+                && refusal.stands(record, repository)) {
             refusals.increment();
             return valid;
         }
@@ -195,7 +195,7 @@ public final class RouteGuard {
         }
         long now = System.nanoTime();
         RefusedRoute standing = refused;
-        if (standing != null && route.equals(standing.route()) && standing.stands(now, record, repository)) {
+        if (standing != null && route.equals(standing.route()) && standing.stands(record, repository)) {
             refusals.increment();
             return previous;
         }
@@ -441,8 +441,7 @@ public final class RouteGuard {
 
         Route forKey(Route offered) {
             Verdict verdict = verdicts.get(offered);
-            if (verdict == null || (verdict.refusal != null
-                    && !verdict.refusal.stands(System.nanoTime(), record, repository))) {
+            if (verdict == null || (verdict.refusal != null && !verdict.refusal.stands(record, repository))) {
                 verdict = judge(offered, verdict);
                 verdicts.put(offered, verdict);
             }
