@@ -46,9 +46,9 @@ import org.openjdk.jmh.annotations.Warmup;
                 + " meters, no target), default settings (`ASYNC`"
                 + " comparisons on 2 threads, queue 256) but the migration record's rules off"
                 + " (`enforceTransitions(false)`), since the stages are set directly, not walked to."
-                + " `newOnlyRefused`: `NEW_ONLY` offered with the rules on, straight from `OLD_ONLY`: refused, and"
-                + " judged again on every call, as the in-memory record's default recheck interval (zero) asks; no"
-                + " target. One caller thread, closed loop: in `shadow` the comparison"
+                + " `newOnlyRefused`: `NEW_ONLY` offered with the rules on, straight from `OLD_ONLY`: judged once"
+                + " and refused, then the refusal served while the record's state keeps its version (one lookup a"
+                + " call); no target. One caller thread, closed loop: in `shadow` the comparison"
                 + " threads cannot keep up, and most comparisons are skipped by the bulkhead (the share compared is"
                 + " under *Findings*). B/op is JMH's `gc.alloc.rate.norm`.")
 @BenchmarkMode(Mode.AverageTime)

@@ -13,7 +13,9 @@ import io.dualrepo.routing.RouteSource;
 import io.dualrepo.spi.WithheldMessage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -56,9 +58,8 @@ public final class RouteGuard {
     private volatile Route lastValid;
     private volatile MigrationState state;
     private volatile KeyedRoutes keyed;
-    private @Nullable Route lastRefused;
-    private long lastRefusedAt;
-    private long lastRefusedRecheckNanos;
+    // Read without the lock, so that a flag left on a refused route costs each call no lock and no judgment.
+    private volatile @Nullable RefusedRoute refused;
     private volatile @Nullable String lastRefusal;
     private volatile boolean sourceFailing;
     private volatile boolean missedWriteRecorded;
@@ -156,11 +157,17 @@ public final class RouteGuard {
             }
             return valid;
         }
+        RefusedRoute refusal = refused;
+        if (refusal != null && (route == refusal.route() || route.equals(refusal.route()))
+                && refusal.stands(record, repository)) {
+            refusals.increment();
+            return valid;
+        }
         return accept(route);
     }
 
     private synchronized void withdrawRefusal() {
-        lastRefused = null;
+        refused = null;
         lastRefusal = null;
     }
 
@@ -182,36 +189,50 @@ public final class RouteGuard {
         Route previous = lastValid;
         if (route.equals(previous)) {
             lastValid = route;
-            lastRefused = null;
+            refused = null;
             lastRefusal = null;
             return route;
         }
         long now = System.nanoTime();
-        if (route.equals(lastRefused) && now - lastRefusedAt < lastRefusedRecheckNanos) {
+        RefusedRoute standing = refused;
+        if (standing != null && route.equals(standing.route()) && standing.stands(record, repository)) {
             refusals.increment();
             return previous;
         }
         Optional<String> waiting = enforce ? waitingForRepair(route) : Optional.empty();
         if (waiting.isPresent()) {
-            refuse(route, previous, waiting.get(), now);
-            // Counting waiting keys is a query: not on every call while the route is offered.
-            lastRefusedRecheckNanos = Math.max(recheckNanos, PENDING_RECHECK_NANOS);
+            // Counting waiting keys is a query, and the count moves without the record: not on every call.
+            refuse(route, previous, waiting.get(),
+                    RefusedRoute.forInterval(route, now, Math.max(recheckNanos, PENDING_RECHECK_NANOS)));
             return previous;
         }
         MigrationState taken;
+        // A durable record is not read at all while its interval trusts a refusal; the in-memory one costs a lookup.
+        RefusedRoute refusal = RefusedRoute.forInterval(route, now, recheckNanos);
         try {
+            if (recheckNanos == 0) {
+                Instant judgedFrom = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                Duration settleTime = record.settleTime();
+                // Read before judging: a change racing the judgment leaves a newer version, judged on the next call.
+                MigrationState judged = record.state(repository);
+                long judgedAt = System.nanoTime();
+                refusal = new RefusedRoute(route, judged.version(), settleTime, judgedAt,
+                        RefusedRoute.untilSettled(judged, settleTime, judgedFrom));
+            }
             taken = record.takeRoute(repository, route, enforce, Origin.ROUTE_SOURCE, source.name());
-        } catch (RouteRefusedException refused) {
-            refuse(route, previous, refused.problem(), now);
+        } catch (RouteRefusedException refusedByRules) {
+            refuse(route, previous, refusedByRules.problem(), refusal);
             return previous;
         } catch (RuntimeException recordFailed) {
-            // Without the record the rules cannot be checked: the safe choice is the route already in force.
-            refuse(route, previous, "the migration record (" + record + ") could not be read or written", now);
+            // Without the record the rules cannot be checked: the safe choice is the route already in force. The
+            // record coming back changes no version, so only the interval bounds this answer.
+            refuse(route, previous, "the migration record (" + record + ") could not be read or written",
+                    RefusedRoute.forInterval(route, now, recheckNanos));
             log.warn("{}: migration record unavailable while taking a new route", repository,
                     WithheldMessage.of(recordFailed));
             return previous;
         }
-        lastRefused = null;
+        refused = null;
         lastRefusal = null;
         state = taken;
         lastValid = route;
@@ -318,15 +339,18 @@ public final class RouteGuard {
         };
     }
 
-    private void refuse(Route route, Route previous, String problem, long now) {
+    private void refuse(Route route, Route previous, String problem, RefusedRoute refusal) {
         refusals.increment();
-        if (!route.equals(lastRefused)) {
+        if (!route.equals(refusedRoute())) {
             log.error("{}: route refused, keeping {}: {}", repository, previous, problem);
         }
-        lastRefused = route;
-        lastRefusedAt = now;
-        lastRefusedRecheckNanos = recheckNanos;
         lastRefusal = "route refused (" + route + "): " + problem;
+        refused = refusal;
+    }
+
+    private @Nullable Route refusedRoute() {
+        RefusedRoute refusal = refused;
+        return refusal == null ? null : refusal.route();
     }
 
     /**
@@ -353,7 +377,7 @@ public final class RouteGuard {
     public synchronized void refresh() {
         state = record.state(repository);
         keyed = new KeyedRoutes(lastValid);
-        lastRefused = null;
+        refused = null;
         missedWriteRecorded = false;
     }
 
@@ -417,11 +441,11 @@ public final class RouteGuard {
 
         Route forKey(Route offered) {
             Verdict verdict = verdicts.get(offered);
-            if (verdict == null || (!verdict.allowed && System.nanoTime() - verdict.at >= verdict.recheckNanos)) {
+            if (verdict == null || (verdict.refusal != null && !verdict.refusal.stands(record, repository))) {
                 verdict = judge(offered, verdict);
                 verdicts.put(offered, verdict);
             }
-            if (verdict.allowed) {
+            if (verdict.refusal == null) {
                 return verdict.route;
             }
             refusals.increment();
@@ -433,30 +457,40 @@ public final class RouteGuard {
                     ? offered
                     : Route.of(offered.read(), repositoryWide.write(), offered.compare());
             if (route.equals(repositoryWide)) {
-                return new Verdict(repositoryWide, true, System.nanoTime(), recheckNanos);
+                return new Verdict(repositoryWide, null);
             }
+            long now = System.nanoTime();
+            Duration settleTime = record.settleTime();
+            // The first judgment trusts the state this guard holds; one newer in the record has a newer version,
+            // so the next call judges again against it.
             MigrationState current = previous == null ? state : record.state(repository);
             Optional<String> problem = enforce
-                    ? Transitions.readRefusal(current, route, record.settleTime(), Instant.now())
+                    ? Transitions.readRefusal(current, route, settleTime, Instant.now())
                     : route.problem();
-            long recheck = recheckNanos;
+            boolean byRules = problem.isPresent();
             if (problem.isEmpty() && enforce) {
                 // The same barrier as a repository-wide move; counting waiting keys is a query, so not every call.
                 problem = waitingForRepair(route, repositoryWide);
-                recheck = Math.max(recheckNanos, PENDING_RECHECK_NANOS);
             }
             if (problem.isEmpty()) {
-                return new Verdict(route, true, System.nanoTime(), recheckNanos);
+                return new Verdict(route, null);
             }
+            // What reads may come from never depends on the time: only a change of the record changes the answer.
+            RefusedRoute refusal = !byRules
+                    ? RefusedRoute.forInterval(route, now, Math.max(recheckNanos, PENDING_RECHECK_NANOS))
+                    : recheckNanos == 0
+                            ? new RefusedRoute(route, current.version(), settleTime, now, Long.MAX_VALUE)
+                            : RefusedRoute.forInterval(route, now, recheckNanos);
             // The same route refused repository-wide has had its ERROR line: one per refusal, not one per path.
-            if (previous == null && !offered.equals(lastRefused)) {
+            if (previous == null && !offered.equals(refusedRoute())) {
                 log.error("{}: the route offered for some routing keys ({}) is refused with the repository's write"
                         + " targets ({}); those keys keep {}: {}", repository, offered, repositoryWide.write(),
                         repositoryWide, problem.get());
             }
-            return new Verdict(route, false, System.nanoTime(), recheck);
+            return new Verdict(route, refusal);
         }
     }
 
-    private record Verdict(Route route, boolean allowed, long at, long recheckNanos) {}
+    /** A key's route and, while the rules refuse it, the refusal and how long it stands. */
+    private record Verdict(Route route, @Nullable RefusedRoute refusal) {}
 }

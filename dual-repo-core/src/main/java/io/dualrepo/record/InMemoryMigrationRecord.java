@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** {@link MigrationRecord#inMemory()}: lost with the process, so one process is the whole fleet. */
 final class InMemoryMigrationRecord implements MigrationRecord {
@@ -17,7 +18,8 @@ final class InMemoryMigrationRecord implements MigrationRecord {
     private static final int MAX_HISTORY = 10_000;
 
     private final Duration settleTime;
-    private final Map<String, MigrationState> states = new HashMap<>();
+    // Read without the lock: while a flag offers a refused route, every call asks whether the state has changed.
+    private final Map<String, MigrationState> states = new ConcurrentHashMap<>();
     private final Map<String, Deque<RecordEntry>> histories = new HashMap<>();
 
     InMemoryMigrationRecord(Duration settleTime) {
@@ -29,7 +31,7 @@ final class InMemoryMigrationRecord implements MigrationRecord {
     }
 
     @Override
-    public synchronized Optional<MigrationState> read(String repository) {
+    public Optional<MigrationState> read(String repository) {
         return Optional.ofNullable(states.get(repository));
     }
 
@@ -41,12 +43,13 @@ final class InMemoryMigrationRecord implements MigrationRecord {
         if (version != expectedVersion) {
             return false;
         }
-        states.put(repository, next);
         Deque<RecordEntry> history = histories.computeIfAbsent(repository, name -> new ArrayDeque<>());
         history.addFirst(entry);
         if (history.size() > MAX_HISTORY) {
             history.removeLast();
         }
+        // Last, so that a reader who sees the new state finds its entry in the history.
+        states.put(repository, next);
         return true;
     }
 

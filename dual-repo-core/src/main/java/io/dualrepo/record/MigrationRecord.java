@@ -17,7 +17,9 @@ import java.util.Optional;
  *
  * <p>The runtime reads the record when a route changes, when it starts (so that an instance starting without its
  * flag service routes by the last route the fleet took), and, throttled by {@link #recheckInterval()}, while a
- * refused route is still offered. The request path never reads it otherwise.
+ * refused route is still offered. The request path never reads it otherwise: with an interval of zero, a call that
+ * finds the refused route still offered reads the state only to see whether its version moved, and judges the route
+ * again only then (or once the settle time that refused it has passed).
  */
 public interface MigrationRecord {
 
@@ -46,7 +48,11 @@ public interface MigrationRecord {
         return Duration.ZERO;
     }
 
-    /** How often a route refused earlier is judged again while it is still offered. Default: every time. */
+    /**
+     * How often a route refused earlier is judged again while it is still offered; the record is not read in between.
+     * Default zero: judged again as soon as the state's version has moved, or the settle time it was refused for has
+     * passed, which costs a call one {@link #read} to find out; fit for a record whose reads are that cheap.
+     */
     default Duration recheckInterval() {
         return Duration.ZERO;
     }
