@@ -54,6 +54,17 @@ public final class ActionRequest {
         return flag;
     }
 
+    public Optional<Boolean> optionalBoolean(String field) {
+        Object value = body.get(field);
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (!(value instanceof Boolean flag)) {
+            throw ConsoleException.badRequest("field '" + field + "' must be true or false, was " + value);
+        }
+        return Optional.of(flag);
+    }
+
     public Optional<Double> optionalNumber(String field) {
         Object value = body.get(field);
         if (value == null) {

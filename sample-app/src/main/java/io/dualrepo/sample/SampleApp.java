@@ -417,6 +417,18 @@ public final class SampleApp implements AutoCloseable {
     }
 
     /**
+     * As {@link #verify()}, then makes NEW hold OLD's value at every key found missing or differing (read again from
+     * OLD by the repair, not taken from the scan). The result is the scan's: run a plain verification afterwards for
+     * the clean one the record asks for.
+     */
+    public VerificationResult<String> verifyAndRepair() {
+        VerificationResult<String> result = Verifier.builder(migration).meterRegistry(meterRegistry)
+                .migrationRecord(migrationRecord).build().verifyAndRepair();
+        dualRepo.refreshRecord(REPOSITORY);
+        return result;
+    }
+
+    /**
      * Runs the pending-sync repair now, over every key waiting, however recent (it also runs every second for keys
      * waiting 5 s or more); for when no writes are in flight.
      */

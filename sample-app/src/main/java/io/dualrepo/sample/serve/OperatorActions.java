@@ -157,7 +157,10 @@ final class OperatorActions implements AutoCloseable {
             throw ConsoleException.conflict("a verification is already running");
         }
         try {
-            VerificationResult<String> result = app.verify();
+            // After a rollback NEW holds rows older than OLD's: the backfill only adds missing ones, so the way
+            // forward again is a verification that repairs what differs, then a clean one.
+            boolean repair = request.optionalBoolean("repair").orElse(false);
+            VerificationResult<String> result = repair ? app.verifyAndRepair() : app.verify();
             Verification verification = new Verification(clock.millis(), result.isClean(), result.discrepancies(),
                     result.summary());
             lastVerification = verification;

@@ -314,6 +314,46 @@ class ServeTest {
                 .as("no write waits for the repair").isTrue();
     }
 
+    @Test
+    void afterARollbackToOldOnlyAVerificationThatRepairsBringsNewBackForReads() throws Exception {
+        ApiClient api = serve();
+        api.setStage("DUAL_WRITE");
+        String id = api.createIncident("org-002", "Search index lagging", "investigating");
+        api.backfillAndVerify();
+        api.setStage("SHADOW");
+        api.setStage("LIVE");
+        // Rolled back: NEW stops being written and misses the next write.
+        for (String stage : List.of("SHADOW", "DUAL_WRITE", "OLD_ONLY")) {
+            api.setStage(stage);
+        }
+        assertThat(api.put(INCIDENTS + "/" + id + "/status", "{\"status\": \"closed\"}").status()).isEqualTo(200);
+        api.setStage("DUAL_WRITE");
+        assertThat(side(api.state().getAsJsonObject("record"), "NEW").get("status").getAsString())
+                .isEqualTo("RESYNCING");
+
+        // The backfill adds missing rows only: NEW keeps the status it held before the rollback.
+        Reply started = api.post("/api/operator/backfill", "{\"rowsPerSecond\": 100000}");
+        assertThat(started.status()).as(started.body()).isEqualTo(202);
+        eventually(api::state, s -> !s.getAsJsonObject("incidentBackfill").get("running").getAsBoolean(),
+                "the backfill to end");
+        Reply stale = api.post("/api/operator/verify", "{}");
+        assertThat(stale.object().get("clean").getAsBoolean()).as(stale.body()).isFalse();
+        assertThat(stale.object().get("summary").getAsString()).contains(id);
+        assertError(api.post("/api/operator/stage", "{\"stage\": \"LIVE\"}"), 409, "LIVE refused");
+
+        assertError(api.post("/api/operator/verify", "{\"repair\": \"yes\"}"), 400, "must be true or false");
+        Reply repaired = api.post("/api/operator/verify", "{\"repair\": true}");
+        assertThat(repaired.status()).as(repaired.body()).isEqualTo(200);
+        assertThat(repaired.object().get("discrepancies").getAsLong()).as(repaired.body()).isEqualTo(1);
+        Reply clean = api.post("/api/operator/verify", "{}");
+        assertThat(clean.object().get("clean").getAsBoolean()).as(clean.body()).isTrue();
+
+        api.setStage("SHADOW");
+        api.setStage("LIVE");
+        Reply read = api.get(INCIDENTS + "/" + id);
+        assertThat(read.object().get("status").getAsString()).as("read from NEW").isEqualTo("closed");
+    }
+
     private static JsonObject side(JsonObject record, String name) {
         for (JsonElement side : record.getAsJsonArray("sides")) {
             if (side.getAsJsonObject().get("side").getAsString().equals(name)) {
