@@ -96,7 +96,9 @@ class RouteGuardRefusalTest {
     }
 
     private List<ILoggingEvent> errors() {
-        return logs.list.stream().filter(event -> event.getLevel() == Level.ERROR).toList();
+        synchronized (logs) {
+            return logs.list.stream().filter(event -> event.getLevel() == Level.ERROR).toList();
+        }
     }
 
     @Test

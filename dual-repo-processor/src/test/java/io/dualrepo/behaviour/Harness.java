@@ -92,7 +92,12 @@ final class Harness implements AutoCloseable {
     }
 
     List<String> logLines(String loggerName) {
-        return logs.list.stream()
+        List<ILoggingEvent> events;
+        // The comparison threads log while a test polls: the appender adds under its own lock, so copy under it.
+        synchronized (logs) {
+            events = List.copyOf(logs.list);
+        }
+        return events.stream()
                 .filter(e -> e.getLoggerName().equals(loggerName))
                 .map(ILoggingEvent::getFormattedMessage)
                 .toList();
