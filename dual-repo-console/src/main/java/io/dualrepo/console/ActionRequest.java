@@ -44,14 +44,8 @@ public final class ActionRequest {
     }
 
     public boolean requiredBoolean(String field) {
-        Object value = body.get(field);
-        if (value == null) {
-            throw ConsoleException.badRequest("field '" + field + "' is required (true or false)");
-        }
-        if (!(value instanceof Boolean flag)) {
-            throw ConsoleException.badRequest("field '" + field + "' must be true or false, was " + value);
-        }
-        return flag;
+        return optionalBoolean(field).orElseThrow(() -> ConsoleException.badRequest("field '" + field
+                + "' is required (true or false)"));
     }
 
     public Optional<Boolean> optionalBoolean(String field) {

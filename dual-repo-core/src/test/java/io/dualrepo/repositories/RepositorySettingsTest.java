@@ -232,7 +232,12 @@ class RepositorySettingsTest {
         assertThat(comparisonsOf(PLAIN)).singleElement().satisfies(c -> assertThat(c.differences())
                 .extracting(Difference::path, Difference::oldValue, Difference::newValue)
                 .containsExactlyInAnyOrder(tuple("$.owner", "\"ann\"", "\"bob\""), tuple("$.ssn", "***", "***")));
-        List<String> lines = logs.list.stream()
+        List<ILoggingEvent> events;
+        // Comparison threads may still be logging: the appender adds under its lock, so copy under it.
+        synchronized (logs) {
+            events = List.copyOf(logs.list);
+        }
+        List<String> lines = events.stream()
                 .filter(e -> e.getLoggerName().equals("io.dualrepo.Mismatch"))
                 .map(ILoggingEvent::getFormattedMessage)
                 .toList();

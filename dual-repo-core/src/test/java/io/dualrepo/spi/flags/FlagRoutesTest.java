@@ -54,8 +54,10 @@ class FlagRoutesTest {
     }
 
     private List<String> lines(String level) {
-        return logs.list.stream().filter(e -> e.getLevel().toString().equals(level))
-                .map(ILoggingEvent::getFormattedMessage).toList();
+        synchronized (logs) {
+            return logs.list.stream().filter(e -> e.getLevel().toString().equals(level))
+                    .map(ILoggingEvent::getFormattedMessage).toList();
+        }
     }
 
     @Test
