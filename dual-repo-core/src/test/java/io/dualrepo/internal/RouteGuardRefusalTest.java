@@ -101,6 +101,17 @@ class RouteGuardRefusalTest {
         }
     }
 
+    /** Of {@link #CALLS} calls with {@code key}, how many were routed by {@code kept}. */
+    private static int callsKeeping(RouteGuard guard, @Nullable Object key, Route kept) {
+        int keeping = 0;
+        for (int call = 0; call < CALLS; call++) {
+            if (guard.current(key).equals(kept)) {
+                keeping++;
+            }
+        }
+        return keeping;
+    }
+
     @Test
     void aRefusedRouteOfferedAgainAndAgainIsJudgedOnceWhileTheRecordStaysAsItWas() {
         CountingRecord record = new CountingRecord(MigrationRecord.inMemory());
@@ -110,12 +121,7 @@ class RouteGuardRefusalTest {
         long reads = record.reads.get();
         double refusedBefore = refused();
 
-        int keptDualWrite = 0;
-        for (int call = 0; call < CALLS; call++) {
-            if (guard.current(null).equals(Stage.DUAL_WRITE.route())) {
-                keptDualWrite++;
-            }
-        }
+        int keptDualWrite = callsKeeping(guard, null, Stage.DUAL_WRITE.route());
 
         assertThat(keptDualWrite).isEqualTo(CALLS);
         assertThat(record.takeRoutes.get() - judgments).as("judgments of the refused route").isEqualTo(1);
@@ -203,12 +209,7 @@ class RouteGuardRefusalTest {
         long reads = record.reads.get();
         double refusedBefore = refused();
 
-        int keptDualWrite = 0;
-        for (int call = 0; call < CALLS; call++) {
-            if (guard.current(KEY).equals(Stage.DUAL_WRITE.route())) {
-                keptDualWrite++;
-            }
-        }
+        int keptDualWrite = callsKeeping(guard, KEY, Stage.DUAL_WRITE.route());
 
         assertThat(keptDualWrite).isEqualTo(CALLS);
         assertThat(record.states.get() - judgments).as("states read to judge the key's route").isLessThanOrEqualTo(1);

@@ -410,8 +410,7 @@ public final class SampleApp implements AutoCloseable {
     /** Compares both models row by row; the result says what is missing or differs on either side. */
     public VerificationResult<String> verify() {
         // A clean scan after the backfill is the second half of the evidence; any scan is on record.
-        VerificationResult<String> result = Verifier.builder(migration).meterRegistry(meterRegistry)
-                .migrationRecord(migrationRecord).build().verify();
+        VerificationResult<String> result = verifier().verify();
         dualRepo.refreshRecord(REPOSITORY);
         return result;
     }
@@ -422,10 +421,13 @@ public final class SampleApp implements AutoCloseable {
      * the clean one the record asks for.
      */
     public VerificationResult<String> verifyAndRepair() {
-        VerificationResult<String> result = Verifier.builder(migration).meterRegistry(meterRegistry)
-                .migrationRecord(migrationRecord).build().verifyAndRepair();
+        VerificationResult<String> result = verifier().verifyAndRepair();
         dualRepo.refreshRecord(REPOSITORY);
         return result;
+    }
+
+    private Verifier<String, Incident> verifier() {
+        return Verifier.builder(migration).meterRegistry(meterRegistry).migrationRecord(migrationRecord).build();
     }
 
     /**
