@@ -16,6 +16,10 @@ import org.jspecify.annotations.Nullable;
  * builds one from the mapping, leaving only the conversions to write; by hand is for other stores and special
  * cases.
  *
+ * <p>One model is called from several threads at once: a backfill worker copies on one thread while it claims and
+ * checks on another, and the verifier's workers and several backfill workers share the models they are given. Keep
+ * what a model caches in thread-safe structures.
+ *
  * <p>Where the new model is new columns of the old table, "this model holds no value at a key" means the new
  * columns are null: {@link #page} and {@link #present} leave such rows out, {@link #insertAbsent} fills the columns
  * only where they are null, and {@link #remove} sets them back to null.

@@ -111,6 +111,12 @@ import org.jspecify.annotations.Nullable;
  * is finished; a worker that finds others' leases still open waits for them to end or expire. Lease times come from
  * the workers' clocks, which must agree to well within the lease duration.
  *
+ * <p>A worker copies a batch on a thread of its own and meanwhile claims the next batch and checks the one before: one
+ * copy at a time, in key order, each begun only once the one before it has committed, and a batch checked only once
+ * the next batch's copy has committed, as above. On PostgreSQL the inserts are most of a backfill's time, and this way
+ * the rest no longer waits behind them (docs/benchmarks.md). So a worker holds up to three connections at once: the
+ * copy's, and the claim's in both models' databases; and it calls its models from two threads.
+ *
  * <h2>Running it again</h2>
  * A run resumes the job where it stopped. A finished job's run does nothing and says so; {@link Builder#restart()}
  * (or another {@link Builder#jobName jobName}) scans from the first key again, writing only what is missing: after a
@@ -118,7 +124,8 @@ import org.jspecify.annotations.Nullable;
  * from the first key and counts the old rows the new model lacks, touching neither model nor the checkpoint tables.
  *
  * <p>One {@code Backfill} is one worker: {@link #run()} is not to be called from two threads at once. Stop a run by
- * interrupting its thread: it ends its batch and returns. Progress goes to the {@link ProgressListener}, to gauges
+ * interrupting its thread: it ends the batches in hand (the one being copied and the one claimed meanwhile), checks
+ * them, and returns with the thread's interrupt flag set. Progress goes to the {@link ProgressListener}, to gauges
  * (see {@link BackfillMetrics}) and to an INFO line every {@link Builder#logInterval logInterval}.
  *
  * @param <K> the migration's key

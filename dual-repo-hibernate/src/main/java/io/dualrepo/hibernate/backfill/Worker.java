@@ -143,52 +143,66 @@ final class Worker<K extends Comparable<? super K>, V> {
 
         @Nullable Copied<K, V> unchecked = null;
         boolean finished = false;
-        while (!Thread.currentThread().isInterrupted() && pacer.awaitTurn()) {
-            if (progress.refreshDue()) {
-                progress.refresh(inNew(store::totals), quarantined());
-            }
-            Claim claim = claim();
-            if (claim instanceof Fresh<?> fresh) {
-                @SuppressWarnings("unchecked")
-                List<V> values = (List<V>) fresh.values();
-                Copied<K, V> copied = copy(fresh.lease(), values);
-                pacer.consumed(values.size());
-                // The previous batch is checked only now: see "Deletes racing the copy" in Backfill.
-                unchecked = checkThen(unchecked, copied);
-            } else if (claim instanceof Expired expired) {
-                unchecked = takeOver(expired.lease(), expired.previousOwner(), unchecked);
-            } else if (claim instanceof Wait) {
-                if (unchecked != null) {
-                    check(unchecked);
-                    unchecked = null;
-                } else if (!Attempts.sleep(config.pollInterval)) {
+        long inQuarantine;
+        try (Copier<Copy<K, V>> copier = new Copier<>(job, config.workerId)) {
+            while (!Thread.currentThread().isInterrupted() && !copier.interrupted() && pacer.awaitTurn()) {
+                if (progress.refreshDue()) {
+                    progress.refresh(inNew(store::totals), quarantined());
+                }
+                // Claimed while the batch before it is being copied.
+                Claim claim = claim();
+                if (claim instanceof Fresh<?> fresh) {
+                    @SuppressWarnings("unchecked")
+                    List<V> values = (List<V>) fresh.values();
+                    @Nullable Copy<K, V> previous = copier.land();
+                    // Counted before the next copy starts: past maxRejectedRows, no more batches are copied.
+                    @Nullable Copied<K, V> landed = previous == null ? null : account(previous);
+                    copier.start(() -> copyRows(fresh.lease(), values));
+                    pacer.consumed(values.size());
+                    if (previous != null) {
+                        // A batch is checked once the next one's copy has committed: see "Deletes racing the copy"
+                        // in Backfill. That check runs while this batch is copied.
+                        unchecked = checkThen(unchecked, landed);
+                    }
+                    continue;
+                }
+                unchecked = land(copier, unchecked);
+                if (claim instanceof Expired expired) {
+                    unchecked = takeOver(expired.lease(), expired.previousOwner(), unchecked);
+                } else if (claim instanceof Wait) {
+                    if (unchecked != null) {
+                        check(unchecked);
+                        unchecked = null;
+                    } else if (!Attempts.sleep(config.pollInterval)) {
+                        break;
+                    }
+                } else if (claim instanceof Finished done) {
+                    progress.finished(done.totals(), quarantined());
+                    finished = true;
                     break;
                 }
-            } else if (claim instanceof Finished done) {
-                progress.finished(done.totals(), quarantined());
-                finished = true;
-                break;
             }
-        }
-        long inQuarantine;
-        if (finished) {
-            inQuarantine = quarantined();
-        } else {
-            // Interrupted: finish the batch in hand, so that the next run need not check it again. Statements run
-            // with the flag cleared (an interrupt during I/O closes an H2 file database's channel).
-            boolean interrupted = Thread.interrupted();
-            try {
-                if (unchecked != null) {
-                    check(unchecked);
-                }
+            if (finished) {
                 inQuarantine = quarantined();
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
+            } else {
+                // Interrupted: finish the batches in hand, so that the next run need not check them again.
+                // Statements run with the flag cleared (an interrupt during I/O closes an H2 file database's
+                // channel); one that came while a copy was landed is handed back when the copier closes.
+                boolean interrupted = Thread.interrupted();
+                try {
+                    unchecked = land(copier, unchecked);
+                    if (unchecked != null) {
+                        check(unchecked);
+                    }
+                    inQuarantine = quarantined();
+                } finally {
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
+                progress.quarantineAt(inQuarantine);
+                progress.stopped();
             }
-            progress.quarantineAt(inQuarantine);
-            progress.stopped();
         }
         BackfillResult result = result(finished, inQuarantine);
         LOG.info("{}", result);
@@ -304,6 +318,12 @@ final class Worker<K extends Comparable<? super K>, V> {
         return held;
     }
 
+    /** Lands the copy in flight, if any: the batch before it is then due for its check, and it waits for its own. */
+    private @Nullable Copied<K, V> land(Copier<Copy<K, V>> copier, @Nullable Copied<K, V> unchecked) {
+        @Nullable Copy<K, V> landed = copier.land();
+        return landed == null ? unchecked : checkThen(unchecked, account(landed));
+    }
+
     private @Nullable Copied<K, V> checkThen(@Nullable Copied<K, V> previous, @Nullable Copied<K, V> next) {
         if (previous != null) {
             check(previous);
@@ -311,22 +331,31 @@ final class Worker<K extends Comparable<? super K>, V> {
         return next;
     }
 
+    /** A copy done synchronously (a batch taken over), counted. */
+    private @Nullable Copied<K, V> copy(Lease lease, List<V> values) {
+        return account(copyRows(lease, values));
+    }
+
+    /**
+     * What a copy did: the batch as copied (none when the lease was taken over meanwhile) and the rows the new model
+     * rejected.
+     */
+    private record Copy<K, V>(Lease lease, int rows, @Nullable Copied<K, V> copied, List<Rejected> rejected) {}
+
     /**
      * Inserts the batch's rows the new model lacks and marks the lease copied, in one transaction; a conflict
      * retries the whole, which reads the new model again. When a row is what failed it, the rows are copied one by
-     * one ({@link RowByRow}) and those the new model rejects are quarantined. None when the lease was taken over
-     * meanwhile.
+     * one ({@link RowByRow}) and those the new model rejects are quarantined. Runs on the {@link Copier}'s thread for
+     * a fresh batch, so it touches none of the run's counts: {@link #account} does, on the worker's thread.
      */
-    private @Nullable Copied<K, V> copy(Lease lease, List<V> values) {
+    private Copy<K, V> copyRows(Lease lease, List<V> values) {
         List<K> keys = new ArrayList<>(values.size());
         for (V value : values) {
             keys.add(oldModel.keyOf(value));
         }
         try {
-            Copied<K, V> copied;
-            List<Rejected> rejected = List.of();
             try {
-                copied = attempts.retrying("copying batch " + lease.seq(), () -> inNew(session -> {
+                Copied<K, V> copied = attempts.retrying("copying batch " + lease.seq(), () -> inNew(session -> {
                     Set<K> held = keys.isEmpty() ? Set.of() : newModel.present(session, keys);
                     List<V> absent = new ArrayList<>();
                     Map<K, V> absentByKey = new LinkedHashMap<>();
@@ -344,6 +373,7 @@ final class Worker<K extends Comparable<? super K>, V> {
                     }
                     return new Copied<>(lease, values.size(), absentByKey, inserted);
                 }));
+                return new Copy<>(lease, values.size(), copied, List.of());
             } catch (LeaseLost lost) {
                 throw lost;
             } catch (RuntimeException e) {
@@ -351,20 +381,29 @@ final class Worker<K extends Comparable<? super K>, V> {
                     throw failed(lease, null, "copying it", e);
                 }
                 RowByRow.Outcome<K, V> outcome = rowByRow.copy(lease, values, keys, e);
-                copied = new Copied<>(lease, values.size(), outcome.inserted(), outcome.inserted().size());
-                rejected = outcome.rejected();
+                return new Copy<>(lease, values.size(), new Copied<>(lease, values.size(), outcome.inserted(),
+                        outcome.inserted().size()), outcome.rejected());
             }
-            scanned += values.size();
-            written += copied.written();
-            batches++;
-            progress.copied(values.size(), copied.written());
-            rejections.rejected(lease.seq(), lease.startKey(), lease.endKey(), rejected);
-            return copied;
         } catch (LeaseLost lost) {
+            return new Copy<>(lease, values.size(), null, List.of());
+        }
+    }
+
+    /** Counts a copy in the run's totals and progress; the batch as copied, or none when its lease was lost. */
+    private @Nullable Copied<K, V> account(Copy<K, V> copy) {
+        Lease lease = copy.lease();
+        Copied<K, V> copied = copy.copied();
+        if (copied == null) {
             LOG.info("backfill {}: batch {} (keys {}) was taken over by another worker after its lease expired;"
                     + " leaving it to that worker", job, lease.seq(), range(lease));
             return null;
         }
+        scanned += copy.rows();
+        written += copied.written();
+        batches++;
+        progress.copied(copy.rows(), copied.written());
+        rejections.rejected(lease.seq(), lease.startKey(), lease.endKey(), copy.rejected());
+        return copied;
     }
 
     /** The page's last key, after making sure the page is in key order: the checkpoint relies on it. */

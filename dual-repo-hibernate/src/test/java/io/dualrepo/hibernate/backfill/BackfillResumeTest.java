@@ -46,7 +46,10 @@ class BackfillResumeTest {
         CLAIMING_BATCH_3,
         /** Inside the transaction inserting batch 2, after its statements ran: nothing of batch 2 commits. */
         INSERTING_BATCH_2,
-        /** Checking batch 1 for deletes, which happens after batch 2 is copied: two copied, unchecked batches. */
+        /**
+         * Checking batch 1 for deletes, which happens after batch 2 is copied and while batch 3 is: the worker lets
+         * batch 3's copy end, so three copied, unchecked batches.
+         */
         CHECKING_BATCH_1,
         /** Inserting the last batch. */
         INSERTING_THE_LAST_BATCH,
@@ -136,7 +139,8 @@ class BackfillResumeTest {
 
     private static long expectedDone(KillPoint kill) {
         return switch (kill) {
-            case CLAIMING_BATCH_3, CHECKING_BATCH_1 -> 2 * BATCH;
+            case CLAIMING_BATCH_3 -> 2 * BATCH;
+            case CHECKING_BATCH_1 -> 3 * BATCH;
             case INSERTING_BATCH_2 -> BATCH;
             case INSERTING_THE_LAST_BATCH -> ROWS - BATCH;
             case CHECKING_THE_LAST_BATCH -> ROWS;
@@ -146,38 +150,40 @@ class BackfillResumeTest {
     @Test
     void aWorkerWithADifferentIdWaitsForALiveLeaseRatherThanCopyingItToo() throws Exception {
         world = World.create(Layout.NEW_TABLES_TWO_DATABASES);
-        world.seed(60);
+        world.seed(80);
         HookedModel<String, Incident> newModel = new HookedModel<>(world.migration.newModel());
+        // Batch 3 is claimed while batch 2 is copied: worker-1 dies holding two live leases.
         newModel.afterInsertAbsent = HookedModel.killAt(2, "inserting batch 2");
         assertThatThrownBy(() -> Backfill.builder(world.migration(world.migration.oldModel(), newModel))
                 .batchSize(20).workerId("worker-1").build().run()).isInstanceOf(BackfillException.class)
                 .hasMessageContaining(HookedModel.Killed.class.getName());
 
-        // worker-1's lease on batch 2 has not expired: worker-2 copies batch 3, then waits rather than finishing
-        // the job or copying batch 2 behind a lease that may still be alive.
+        // worker-1's leases on batches 2 and 3 have not expired: worker-2 copies batch 4, then waits rather than
+        // finishing the job or copying batches 2 and 3 behind leases that may still be alive.
         Backfill<String, Incident> second = Backfill.builder(world.migration).batchSize(20).workerId("worker-2")
                 .pollInterval(Duration.ofMillis(20)).build();
         var running = elsewhere.submit(second::run);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!statuses().equals(List.of("copied", "active", "done")) && System.nanoTime() < deadline) {
+        while (!statuses().equals(List.of("copied", "active", "active", "done")) && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         Thread.sleep(200);
         assertThat(running.isDone()).isFalse();
         // Batch 1 is worker-1's too: copied before it died, its delete check never ran.
-        assertThat(statuses()).containsExactly("copied", "active", "done");
+        assertThat(statuses()).containsExactly("copied", "active", "active", "done");
         assertThat(world.newRows()).hasSize(40);
 
-        // worker-1 comes back and gives its leases up at once; whichever of the two takes batch 2 copies it, once.
+        // worker-1 comes back and gives its leases up at once; whichever of the two takes batch 2 or 3 copies it,
+        // once.
         BackfillResult back = Backfill.builder(world.migration).batchSize(20).workerId("worker-1").build().run();
         BackfillResult waited = running.get(10, TimeUnit.SECONDS);
 
         assertThat(back.finished()).isTrue();
         assertThat(waited.finished()).isTrue();
         assertThat(waited.rowsScanned()).isGreaterThanOrEqualTo(20);
-        assertThat(back.rowsScanned() + waited.rowsScanned()).isEqualTo(40);
+        assertThat(back.rowsScanned() + waited.rowsScanned()).isEqualTo(60);
         assertThat(world.newRows()).isEqualTo(world.oldRows());
-        assertThat(world.leases()).extracting(World.LeaseRow::attempts).containsExactly(2, 2, 1);
+        assertThat(world.leases()).extracting(World.LeaseRow::attempts).containsExactly(2, 2, 2, 1);
     }
 
     @Test
@@ -186,11 +192,13 @@ class BackfillResumeTest {
         List<String> keys = world.seed(60);
         HookedModel<String, Incident> newModel = new HookedModel<>(world.migration.newModel());
         // While worker-1 is inside batch 2's transaction, its lease expires and worker-2 takes it over and
-        // finishes the job: worker-1's batch must not count twice.
+        // finishes the job: worker-1's batch must not count twice. Worker-1 claims batch 3 while batch 2 is copied;
+        // worker-2 starts once that claim is in, and takes batch 3 over too.
         Clock late = Clock.offset(Clock.systemUTC(), LEASE.plusSeconds(1));
         List<BackfillResult> other = new ArrayList<>();
         newModel.afterInsertAbsent = (call, values) -> {
             if (call == 2) {
+                awaitLeases(3);
                 other.add(runElsewhere(() -> Backfill.builder(world.migration).batchSize(20).workerId("worker-2")
                         .clock(late).build().run()));
             }
@@ -207,7 +215,7 @@ class BackfillResumeTest {
         // worker-2 also took over batch 1, copied by worker-1 and still waiting for its delete check.
         assertThat(world.leases()).extracting(World.LeaseRow::owner)
                 .containsExactly("worker-2", "worker-2", "worker-2");
-        assertThat(world.leases()).extracting(World.LeaseRow::attempts).containsExactly(2, 2, 1);
+        assertThat(world.leases()).extracting(World.LeaseRow::attempts).containsExactly(2, 2, 2);
     }
 
     @Test
@@ -267,6 +275,22 @@ class BackfillResumeTest {
 
     private List<String> statuses() {
         return world.leases().stream().map(World.LeaseRow::status).toList();
+    }
+
+    /** Waits (up to 10 s) until the job has this many leases: another thread of the worker is claiming. */
+    private void awaitLeases(int count) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (world.leases().size() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the job never had " + count + " leases: " + world.leases());
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     private <T> T runElsewhere(java.util.concurrent.Callable<T> work) {
